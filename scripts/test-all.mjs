@@ -1,0 +1,85 @@
+// `npm test`: everything, in the order a reviewer would check it — typecheck, lint, unit tests,
+// production build, then the E2E suite in real Chromium against the sandbox. Every step runs even
+// when an earlier one failed (except E2E, which needs the build), and the last line is the plain
+// `N passed, N failed` CI reads. The exit code is non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const tmp = join(root, '.tmp');
+mkdirSync(tmp, { recursive: true });
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const results = [];
+let passed = 0;
+let failed = 0;
+
+function run(name, command, args, options = {}) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}: ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env, ...options });
+  const ok = result.status === 0;
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  return ok;
+}
+
+/** Counts a vitest JSON report's tests into the totals; a missing report counts as one failure. */
+function countReport(file, stepOk) {
+  if (!existsSync(file)) {
+    failed += 1;
+    return;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A suite that failed to load has no failed tests but is still a failure.
+  if (!stepOk && report.numFailedTests === 0) failed += 1;
+  if (report.numTotalTests === 0) failed += 1;
+}
+
+function ensureChromium() {
+  if (existsSync(chromium)) return true;
+  console.log(`\nChromium not found at ${chromium}: installing Debian's chromium package.`);
+  if (process.getuid?.() !== 0) {
+    console.error('Installing Chromium needs root (apt-get). Install the `chromium` package, or set CHROMIUM_PATH.');
+    return false;
+  }
+  return (
+    run('install chromium (apt-get update)', 'apt-get', ['update', '-qq']) &&
+    run('install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    })
+  );
+}
+
+const vitestJson = (name) => join(tmp, `${name}.json`);
+
+const typecheckOk = run('typecheck', 'tsc', ['--noEmit', '-p', '.']);
+const lintOk = run('lint', 'oxlint', ['--deny-warnings', 'src', 'entrypoints', 'tests', 'scripts']);
+for (const ok of [typecheckOk, lintOk]) {
+  if (ok) passed += 1;
+  else failed += 1;
+}
+
+rmSync(vitestJson('unit'), { force: true });
+const unitOk = run('unit tests', 'vitest', ['run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson('unit')}`]);
+countReport(vitestJson('unit'), unitOk);
+
+const buildOk = run('build', 'wxt', ['build']);
+if (buildOk) passed += 1;
+else failed += 1;
+
+if (buildOk && ensureChromium()) {
+  rmSync(vitestJson('e2e'), { force: true });
+  const e2eOk = run('e2e tests', 'vitest', ['run', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson('e2e')}`]);
+  countReport(vitestJson('e2e'), e2eOk);
+} else {
+  console.error('E2E skipped: the build or Chromium is missing. Counted as a failure.');
+  failed += 1;
+}
+
+console.log('\nSteps:');
+for (const r of results) console.log(`  ${r.ok ? '✔' : '✖'} ${r.name} (${r.seconds.toFixed(1)} s)`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,38 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+/** Hosts Inkling talks to out of the box. Every other model host is asked for at run time. */
+const HOST_PERMISSIONS = [
+  'https://www.notion.so/*',
+  'https://api.notion.com/*',
+  'https://api.openai.com/*',
+  'https://generativelanguage.googleapis.com/*',
+];
+
+// See https://wxt.dev/api/config.html
+export default defineConfig({
+  // Explicit imports everywhere (from 'wxt/…'), so every file shows where its names come from.
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: 'Inkling — AI writer for Notion',
+    short_name: 'Inkling',
+    description:
+      'Generate content into Notion pages and database rows with your own Notion credential and your own model.',
+    permissions: ['storage', 'alarms'],
+    host_permissions: HOST_PERMISSIONS,
+    // Ollama, LM Studio, OpenRouter, Groq… are asked for when the user saves a Base URL.
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    commands: {
+      'toggle-panel': {
+        // Alt+K: free in Notion (which uses Cmd/Ctrl+K for links) and the convention users expect.
+        suggested_key: { default: 'Alt+K', mac: 'Alt+K' },
+        description: 'Open or close the Inkling panel on a Notion page',
+      },
+    },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'inkling@inkling.dev', strict_min_version: '128.0' } } }
+      : {}),
+  }),
+});
