@@ -1,0 +1,300 @@
+// Public interface of the Notion API emulator: a stateful, in-memory https://api.notion.com
+// (2025-09-03 data-source model) that @notionhq/client works against unchanged, plus helpers for tests
+// and for the notion.so look-alike site to seed and read the same state.
+import type { ServerResponse } from 'node:http';
+import type { SandboxRequest } from '../http-util.ts';
+import { isObject } from './content.ts';
+import { FIXTURES, seedFixtures } from './fixtures.ts';
+import { normalizeId } from './ids.ts';
+import * as ops from './operations.ts';
+import type { OpContext } from './operations.ts';
+import { simpleToRequest } from './properties.ts';
+import { TokenBuckets } from './rate-limit.ts';
+import { blockObject, dataSourceObject, databaseObject, pageObject } from './render.ts';
+import { handleRequest, type RequestLogEntry } from './routes.ts';
+import { plainText, Store } from './store.ts';
+
+export { FIXTURES };
+export { compactId, normalizeId, objectUrl, pageUrl, titleSlug } from './ids.ts';
+export type { RequestLogEntry };
+
+export interface NotionApiOptions {
+  /** requests per second budget per token; 0 = unlimited */
+  rateLimitPerSecond?: number;
+  /** burst size */
+  rateLimitBurst?: number;
+}
+
+/** A page object exactly as GET /v1/pages/:id returns it. */
+export interface PageObject {
+  object: 'page';
+  id: string;
+  url: string;
+  properties: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+/** A database object exactly as GET /v1/databases/:id returns it. */
+export interface DatabaseObject {
+  object: 'database';
+  id: string;
+  title: Array<Record<string, unknown>>;
+  data_sources: Array<{ id: string; name: string }>;
+  [key: string]: unknown;
+}
+
+/** A data source object exactly as GET /v1/data_sources/:id returns it. */
+export interface DataSourceObject {
+  object: 'data_source';
+  id: string;
+  title: Array<Record<string, unknown>>;
+  properties: Record<string, { id: string; name: string; type: string; [key: string]: unknown }>;
+  [key: string]: unknown;
+}
+
+/** One block of getBlockTree: {id, type, [type]: data, children}. */
+export interface BlockTreeNode {
+  id: string;
+  type: string;
+  children: BlockTreeNode[];
+  [key: string]: unknown;
+}
+
+/**
+ * A convenient property value for seeding (see simpleToRequest): a string for title, rich_text, select,
+ * status, url, email, phone_number and date ("2026-01-31"); string[] for multi_select, people (user ids),
+ * relation (page ids) and files (urls); a number; a boolean; or the request form itself ({select: {...}}).
+ */
+export type SeedValue = unknown;
+/** One row: property name → value. */
+export type SeedRow = Record<string, SeedValue>;
+
+export interface SeedPageOptions {
+  /** Parent page id (default: the Inkling Playground page). */
+  parentId?: string;
+  title: string;
+  /** Content in request form, as blocks.children.append takes it; the per-request size limits do not apply. */
+  children?: unknown[];
+  /** An emoji. */
+  icon?: string;
+  /** Set an explicit share flag on the new page (default: inherit from the parent). */
+  shared?: boolean;
+  /** A fixed id (default: random). */
+  id?: string;
+}
+
+export interface SeedDatabaseOptions {
+  /** Parent page id (default: the Inkling Playground page). */
+  parentId?: string;
+  title: string;
+  /**
+   * The data source schema: property name → type name ("title", "checkbox", …) or the request form
+   * ({select: {options: [{name: "A"}]}}, {relation: {data_source_id}}, {formula: {expression}}, …).
+   * Without a title property one called "Name" is added.
+   */
+  properties: Record<string, string | Record<string, unknown>>;
+  /** Rows to add, in order. */
+  rows?: SeedRow[];
+  isInline?: boolean;
+  /** Set an explicit share flag on the new database (default: inherit from the parent). */
+  shared?: boolean;
+  databaseId?: string;
+  dataSourceId?: string;
+}
+
+export interface SeededDatabase {
+  databaseId: string;
+  dataSourceId: string;
+  rowIds: string[];
+}
+
+export class NotionApi {
+  /** The fixture constants (the same object as the FIXTURES export). */
+  readonly fixtures = FIXTURES;
+  /** Every request answered: method, path, `${METHOD} ${route pattern}`, token, status, parsed body, time. */
+  readonly requestLog: RequestLogEntry[] = [];
+  readonly #store = new Store();
+  readonly #limiter = new TokenBuckets();
+  readonly #tokens: ReadonlySet<string> = new Set([FIXTURES.token, FIXTURES.personalAccessToken, FIXTURES.legacyToken]);
+  #rate: [number, number | undefined];
+
+  constructor(opts: NotionApiOptions = {}) {
+    this.#rate = [opts.rateLimitPerSecond ?? 0, opts.rateLimitBurst];
+    this.#limiter.configure(...this.#rate);
+    seedFixtures(this.#store);
+  }
+
+  /** Answers one request to https://api.notion.com (req.url.pathname starts with /v1/). */
+  handle(req: SandboxRequest, res: ServerResponse): Promise<void> {
+    return handleRequest({ store: this.#store, limiter: this.#limiter, log: this.requestLog, tokens: this.#tokens }, req, res);
+  }
+
+  /** Back to the seeded fixtures (same constant ids); rate-limit buckets refill. The request log is kept. */
+  reset(): void {
+    seedFixtures(this.#store);
+    this.#limiter.configure(...this.#rate);
+  }
+
+  setRateLimit(perSecond: number, burst?: number): void {
+    this.#rate = [perSecond, burst];
+    this.#limiter.configure(perSecond, burst);
+  }
+
+  clearRequestLog(): void {
+    this.requestLog.length = 0;
+  }
+
+  /** Requests so far per `${METHOD} ${route pattern}`, e.g. {"PATCH /v1/blocks/:id/children": 3}. */
+  get requestCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.requestLog) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
+    return counts;
+  }
+
+  // ----- reading state (ignores sharing: this is the workspace owner's view) -----
+
+  getPage(id: string): PageObject | undefined {
+    const page = this.#store.page(normalizeId(id) ?? '');
+    return page ? (pageObject(this.#store, page) as PageObject) : undefined;
+  }
+
+  /**
+   * Content of a page or block, recursively, without trashed blocks. Child pages and databases appear
+   * as child_page / child_database nodes; their own content is not inlined.
+   */
+  getBlockTree(id: string): BlockTreeNode[] {
+    const build = (parentId: string): BlockTreeNode[] =>
+      this.#store.liveChildren(parentId).map((record) => {
+        const block = blockObject(this.#store, record);
+        const type = String(block.type);
+        return {
+          id: record.id,
+          type,
+          [type]: block[type],
+          children: record.kind === 'block' ? build(record.id) : [],
+        };
+      });
+    return build(normalizeId(id) ?? '');
+  }
+
+  getDatabase(id: string): DatabaseObject | undefined {
+    const db = this.#store.database(normalizeId(id) ?? '');
+    return db ? (databaseObject(this.#store, db) as DatabaseObject) : undefined;
+  }
+
+  getDataSource(id: string): DataSourceObject | undefined {
+    const ds = this.#store.dataSource(normalizeId(id) ?? '');
+    return ds ? (dataSourceObject(this.#store, ds) as DataSourceObject) : undefined;
+  }
+
+  /** All rows not in the trash, in creation order, as page objects. */
+  queryRows(dataSourceId: string): PageObject[] {
+    const ds = this.#store.dataSource(normalizeId(dataSourceId) ?? '');
+    if (!ds) return [];
+    return ds.rowIds
+      .map((rid) => this.#store.page(rid))
+      .filter((p) => p !== undefined && !this.#store.isTrashed(p.id))
+      .map((p) => pageObject(this.#store, p as NonNullable<typeof p>) as PageObject);
+  }
+
+  /** Title of a page or database for the look-alike site (any id form). */
+  resolveTitle(id: string): { kind: 'page' | 'database'; title: string } | undefined {
+    const record = this.#store.get(normalizeId(id) ?? '');
+    if (record?.kind === 'page') return { kind: 'page', title: this.#store.titleOf(record.id) };
+    if (record?.kind === 'database') return { kind: 'database', title: plainText(record.title) };
+    return undefined;
+  }
+
+  /**
+   * Pages and databases for a sidebar, as the workspace owner sees it: workspace-level pages first, then
+   * what is inside them (breadth-first, in content order). Rows and trashed objects are left out.
+   */
+  sidebarIds(): string[] {
+    const store = this.#store;
+    const roots = [...store.records.values()]
+      .filter((r) => (r.kind === 'page' || r.kind === 'database') && r.parent.type === 'workspace' && !r.inTrash)
+      .toSorted((a, b) => a.seq - b.seq)
+      .map((r) => r.id);
+    const out: string[] = [];
+    const queue = [...roots];
+    while (queue.length) {
+      const id = queue.shift() as string;
+      out.push(id);
+      for (const child of store.liveChildren(id)) if (child.kind === 'page' || child.kind === 'database') queue.push(child.id);
+    }
+    return out;
+  }
+
+  /** Toggles whether the integration can see an object; access inherits to descendants. */
+  share(objectId: string, shared: boolean): void {
+    const id = normalizeId(objectId);
+    if (!id || !this.#store.get(id)) throw new Error(`No object with id ${objectId}`);
+    this.#store.shareFlags.set(id, shared);
+  }
+
+  // ----- seeding (goes through the same validation as API writes, minus sharing and size limits) -----
+
+  #seedContext(): OpContext {
+    return { store: this.#store, version: '2025-09-03', seeding: true, actor: FIXTURES.personUserId };
+  }
+
+  /** Creates a plain page; returns its id. */
+  createPage(opts: SeedPageOptions): string {
+    const page = ops.createPage(
+      this.#seedContext(),
+      {
+        parent: { page_id: opts.parentId ?? FIXTURES.playgroundPageId },
+        properties: { title: { title: [{ text: { content: opts.title } }] } },
+        ...(opts.icon ? { icon: { emoji: opts.icon } } : {}),
+        ...(opts.children ? { children: opts.children } : {}),
+      },
+      undefined,
+      opts.id,
+    );
+    const id = String(page.id);
+    if (opts.shared !== undefined) this.share(id, opts.shared);
+    return id;
+  }
+
+  /** Creates a database with one data source (and optionally rows). */
+  createDatabase(opts: SeedDatabaseOptions): SeededDatabase {
+    const properties: Record<string, unknown> = {};
+    for (const [name, spec] of Object.entries(opts.properties)) properties[name] = typeof spec === 'string' ? { [spec]: {} } : spec;
+    const db = ops.createDatabase(
+      this.#seedContext(),
+      {
+        parent: { type: 'page_id', page_id: opts.parentId ?? FIXTURES.playgroundPageId },
+        title: [{ text: { content: opts.title } }],
+        is_inline: opts.isInline ?? false,
+        initial_data_source: { properties },
+      },
+      { databaseId: opts.databaseId, dataSourceId: opts.dataSourceId },
+    );
+    const databaseId = String(db.id);
+    const dataSourceId = String((db.data_sources as Array<{ id: string }>)[0]?.id);
+    if (opts.shared !== undefined) this.share(databaseId, opts.shared);
+    return { databaseId, dataSourceId, rowIds: this.addRows(dataSourceId, opts.rows ?? []) };
+  }
+
+  /** Adds rows to a data source; returns their ids in order. Values as in SeedRow. */
+  addRows(dataSourceId: string, rows: SeedRow[]): string[] {
+    const ds = this.#store.dataSource(normalizeId(dataSourceId) ?? '');
+    if (!ds) throw new Error(`No data source with id ${dataSourceId}`);
+    return rows.map((row) => {
+      const properties: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        const prop = ds.properties.find((p) => p.name === key || p.id === key);
+        if (!prop) throw new Error(`${key} is not a property of ${plainText(ds.title)}`);
+        properties[key] = simpleToRequest(prop, value);
+      }
+      const page = ops.createPage(this.#seedContext(), { parent: { data_source_id: ds.id }, properties });
+      return String(page.id);
+    });
+  }
+
+  /** Appends blocks (request form) to a page or block; returns the new top-level block ids. */
+  appendBlocks(parentId: string, blocks: unknown[]): string[] {
+    const result = ops.appendBlockChildren(this.#seedContext(), normalizeId(parentId) ?? parentId, { children: blocks });
+    return (result.results as unknown[]).map((b) => String(isObject(b) ? b.id : ''));
+  }
+}

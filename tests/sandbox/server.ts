@@ -1,0 +1,172 @@
+// The sandbox: the outside world Inkling talks to, simulated on 127.0.0.1 and reached by Chromium at
+// the real host names (through --host-resolver-rules and a certificate made at run time).
+//   https  www.notion.so                      → a notion.so look-alike (site/)
+//          api.notion.com                     → the Notion API (notion/)
+//          api.openai.com                     → OpenAI (models/)
+//          generativelanguage.googleapis.com  → Gemini (models/)
+//   http   127.0.0.1:<httpPort>/v1            → an OpenAI-compatible server, as Ollama would be
+//          127.0.0.1:<httpPort>/__sandbox/    → the control API (state, faults, scripts)
+import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { makeCertificate, SANDBOX_HOSTS, type SandboxCertificate } from './certs.ts';
+import { handleControl } from './control.ts';
+import { Faults, faultBody } from './faults.ts';
+import { dropConnection, readBody, sendJson, sleep, type SandboxRequest, type ServiceHandler } from './http-util.ts';
+import { ModelApis, type ModelApisOptions } from './models/index.ts';
+import { NotionApi, type NotionApiOptions } from './notion/index.ts';
+import { NotionSite } from './site/index.ts';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  httpsPort?: number;
+  httpPort?: number;
+  notion?: NotionApiOptions;
+  models?: ModelApisOptions;
+}
+
+export class Sandbox {
+  readonly notion: NotionApi;
+  readonly models: ModelApis;
+  readonly site: NotionSite;
+  readonly faults = new Faults();
+  readonly cert: SandboxCertificate;
+  httpsPort = 0;
+  httpPort = 0;
+  private servers: Server[] = [];
+  private sockets = new Set<Socket>();
+
+  private constructor(opts: SandboxOptions) {
+    this.cert = makeCertificate();
+    this.notion = new NotionApi(opts.notion);
+    this.models = new ModelApis(opts.models);
+    this.site = new NotionSite(this.notion);
+  }
+
+  static async start(opts: SandboxOptions = {}): Promise<Sandbox> {
+    const sandbox = new Sandbox(opts);
+    await sandbox.listen(opts);
+    return sandbox;
+  }
+
+  /** Chromium's resolver rules: the four real hosts go to the sandbox, every other look-up fails. */
+  get hostResolverRules(): string {
+    const maps = SANDBOX_HOSTS.map((host) => `MAP ${host} 127.0.0.1:${this.httpsPort}`);
+    return [...maps, 'MAP * ~NOTFOUND', 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
+  }
+
+  /** The OpenAI-compatible server's base URL, as a user would paste Ollama's. */
+  get compatibleBaseUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}/v1`;
+  }
+
+  /** Flags that point Chromium at the sandbox and trust exactly its certificate. */
+  chromiumArgs(): string[] {
+    return [
+      `--host-resolver-rules=${this.hostResolverRules}`,
+      `--ignore-certificate-errors-spki-list=${this.cert.spkiHash}`,
+    ];
+  }
+
+  /** Back to the seeded world: fixtures, no faults, no scripts, no logs. */
+  reset(): void {
+    this.faults.clear();
+    this.notion.reset();
+    this.models.reset();
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+
+  private async listen(opts: SandboxOptions): Promise<void> {
+    const https = createHttpsServer({ key: this.cert.key, cert: this.cert.cert }, (req, res) =>
+      this.dispatch(req, res, 'https'),
+    );
+    const http = createHttpServer((req, res) => this.dispatch(req, res, 'http'));
+    this.httpsPort = await this.listenOn(https, opts.httpsPort ?? 0);
+    this.httpPort = await this.listenOn(http, opts.httpPort ?? 0);
+  }
+
+  private listenOn(server: Server, port: number): Promise<number> {
+    this.servers.push(server);
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    return new Promise((resolve) => {
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+  }
+
+  private async dispatch(raw: IncomingMessage, res: ServerResponse, scheme: 'http' | 'https'): Promise<void> {
+    try {
+      const body = await readBody(raw);
+      const host = scheme === 'https' ? (raw.headers.host ?? '').replace(/:\d+$/, '') : `127.0.0.1:${this.httpPort}`;
+      const req: SandboxRequest = {
+        method: raw.method ?? 'GET',
+        url: new URL(raw.url ?? '/', `${scheme}://${host}`),
+        headers: raw.headers,
+        body,
+        raw,
+      };
+      if (scheme === 'http' && req.url.pathname.startsWith('/__sandbox/')) {
+        await handleControl(this, req, res);
+        return;
+      }
+      const handler = this.handlerFor(req);
+      if (!handler) {
+        sendJson(res, 404, { error: `The sandbox does not serve ${req.url.host}` });
+        return;
+      }
+      await this.serveWithFaults(req, res, handler);
+    } catch (error) {
+      if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+      else res.end();
+    }
+  }
+
+  private handlerFor(req: SandboxRequest): ServiceHandler | undefined {
+    if (req.url.protocol === 'http:') return (q, r) => this.models.handleCompatible(q, r);
+    switch (req.url.hostname) {
+      case 'api.notion.com':
+        return (q, r) => this.notion.handle(q, r);
+      case 'api.openai.com':
+        return (q, r) => this.models.handleOpenAI(q, r);
+      case 'generativelanguage.googleapis.com':
+        return (q, r) => this.models.handleGemini(q, r);
+      case 'www.notion.so':
+        return (q, r) => this.site.handle(q, r);
+      default:
+        return undefined;
+    }
+  }
+
+  private async serveWithFaults(req: SandboxRequest, res: ServerResponse, handler: ServiceHandler): Promise<void> {
+    // A CORS preflight is the browser's business, not the service's: never fault it.
+    const fault = req.method === 'OPTIONS' ? undefined : this.faults.take(req);
+    if (!fault) return handler(req, res);
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.afterApplying) {
+      // The service applies the request; its answer goes nowhere.
+      await handler(req, new ServerResponse(req.raw));
+    }
+    if (fault.drop) return dropConnection(res);
+    if (fault.status === undefined) {
+      if (!fault.afterApplying) await handler(req, res);
+      return;
+    }
+    const { contentType, text } =
+      fault.body === undefined
+        ? faultBody(req.url.hostname, fault.status)
+        : { contentType: 'application/json', text: JSON.stringify(fault.body) };
+    const corsOrigin = req.headers.origin;
+    res.writeHead(fault.status, {
+      'content-type': contentType,
+      ...(corsOrigin && req.url.protocol === 'http:' ? { 'access-control-allow-origin': corsOrigin } : {}),
+      ...fault.headers,
+    });
+    res.end(text);
+  }
+}

@@ -1,0 +1,180 @@
+// The notion.so look-alike. It renders what the simulated API holds, as the user would see it in
+// Notion — regardless of what the integration was shared with — and navigates like Notion does: in
+// the same document, with history.pushState, so the content script's navigation handling is real.
+import type { ServerResponse } from 'node:http';
+import { sendJson, type SandboxRequest } from '../http-util.ts';
+import { esc, propertyText, renderBlocks, type BlockNode } from './render.ts';
+
+/** What the site needs from the simulated Notion API. */
+export interface SiteSource {
+  resolveTitle(id: string): { kind: 'page' | 'database'; title: string } | undefined;
+  getBlockTree(id: string): BlockNode[];
+  getPage(id: string): { properties: Record<string, Record<string, unknown>> } | undefined;
+  getDatabase(id: string): { data_sources: Array<{ id: string }> } | undefined;
+  getDataSource(id: string): { properties: Record<string, { name: string; type: string }> } | undefined;
+  queryRows(dataSourceId: string): Array<{ id: string; properties: Record<string, Record<string, unknown>> }>;
+  /** Ids shown in the sidebar, top-level first. */
+  sidebarIds(): string[];
+}
+
+const HEX = (id: string) => id.replace(/-/g, '');
+/** Each database has one view in the look-alike, with an id derived from the database's. */
+export const viewIdFor = (databaseId: string) => HEX(databaseId).split('').toReversed().join('');
+export const WORKSPACE_SLUG = 'inkling-sandbox';
+
+function slug(title: string): string {
+  return title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'Untitled';
+}
+
+export function pageHref(id: string, title: string): string {
+  return `/${slug(title)}-${HEX(id)}`;
+}
+
+export function databaseHref(id: string): string {
+  return `/${WORKSPACE_SLUG}/${HEX(id)}?v=${viewIdFor(id)}`;
+}
+
+export function peekHref(databaseId: string, rowId: string): string {
+  return `${databaseHref(databaseId)}&p=${HEX(rowId)}&pm=s`;
+}
+
+const ID_IN_PATH = /(?:^|-)([0-9a-f]{32})$/i;
+
+function toUuid(hex: string): string {
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export class NotionSite {
+  private readonly source: SiteSource;
+
+  constructor(source: SiteSource) {
+    this.source = source;
+  }
+
+  href(id: string): string {
+    const found = this.source.resolveTitle(id);
+    if (!found) return `/${HEX(id)}`;
+    return found.kind === 'database' ? databaseHref(id) : pageHref(id, found.title);
+  }
+
+  async handle(req: SandboxRequest, res: ServerResponse): Promise<void> {
+    if (req.url.pathname === '/__site/render') {
+      const target = new URL(req.url.searchParams.get('path') ?? '/', 'https://www.notion.so');
+      return sendJson(res, 200, this.renderMain(target));
+    }
+    if (req.url.pathname === '/favicon.ico') {
+      res.writeHead(404).end();
+      return;
+    }
+    const { title, html } = this.renderMain(req.url);
+    const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
+<body><div id="notion-app"><nav class="sidebar"><div class="workspace">Inkling Sandbox</div>${this.sidebar()}</nav>
+<main id="main">${html}</main></div><script>${CLIENT_SCRIPT}</script></body></html>`;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body);
+  }
+
+  private sidebar(): string {
+    return this.source
+      .sidebarIds()
+      .map((id) => {
+        const found = this.source.resolveTitle(id);
+        return found ? `<a data-inapp class="sidebar-item" href="${esc(this.href(id))}">${found.kind === 'database' ? '🗂' : '📄'} ${esc(found.title)}</a>` : '';
+      })
+      .join('');
+  }
+
+  /** The main column for a URL, and the tab title Notion would show. */
+  renderMain(url: URL): { title: string; html: string } {
+    const segment = url.pathname.split('/').filter(Boolean).pop() ?? '';
+    const hex = ID_IN_PATH.exec(segment)?.[1];
+    if (!hex) return { title: 'Inkling Sandbox', html: '<h1 class="page-title">Inkling Sandbox</h1><p>Pick a page on the left.</p>' };
+    const id = toUuid(hex);
+    const found = this.source.resolveTitle(id);
+    if (!found) return { title: 'Page not found', html: '<h1 class="page-title">This page does not exist</h1>' };
+    if (found.kind === 'page') {
+      return { title: found.title, html: this.renderPage(id, found.title) };
+    }
+    const peek = url.searchParams.get('p');
+    let html = this.renderDatabase(id, found.title);
+    if (peek && /^[0-9a-f]{32}$/i.test(peek)) {
+      const rowId = toUuid(peek);
+      const row = this.source.resolveTitle(rowId);
+      if (row) html += `<aside class="peek" data-peek="${esc(rowId)}">${this.renderPage(rowId, row.title)}</aside>`;
+    }
+    return { title: found.title, html };
+  }
+
+  private renderPage(id: string, title: string): string {
+    const page = this.source.getPage(id);
+    const props = Object.entries(page?.properties ?? {}).filter(([, v]) => v.type !== 'title');
+    const propsHtml = props.length
+      ? `<dl class="properties">${props.map(([name, v]) => `<dt>${esc(name)}</dt><dd>${esc(propertyText(v))}</dd>`).join('')}</dl>`
+      : '';
+    const blocks = renderBlocks(this.source.getBlockTree(id), (childId) => this.href(childId));
+    return `<article data-page-id="${esc(id)}"><h1 class="page-title">${esc(title)}</h1>${propsHtml}<div class="page-content">${blocks}</div></article>`;
+  }
+
+  private renderDatabase(id: string, title: string): string {
+    const database = this.source.getDatabase(id);
+    const dataSourceId = database?.data_sources[0]?.id;
+    const schema = dataSourceId ? this.source.getDataSource(dataSourceId) : undefined;
+    if (!dataSourceId || !schema) return `<h1 class="page-title">${esc(title)}</h1>`;
+    const columns = Object.values(schema.properties);
+    const titleColumn = columns.find((c) => c.type === 'title');
+    const ordered = titleColumn ? [titleColumn, ...columns.filter((c) => c !== titleColumn)] : columns;
+    const head = ordered.map((c) => `<th>${esc(c.name)}</th>`).join('');
+    const rows = this.source
+      .queryRows(dataSourceId)
+      .map((row) => {
+        const cells = ordered
+          .map((c) => {
+            const text = esc(propertyText(row.properties[c.name]));
+            return c === titleColumn ? `<td><a data-inapp href="${esc(peekHref(id, row.id))}">${text || 'Untitled'}</a></td>` : `<td>${text}</td>`;
+          })
+          .join('');
+        return `<tr data-row-id="${esc(row.id)}">${cells}</tr>`;
+      })
+      .join('');
+    return `<section data-database-id="${esc(id)}"><h1 class="page-title">${esc(title)}</h1><table class="collection"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`;
+  }
+}
+
+const STYLE = `
+body{margin:0;font:16px/1.5 ui-sans-serif,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#37352f}
+#notion-app{display:flex;min-height:100vh}
+.sidebar{width:240px;background:#f7f7f5;padding:12px 8px;flex-shrink:0}
+.workspace{font-weight:600;padding:4px 8px 12px}
+.sidebar-item{display:block;padding:3px 8px;color:inherit;text-decoration:none;border-radius:4px}
+.sidebar-item:hover{background:#ebebea}
+main{flex:1;padding:48px 96px;position:relative}
+.page-title{font-size:40px;margin:0 0 16px}
+.collection{border-collapse:collapse;width:100%}
+.collection th,.collection td{border:1px solid #e9e9e7;padding:6px 8px;text-align:left;font-size:14px}
+.peek{position:fixed;top:0;right:0;bottom:0;width:45%;background:#fff;box-shadow:-4px 0 16px rgba(0,0,0,.12);padding:32px;overflow:auto}
+pre{background:#f7f6f3;padding:16px;border-radius:4px;overflow:auto}
+.properties{display:grid;grid-template-columns:160px 1fr;gap:4px 12px;color:#787774;font-size:14px}
+`;
+
+// In-app navigation, as Notion does it: no page load, just pushState and a re-render.
+const CLIENT_SCRIPT = `
+(() => {
+  const main = document.getElementById('main');
+  async function render() {
+    const res = await fetch('/__site/render?path=' + encodeURIComponent(location.pathname + location.search));
+    const { title, html } = await res.json();
+    document.title = title;
+    main.innerHTML = html;
+  }
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[data-inapp]');
+    if (!link) return;
+    event.preventDefault();
+    history.pushState({}, '', link.getAttribute('href'));
+    render();
+  });
+  window.addEventListener('popstate', render);
+})();
+`;
