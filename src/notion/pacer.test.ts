@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { isIdempotent, NotionPacer } from './pacer';
+
+type Call = { url: string; method: string; at: number };
+
+/** A fake fetch that answers from a script, recording when each request started. */
+function scriptedFetch(answers: Array<(call: Call) => Response | Promise<Response>>) {
+  const calls: Call[] = [];
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const call = { url: String(input), method: init?.method ?? 'GET', at: Date.now() };
+    calls.push(call);
+    const answer = answers.shift() ?? (() => new Response('{}', { status: 200 }));
+    return answer(call);
+  }) as typeof globalThis.fetch;
+  return { calls, fetch };
+}
+
+const drop = () => Promise.reject(new TypeError('Failed to fetch'));
+const status = (code: number, headers: Record<string, string> = {}) => () => new Response('{}', { status: code, headers });
+
+describe('NotionPacer', () => {
+  it('knows which requests are safe to repeat', () => {
+    expect(isIdempotent('GET', 'https://api.notion.com/v1/pages/x')).toBe(true);
+    expect(isIdempotent('DELETE', 'https://api.notion.com/v1/blocks/x')).toBe(true);
+    expect(isIdempotent('POST', 'https://api.notion.com/v1/data_sources/abc/query')).toBe(true);
+    expect(isIdempotent('POST', 'https://api.notion.com/v1/search')).toBe(true);
+    expect(isIdempotent('POST', 'https://api.notion.com/v1/pages')).toBe(false);
+    expect(isIdempotent('PATCH', 'https://api.notion.com/v1/pages/x')).toBe(false);
+  });
+
+  it('waits out a 429 for every request of the credential, then repeats the limited one', async () => {
+    const { calls, fetch } = scriptedFetch([status(429, { 'retry-after': '1' })]);
+    const pacer = new NotionPacer({ fetch, requestsPerSecond: 100 });
+    const first = pacer.fetch('https://api.notion.com/v1/pages/a', { method: 'PATCH' });
+    // Let the 429 arrive before the second request is queued.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pacer.pausedForMs).toBeGreaterThan(0);
+    const second = pacer.fetch('https://api.notion.com/v1/pages/b', { method: 'GET' });
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(calls.map((c) => c.url.slice(-1))).toEqual(['a', 'a', 'b']);
+    // Nothing was sent during the pause: the retried request and the new one both waited ≥ ~1 s.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(calls[2]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('repeats a read after a server error, but hands a write’s server error back (it may have landed)', async () => {
+    const { calls, fetch } = scriptedFetch([status(503), status(500)]);
+    const pacer = new NotionPacer({ fetch, transientBaseDelayMs: 1 });
+    const read = await pacer.fetch('https://api.notion.com/v1/blocks/x/children', { method: 'GET' });
+    expect(read.status).toBe(200);
+    expect(calls).toHaveLength(3);
+    const { calls: writeCalls, fetch: fetch2 } = scriptedFetch([status(502)]);
+    const writes = new NotionPacer({ fetch: fetch2, transientBaseDelayMs: 1 });
+    expect((await writes.fetch('https://api.notion.com/v1/pages/x', { method: 'PATCH' })).status).toBe(502);
+    expect(writeCalls).toHaveLength(1);
+  });
+
+  it('repeats a write that Notion says conflicted (409 means it did not save)', async () => {
+    const { calls, fetch } = scriptedFetch([status(409)]);
+    const pacer = new NotionPacer({ fetch, transientBaseDelayMs: 1 });
+    expect((await pacer.fetch('https://api.notion.com/v1/pages/x', { method: 'PATCH' })).status).toBe(200);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('repeats a read whose connection dropped, and rethrows a write’s', async () => {
+    const reads = scriptedFetch([drop]);
+    const pacer = new NotionPacer({ fetch: reads.fetch, transientBaseDelayMs: 1 });
+    expect((await pacer.fetch('https://api.notion.com/v1/users/me')).status).toBe(200);
+    const writes = scriptedFetch([drop]);
+    const writer = new NotionPacer({ fetch: writes.fetch, transientBaseDelayMs: 1 });
+    await expect(writer.fetch('https://api.notion.com/v1/pages', { method: 'POST' })).rejects.toThrow('Failed to fetch');
+    expect(writes.calls).toHaveLength(1);
+  });
+
+  it('gives up on a read after a bounded number of attempts', async () => {
+    const { calls, fetch } = scriptedFetch(Array.from({ length: 10 }, () => status(500)));
+    const pacer = new NotionPacer({ fetch, transientBaseDelayMs: 1 });
+    expect((await pacer.fetch('https://api.notion.com/v1/users/me')).status).toBe(500);
+    expect(calls).toHaveLength(4);
+  });
+
+  it('starts no more requests per second than the rate allows', async () => {
+    const { calls, fetch } = scriptedFetch([]);
+    const pacer = new NotionPacer({ fetch, requestsPerSecond: 3 });
+    await Promise.all(Array.from({ length: 7 }, (_, i) => pacer.fetch(`https://api.notion.com/v1/pages/${i}`)));
+    // 7 requests at 3 per second need at least two full intervals after the first.
+    expect(calls[6]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1_900);
+    for (let i = 3; i < calls.length; i++) expect(calls[i]!.at - calls[i - 3]!.at).toBeGreaterThanOrEqual(900);
+  });
+});

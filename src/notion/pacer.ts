@@ -1,0 +1,136 @@
+// One pacer per Notion credential: every request for that credential goes through it.
+// This is the only layer that retries Notion requests (the SDK's own retries are turned off), because
+// only here can a 429 pause *all* of a credential's requests rather than the one that received it.
+import PQueue from 'p-queue';
+
+/** Notion's documented average rate per integration. */
+export const NOTION_REQUESTS_PER_SECOND = 3;
+/** Requests in flight at once for one credential. */
+export const NOTION_CONCURRENCY = 3;
+/** Wait when a 429/529 names no Retry-After. */
+export const NOTION_DEFAULT_RETRY_AFTER_MS = 1_000;
+/** A 429 storm longer than this gives up and reports the rate limit. */
+export const NOTION_RATE_LIMIT_MAX_WAIT_MS = 10 * 60_000;
+/** Attempts for an idempotent request that met a server error or a dropped connection. */
+export const NOTION_TRANSIENT_MAX_ATTEMPTS = 4;
+export const NOTION_TRANSIENT_BASE_DELAY_MS = 500;
+
+type Fetch = typeof fetch;
+
+export interface PacerOptions {
+  requestsPerSecond?: number;
+  fetch?: Fetch;
+  /** Base delay between retries of transient failures (tests shorten it). */
+  transientBaseDelayMs?: number;
+}
+
+/** Reads and searches are safe to repeat; a PATCH or a page create is not (it may have landed). */
+export function isIdempotent(method: string, url: string): boolean {
+  const m = method.toUpperCase();
+  if (m === 'GET' || m === 'DELETE' || m === 'HEAD') return true;
+  return m === 'POST' && /\/v1\/(search|data_sources\/[^/]+\/query)(\?|$)/.test(url);
+}
+
+export class NotionPacer {
+  private readonly queue: PQueue;
+  private readonly fetchImpl: Fetch;
+  private readonly transientBaseDelayMs: number;
+  private resumeAt = 0;
+  private resumeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: PacerOptions = {}) {
+    this.queue = new PQueue({
+      concurrency: NOTION_CONCURRENCY,
+      intervalCap: options.requestsPerSecond ?? NOTION_REQUESTS_PER_SECOND,
+      interval: 1_000,
+    });
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.transientBaseDelayMs = options.transientBaseDelayMs ?? NOTION_TRANSIENT_BASE_DELAY_MS;
+  }
+
+  /** Milliseconds until this credential may send again (0 when not paused). For progress displays. */
+  get pausedForMs(): number {
+    return Math.max(0, this.resumeAt - Date.now());
+  }
+
+  /** A fetch for the Notion SDK: paced, and retried where retrying is safe. */
+  readonly fetch: Fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = init?.method ?? 'GET';
+    const signal = init?.signal ?? undefined;
+    const idempotent = isIdempotent(method, url);
+    const started = Date.now();
+    let transientAttempts = 0;
+    let priority = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      let response: Response;
+      try {
+        response = await this.queue.add(() => this.fetchImpl(input, init), { priority, signal });
+      } catch (error) {
+        if (signal?.aborted || !idempotent || ++transientAttempts >= NOTION_TRANSIENT_MAX_ATTEMPTS) throw error;
+        await this.backoff(transientAttempts, signal);
+        continue;
+      }
+      // Requests waiting on a retry go ahead of new ones, so a row is not overtaken by later rows.
+      priority = 1;
+      if (response.status === 429 || response.status === 529) {
+        // The request was not applied, so repeating it is safe whatever its method.
+        if (Date.now() - started > NOTION_RATE_LIMIT_MAX_WAIT_MS) return response;
+        this.pauseFor(retryAfterMs(response) ?? NOTION_DEFAULT_RETRY_AFTER_MS);
+        await response.body?.cancel();
+        continue;
+      }
+      const transient = response.status === 409 || response.status >= 500;
+      // 409 means Notion did not save; a 5xx on a write may have landed, so only the caller can decide.
+      if (transient && (idempotent || response.status === 409) && ++transientAttempts < NOTION_TRANSIENT_MAX_ATTEMPTS) {
+        await response.body?.cancel();
+        await this.backoff(transientAttempts, signal);
+        continue;
+      }
+      return response;
+    }
+  };
+
+  /** Holds every queued request of this credential until the wait is over. */
+  private pauseFor(ms: number): void {
+    const until = Date.now() + ms;
+    if (until <= this.resumeAt) return;
+    this.resumeAt = until;
+    this.queue.pause();
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => this.queue.start(), ms);
+  }
+
+  private async backoff(attempt: number, signal: AbortSignal | undefined): Promise<void> {
+    const delay = this.transientBaseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, delay);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      }, { once: true });
+    });
+  }
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+// A cache only: after a service worker restart a fresh pacer starts, which is what Notion expects anyway.
+const pacers = new Map<string, NotionPacer>();
+
+export function pacerFor(token: string): NotionPacer {
+  let pacer = pacers.get(token);
+  if (!pacer) {
+    pacer = new NotionPacer();
+    pacers.set(token, pacer);
+  }
+  return pacer;
+}
