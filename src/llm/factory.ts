@@ -1,0 +1,44 @@
+// Engines are made here, from saved settings and secrets, and nowhere else.
+import { InklingError } from '../errors';
+import { ENGINE_KEY, type EngineId, type Secrets, type Settings } from '../storage';
+import { DEFAULT_MODELS } from './catalog';
+import { createChromeEngine } from './chrome';
+import { modelProblem } from './errors';
+import { createGeminiEngine } from './gemini';
+import { createOpenAIEngine } from './openai';
+import type { Engine } from './types';
+
+export interface EngineConfig {
+  engine: EngineId;
+  model: string;
+  apiKey: string;
+  baseUrl: string;
+}
+
+/** The engine config the saved settings describe. */
+export function engineConfigFrom(settings: Settings, secrets: Secrets): EngineConfig {
+  const engine = settings.engine;
+  const keyName = ENGINE_KEY[engine];
+  return {
+    engine,
+    model: settings.models[engine] || DEFAULT_MODELS[engine],
+    apiKey: keyName ? (secrets[keyName] ?? '') : '',
+    baseUrl: settings.baseUrl,
+  };
+}
+
+export function createEngine(config: EngineConfig): Engine {
+  switch (config.engine) {
+    case 'gemini':
+      if (!config.apiKey) throw new InklingError(modelProblem('no_key', 'Add your Gemini API key in Settings first.'));
+      return createGeminiEngine({ apiKey: config.apiKey, model: config.model });
+    case 'openai':
+      if (!config.apiKey) throw new InklingError(modelProblem('no_key', 'Add your OpenAI API key in Settings first.'));
+      return createOpenAIEngine({ engine: 'openai', apiKey: config.apiKey, model: config.model });
+    case 'compatible':
+      if (!config.baseUrl) throw new InklingError(modelProblem('no_key', 'Add the server’s Base URL in Settings first.'));
+      return createOpenAIEngine({ engine: 'compatible', apiKey: config.apiKey, model: config.model, baseURL: config.baseUrl });
+    case 'chrome':
+      return createChromeEngine();
+  }
+}

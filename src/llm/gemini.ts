@@ -1,0 +1,91 @@
+// Gemini through @google/genai, Google's current SDK (@google/generative-ai is deprecated: its
+// support ended 2025-08-31).
+import { GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import { InklingError } from '../errors';
+import { modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
+import { parseJsonAnswer } from './json';
+import { LLM_TIMEOUT_MS } from './openai';
+import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
+
+/** finishReasons that mean the answer was withheld, not finished. */
+const BLOCKED_FINISH_REASONS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
+
+export interface GeminiEngineOptions {
+  apiKey: string;
+  model: string;
+}
+
+export function createGeminiEngine(options: GeminiEngineOptions): Engine {
+  // No retryOptions: the SDK then does not retry, and the scheduler (scheduler.ts) is the one layer that does.
+  const ai = new GoogleGenAI({ apiKey: options.apiKey, httpOptions: { timeout: LLM_TIMEOUT_MS } });
+  const ctx: ProblemContext = { engine: 'gemini', model: options.model };
+
+  function checkBlocked(chunk: GenerateContentResponse): void {
+    const blockReason = chunk.promptFeedback?.blockReason;
+    if (blockReason) throw new InklingError(safetyProblem(ctx, String(blockReason)));
+    const finishReason = chunk.candidates?.[0]?.finishReason;
+    if (finishReason && BLOCKED_FINISH_REASONS.has(String(finishReason))) {
+      throw new InklingError(safetyProblem(ctx, String(finishReason)));
+    }
+  }
+
+  async function generate(request: GenerateRequest): Promise<GenerateResult> {
+    let text = '';
+    let inputTokens: number | undefined;
+    let outputTokens: number | undefined;
+    try {
+      const stream = await ai.models.generateContentStream({
+        model: options.model,
+        contents: request.prompt,
+        config: {
+          ...(request.system ? { systemInstruction: request.system } : {}),
+          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+          ...(request.schema ? { responseMimeType: 'application/json', responseJsonSchema: request.schema } : {}),
+          ...(request.signal ? { abortSignal: request.signal } : {}),
+        },
+      });
+      for await (const chunk of stream) {
+        checkBlocked(chunk);
+        if (chunk.usageMetadata) {
+          inputTokens = chunk.usageMetadata.promptTokenCount ?? inputTokens;
+          outputTokens = (chunk.usageMetadata.candidatesTokenCount ?? 0) + (chunk.usageMetadata.thoughtsTokenCount ?? 0);
+        }
+        const delta = chunk.text;
+        if (delta) {
+          text += delta;
+          request.onText?.(delta, text);
+        }
+      }
+    } catch (error) {
+      throw new InklingError(toModelProblem(error, ctx), { cause: error });
+    }
+    if (request.signal?.aborted) throw new InklingError(modelProblem('aborted', 'Stopped.'));
+    const result: GenerateResult = {
+      text,
+      model: options.model,
+      usage:
+        inputTokens === undefined
+          ? { inputTokens: estimateTokens((request.system ?? '') + request.prompt), outputTokens: estimateTokens(text), estimated: true }
+          : { inputTokens, outputTokens: outputTokens ?? estimateTokens(text), estimated: false },
+    };
+    if (request.schema) result.json = parseJsonAnswer(text, ctx);
+    return result;
+  }
+
+  async function listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const pager = await ai.models.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } });
+      const ids: string[] = [];
+      for await (const model of pager) {
+        const canGenerate = !model.supportedActions || model.supportedActions.includes('generateContent');
+        if (model.name && canGenerate) ids.push(model.name.replace(/^models\//, ''));
+      }
+      return ids.toSorted();
+    } catch (error) {
+      throw new InklingError(toModelProblem(error, ctx), { cause: error });
+    }
+  }
+
+  return { id: 'gemini', model: options.model, generate, listModels };
+}

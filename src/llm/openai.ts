@@ -1,0 +1,108 @@
+// GPT (OpenAI) and every OpenAI-compatible server (Ollama, LM Studio, OpenRouter, Groq, DeepSeek…),
+// through the official SDK's Chat Completions API — the one API all of those servers speak.
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError } from 'openai';
+import { InklingError } from '../errors';
+import type { EngineId } from '../storage';
+import { explainUnreachableServer, modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
+import { parseJsonAnswer } from './json';
+import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
+
+/** A model call that takes longer than this is treated as failed (long articles on slow local models). */
+export const LLM_TIMEOUT_MS = 300_000;
+
+export interface OpenAIEngineOptions {
+  engine: Extract<EngineId, 'openai' | 'compatible'>;
+  apiKey: string;
+  model: string;
+  /** Absent for OpenAI itself. */
+  baseURL?: string;
+}
+
+export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
+  const client = new OpenAI({
+    // Local servers take no key, but the SDK insists on one.
+    apiKey: options.apiKey || 'no-key',
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    // Required in an extension service worker, which the SDK sees as a browser. Safe here: the key
+    // is the user's own, held in extension storage only the background reads, and sent only to
+    // the provider the user chose — never to a web page.
+    dangerouslyAllowBrowser: true,
+    // Retries live in one layer: the scheduler (scheduler.ts) pauses all calls of an engine on a 429.
+    maxRetries: 0,
+    timeout: LLM_TIMEOUT_MS,
+  });
+  const ctx: ProblemContext = { engine: options.engine, model: options.model, ...(options.baseURL ? { baseUrl: options.baseURL } : {}) };
+
+  async function failure(error: unknown): Promise<InklingError> {
+    const problem =
+      options.baseURL && error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError)
+        ? await explainUnreachableServer(options.baseURL, ctx)
+        : toModelProblem(error, ctx);
+    return new InklingError(problem, { cause: error });
+  }
+
+  async function generate(request: GenerateRequest): Promise<GenerateResult> {
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+    if (request.system) messages.push({ role: 'system', content: request.system });
+    messages.push({ role: 'user', content: request.prompt });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    let finishReason: string | null = null;
+    try {
+      const stream = await client.chat.completions.create(
+        {
+          model: options.model,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
+          ...(request.schema
+            ? { response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: request.schema, strict: true } } }
+            : {}),
+        },
+        { signal: request.signal },
+      );
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+        const delta = choice.delta?.content;
+        if (delta) {
+          text += delta;
+          request.onText?.(delta, text);
+        }
+      }
+    } catch (error) {
+      throw await failure(error);
+    }
+    if (finishReason === 'content_filter') throw new InklingError(safetyProblem(ctx, 'content filter'));
+    if (request.signal?.aborted) throw new InklingError(modelProblem('aborted', 'Stopped.'));
+    const result: GenerateResult = {
+      text,
+      model: options.model,
+      usage: usage
+        ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, estimated: false }
+        : {
+            inputTokens: estimateTokens((request.system ?? '') + request.prompt),
+            outputTokens: estimateTokens(text),
+            estimated: true,
+          },
+    };
+    if (request.schema) result.json = parseJsonAnswer(text, ctx);
+    return result;
+  }
+
+  async function listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const model of client.models.list({ signal })) ids.push(model.id);
+      return ids.toSorted();
+    } catch (error) {
+      throw await failure(error);
+    }
+  }
+
+  return { id: options.engine, model: options.model, generate, listModels };
+}

@@ -1,0 +1,47 @@
+// The one interface every engine implements. Nothing outside src/llm/ imports a model SDK.
+import type { EngineId } from '../storage';
+
+/** A JSON Schema object (the subset all engines accept: object, string, number, integer, boolean, array, enum). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface GenerateRequest {
+  system?: string;
+  prompt: string;
+  /** When given, the answer is JSON following this schema and the result's `json` holds it, parsed. */
+  schema?: JsonSchema;
+  maxOutputTokens?: number;
+  temperature?: number;
+  signal?: AbortSignal;
+  /** Called as text streams in: the new piece and everything so far. */
+  onText?: (delta: string, soFar: string) => void;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** True when the provider reported no usage and it was estimated from the text. */
+  estimated: boolean;
+}
+
+export interface GenerateResult {
+  text: string;
+  /** The parsed answer when a schema was given. */
+  json?: unknown;
+  usage: Usage;
+  model: string;
+}
+
+export interface Engine {
+  readonly id: EngineId;
+  readonly model: string;
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Model ids the provider offers (its models endpoint), for the Model list and as a cheap key check. */
+  listModels(signal?: AbortSignal): Promise<string[]>;
+}
+
+/** Characters per token, the usual rule of thumb for English text; used only for estimates. */
+export const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
