@@ -1,0 +1,66 @@
+// The background's message handlers: each checks its sender and validates its data, then acts.
+import * as v from 'valibot';
+import { InklingError } from '../errors';
+import { onMessage, type Outcome, type ProtocolMap } from '../messaging';
+import { createNotionClient } from '../notion/client';
+import { NO_TOKEN_PROBLEM, notionProblem, toNotionProblem } from '../notion/errors';
+import { resolveTarget, type Target } from '../notion/target';
+import { parseNotionLink } from '../notion/url';
+import { clearEverything, saveSettings } from '../settings/save';
+import { ENGINE_IDS, readSecrets } from '../storage';
+import { senderKind, type SenderInfo, type SenderKind } from './senders';
+
+const SettingsFormSchema = v.object({
+  engine: v.picklist(ENGINE_IDS),
+  notionToken: v.optional(v.string()),
+  geminiKey: v.optional(v.string()),
+  openaiKey: v.optional(v.string()),
+  compatibleKey: v.optional(v.string()),
+  baseUrl: v.string(),
+  model: v.string(),
+  connectionsDatabaseUrl: v.string(),
+});
+
+const UrlRequestSchema = v.object({ url: v.pipe(v.string(), v.maxLength(4_000)) });
+
+type Handler<K extends keyof ProtocolMap> = (
+  data: Parameters<ProtocolMap[K]>[0],
+  sender: SenderInfo,
+) => ReturnType<ProtocolMap[K]> | Promise<ReturnType<ProtocolMap[K]>>;
+
+/** Registers a handler that runs only for allowed senders and valid data. */
+function handle<K extends keyof ProtocolMap>(
+  name: K,
+  allowed: readonly SenderKind[],
+  schema: v.GenericSchema,
+  handler: Handler<K>,
+): void {
+  onMessage(name, ((message: { data: unknown; sender: SenderInfo }) => {
+    const kind = senderKind(message.sender);
+    if (!kind || !allowed.includes(kind)) {
+      console.warn(`[inkling] refused "${String(name)}" from`, message.sender.url);
+      throw new Error('Inkling refused this request.');
+    }
+    const parsed = v.safeParse(schema, message.data);
+    if (!parsed.success) throw new Error(`Invalid request for ${String(name)}.`);
+    return handler(parsed.output as Parameters<ProtocolMap[K]>[0], message.sender);
+  }) as Parameters<typeof onMessage<K>>[1]);
+}
+
+async function resolveUrl(url: string): Promise<Outcome<Target>> {
+  const link = parseNotionLink(url);
+  if (!link) return { ok: false, problem: notionProblem('validation', 'This is not a link to a Notion page or database.') };
+  const { notionToken } = await readSecrets();
+  if (!notionToken) return { ok: false, problem: NO_TOKEN_PROBLEM };
+  try {
+    return { ok: true, value: await resolveTarget(createNotionClient(notionToken), link) };
+  } catch (error) {
+    return { ok: false, problem: error instanceof InklingError ? error.problem : toNotionProblem(error) };
+  }
+}
+
+export function registerMessageHandlers(): void {
+  handle('saveSettings', ['extension-page'], SettingsFormSchema, (form) => saveSettings(form));
+  handle('clearSettings', ['extension-page'], v.optional(v.undefined()), () => clearEverything());
+  handle('resolveTarget', ['extension-page', 'notion-tab'], UrlRequestSchema, ({ url }) => resolveUrl(url));
+}

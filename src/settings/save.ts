@@ -1,0 +1,179 @@
+// Save in Settings: verify every credential with the service it belongs to, and save only what works.
+import type { Client } from '@notionhq/client';
+import { InklingError, type Problem } from '../errors';
+import { DEFAULT_MODELS } from '../llm/catalog';
+import { createEngine, type EngineConfig } from '../llm/factory';
+import type { Engine } from '../llm/types';
+import type { SaveSettingsResult, SettingsField, SettingsForm } from '../messaging';
+import { createNotionClient } from '../notion/client';
+import { toNotionProblem } from '../notion/errors';
+import { retrieveDatabase } from '../notion/target';
+import { parseNotionLink } from '../notion/url';
+import {
+  ALL_ITEMS,
+  ENGINE_KEY,
+  maskSecret,
+  readSecrets,
+  readSettings,
+  secretsItem,
+  settingsItem,
+  SECRET_NAMES,
+  type Secrets,
+  type Settings,
+} from '../storage';
+
+export interface SaveDeps {
+  notionClient(token: string): Client;
+  engine(config: EngineConfig): Engine;
+}
+
+const defaultDeps: SaveDeps = { notionClient: (token) => createNotionClient(token), engine: createEngine };
+
+/** "http://localhost:11434/v1/" → "http://localhost:11434/v1"; null when it is not an http(s) URL. */
+export function normaliseBaseUrl(input: string): string | null {
+  try {
+    const url = new URL(input.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/** The secrets after this form: absent keeps, "" removes, anything else replaces. */
+function mergeSecrets(saved: Secrets, form: SettingsForm): Secrets {
+  const next: Secrets = { ...saved };
+  for (const name of SECRET_NAMES) {
+    const value = form[name];
+    if (value === undefined) continue;
+    if (value.trim() === '') delete next[name];
+    else next[name] = value.trim();
+  }
+  return next;
+}
+
+async function verifyNotion(client: Client): Promise<string> {
+  const me = await client.users.me({});
+  const bot = me.type === 'bot' ? me.bot : undefined;
+  return (bot && 'workspace_name' in bot ? bot.workspace_name : null) ?? me.name ?? 'your workspace';
+}
+
+function notionTokenMessage(problem: Problem): string {
+  if (problem.kind === 'unauthorized') {
+    return 'This secret was not accepted by Notion. Copy the Internal Integration Secret again from notion.so/profile/integrations.';
+  }
+  return problem.message;
+}
+
+function connectionsDatabaseMessage(problem: Problem): string {
+  switch (problem.kind) {
+    case 'not_shared':
+      return 'Inkling can’t see this database. Open it in Notion, click ••• → Connections, and add your integration.';
+    case 'wrong_kind':
+      return 'This link is a page, not a database. Open the connections database itself and copy its link.';
+    default:
+      return problem.message;
+  }
+}
+
+export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultDeps): Promise<SaveSettingsResult> {
+  const [saved, savedSecrets] = await Promise.all([readSettings(), readSecrets()]);
+  const secrets = mergeSecrets(savedSecrets, form);
+  const errors: Partial<Record<SettingsField, string>> = {};
+  const notes: string[] = [];
+  const next: Settings = { ...saved, engine: form.engine, models: { ...saved.models } };
+
+  // Base URL (OpenAI-compatible only).
+  if (form.baseUrl.trim()) {
+    const baseUrl = normaliseBaseUrl(form.baseUrl);
+    if (baseUrl) next.baseUrl = baseUrl;
+    else errors.baseUrl = 'Enter the server’s full address, such as http://localhost:11434/v1.';
+  } else {
+    next.baseUrl = '';
+    if (form.engine === 'compatible') errors.baseUrl = 'Enter the server’s Base URL, such as http://localhost:11434/v1 for Ollama.';
+  }
+  const model = form.model.trim();
+  if (model) next.models[form.engine] = model;
+
+  // Notion secret → workspace name.
+  const token = secrets.notionToken;
+  const notion = token ? deps.notionClient(token) : undefined;
+  next.workspaceName = null;
+  const notionCheck = notion
+    ? verifyNotion(notion).then(
+        (name) => void (next.workspaceName = name),
+        (error) => void (errors.notionToken = notionTokenMessage(toNotionProblem(error))),
+      )
+    : Promise.resolve();
+
+  // Connections database: a database, shared with the integration.
+  const dbUrl = form.connectionsDatabaseUrl.trim();
+  next.connectionsDatabase = null;
+  let databaseCheck: Promise<void> = Promise.resolve();
+  if (dbUrl) {
+    const link = parseNotionLink(dbUrl);
+    if (!link) errors.connectionsDatabaseUrl = 'This is not a Notion link. Open the database in Notion and copy its link.';
+    else if (!notion) errors.connectionsDatabaseUrl = 'Add your Notion internal integration secret first.';
+    else {
+      databaseCheck = retrieveDatabase(notion, link.id).then(
+        (db) => void (next.connectionsDatabase = { url: dbUrl, databaseId: db.id, dataSourceId: db.dataSourceId, title: db.title }),
+        (error) => void (errors.connectionsDatabaseUrl = connectionsDatabaseMessage(toNotionProblem(error, 'database'))),
+      );
+    }
+  }
+
+  // The model: a cheap call (the provider's model list) proves the key and the address.
+  const engineCheck = errors.baseUrl ? Promise.resolve() : verifyEngine(next, secrets, form, deps, errors, notes);
+
+  await Promise.all([notionCheck, databaseCheck, engineCheck]);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  next.secretHints = Object.fromEntries(
+    SECRET_NAMES.flatMap((name) => (secrets[name] ? [[name, maskSecret(secrets[name])]] : [])),
+  );
+  next.savedAt = Date.now();
+  await Promise.all([settingsItem.setValue(next), secretsItem.setValue(secrets)]);
+  if (!token) notes.push('Add your Notion internal integration secret to start writing into Notion.');
+  return { ok: true, settings: next, notes };
+}
+
+async function verifyEngine(
+  next: Settings,
+  secrets: Secrets,
+  form: SettingsForm,
+  deps: SaveDeps,
+  errors: Partial<Record<SettingsField, string>>,
+  notes: string[],
+): Promise<void> {
+  const engineId = form.engine;
+  const keyField = ENGINE_KEY[engineId];
+  const apiKey = keyField ? (secrets[keyField] ?? '') : '';
+  if ((engineId === 'gemini' || engineId === 'openai') && !apiKey) {
+    notes.push(`Add your ${engineId === 'gemini' ? 'Gemini' : 'OpenAI'} API key to generate.`);
+    return;
+  }
+  const model = next.models[engineId] || DEFAULT_MODELS[engineId];
+  try {
+    const engine = deps.engine({ engine: engineId, model, apiKey, baseUrl: next.baseUrl });
+    const models = await engine.listModels();
+    if (models.length > 0 && !models.includes(model)) {
+      notes.push(`“${model}” is not in the list this provider reports; Inkling will use it as typed.`);
+    }
+  } catch (error) {
+    const problem = error instanceof InklingError ? error.problem : { kind: 'unavailable', message: String(error) };
+    const field: SettingsField =
+      problem.kind === 'bad_key' || problem.kind === 'no_permission' || problem.kind === 'no_key'
+        ? (keyField ?? 'model')
+        : engineId === 'compatible'
+          ? 'baseUrl'
+          : problem.kind === 'model_not_found'
+            ? 'model'
+            : (keyField ?? 'model');
+    errors[field] = problem.message;
+  }
+}
+
+/** Clear: every setting and secret (and, as later features add them, everything else Inkling stored). */
+export async function clearEverything(): Promise<void> {
+  await Promise.all(ALL_ITEMS.map((item) => item.removeValue()));
+}

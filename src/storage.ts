@@ -1,0 +1,94 @@
+// Every storage item Inkling keeps, in one place: typed, versioned, validated on read.
+// All of it lives in chrome.storage.local, locked to trusted contexts by the background (the notion.so
+// tab's content script can read none of it). Nothing is ever put in sync storage or sent to a server.
+import * as v from 'valibot';
+import { storage } from 'wxt/utils/storage';
+
+export const ENGINE_IDS = ['gemini', 'openai', 'compatible', 'chrome'] as const;
+export type EngineId = (typeof ENGINE_IDS)[number];
+
+export const SECRET_NAMES = ['notionToken', 'geminiKey', 'openaiKey', 'compatibleKey'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** The API key each engine uses (Chrome's on-device model needs none). */
+export const ENGINE_KEY: Record<EngineId, Exclude<SecretName, 'notionToken'> | undefined> = {
+  gemini: 'geminiKey',
+  openai: 'openaiKey',
+  compatible: 'compatibleKey',
+  chrome: undefined,
+};
+
+const ConnectionsDatabaseSchema = v.object({
+  url: v.string(),
+  databaseId: v.string(),
+  dataSourceId: v.string(),
+  title: v.string(),
+});
+export type ConnectionsDatabase = v.InferOutput<typeof ConnectionsDatabaseSchema>;
+
+const SettingsSchema = v.object({
+  engine: v.picklist(ENGINE_IDS),
+  /** The model chosen for each engine, so switching engines keeps each one's choice. */
+  models: v.record(v.picklist(ENGINE_IDS), v.string()),
+  /** The OpenAI-compatible server's base URL (Ollama, LM Studio, OpenRouter…). */
+  baseUrl: v.string(),
+  connectionsDatabase: v.nullable(ConnectionsDatabaseSchema),
+  /** The Notion workspace the saved secret belongs to, as users/me reported it. */
+  workspaceName: v.nullable(v.string()),
+  /** Masked forms of saved secrets ("ntn_…x7Qa"), so the popup can show what is saved without the secret. */
+  secretHints: v.record(v.picklist(SECRET_NAMES), v.string()),
+  savedAt: v.nullable(v.number()),
+});
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  engine: 'gemini',
+  models: {},
+  baseUrl: '',
+  connectionsDatabase: null,
+  workspaceName: null,
+  secretHints: {},
+  savedAt: null,
+};
+
+const SecretsSchema = v.record(v.picklist(SECRET_NAMES), v.string());
+export type Secrets = v.InferOutput<typeof SecretsSchema>;
+
+/** Non-secret settings. The popup watches this item directly. */
+export const settingsItem = storage.defineItem<Settings>('local:settings', {
+  fallback: DEFAULT_SETTINGS,
+  version: 1,
+});
+
+/** Credentials. Read by the background only; never sent to the page, logged, or written to Notion. */
+export const secretsItem = storage.defineItem<Secrets>('local:secrets', {
+  fallback: {},
+  version: 1,
+});
+
+/** Reads a stored value through its schema: a damaged or foreign value falls back instead of spreading. */
+async function readValidated<T>(
+  item: { getValue(): Promise<T>; fallback: T },
+  schema: v.GenericSchema<unknown, T>,
+): Promise<T> {
+  const raw = await item.getValue();
+  const parsed = v.safeParse(schema, raw);
+  if (parsed.success) return parsed.output;
+  console.warn('[inkling] stored value did not match its schema; using defaults', parsed.issues[0]?.message);
+  return item.fallback;
+}
+
+export const readSettings = (): Promise<Settings> =>
+  readValidated(settingsItem, SettingsSchema).then((s) => ({ ...DEFAULT_SETTINGS, ...s }));
+export const readSecrets = (): Promise<Secrets> => readValidated(secretsItem, SecretsSchema);
+
+/** Every key Inkling owns, for "Clear". */
+export const ALL_ITEMS = [settingsItem, secretsItem];
+
+/** "ntn_…x7Qa": enough to recognise a key, too little to use it. */
+export function maskSecret(secret: string): string {
+  const trimmed = secret.trim();
+  if (trimmed.length <= 8) return '•'.repeat(trimmed.length);
+  const prefix = /^[a-z]{2,6}[-_]/i.exec(trimmed)?.[0] ?? '';
+  return `${prefix}…${trimmed.slice(-4)}`;
+}

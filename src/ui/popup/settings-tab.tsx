@@ -1,0 +1,342 @@
+// Settings: the Notion secret, the AI engine and its key or server, the model, the connections
+// database. "Save" has the background verify each with its service before anything is stored.
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { DEFAULT_MODELS, ENGINE_OPTION_LABELS, KEY_PAGES } from '../../llm/catalog';
+import { chromeAiAvailability, type Availability } from '../../llm/chrome-availability';
+import { sendMessage, type SettingsField, type SettingsForm } from '../../messaging';
+import { ENGINE_IDS, readSettings, settingsItem, type EngineId, type SecretName, type Settings } from '../../storage';
+import { Field } from '../field';
+import { useStorageItem } from '../use-storage-item';
+
+type Status = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'failed'; text: string };
+
+interface Draft {
+  engine: EngineId;
+  notionToken: string;
+  geminiKey: string;
+  openaiKey: string;
+  compatibleKey: string;
+  baseUrl: string;
+  model: string;
+  connectionsDatabaseUrl: string;
+}
+
+function draftFrom(settings: Settings): Draft {
+  return {
+    engine: settings.engine,
+    notionToken: '',
+    geminiKey: '',
+    openaiKey: '',
+    compatibleKey: '',
+    baseUrl: settings.baseUrl,
+    model: settings.models[settings.engine] ?? '',
+    connectionsDatabaseUrl: settings.connectionsDatabase?.url ?? '',
+  };
+}
+
+/** Servers on this computer: reached through their own CORS settings (Ollama's OLLAMA_ORIGINS, LM Studio's "Enable CORS"). */
+function isLoopback(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/**
+ * Asks Chrome for a remote Base URL's host, so the server is reachable whatever its CORS policy.
+ * Local servers are not asked for: Ollama checks the request's Origin whatever Chrome allows, so the
+ * permission would not help there, and its own setting (OLLAMA_ORIGINS) is what the error explains.
+ */
+async function requestHostPermission(baseUrl: string): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return; // The background explains a malformed URL.
+  }
+  if (isLoopback(url)) return;
+  const origin = `${url.origin}/*`;
+  try {
+    if (await browser.permissions.contains({ origins: [origin] })) return;
+    await browser.permissions.request({ origins: [origin] });
+  } catch {
+    // Refused: a server that answers CORS (as OpenRouter does) still works.
+  }
+}
+
+export function SettingsTab() {
+  const settings = useStorageItem(settingsItem, readSettings);
+  const [draft, setDraft] = useState<Draft | undefined>(undefined);
+  const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const [confirmClear, setConfirmClear] = useState(false);
+  const [chromeAi, setChromeAi] = useState<Availability>('unavailable');
+
+  useEffect(() => void chromeAiAvailability().then(setChromeAi), []);
+  // The form starts from what is saved, and starts over when storage changes underneath (e.g. Clear).
+  useEffect(() => {
+    if (settings) setDraft(draftFrom(settings));
+  }, [settings?.savedAt, settings === undefined]);
+
+  if (!settings || !draft) return <p class="muted">Loading…</p>;
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft({ ...draft, [key]: value });
+    if (key !== 'engine') setErrors({ ...errors, [key]: undefined });
+  };
+  const saved = (name: SecretName) => settings.secretHints[name];
+  const secretPlaceholder = (name: SecretName, empty: string) => (saved(name) ? `Saved: ${saved(name)}` : empty);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    if (!draft) return;
+    // Asked first, while the click still counts as the user's gesture.
+    if (draft.engine === 'compatible' && draft.baseUrl.trim()) await requestHostPermission(draft.baseUrl.trim());
+    setStatus({ kind: 'saving' });
+    setErrors({});
+    const form: SettingsForm = {
+      engine: draft.engine,
+      baseUrl: draft.baseUrl,
+      model: draft.model,
+      connectionsDatabaseUrl: draft.connectionsDatabaseUrl,
+    };
+    // An empty secret box means "keep what is saved".
+    for (const name of ['notionToken', 'geminiKey', 'openaiKey', 'compatibleKey'] as const) {
+      if (draft[name].trim()) form[name] = draft[name];
+    }
+    try {
+      const result = await sendMessage('saveSettings', form);
+      if (result.ok) {
+        const workspace = result.settings.workspaceName ? ` Connected to Notion workspace “${result.settings.workspaceName}”.` : '';
+        setStatus({ kind: 'saved', text: `Saved.${workspace}${result.notes.length ? ` ${result.notes.join(' ')}` : ''}` });
+      } else {
+        setErrors(result.errors);
+        setStatus({ kind: 'failed', text: 'Nothing was saved. Fix the fields marked below.' });
+      }
+    } catch (error) {
+      setStatus({ kind: 'failed', text: `Nothing was saved: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  async function clearAll() {
+    await sendMessage('clearSettings', undefined);
+    setConfirmClear(false);
+    setErrors({});
+    setStatus({ kind: 'saved', text: 'Cleared. Every setting and key was removed from this browser.' });
+  }
+
+  const engineAvailable = (id: EngineId) => id !== 'chrome' || chromeAi !== 'unavailable';
+
+  return (
+    <form class="settings" onSubmit={save} noValidate>
+      <Field
+        label="Notion internal integration secret"
+        link={{ href: KEY_PAGES.notion, text: 'Get it' }}
+        hint={
+          settings.workspaceName
+            ? `Connected to “${settings.workspaceName}”. Share each page or database with your integration: ••• → Connections.`
+            : 'Create an internal integration in Notion and copy its secret. A personal access token works too.'
+        }
+        error={errors.notionToken}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder={secretPlaceholder('notionToken', 'ntn_…')}
+            value={draft.notionToken}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onInput={(e) => set('notionToken', e.currentTarget.value)}
+          />
+        )}
+      </Field>
+
+      <Field label="AI engine" hint={engineHint(draft.engine)}>
+        {({ id, describedBy }) => (
+          <select
+            id={id}
+            value={draft.engine}
+            aria-describedby={describedBy}
+            onChange={(e) => {
+              const engine = e.currentTarget.value as EngineId;
+              setDraft({ ...draft, engine, model: settings.models[engine] ?? '' });
+              setErrors({});
+            }}
+          >
+            {ENGINE_IDS.map((engine) => (
+              <option key={engine} value={engine} disabled={!engineAvailable(engine)}>
+                {ENGINE_OPTION_LABELS[engine]}
+                {engineAvailable(engine) ? '' : ' — not available in this browser'}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+
+      {draft.engine === 'gemini' && (
+        <Field
+          label="Gemini API key"
+          link={{ href: KEY_PAGES.gemini, text: 'Get a key' }}
+          hint="From Google AI Studio. The free tier allows roughly 10–30 requests a minute."
+          error={errors.geminiKey}
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="off"
+              spellcheck={false}
+              placeholder={secretPlaceholder('geminiKey', 'AIza…')}
+              value={draft.geminiKey}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              onInput={(e) => set('geminiKey', e.currentTarget.value)}
+            />
+          )}
+        </Field>
+      )}
+
+      {draft.engine === 'openai' && (
+        <Field
+          label="OpenAI API key"
+          link={{ href: KEY_PAGES.openai, text: 'Get a key' }}
+          hint="From platform.openai.com. Usage is billed by OpenAI to your account."
+          error={errors.openaiKey}
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="off"
+              spellcheck={false}
+              placeholder={secretPlaceholder('openaiKey', 'sk-…')}
+              value={draft.openaiKey}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              onInput={(e) => set('openaiKey', e.currentTarget.value)}
+            />
+          )}
+        </Field>
+      )}
+
+      {draft.engine === 'compatible' && (
+        <>
+          <Field
+            label="Base URL"
+            hint="Ollama: http://localhost:11434/v1 · LM Studio: http://localhost:1234/v1 · OpenRouter: https://openrouter.ai/api/v1"
+            error={errors.baseUrl}
+          >
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                type="url"
+                spellcheck={false}
+                placeholder="http://localhost:11434/v1"
+                value={draft.baseUrl}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                onInput={(e) => set('baseUrl', e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <Field label="API key (optional)" hint="Local servers need none." error={errors.compatibleKey}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                type="password"
+                autoComplete="off"
+                spellcheck={false}
+                placeholder={secretPlaceholder('compatibleKey', 'Not needed for Ollama')}
+                value={draft.compatibleKey}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                onInput={(e) => set('compatibleKey', e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        </>
+      )}
+
+      <Field label="Model" hint={`Leave empty for ${DEFAULT_MODELS[draft.engine]}, or type any model name.`} error={errors.model}>
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            type="text"
+            spellcheck={false}
+            list={`${id}-models`}
+            placeholder={DEFAULT_MODELS[draft.engine]}
+            value={draft.model}
+            disabled={draft.engine === 'chrome'}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onInput={(e) => set('model', e.currentTarget.value)}
+          />
+        )}
+      </Field>
+
+      <Field
+        label="Connections database"
+        hint="A Notion database where Inkling lists every page and database you generate into. Paste its link."
+        error={errors.connectionsDatabaseUrl}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            type="url"
+            spellcheck={false}
+            placeholder="https://www.notion.so/…"
+            value={draft.connectionsDatabaseUrl}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onInput={(e) => set('connectionsDatabaseUrl', e.currentTarget.value)}
+          />
+        )}
+      </Field>
+
+      <p class="settings__privacy muted">Stored only in this browser (never synced, never sent anywhere but Notion and your model’s provider).</p>
+
+      {status.kind !== 'idle' && (
+        <p class={`status status--${status.kind}`} role="status">
+          {status.kind === 'saving' ? 'Checking with Notion and your model…' : status.text}
+        </p>
+      )}
+
+      {confirmClear ? (
+        <div class="confirm" role="alertdialog" aria-label="Clear settings">
+          <p>Remove every setting and key Inkling stored in this browser?</p>
+          <div class="actions">
+            <button type="button" class="button button--danger" onClick={clearAll}>
+              Clear everything
+            </button>
+            <button type="button" class="button" onClick={() => setConfirmClear(false)}>
+              Keep them
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div class="actions">
+          <button type="submit" class="button button--primary" disabled={status.kind === 'saving'}>
+            Save
+          </button>
+          <button type="button" class="button" onClick={() => setConfirmClear(true)}>
+            Clear
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function engineHint(engine: EngineId): string {
+  switch (engine) {
+    case 'gemini':
+      return 'Google’s Gemini. Has a free tier.';
+    case 'openai':
+      return 'OpenAI’s GPT models. Paid per use.';
+    case 'compatible':
+      return 'Any server that speaks OpenAI’s API: Ollama, LM Studio, OpenRouter, Groq, Together, DeepSeek…';
+    case 'chrome':
+      return 'Chrome’s on-device model: free and private, nothing leaves your computer.';
+  }
+}

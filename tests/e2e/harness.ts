@@ -1,0 +1,173 @@
+/// <reference types="chrome" />
+// E2E harness: the production build in Debian's Chromium, wired to the sandbox at the real host
+// names. Waits on conditions, never on sleeps.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launch as launchChromium, type Browser, type CDPSession, type Page, type WebWorker } from 'puppeteer-core';
+import { Sandbox } from '../sandbox/server.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+
+/** Flags that keep Chromium quiet on a closed network and runnable as root (toolchain-and-e2e.md). */
+const QUIET_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-domain-reliability',
+  '--no-pings',
+  '--disable-features=Translate,OptimizationHints,MediaRouter',
+];
+
+export interface World {
+  sandbox: Sandbox;
+  browser: Browser;
+  extensionId: string;
+  userDataDir: string;
+  /** The extension's service worker (re-found after it restarts). */
+  worker(): Promise<WebWorker>;
+  /** Closes the browser only, keeping the profile (for "close and reopen" tests). */
+  closeBrowser(): Promise<void>;
+  /** Opens the browser again on the same profile. */
+  reopenBrowser(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  sandbox?: Sandbox;
+}
+
+async function startBrowser(sandbox: Sandbox, userDataDir: string): Promise<{ browser: Browser; extensionId: string }> {
+  const browser = await launchChromium({
+    executablePath: CHROMIUM,
+    headless: true,
+    enableExtensions: true,
+    pipe: true,
+    userDataDir,
+    args: [...QUIET_FLAGS, ...sandbox.chromiumArgs()],
+  });
+  const extensionId = await browser.installExtension(EXTENSION_DIR);
+  return { browser, extensionId };
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<World> {
+  const sandbox = options.sandbox ?? (await Sandbox.start());
+  const userDataDir = mkdtempSync(join(tmpdir(), 'inkling-profile-'));
+  let { browser, extensionId } = await startBrowser(sandbox, userDataDir);
+  const world: World = {
+    sandbox,
+    get browser() {
+      return browser;
+    },
+    get extensionId() {
+      return extensionId;
+    },
+    userDataDir,
+    async worker() {
+      const target = await browser.waitForTarget(
+        (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
+      );
+      const worker = (await target.worker())!;
+      // The first evaluate can race the worker's script: poll until the extension API is there.
+      await waitFor(() => worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.runtime?.id).catch(() => false));
+      return worker;
+    },
+    async closeBrowser() {
+      await browser.close();
+    },
+    async reopenBrowser() {
+      ({ browser, extensionId } = await startBrowser(sandbox, userDataDir));
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      if (!options.sandbox) await sandbox.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  } as World;
+  return world;
+}
+
+/** Polls until `check` returns a truthy value; fails with `message` after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T> | T, message = 'condition', timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${message}${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function openPopup(world: World): Promise<Page> {
+  const page = await world.browser.newPage();
+  await page.goto(`chrome-extension://${world.extensionId}/popup.html`);
+  await page.waitForSelector('::-p-aria([name="Settings"][role="tab"])');
+  return page;
+}
+
+export async function openNotion(world: World, path: string): Promise<Page> {
+  const page = await world.browser.newPage();
+  await page.goto(`https://www.notion.so${path}`);
+  return page;
+}
+
+/** The control a user finds by its label or name (the accessibility tree, as a screen reader would). */
+export function byLabel(page: Page, label: string, role?: string): string {
+  return role ? `::-p-aria([name="${label}"][role="${role}"])` : `::-p-aria(${label})`;
+}
+
+/** Replaces a text field's content as a user typing would. */
+export async function typeInto(page: Page, label: string, text: string): Promise<void> {
+  const field = await page.waitForSelector(byLabel(page, label));
+  await field!.click({ count: 3 });
+  await page.keyboard.press('Backspace');
+  if (text) await field!.type(text);
+}
+
+export async function click(page: Page, name: string, role = 'button'): Promise<void> {
+  const el = await page.waitForSelector(byLabel(page, name, role));
+  await el!.click();
+}
+
+export async function textOf(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (el) => el.textContent ?? '');
+}
+
+/** Runs an expression in the extension's content-script world of a notion.so page. */
+export async function evaluateInContentScript<T>(page: Page, world: World, expression: string): Promise<T> {
+  const session: CDPSession = await page.createCDPSession();
+  const contexts: Array<{ id: number; origin: string; auxData?: { type?: string; isDefault?: boolean } }> = [];
+  session.on('Runtime.executionContextCreated', (event) => contexts.push(event.context));
+  await session.send('Runtime.enable');
+  const context = await waitFor(
+    () => contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${world.extensionId}`),
+    'the content script world',
+  );
+  const result = await session.send('Runtime.evaluate', {
+    expression,
+    contextId: context.id,
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  await session.detach();
+  if (result.exceptionDetails) {
+    throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
+  }
+  return result.result.value as T;
+}
+
+/** Reads chrome.storage.local from the service worker (a trusted context). */
+export async function readExtensionStorage(world: World): Promise<Record<string, unknown>> {
+  const worker = await world.worker();
+  return worker.evaluate(() => chrome.storage.local.get(null));
+}
