@@ -37,7 +37,7 @@ export async function startNotionHarness(api: NotionApi = new NotionApi()): Prom
     raw: (method, path, init = {}) =>
       fetch(`${baseUrl}${path}`, {
         method,
-        body: init.body,
+        ...(init.body === undefined ? {} : { body: init.body }),
         headers: Object.fromEntries(
           Object.entries({
             authorization: `Bearer ${FIXTURES.token}`,
