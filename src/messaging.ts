@@ -14,10 +14,19 @@ export interface SettingsForm {
   compatibleKey?: string;
   baseUrl: string;
   model: string;
+  /** A LIMIT_PRESETS id for the engine. */
+  limitPreset: string;
   connectionsDatabaseUrl: string;
 }
 
-export type SettingsField = Exclude<keyof SettingsForm, 'engine'>;
+export type SettingsField = Exclude<keyof SettingsForm, 'engine' | 'limitPreset'>;
+
+/** Which models can this engine use? Unsaved key and address from the form, or the saved ones. */
+export interface ListModelsRequest {
+  engine: EngineId;
+  apiKey?: string;
+  baseUrl?: string;
+}
 
 export type SaveSettingsResult =
   | { ok: true; settings: Settings; notes: string[] }
@@ -28,6 +37,8 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem 
 export interface ProtocolMap {
   /** Popup → background: verify the form with Notion and the model provider, then save it. */
   saveSettings(form: SettingsForm): SaveSettingsResult;
+  /** Popup → background: the models the provider reports, for the Model list. */
+  listModels(request: ListModelsRequest): Outcome<string[]>;
   /** Popup → background: remove every setting and secret. */
   clearSettings(): void;
   /** Panel or popup → background: what does this Notion link point at? */

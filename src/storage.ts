@@ -30,6 +30,8 @@ const SettingsSchema = v.object({
   engine: v.picklist(ENGINE_IDS),
   /** The model chosen for each engine, so switching engines keeps each one's choice. */
   models: v.record(v.picklist(ENGINE_IDS), v.string()),
+  /** The speed preset chosen for each engine (llm/limits.ts); bulk runs keep to it. */
+  limitPresets: v.optional(v.record(v.picklist(ENGINE_IDS), v.string()), {}),
   /** The OpenAI-compatible server's base URL (Ollama, LM Studio, OpenRouter…). */
   baseUrl: v.string(),
   connectionsDatabase: v.nullable(ConnectionsDatabaseSchema),
@@ -44,6 +46,7 @@ export type Settings = v.InferOutput<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   engine: 'gemini',
   models: {},
+  limitPresets: {},
   baseUrl: '',
   connectionsDatabase: null,
   workspaceName: null,

@@ -1,13 +1,15 @@
 // The background's message handlers: each checks its sender and validates its data, then acts.
 import * as v from 'valibot';
 import { InklingError } from '../errors';
-import { onMessage, type Outcome, type ProtocolMap } from '../messaging';
+import { toModelProblem } from '../llm/errors';
+import { createEngine, engineConfigFrom } from '../llm/factory';
+import { onMessage, type ListModelsRequest, type Outcome, type ProtocolMap } from '../messaging';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM, notionProblem, toNotionProblem } from '../notion/errors';
 import { resolveTarget, type Target } from '../notion/target';
 import { parseNotionLink } from '../notion/url';
-import { clearEverything, saveSettings } from '../settings/save';
-import { ENGINE_IDS, readSecrets } from '../storage';
+import { clearEverything, normaliseBaseUrl, saveSettings } from '../settings/save';
+import { ENGINE_IDS, readSecrets, readSettings } from '../storage';
 import { senderKind, type SenderInfo, type SenderKind } from './senders';
 
 const SettingsFormSchema = v.object({
@@ -18,7 +20,14 @@ const SettingsFormSchema = v.object({
   compatibleKey: v.optional(v.string()),
   baseUrl: v.string(),
   model: v.string(),
+  limitPreset: v.string(),
   connectionsDatabaseUrl: v.string(),
+});
+
+const ListModelsSchema = v.object({
+  engine: v.picklist(ENGINE_IDS),
+  apiKey: v.optional(v.string()),
+  baseUrl: v.optional(v.string()),
 });
 
 const UrlRequestSchema = v.object({ url: v.pipe(v.string(), v.maxLength(4_000)) });
@@ -59,8 +68,24 @@ async function resolveUrl(url: string): Promise<Outcome<Target>> {
   }
 }
 
+async function listModels(request: ListModelsRequest): Promise<Outcome<string[]>> {
+  const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
+  const saved = engineConfigFrom({ ...settings, engine: request.engine }, secrets);
+  const config = {
+    ...saved,
+    apiKey: request.apiKey?.trim() || saved.apiKey,
+    baseUrl: (request.baseUrl?.trim() && normaliseBaseUrl(request.baseUrl)) || saved.baseUrl,
+  };
+  try {
+    return { ok: true, value: await createEngine(config).listModels() };
+  } catch (error) {
+    return { ok: false, problem: error instanceof InklingError ? error.problem : toModelProblem(error, { engine: request.engine }) };
+  }
+}
+
 export function registerMessageHandlers(): void {
   handle('saveSettings', ['extension-page'], SettingsFormSchema, (form) => saveSettings(form));
+  handle('listModels', ['extension-page'], ListModelsSchema, (request) => listModels(request));
   handle('clearSettings', ['extension-page'], v.optional(v.undefined()), () => clearEverything());
   handle('resolveTarget', ['extension-page', 'notion-tab'], UrlRequestSchema, ({ url }) => resolveUrl(url));
 }

@@ -86,16 +86,23 @@ export function ollamaOriginProblem(baseUrl: string): Problem {
 
 /**
  * A browser hides why a cross-origin request failed. When an OpenAI-compatible server cannot be
- * reached, ask it again without CORS: if it answers that way, it is running and refused Inkling's
- * origin (Ollama without OLLAMA_ORIGINS); if not, it is not running at that address.
+ * reached, ask it twice more: a plain CORS request that needs no preflight, and one without CORS.
+ * If only the second gets through, the server is running and refuses Inkling's origin (Ollama
+ * without OLLAMA_ORIGINS). If both do, the first failure was a dropped connection; if neither, the
+ * server is not running at that address.
  */
 export async function explainUnreachableServer(baseUrl: string, ctx: ProblemContext): Promise<Problem> {
-  try {
-    await fetch(new URL(baseUrl).origin + '/', { mode: 'no-cors', cache: 'no-store' });
-    return ollamaOriginProblem(baseUrl);
-  } catch {
-    return network(ctx);
-  }
+  const probe = (mode: RequestMode) =>
+    fetch(`${baseUrl}/models`, { mode, cache: 'no-store', credentials: 'omit' }).then(
+      () => true,
+      () => false,
+    );
+  if (await probe('cors')) return network(ctx);
+  return (await probe('no-cors')) ? ollamaOriginProblem(baseUrl) : network(ctx);
+}
+
+export function timeoutProblem(ctx: ProblemContext): Problem {
+  return modelProblem('timeout', `${ENGINE_LABELS[ctx.engine]} took too long to answer. Try again, or pick a faster model.`);
 }
 
 function network(ctx: ProblemContext): Problem {
@@ -122,9 +129,7 @@ export function toModelProblem(error: unknown, ctx: ProblemContext): Problem {
   if (error instanceof InklingError) return error.problem;
   if (isAbortError(error)) return modelProblem('aborted', 'Stopped.');
   logRaw(`model ${ctx.engine}`, error);
-  if (error instanceof APIConnectionTimeoutError) {
-    return modelProblem('timeout', `${ENGINE_LABELS[ctx.engine]} took too long to answer. Try again, or pick a faster model.`);
-  }
+  if (error instanceof APIConnectionTimeoutError) return timeoutProblem(ctx);
   if (error instanceof APIConnectionError) return network(ctx);
   if (error instanceof APIError) {
     const code = String(error.code ?? '');

@@ -1,8 +1,8 @@
 // Gemini through @google/genai, Google's current SDK (@google/generative-ai is deprecated: its
 // support ended 2025-08-31).
 import { GoogleGenAI, type GenerateContentResponse } from '@google/genai';
-import { InklingError } from '../errors';
-import { modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
+import { InklingError, isAbortError } from '../errors';
+import { modelProblem, safetyProblem, timeoutProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';
 import { LLM_TIMEOUT_MS } from './openai';
 import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
@@ -13,11 +13,17 @@ const BLOCKED_FINISH_REASONS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PR
 export interface GeminiEngineOptions {
   apiKey: string;
   model: string;
+  /** Only tests change these. */
+  baseUrl?: string;
+  timeoutMs?: number;
 }
 
 export function createGeminiEngine(options: GeminiEngineOptions): Engine {
   // No retryOptions: the SDK then does not retry, and the scheduler (scheduler.ts) is the one layer that does.
-  const ai = new GoogleGenAI({ apiKey: options.apiKey, httpOptions: { timeout: LLM_TIMEOUT_MS } });
+  const ai = new GoogleGenAI({
+    apiKey: options.apiKey,
+    httpOptions: { timeout: options.timeoutMs ?? LLM_TIMEOUT_MS, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) },
+  });
   const ctx: ProblemContext = { engine: 'gemini', model: options.model };
 
   function checkBlocked(chunk: GenerateContentResponse): void {
@@ -58,6 +64,8 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
         }
       }
     } catch (error) {
+      // The SDK enforces its timeout with an abort of its own: that is a timeout, not the user's Stop.
+      if (isAbortError(error) && !request.signal?.aborted) throw new InklingError(timeoutProblem(ctx), { cause: error });
       throw new InklingError(toModelProblem(error, ctx), { cause: error });
     }
     if (request.signal?.aborted) throw new InklingError(modelProblem('aborted', 'Stopped.'));

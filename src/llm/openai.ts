@@ -14,8 +14,9 @@ export interface OpenAIEngineOptions {
   engine: Extract<EngineId, 'openai' | 'compatible'>;
   apiKey: string;
   model: string;
-  /** Absent for OpenAI itself. */
+  /** Absent for OpenAI itself (tests point it at the sandbox). */
   baseURL?: string;
+  timeoutMs?: number;
 }
 
 export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
@@ -29,13 +30,13 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     dangerouslyAllowBrowser: true,
     // Retries live in one layer: the scheduler (scheduler.ts) pauses all calls of an engine on a 429.
     maxRetries: 0,
-    timeout: LLM_TIMEOUT_MS,
+    timeout: options.timeoutMs ?? LLM_TIMEOUT_MS,
   });
   const ctx: ProblemContext = { engine: options.engine, model: options.model, ...(options.baseURL ? { baseUrl: options.baseURL } : {}) };
 
   async function failure(error: unknown): Promise<InklingError> {
     const problem =
-      options.baseURL && error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError)
+      options.engine === 'compatible' && options.baseURL && error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError)
         ? await explainUnreachableServer(options.baseURL, ctx)
         : toModelProblem(error, ctx);
     return new InklingError(problem, { cause: error });

@@ -3,6 +3,7 @@ import type { Client } from '@notionhq/client';
 import { InklingError, type Problem } from '../errors';
 import { DEFAULT_MODELS } from '../llm/catalog';
 import { createEngine, type EngineConfig } from '../llm/factory';
+import { limitsFor } from '../llm/limits';
 import type { Engine } from '../llm/types';
 import type { SaveSettingsResult, SettingsField, SettingsForm } from '../messaging';
 import { createNotionClient } from '../notion/client';
@@ -94,6 +95,8 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
   }
   const model = form.model.trim();
   if (model) next.models[form.engine] = model;
+  else delete next.models[form.engine];
+  next.limitPresets = { ...saved.limitPresets, [form.engine]: limitsFor(form.engine, form.limitPreset).id };
 
   // Notion secret → workspace name.
   const token = secrets.notionToken;

@@ -108,8 +108,9 @@ export async function waitFor<T>(check: () => Promise<T> | T, message = 'conditi
   }
 }
 
-export async function openPopup(world: World): Promise<Page> {
+export async function openPopup(world: World, options: { beforeLoad?: string } = {}): Promise<Page> {
   const page = await world.browser.newPage();
+  if (options.beforeLoad) await page.evaluateOnNewDocument(options.beforeLoad);
   await page.goto(`chrome-extension://${world.extensionId}/popup.html`);
   await page.waitForSelector('::-p-aria([name="Settings"][role="tab"])');
   return page;

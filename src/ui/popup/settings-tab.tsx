@@ -4,10 +4,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { DEFAULT_MODELS, ENGINE_OPTION_LABELS, KEY_PAGES } from '../../llm/catalog';
 import { chromeAiAvailability, type Availability } from '../../llm/chrome-availability';
+import { LIMIT_PRESETS, limitsFor } from '../../llm/limits';
 import { sendMessage, type SettingsField, type SettingsForm } from '../../messaging';
-import { ENGINE_IDS, readSettings, settingsItem, type EngineId, type SecretName, type Settings } from '../../storage';
+import { ENGINE_IDS, ENGINE_KEY, readSettings, settingsItem, type EngineId, type SecretName, type Settings } from '../../storage';
 import { Field } from '../field';
 import { useStorageItem } from '../use-storage-item';
+import { ChromeAiSetup } from './chrome-ai-setup';
+import { useModelList } from './use-model-list';
 
 type Status = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'failed'; text: string };
 
@@ -19,6 +22,7 @@ interface Draft {
   compatibleKey: string;
   baseUrl: string;
   model: string;
+  limitPreset: string;
   connectionsDatabaseUrl: string;
 }
 
@@ -31,6 +35,7 @@ function draftFrom(settings: Settings): Draft {
     compatibleKey: '',
     baseUrl: settings.baseUrl,
     model: settings.models[settings.engine] ?? '',
+    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
     connectionsDatabaseUrl: settings.connectionsDatabase?.url ?? '',
   };
 }
@@ -76,6 +81,14 @@ export function SettingsTab() {
     if (settings) setDraft(draftFrom(settings));
   }, [settings?.savedAt, settings === undefined]);
 
+  const engineKeyName = draft ? ENGINE_KEY[draft.engine] : undefined;
+  const models = useModelList(
+    draft?.engine ?? 'gemini',
+    draft && engineKeyName ? draft[engineKeyName] : '',
+    draft?.engine === 'compatible' ? draft.baseUrl : '',
+    settings?.savedAt,
+  );
+
   if (!settings || !draft) return <p class="muted">Loading…</p>;
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
@@ -96,6 +109,7 @@ export function SettingsTab() {
       engine: draft.engine,
       baseUrl: draft.baseUrl,
       model: draft.model,
+      limitPreset: draft.limitPreset,
       connectionsDatabaseUrl: draft.connectionsDatabaseUrl,
     };
     // An empty secret box means "keep what is saved".
@@ -160,7 +174,12 @@ export function SettingsTab() {
             aria-describedby={describedBy}
             onChange={(e) => {
               const engine = e.currentTarget.value as EngineId;
-              setDraft({ ...draft, engine, model: settings.models[engine] ?? '' });
+              setDraft({
+                ...draft,
+                engine,
+                model: settings.models[engine] ?? '',
+                limitPreset: limitsFor(engine, settings.limitPresets[engine]).id,
+              });
               setErrors({});
             }}
           >
@@ -258,20 +277,39 @@ export function SettingsTab() {
         </>
       )}
 
-      <Field label="Model" hint={`Leave empty for ${DEFAULT_MODELS[draft.engine]}, or type any model name.`} error={errors.model}>
+      {draft.engine === 'chrome' && <ChromeAiSetup />}
+
+      <Field label="Model" hint={modelHint(draft.engine, models)} error={errors.model}>
         {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            type="text"
-            spellcheck={false}
-            list={`${id}-models`}
-            placeholder={DEFAULT_MODELS[draft.engine]}
-            value={draft.model}
-            disabled={draft.engine === 'chrome'}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            onInput={(e) => set('model', e.currentTarget.value)}
-          />
+          <>
+            <input
+              id={id}
+              type="text"
+              spellcheck={false}
+              list={`${id}-models`}
+              placeholder={DEFAULT_MODELS[draft.engine]}
+              value={draft.model}
+              disabled={draft.engine === 'chrome'}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              onInput={(e) => set('model', e.currentTarget.value)}
+            />
+            <datalist id={`${id}-models`} data-testid="model-options">
+              {models.status === 'ready' && models.models.map((m) => <option key={m} value={m} />)}
+            </datalist>
+          </>
+        )}
+      </Field>
+
+      <Field label="Rate limit" hint="How fast Inkling may call this engine when it fills many rows. Pick your plan’s tier.">
+        {({ id, describedBy }) => (
+          <select id={id} value={draft.limitPreset} aria-describedby={describedBy} onChange={(e) => set('limitPreset', e.currentTarget.value)}>
+            {LIMIT_PRESETS[draft.engine].map((preset) => (
+              <option key={preset.id} value={preset.id}>
+                {preset.label}
+              </option>
+            ))}
+          </select>
         )}
       </Field>
 
@@ -326,6 +364,13 @@ export function SettingsTab() {
       )}
     </form>
   );
+}
+
+function modelHint(engine: EngineId, models: ReturnType<typeof useModelList>): string {
+  const fallback = `Leave empty for ${DEFAULT_MODELS[engine]}, or type any model name.`;
+  if (models.status === 'ready') return `${models.models.length} models available. ${fallback}`;
+  if (models.status === 'loading') return `Asking the provider for its models… ${fallback}`;
+  return fallback;
 }
 
 function engineHint(engine: EngineId): string {

@@ -1,45 +1,10 @@
 // The model emulators, exercised through the real SDKs (openai 7.57.0, @google/genai 3.1.0)
 // over real HTTP on 127.0.0.1, exactly as the extension will call them.
-import { createServer } from 'node:http';
-import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApiError, GoogleGenAI, Type } from '@google/genai';
 import OpenAI, { APIConnectionError, APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readBody } from '../http-util.ts';
-import type { SandboxRequest } from '../http-util.ts';
+import { serveHandler as serve, type Served as Running } from '../serve.ts';
 import { ModelApis } from './index.ts';
-
-type Handler = (req: SandboxRequest, res: ServerResponse) => Promise<void>;
-
-interface Running {
-  port: number;
-  server: Server;
-}
-
-/** A plain node:http server that hands each request to a sandbox handler as the real host would see it. */
-async function serve(handler: Handler, origin: (port: number) => string): Promise<Running> {
-  const server = createServer((raw, res) => {
-    void (async () => {
-      const body = await readBody(raw);
-      const port = (server.address() as AddressInfo).port;
-      const req: SandboxRequest = { method: raw.method ?? 'GET', url: new URL(`${origin(port)}${raw.url ?? '/'}`), headers: raw.headers, body, raw };
-      try {
-        await handler(req, res);
-      } catch (e) {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`sandbox handler threw: ${String(e)}`);
-      }
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, server };
-}
-
-async function stop(r: Running): Promise<void> {
-  r.server.closeAllConnections();
-  await new Promise<void>((resolve) => r.server.close(() => resolve()));
-}
 
 /** The emulators' token rule, restated independently: ceil(code points / 4). */
 const tokens = (text: string) => Math.ceil(Array.from(text).length / 4);
@@ -64,7 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([stop(openaiServer), stop(geminiServer), stop(compatServer)]);
+  await Promise.all([openaiServer.close(), geminiServer.close(), compatServer.close()]);
 });
 
 beforeEach(() => {

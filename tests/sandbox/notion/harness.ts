@@ -1,9 +1,7 @@
 // Test harness: the emulator behind a plain node:http server on 127.0.0.1, and real @notionhq/client
 // instances pointed at it.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client, LogLevel } from '@notionhq/client';
-import { readBody } from '../http-util.ts';
+import { serveHandler } from '../serve.ts';
 import { FIXTURES, NotionApi } from './index.ts';
 
 export interface NotionHarness {
@@ -20,15 +18,8 @@ export interface NotionHarness {
 }
 
 export async function startNotionHarness(api: NotionApi = new NotionApi()): Promise<NotionHarness> {
-  const server: Server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    await api.handle(
-      { method: req.method ?? 'GET', url: new URL(`https://api.notion.com${req.url ?? '/'}`), headers: req.headers, body, raw: req },
-      res,
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serveHandler((req, res) => api.handle(req, res), () => 'https://api.notion.com');
+  const baseUrl = served.url;
   return {
     api,
     baseUrl,
@@ -47,10 +38,6 @@ export async function startNotionHarness(api: NotionApi = new NotionApi()): Prom
           }).filter(([, v]) => v !== ''),
         ),
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => served.close(),
   };
 }

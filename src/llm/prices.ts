@@ -1,0 +1,92 @@
+// What a call costs, estimated from a dated price table. Providers change prices; the table says
+// when it was read, unknown models give no estimate rather than a wrong one, and local models are free.
+import type { EngineId } from '../storage';
+import { CHARS_PER_TOKEN, type Usage } from './types';
+
+/** When the prices below were taken from the providers' pricing pages. */
+export const PRICES_AS_OF = '2026-11-01';
+
+interface Price {
+  /** USD per million input tokens. */
+  inputPerMTok: number;
+  /** USD per million output tokens. */
+  outputPerMTok: number;
+}
+
+/** Longest prefix wins, so "gpt-5.5-mini" is not priced as "gpt-5.5". */
+const PRICE_TABLE: Record<'openai' | 'gemini', Record<string, Price>> = {
+  openai: {
+    'gpt-5.5': { inputPerMTok: 1.25, outputPerMTok: 10 },
+    'gpt-5.5-mini': { inputPerMTok: 0.25, outputPerMTok: 2 },
+    'gpt-5.5-nano': { inputPerMTok: 0.05, outputPerMTok: 0.4 },
+    'gpt-5': { inputPerMTok: 1.25, outputPerMTok: 10 },
+    'gpt-5-mini': { inputPerMTok: 0.25, outputPerMTok: 2 },
+    'gpt-5-nano': { inputPerMTok: 0.05, outputPerMTok: 0.4 },
+    'gpt-4.1': { inputPerMTok: 2, outputPerMTok: 8 },
+    'gpt-4.1-mini': { inputPerMTok: 0.4, outputPerMTok: 1.6 },
+    'gpt-4.1-nano': { inputPerMTok: 0.1, outputPerMTok: 0.4 },
+    'gpt-4o': { inputPerMTok: 2.5, outputPerMTok: 10 },
+    'gpt-4o-mini': { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+  },
+  gemini: {
+    'gemini-3.8-flash': { inputPerMTok: 0.3, outputPerMTok: 2.5 },
+    'gemini-3.7-flash': { inputPerMTok: 0.3, outputPerMTok: 2.5 },
+    'gemini-3.6-flash': { inputPerMTok: 0.3, outputPerMTok: 2.5 },
+    'gemini-3.5-flash': { inputPerMTok: 0.3, outputPerMTok: 2.5 },
+    'gemini-3.5-flash-lite': { inputPerMTok: 0.1, outputPerMTok: 0.4 },
+    'gemini-3.1-flash-lite': { inputPerMTok: 0.1, outputPerMTok: 0.4 },
+    'gemini-3.1-pro': { inputPerMTok: 2, outputPerMTok: 12 },
+  },
+};
+
+export interface CostEstimate {
+  /** Estimated USD, or null when the model's price is unknown. */
+  usd: number | null;
+  /** Runs on the user's own machine: no charge. */
+  free: boolean;
+}
+
+function isLocal(baseUrl: string): boolean {
+  try {
+    return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+export function priceOf(engine: EngineId, model: string): Price | undefined {
+  if (engine !== 'openai' && engine !== 'gemini') return undefined;
+  const table = PRICE_TABLE[engine];
+  const name = model.toLowerCase().replace(/^models\//, '');
+  const key = Object.keys(table)
+    .filter((prefix) => name === prefix || name.startsWith(`${prefix}-`))
+    .toSorted((a, b) => b.length - a.length)[0];
+  return key ? table[key] : undefined;
+}
+
+export function costOf(engine: EngineId, model: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>, baseUrl = ''): CostEstimate {
+  if (engine === 'chrome' || (engine === 'compatible' && isLocal(baseUrl))) return { usd: 0, free: true };
+  const price = priceOf(engine, model);
+  if (!price) return { usd: null, free: false };
+  return { usd: (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000, free: false };
+}
+
+/** Before a call: the prompt's length gives the input; the caller's guess gives the output. */
+export function estimateCallCost(
+  engine: EngineId,
+  model: string,
+  promptChars: number,
+  expectedOutputTokens: number,
+  baseUrl = '',
+): CostEstimate & { inputTokens: number; outputTokens: number } {
+  const inputTokens = Math.ceil(promptChars / CHARS_PER_TOKEN);
+  return { ...costOf(engine, model, { inputTokens, outputTokens: expectedOutputTokens }, baseUrl), inputTokens, outputTokens: expectedOutputTokens };
+}
+
+/** "$0.0123", "< $0.0001", "free", "unknown". */
+export function formatCost(cost: CostEstimate): string {
+  if (cost.free) return 'free';
+  if (cost.usd === null) return 'unknown';
+  if (cost.usd > 0 && cost.usd < 0.0001) return '< $0.0001';
+  return `$${cost.usd < 1 ? cost.usd.toFixed(4) : cost.usd.toFixed(2)}`;
+}

@@ -1,0 +1,123 @@
+// The one retry layer for model calls (the SDKs' own retries are off). Each engine gets one queue
+// that keeps to its limits; a rate limit pauses every call to that engine, not just the one that met it.
+import PQueue from 'p-queue';
+import { InklingError, isAbortError, type Problem } from '../errors';
+import { modelProblem } from './errors';
+import type { EngineLimits } from './limits';
+
+/** Attempts for a call that met an outage, a dropped connection or a timeout. */
+export const MODEL_TRANSIENT_MAX_ATTEMPTS = 3;
+export const MODEL_TRANSIENT_BASE_DELAY_MS = 1_000;
+/** Wait after a rate limit that named no time. */
+export const MODEL_DEFAULT_RETRY_AFTER_MS = 10_000;
+/** A rate limit that lasts longer than this is reported instead of waited out. */
+export const MODEL_RATE_LIMIT_MAX_WAIT_MS = 5 * 60_000;
+
+export interface SchedulerOptions {
+  transientBaseDelayMs?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Told before a retry, so a caller can drop text streamed by the failed attempt. */
+  onRetry?: (problem: Problem, attempt: number) => void;
+}
+
+function problemOf(error: unknown): Problem | undefined {
+  return error instanceof InklingError ? error.problem : undefined;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+export class EngineScheduler {
+  private readonly queue: PQueue;
+  private readonly transientBaseDelayMs: number;
+  private resumeAt = 0;
+
+  constructor(limits: EngineLimits, options: SchedulerOptions = {}) {
+    this.queue = new PQueue({
+      concurrency: Math.max(1, limits.concurrency),
+      ...(limits.requestsPerMinute > 0 ? { intervalCap: limits.requestsPerMinute, interval: 60_000 } : {}),
+    });
+    this.transientBaseDelayMs = options.transientBaseDelayMs ?? MODEL_TRANSIENT_BASE_DELAY_MS;
+  }
+
+  /** Milliseconds until calls may start again after a rate limit (0 when not paused). */
+  get pausedForMs(): number {
+    return Math.max(0, this.resumeAt - Date.now());
+  }
+
+  /** Calls waiting for a slot. */
+  get waiting(): number {
+    return this.queue.size;
+  }
+
+  async run<T>(task: (signal?: AbortSignal) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    try {
+      return await this.runWithRetries(task, options);
+    } catch (error) {
+      // Stop means stop, wherever it caught the call: queued, running, or waiting out a pause.
+      if (options.signal?.aborted || isAbortError(error)) {
+        throw error instanceof InklingError ? error : new InklingError(modelProblem('aborted', 'Stopped.'), { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async runWithRetries<T>(task: (signal?: AbortSignal) => Promise<T>, options: RunOptions): Promise<T> {
+    const { signal } = options;
+    const started = Date.now();
+    let transientAttempts = 0;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      await this.waitOutPause(signal);
+      try {
+        return await this.queue.add(() => task(signal), { signal });
+      } catch (error) {
+        const problem = problemOf(error);
+        if (signal?.aborted || !problem?.retryable) throw error;
+        if (problem.kind === 'rate_limited') {
+          const wait = problem.retryAfterMs ?? MODEL_DEFAULT_RETRY_AFTER_MS;
+          if (Date.now() + wait - started > MODEL_RATE_LIMIT_MAX_WAIT_MS) throw error;
+          this.pauseFor(wait);
+        } else {
+          if (++transientAttempts >= MODEL_TRANSIENT_MAX_ATTEMPTS) throw error;
+          await sleep(this.transientBaseDelayMs * 2 ** (transientAttempts - 1), signal);
+        }
+        options.onRetry?.(problem, attempt);
+      }
+    }
+  }
+
+  private pauseFor(ms: number): void {
+    this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+  }
+
+  private async waitOutPause(signal?: AbortSignal): Promise<void> {
+    const wait = this.pausedForMs;
+    if (wait > 0) await sleep(wait, signal);
+  }
+}
+
+// A cache only: a restarted worker starts fresh schedulers.
+const schedulers = new Map<string, EngineScheduler>();
+
+/** The scheduler for an engine at these limits (one per engine, model-independent: quotas are per key). */
+export function schedulerFor(engineKey: string, limits: EngineLimits): EngineScheduler {
+  const key = `${engineKey}|${limits.concurrency}|${limits.requestsPerMinute}`;
+  let scheduler = schedulers.get(key);
+  if (!scheduler) {
+    scheduler = new EngineScheduler(limits);
+    schedulers.set(key, scheduler);
+  }
+  return scheduler;
+}

@@ -1,0 +1,89 @@
+// The AI engine settings: model lists from each provider, rate-limit presets, Chrome built-in AI.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { byLabel, click, launch, openPopup, readExtensionStorage, typeInto, waitFor, type World } from './harness.ts';
+import { languageModelStandIn } from './stand-ins.ts';
+
+let world: World;
+let popup: Page | undefined;
+
+beforeAll(async () => {
+  world = await launch();
+});
+afterAll(() => world?.close());
+beforeEach(async () => {
+  world.sandbox.reset();
+  const worker = await world.worker();
+  await worker.evaluate(() => chrome.storage.local.clear());
+  await popup?.close().catch(() => undefined);
+  popup = undefined;
+});
+
+const modelOptions = (page: Page) => page.$$eval('[data-testid="model-options"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+
+const selectOption = (page: Page, label: string, text: string) =>
+  page.$eval(
+    byLabel(page, label),
+    (select, wanted) => {
+      const s = select as HTMLSelectElement;
+      s.value = [...s.options].find((o) => o.textContent?.startsWith(wanted))!.value;
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    text,
+  );
+
+const status = (page: Page) =>
+  waitFor(() => page.$eval('[role="status"]', (el) => (el.textContent?.startsWith('Checking') ? '' : el.textContent)).catch(() => ''), 'status');
+
+describe('AI engine settings', () => {
+  it('lists the models each provider reports, with the key typed but not yet saved', async () => {
+    popup = await openPopup(world);
+    await typeInto(popup, 'Gemini API key', world.sandbox.models.keys.gemini);
+    expect(await waitFor(() => modelOptions(popup!).then((m) => m.length > 0 && m))).toEqual(
+      expect.arrayContaining(['gemini-3.8-flash', 'gemini-3.5-flash-lite']),
+    );
+    await selectOption(popup, 'AI engine', 'GPT (OpenAI)');
+    await typeInto(popup, 'OpenAI API key', world.sandbox.models.keys.openai);
+    expect(await waitFor(() => modelOptions(popup!).then((m) => m.includes('gpt-5.5') && m))).toContain('gpt-5.5-mini');
+    await selectOption(popup, 'AI engine', 'OpenAI-compatible');
+    await typeInto(popup, 'Base URL', world.sandbox.compatibleBaseUrl);
+    expect(await waitFor(() => modelOptions(popup!).then((m) => m.includes('llama3.2:latest') && m))).toBeTruthy();
+    // Listing models is free: no generation was paid for.
+    expect(world.sandbox.models.calls).toHaveLength(0);
+  });
+
+  it('keeps a rate-limit preset per engine', async () => {
+    popup = await openPopup(world);
+    await typeInto(popup, 'Gemini API key', world.sandbox.models.keys.gemini);
+    await selectOption(popup, 'Rate limit', 'Paid tier');
+    await click(popup, 'Save');
+    expect(await status(popup)).toContain('Saved.');
+    const settings = (await readExtensionStorage(world)).settings as { limitPresets: Record<string, string> };
+    expect(settings.limitPresets).toEqual({ gemini: 'paid' });
+    await popup.reload();
+    await waitFor(() => popup!.$eval(byLabel(popup!, 'Rate limit'), (s) => (s as HTMLSelectElement).value === 'paid'), 'the saved preset');
+  });
+
+  it('does not offer Chrome built-in AI where it cannot run', async () => {
+    popup = await openPopup(world);
+    const option = await popup.$eval(byLabel(popup, 'AI engine'), (s) => {
+      const o = [...(s as HTMLSelectElement).options].find((x) => x.value === 'chrome')!;
+      return { disabled: o.disabled, text: o.textContent };
+    });
+    expect(option).toEqual({ disabled: true, text: 'Chrome built-in AI — not available in this browser' });
+  });
+
+  it('downloads Chrome’s on-device model from a click, showing progress, then saves it as the engine', async () => {
+    popup = await openPopup(world, { beforeLoad: languageModelStandIn({ initially: 'downloadable' }) });
+    await selectOption(popup, 'AI engine', 'Chrome built-in AI');
+    await click(popup, 'Download model');
+    await popup.waitForSelector('::-p-aria([name="Model download"][role="progressbar"])');
+    await waitFor(() => popup!.$eval('[data-testid="chrome-ai"]', (el) => el.textContent?.includes('ready')), 'the model to be ready');
+    // The worker holds the engine: give it the same stand-in, as Chrome would have the model there too.
+    const worker = await world.worker();
+    await worker.evaluate(languageModelStandIn({ initially: 'available' }));
+    await click(popup, 'Save');
+    expect(await status(popup)).toContain('Saved.');
+    expect(((await readExtensionStorage(world)).settings as { engine: string }).engine).toBe('chrome');
+  });
+});
