@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
@@ -14,7 +15,16 @@ export default defineConfig({
   // Explicit imports everywhere (from 'wxt/…'), so every file shows where its names come from.
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({
+    plugins: [preact()],
+    resolve: {
+      alias: {
+        // The Markdown parser's entity decoder has a DOM flavour for browsers (document.createElement),
+        // which a service worker does not have. The plain one works everywhere.
+        'decode-named-character-reference': fileURLToPath(import.meta.resolve('decode-named-character-reference').replace(/[^/]+$/, 'index.js')),
+      },
+    },
+  }),
   manifest: ({ browser }) => ({
     name: 'Inkling — AI writer for Notion',
     short_name: 'Inkling',

@@ -4,10 +4,16 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { handleCommand } from '../src/background/commands';
 import { registerMessageHandlers } from '../src/background/handlers';
+import { registerStatePort } from '../src/background/state-port';
 import { lockStorageToTrustedContexts } from '../src/background/storage-lock';
+import { RESUME_ALARM, resumeJobs } from '../src/jobs/runner';
 
 export default defineBackground(() => {
   void lockStorageToTrustedContexts();
   registerMessageHandlers();
+  registerStatePort();
   browser.commands.onCommand.addListener((command, tab) => void handleCommand(command, tab));
+  browser.alarms.onAlarm.addListener((alarm) => alarm.name === RESUME_ALARM && void resumeJobs());
+  // Whatever was running when the worker last stopped carries on now.
+  void resumeJobs();
 });

@@ -3,6 +3,10 @@
 // tab's content script can read none of it). Nothing is ever put in sync storage or sent to a server.
 import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
+import type { Connection } from './connections/types';
+import type { JobIndexEntry } from './jobs/types';
+
+export { storage };
 
 export const ENGINE_IDS = ['gemini', 'openai', 'compatible', 'chrome'] as const;
 export type EngineId = (typeof ENGINE_IDS)[number];
@@ -69,6 +73,15 @@ export const secretsItem = storage.defineItem<Secrets>('local:secrets', {
   version: 1,
 });
 
+/** Runs, newest last: enough to find a target's jobs and the ones still running. */
+export const jobIndexItem = storage.defineItem<JobIndexEntry[]>('local:jobIndex', { fallback: [], version: 1 });
+
+/** Each job is its own item, so saving one row's progress rewrites one job, not all of them. */
+export const jobKey = (id: string) => `local:job:${id}` as const;
+
+/** Every page and database Inkling generated into (src/connections/). */
+export const connectionsItem = storage.defineItem<Record<string, Connection>>('local:connections', { fallback: {}, version: 1 });
+
 /** Reads a stored value through its schema: a damaged or foreign value falls back instead of spreading. */
 async function readValidated<T>(
   item: { getValue(): Promise<T>; fallback: T },
@@ -85,8 +98,8 @@ export const readSettings = (): Promise<Settings> =>
   readValidated(settingsItem, SettingsSchema).then((s) => ({ ...DEFAULT_SETTINGS, ...s }));
 export const readSecrets = (): Promise<Secrets> => readValidated(secretsItem, SecretsSchema);
 
-/** Every key Inkling owns, for "Clear". */
-export const ALL_ITEMS = [settingsItem, secretsItem];
+/** The fixed items Inkling owns (jobs add one item each, under `local:job:`). */
+export const ALL_ITEMS = [settingsItem, secretsItem, jobIndexItem, connectionsItem];
 
 /** "ntn_…x7Qa": enough to recognise a key, too little to use it. */
 export function maskSecret(secret: string): string {

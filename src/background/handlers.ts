@@ -1,6 +1,8 @@
 // The background's message handlers: each checks its sender and validates its data, then acts.
 import * as v from 'valibot';
 import { InklingError } from '../errors';
+import { cancelJob, retryJob, undoJob } from '../jobs/runner';
+import { startPageRun } from '../jobs/start';
 import { toModelProblem } from '../llm/errors';
 import { createEngine, engineConfigFrom } from '../llm/factory';
 import { onMessage, type ListModelsRequest, type Outcome, type ProtocolMap } from '../messaging';
@@ -83,9 +85,37 @@ async function listModels(request: ListModelsRequest): Promise<Outcome<string[]>
   }
 }
 
+/** Runs an action whose failures are InklingErrors, as an Outcome. */
+async function outcomeOf(action: () => Promise<void>): Promise<Outcome<null>> {
+  try {
+    await action();
+    return { ok: true, value: null };
+  } catch (error) {
+    if (error instanceof InklingError) return { ok: false, problem: error.problem };
+    throw error;
+  }
+}
+
+const JobRequestSchema = v.object({ jobId: v.pipe(v.string(), v.uuid()) });
+
+const StartPageRunSchema = v.object({
+  pageId: v.pipe(v.string(), v.uuid()),
+  prompt: v.pipe(v.string(), v.maxLength(100_000)),
+  useContext: v.boolean(),
+  mode: v.picklist(['append', 'replace']),
+  connectionId: v.optional(v.pipe(v.string(), v.uuid())),
+  connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+
+const PANEL_OR_POPUP = ['extension-page', 'notion-tab'] as const;
+
 export function registerMessageHandlers(): void {
   handle('saveSettings', ['extension-page'], SettingsFormSchema, (form) => saveSettings(form));
   handle('listModels', ['extension-page'], ListModelsSchema, (request) => listModels(request));
   handle('clearSettings', ['extension-page'], v.optional(v.undefined()), () => clearEverything());
-  handle('resolveTarget', ['extension-page', 'notion-tab'], UrlRequestSchema, ({ url }) => resolveUrl(url));
+  handle('resolveTarget', PANEL_OR_POPUP, UrlRequestSchema, ({ url }) => resolveUrl(url));
+  handle('startPageRun', PANEL_OR_POPUP, StartPageRunSchema, (request) => startPageRun(request));
+  handle('cancelJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => cancelJob(jobId));
+  handle('undoJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => undoJob(jobId)));
+  handle('retryJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => retryJob(jobId)));
 }

@@ -428,6 +428,28 @@ describe('writeBlocks', () => {
     expect(result.failure?.description).toBe('blocks 101–250 of 250 (from the heading "Part 3")');
   });
 
+  it('marks a clean stop as resumable, and carries on from there with startAt', async () => {
+    const notion = new FakeNotion('page');
+    notion.failAt = 2;
+    const blocks = flatDocument();
+    const first = await writeBlocks('page', blocks, notion.append);
+    expect(first.failure).toMatchObject({ writtenTopLevel: 100, resumable: true });
+
+    notion.failAt = Infinity;
+    const rest = await writeBlocks('page', blocks, notion.append, { startAt: first.failure!.writtenTopLevel });
+    expect(rest.failure).toBeUndefined();
+    expect(rest.createdIds).toHaveLength(150);
+    expect(notion.tree('page')).toEqual(blocks);
+  });
+
+  it('counts descriptions from the first block when starting later', async () => {
+    const notion = new FakeNotion('page');
+    notion.failAt = 1;
+    const blocks = flatDocument().map((block, i) => (i === 200 ? heading('Part 5') : block));
+    const result = await writeBlocks('page', blocks, notion.append, { startAt: 200 });
+    expect(result.failure).toMatchObject({ writtenTopLevel: 200, resumable: true, description: 'blocks 201–250 of 250 (from the heading "Part 5")' });
+  });
+
   it('describes a failure in a follow-up request for nested content', async () => {
     const blocks = markdownToBlocks(['# Intro', nestedList(4, 2, () => '- '), 'Closing words.'].join('\n\n'));
     const notion = new FakeNotion('page');

@@ -47,6 +47,11 @@ export interface WriteFailure {
   totalTopLevel: number;
   /** Which part did not land, for people: `blocks 101–250 of 250 (from the heading "Part 3")`. */
   description: string;
+  /**
+   * True when the first `writtenTopLevel` blocks landed whole, nested content included, and nothing
+   * after them did: the write can then carry on from block `writtenTopLevel` instead of starting over.
+   */
+  resumable: boolean;
 }
 
 export interface WriteResult {
@@ -60,6 +65,8 @@ export interface WriteResult {
 export interface WriteOptions {
   /** Insert the blocks after this child of the parent instead of at the end. */
   afterBlockId?: string;
+  /** Skip the first top-level blocks (written by an earlier attempt); descriptions still count from the first. */
+  startAt?: number;
   signal?: AbortSignal;
   /** Blocks written so far (every level counts) out of the tree's total, after each request. */
   onProgress?: (done: number, total: number) => void;
@@ -211,7 +218,8 @@ export async function writeBlocks(
   append: AppendFn,
   opts: WriteOptions = {},
 ): Promise<WriteResult> {
-  const roots = blocks.map((block, index) => planNode(block, index));
+  const startAt = opts.startAt ?? 0;
+  const roots = blocks.map((block, index) => planNode(block, index)).slice(startAt);
   const total = roots.reduce((sum, node) => sum + node.elements, 0);
   const createdIds: string[] = [];
   let requests = 0;
@@ -270,14 +278,16 @@ export async function writeBlocks(
   const failed = await runJob(parentId, roots, true);
   const result: WriteResult = { createdIds, requests };
   if (failed) {
+    // Indices from runJob count from `startAt`; people count from the first block.
     result.failure = {
       error: failed.error,
-      writtenTopLevel: createdIds.length,
+      writtenTopLevel: startAt + createdIds.length,
       totalTopLevel: blocks.length,
+      resumable: failed.kind === 'request' && failed.index === createdIds.length,
       description:
         failed.kind === 'request'
-          ? describeTopLevel(blocks, failed.index)
-          : describeNested(blocks, failed.index, failed.laterPending, createdIds.length),
+          ? describeTopLevel(blocks, startAt + failed.index)
+          : describeNested(blocks, startAt + failed.index, failed.laterPending.map((i) => startAt + i), startAt + createdIds.length),
     };
   }
   return result;

@@ -1,5 +1,6 @@
 // Save in Settings: verify every credential with the service it belongs to, and save only what works.
 import type { Client } from '@notionhq/client';
+import { browser } from 'wxt/browser';
 import { InklingError, type Problem } from '../errors';
 import { DEFAULT_MODELS } from '../llm/catalog';
 import { createEngine, type EngineConfig } from '../llm/factory';
@@ -176,7 +177,10 @@ async function verifyEngine(
   }
 }
 
-/** Clear: every setting and secret (and, as later features add them, everything else Inkling stored). */
+/** Clear: every setting and secret, and everything else Inkling stored (runs, connections). */
 export async function clearEverything(): Promise<void> {
   await Promise.all(ALL_ITEMS.map((item) => item.removeValue()));
+  // Each run is an item of its own (`local:job:<id>`).
+  const all = await browser.storage.local.get(null);
+  await browser.storage.local.remove(Object.keys(all).filter((key) => key.startsWith('job:')));
 }

@@ -144,6 +144,33 @@ export async function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent ?? '');
 }
 
+/** Text of an element inside the panel's shadow root ('' when absent). */
+export function panelText(page: Page, selector: string): Promise<string> {
+  return page
+    .$eval('inkling-panel', (host, sel) => host.shadowRoot?.querySelector(sel)?.textContent ?? '', selector)
+    .catch(() => '');
+}
+
+/** Opens the panel on a notion.so page and waits for it to name its target. */
+export async function openPanel(page: Page, title: string): Promise<void> {
+  await click(page, 'Open Inkling');
+  await waitFor(async () => (await panelText(page, '[data-testid="target"]')).includes(title), `the panel to show “${title}”`);
+}
+
+/** Waits until the run's status line says `expected` (a substring), and returns it. */
+export function runStatus(page: Page, expected: string, timeoutMs = 60_000, root?: string): Promise<string> {
+  return waitFor(
+    async () => {
+      const text = root
+        ? await page.$eval(root, (el) => el.querySelector('[data-testid="run-status"]')?.textContent ?? '').catch(() => '')
+        : await panelText(page, '[data-testid="run-status"]');
+      return text.includes(expected) ? text : '';
+    },
+    `the run status “${expected}”`,
+    timeoutMs,
+  );
+}
+
 /** Runs an expression in the extension's content-script world of a notion.so page. */
 export async function evaluateInContentScript<T>(page: Page, world: World, expression: string): Promise<T> {
   const session: CDPSession = await page.createCDPSession();
@@ -165,6 +192,41 @@ export async function evaluateInContentScript<T>(page: Page, world: World, expre
     throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
   }
   return result.result.value as T;
+}
+
+export interface Configuration {
+  engine?: 'gemini' | 'openai' | 'compatible' | 'chrome';
+  notionToken?: string;
+  geminiKey?: string;
+  openaiKey?: string;
+  baseUrl?: string;
+  models?: Record<string, string>;
+  limitPresets?: Record<string, string>;
+}
+
+/**
+ * Saved settings, written straight into storage (the Settings tab's own tests cover saving through
+ * the UI): the sandbox's Notion secret and Gemini key unless told otherwise.
+ */
+export async function configure(world: World, config: Configuration = {}): Promise<void> {
+  const { FIXTURES } = await import('../sandbox/notion/index.ts');
+  const worker = await world.worker();
+  const secrets: Record<string, string> = {
+    notionToken: config.notionToken ?? FIXTURES.token,
+    geminiKey: config.geminiKey ?? world.sandbox.models.keys.gemini,
+    openaiKey: config.openaiKey ?? world.sandbox.models.keys.openai,
+  };
+  const settings = {
+    engine: config.engine ?? 'gemini',
+    models: config.models ?? {},
+    limitPresets: config.limitPresets ?? {},
+    baseUrl: config.baseUrl ?? '',
+    connectionsDatabase: null,
+    workspaceName: 'Inkling Sandbox',
+    secretHints: {},
+    savedAt: Date.now(),
+  };
+  await worker.evaluate((s, k) => chrome.storage.local.set({ settings: s, secrets: k }), settings, secrets);
 }
 
 /** Reads chrome.storage.local from the service worker (a trusted context). */

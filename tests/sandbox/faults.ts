@@ -15,7 +15,11 @@ export interface FaultRule {
   headers?: Record<string, string>;
   /** Wait this long before answering (or before passing the request on when no status/drop). */
   delayMs?: number;
-  /** Destroy the socket without answering. */
+  /**
+   * Destroy the socket: without answering, or (with afterApplying) part-way through the answer.
+   * Note that a browser resends a request on its own when a reused connection closes before any
+   * answer arrives, so a drop before the answer is invisible to the client when it can be retried.
+   */
   drop?: boolean;
   /**
    * Let the service apply the request first, then answer with the fault: the ambiguous case where

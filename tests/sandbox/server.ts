@@ -152,7 +152,16 @@ export class Sandbox {
       // The service applies the request; its answer goes nowhere.
       await handler(req, new ServerResponse(req.raw));
     }
-    if (fault.drop) return dropConnection(res);
+    if (fault.drop) {
+      if (fault.afterApplying) {
+        // The answer dies mid-way: the client got the start of it, so it cannot resend on its own
+        // (browsers silently resend a request whose reused connection closed before any answer).
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+        res.write('{"object":"list","results":[');
+        await sleep(10);
+      }
+      return dropConnection(res);
+    }
     if (fault.status === undefined) {
       if (!fault.afterApplying) await handler(req, res);
       return;

@@ -1,6 +1,7 @@
 // The in-page panel on notion.so: a floating "Open Inkling" button and, when open, a side panel
 // about the page or database in view.
 import { useEffect, useState } from 'preact/hooks';
+import { PageRun } from '../page-run';
 import { useTarget, type TargetState } from './use-target';
 
 export interface PanelProps {
@@ -32,6 +33,9 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
       </header>
       <section class="ink-panel__body">
         <TargetSummary state={target} />
+        {target.status === 'ready' && target.target.kind === 'page' && (
+          <PageRun key={target.target.id} pageId={target.target.id} pageTitle={target.target.title} />
+        )}
       </section>
     </aside>
   );

@@ -1,8 +1,9 @@
 // The toolbar popup: one tab per part of the seed app's flow.
 import { useState } from 'preact/hooks';
+import { CreateTab } from './create-tab';
 import { SettingsTab } from './settings-tab';
 
-const TABS = ['Settings'] as const;
+const TABS = ['Settings', 'Create'] as const;
 type TabName = (typeof TABS)[number];
 
 export function PopupApp() {
@@ -30,6 +31,7 @@ export function PopupApp() {
       </header>
       <div class="popup__body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'Settings' && <SettingsTab />}
+        {tab === 'Create' && <CreateTab />}
       </div>
     </div>
   );

@@ -1,0 +1,50 @@
+// What a running job needs from the outside world, made from settings and secrets at run time
+// (a job stores no secret). Tests build one by hand.
+import type { Client } from '@notionhq/client';
+import { InklingError } from '../errors';
+import { createEngine } from '../llm/factory';
+import { limitsFor } from '../llm/limits';
+import { costOf } from '../llm/prices';
+import { schedulerFor, type EngineScheduler } from '../llm/scheduler';
+import type { Engine, Usage } from '../llm/types';
+import { createNotionClient } from '../notion/client';
+import { NO_TOKEN_PROBLEM } from '../notion/errors';
+import { ENGINE_KEY, readSecrets } from '../storage';
+import type { JobEngine, JobUsage } from './types';
+
+export interface JobContext {
+  signal: AbortSignal;
+  notion: Client;
+  engine: Engine;
+  scheduler: EngineScheduler;
+  /** Prices a call's usage as this job's engine and model. */
+  price(usage: Usage): JobUsage;
+  /** Streams text to whoever watches the job (the panel, the popup). */
+  onText(text: string): void;
+}
+
+export async function createJobContext(jobEngine: JobEngine, signal: AbortSignal, onText: (text: string) => void): Promise<JobContext> {
+  const secrets = await readSecrets();
+  if (!secrets.notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
+  const keyName = ENGINE_KEY[jobEngine.engine];
+  const engine = createEngine({
+    engine: jobEngine.engine,
+    model: jobEngine.model,
+    apiKey: keyName ? (secrets[keyName] ?? '') : '',
+    baseUrl: jobEngine.baseUrl,
+  });
+  const limits = limitsFor(jobEngine.engine, jobEngine.limitPreset).limits;
+  return {
+    signal,
+    notion: createNotionClient(secrets.notionToken),
+    engine,
+    scheduler: schedulerFor(`${jobEngine.engine}|${jobEngine.baseUrl}`, limits),
+    price: (usage) => ({
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: costOf(jobEngine.engine, jobEngine.model, usage, jobEngine.baseUrl).usd,
+      calls: 1,
+    }),
+    onText,
+  };
+}

@@ -1,0 +1,123 @@
+// Drives stored jobs: starts them, resumes them when the worker wakes, cancels and undoes them.
+// The only in-memory state is which jobs this worker instance is driving (a cache of the store).
+import { browser } from 'wxt/browser';
+import { recordRun } from '../connections/connections';
+import { InklingError, isAbortError, type Problem } from '../errors';
+import { toModelProblem } from '../llm/errors';
+import { toNotionProblem } from '../notion/errors';
+import { createJobContext } from './context';
+import { createJob, listJobIndex, readJob, updateJob } from './job-store';
+import { runPageJob, undoPageJob } from './page-job';
+import { isActive, type Job } from './types';
+
+/** A running job calls a cheap extension API this often, so Chrome does not stop the worker mid-run. */
+export const KEEPALIVE_INTERVAL_MS = 20_000;
+/** An alarm that wakes a stopped worker to resume its runs (the shortest Chrome allows). */
+export const RESUME_ALARM = 'inkling-resume';
+const RESUME_ALARM_PERIOD_MINUTES = 0.5;
+
+const driving = new Map<string, AbortController>();
+let keepAlive: ReturnType<typeof setInterval> | undefined;
+
+type TextListener = (job: Pick<Job, 'id' | 'targetId'>, text: string) => void;
+let textListener: TextListener = () => undefined;
+
+/** Where streamed text goes (the state port). */
+export function onJobText(listener: TextListener): void {
+  textListener = listener;
+}
+
+function problemFrom(error: unknown, job: Job): Problem {
+  if (error instanceof InklingError) return error.problem;
+  if (isAbortError(error)) return { source: 'inkling', kind: 'aborted', message: 'Stopped.', retryable: false };
+  // Notion's errors come from the SDK; anything else is the model's or ours.
+  const notion = toNotionProblem(error, 'page');
+  return notion.kind === 'network' ? toModelProblem(error, { engine: job.engine.engine }) : notion;
+}
+
+function startKeepAlive(): void {
+  keepAlive ??= setInterval(() => void browser.runtime.getPlatformInfo(), KEEPALIVE_INTERVAL_MS);
+  void browser.alarms.create(RESUME_ALARM, { periodInMinutes: RESUME_ALARM_PERIOD_MINUTES });
+}
+
+function stopKeepAliveIfIdle(): void {
+  if (driving.size > 0) return;
+  clearInterval(keepAlive);
+  keepAlive = undefined;
+  void browser.alarms.clear(RESUME_ALARM);
+}
+
+async function drive(id: string): Promise<void> {
+  if (driving.has(id)) return;
+  const controller = new AbortController();
+  driving.set(id, controller);
+  startKeepAlive();
+  const job = await readJob(id);
+  try {
+    if (!job || !isActive(job.status)) return;
+    const ctx = await createJobContext(job.engine, controller.signal, (text) => textListener(job, text));
+    if (job.status === 'undoing') await undoPageJob(job, ctx);
+    else await runPageJob(job, ctx);
+  } catch (error) {
+    if (job) {
+      const problem = problemFrom(error, job);
+      await updateJob(id, (j) => {
+        if (j.status === 'undoing') {
+          // An Undo that failed leaves the run as it was, with the reason: it can be tried again.
+          j.status = 'done';
+          j.problem = problem;
+        } else if (j.status === 'running') {
+          j.status = problem.kind === 'aborted' ? 'cancelled' : 'failed';
+          if (problem.kind !== 'aborted') j.problem = problem;
+        }
+      });
+    }
+  } finally {
+    driving.delete(id);
+    stopKeepAliveIfIdle();
+    const settled = await readJob(id);
+    if (settled) await recordRun(settled);
+  }
+}
+
+export async function startJob(job: Job): Promise<void> {
+  await createJob(job);
+  await recordRun(job);
+  void drive(job.id);
+}
+
+/** On every wake: carry on with whatever was running when the worker stopped. */
+export async function resumeJobs(): Promise<void> {
+  const index = await listJobIndex();
+  for (const entry of index) if (isActive(entry.status)) void drive(entry.id);
+}
+
+export async function cancelJob(id: string): Promise<void> {
+  await updateJob(id, (j) => {
+    if (j.status === 'running') j.status = 'cancelled';
+  });
+  driving.get(id)?.abort();
+}
+
+export async function undoJob(id: string): Promise<void> {
+  const job = await readJob(id);
+  if (!job) throw new InklingError({ source: 'inkling', kind: 'missing', message: 'This run no longer exists.', retryable: false });
+  if (job.status === 'running') throw new InklingError({ source: 'inkling', kind: 'busy', message: 'Stop the run before undoing it.', retryable: false });
+  if (job.status === 'undone') return;
+  await updateJob(id, (j) => {
+    j.status = 'undoing';
+    delete j.problem;
+  });
+  void drive(id);
+}
+
+/** Writes a failed run's kept answer again: the model is not called (and not paid) again. */
+export async function retryJob(id: string): Promise<void> {
+  const job = await readJob(id);
+  if (!job || (job.status !== 'failed' && job.status !== 'cancelled')) return;
+  await updateJob(id, (j) => {
+    j.status = 'running';
+    delete j.problem;
+  });
+  void drive(id);
+}

@@ -1,0 +1,192 @@
+// Generate into a page: the prompt, where the answer goes, the streamed answer, progress, Undo.
+// Shared by the panel on notion.so and the Create tab. The answer is shown as text, never as HTML.
+import { useState } from 'preact/hooks';
+import type { PageJob } from '../jobs/types';
+import { sendMessage } from '../messaging';
+import { Field } from './field';
+import { formatNumber, formatUsage } from './format';
+import { useTargetJob } from './use-target-job';
+
+export interface PageRunProps {
+  pageId: string;
+  pageTitle: string;
+  connectionId?: string;
+  connectionName?: string;
+  initialPrompt?: string;
+}
+
+type Mode = 'append' | 'replace';
+
+export function PageRun({ pageId, pageTitle, connectionId, connectionName, initialPrompt = '' }: PageRunProps) {
+  const { job: anyJob, streamed } = useTargetJob(pageId);
+  const job = anyJob?.kind === 'page' ? (anyJob as PageJob) : null;
+  const [prompt, setPrompt] = useState(initialPrompt);
+  const [useContext, setUseContext] = useState(false);
+  const [mode, setMode] = useState<Mode>('append');
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const running = job?.status === 'running';
+  const undoing = job?.status === 'undoing';
+
+  async function generate(confirmed = false) {
+    setError('');
+    if (!prompt.trim()) {
+      setError('Write a prompt first.');
+      return;
+    }
+    if (mode === 'replace' && !confirmed) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    setBusy(true);
+    try {
+      const outcome = await sendMessage('startPageRun', {
+        pageId,
+        prompt,
+        useContext,
+        mode,
+        ...(connectionId ? { connectionId } : {}),
+        ...(connectionName ? { connectionName } : {}),
+      });
+      if (!outcome.ok) setError(outcome.problem.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function act(kind: 'cancelJob' | 'undoJob' | 'retryJob') {
+    if (!job) return;
+    setError('');
+    const outcome = await sendMessage(kind, { jobId: job.id });
+    if (outcome && !outcome.ok) setError(outcome.problem.message);
+  }
+
+  const answer = running && job?.phase === 'generating' ? streamed || job.partial || '' : (job?.answer ?? '');
+  const canUndo = job && !running && !undoing && job.status !== 'undone' && (job.createdIds.length > 0 || (job.replaced?.removedIds.length ?? 0) > 0);
+
+  return (
+    <div class="page-run">
+      <Field label="Prompt" hint="Ctrl+Enter (⌘+Enter) generates.">
+        {({ id, describedBy }) => (
+          <textarea
+            id={id}
+            rows={4}
+            value={prompt}
+            aria-describedby={describedBy}
+            placeholder={`What should Inkling write into “${pageTitle}”?`}
+            onInput={(e) => setPrompt(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !running) {
+                e.preventDefault();
+                void generate();
+              }
+            }}
+          />
+        )}
+      </Field>
+      <label class="check">
+        <input type="checkbox" checked={useContext} onChange={(e) => setUseContext(e.currentTarget.checked)} /> Use page content as context
+      </label>
+      <fieldset class="choices">
+        <legend>Where the answer goes</legend>
+        <label class="check">
+          <input type="radio" name={`mode-${pageId}`} checked={mode === 'append'} onChange={() => setMode('append')} /> At the end of the page
+        </label>
+        <label class="check">
+          <input type="radio" name={`mode-${pageId}`} checked={mode === 'replace'} onChange={() => setMode('replace')} /> Replace the page’s content
+        </label>
+      </fieldset>
+
+      {confirming ? (
+        <div class="confirm" role="alertdialog" aria-label="Replace the page’s content">
+          <p>This moves what is on “{pageTitle}” to the trash and writes the answer in its place. Undo puts it back.</p>
+          <div class="actions">
+            <button type="button" class="button button--danger" onClick={() => generate(true)}>
+              Replace content
+            </button>
+            <button type="button" class="button" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div class="actions">
+          {running ? (
+            <button type="button" class="button" onClick={() => act('cancelJob')}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" class="button button--primary" disabled={busy || undoing} onClick={() => generate()}>
+              Generate
+            </button>
+          )}
+          {canUndo && (
+            <button type="button" class="button" onClick={() => act('undoJob')}>
+              Undo
+            </button>
+          )}
+          {job && (job.status === 'failed' || job.status === 'cancelled') && job.answer && (
+            <button type="button" class="button" onClick={() => act('retryJob')}>
+              Write it again
+            </button>
+          )}
+        </div>
+      )}
+
+      {error && (
+        <p class="ink-problem" role="alert">
+          {error}
+        </p>
+      )}
+      {job && <RunStatus job={job} />}
+      {job?.contextNote && <p class="muted">{job.contextNote}</p>}
+      {answer && (
+        <section class="preview" aria-label="Answer">
+          {answer}
+        </section>
+      )}
+    </div>
+  );
+}
+
+function RunStatus({ job }: { job: PageJob }) {
+  const usage = job.usage.calls > 0 ? ` ${formatUsage(job.usage, job.usage.costUsd === 0)}` : '';
+  let text: string;
+  switch (job.status) {
+    case 'running':
+      text =
+        job.phase === 'generating'
+          ? 'Writing the answer…'
+          : job.phase === 'clearing'
+            ? 'Moving the page’s content to the trash…'
+            : `Adding it to the page… ${job.progress ? `${formatNumber(job.progress.done)} of ${formatNumber(job.progress.total)} blocks` : ''}`;
+      break;
+    case 'done':
+      text = job.problem
+        ? job.problem.message
+        : `Done: ${formatNumber(job.createdIds.length)} blocks added to the page${job.requests ? ` in ${job.requests} requests` : ''}.`;
+      break;
+    case 'failed':
+      text = job.problem?.message ?? 'The run failed.';
+      break;
+    case 'cancelled':
+      text = job.createdIds.length > 0 ? `Stopped. ${formatNumber(job.createdIds.length)} blocks were written; Undo removes them.` : 'Stopped.';
+      break;
+    case 'undoing':
+      text = `Undoing… removing ${formatNumber(job.createdIds.length)} blocks (about ${Math.ceil(job.createdIds.length / 3)} s at Notion’s rate).`;
+      break;
+    case 'undone':
+      text = 'Undone: the page is as it was.';
+      break;
+  }
+  const failed = job.status === 'failed' || (job.status === 'done' && job.problem);
+  return (
+    <p class={failed ? 'ink-problem' : 'status'} role={failed ? 'alert' : 'status'} data-testid="run-status" data-status={job.status}>
+      {text}
+      {usage && <span class="muted"> ·{usage}</span>}
+    </p>
+  );
+}

@@ -1,0 +1,44 @@
+// Block trees in one comparable shape, whether they are what Inkling meant to write (request form)
+// or what the sandbox holds afterwards (response form): type, text, and the few fields that matter.
+import { markdownToBlocks, type BlockTree } from '../../src/notion/markdown-to-blocks.ts';
+import type { BlockTreeNode } from '../sandbox/notion/index.ts';
+
+export interface Shape {
+  type: string;
+  text?: string;
+  language?: string;
+  checked?: boolean;
+  expression?: string;
+  cells?: string[];
+  links?: string[];
+  children?: Shape[];
+}
+
+type Rich = Array<{ text?: { content: string; link?: { url: string } | null }; plain_text?: string; href?: string | null }>;
+
+const textOf = (rich: Rich | undefined) => (rich ?? []).map((t) => t.plain_text ?? t.text?.content ?? '').join('');
+const linksOf = (rich: Rich | undefined) =>
+  (rich ?? []).flatMap((t) => (t.href ?? t.text?.link?.url ? [t.href ?? t.text!.link!.url] : []));
+
+export function shapeOf(block: BlockTree | BlockTreeNode): Shape {
+  const record = block as Record<string, unknown>;
+  const data = (record[block.type] ?? {}) as Record<string, unknown> & { rich_text?: Rich; children?: unknown[] };
+  const shape: Shape = { type: block.type };
+  if (data.rich_text) {
+    shape.text = textOf(data.rich_text);
+    const links = linksOf(data.rich_text);
+    if (links.length) shape.links = links;
+  }
+  if (typeof data.language === 'string') shape.language = data.language;
+  if (typeof data.checked === 'boolean') shape.checked = data.checked;
+  if (typeof data.expression === 'string') shape.expression = data.expression;
+  if (Array.isArray(data.cells)) shape.cells = (data.cells as Rich[]).map(textOf);
+  const children = ((record.children as unknown[]) ?? data.children ?? []) as Array<BlockTree | BlockTreeNode>;
+  if (children.length) shape.children = children.map(shapeOf);
+  return shape;
+}
+
+/** What Inkling should have written for this Markdown. */
+export function expectedShapes(markdown: string): Shape[] {
+  return markdownToBlocks(markdown).map(shapeOf);
+}

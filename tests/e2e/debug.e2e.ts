@@ -1,0 +1,24 @@
+import { it } from 'vitest';
+import { click, configure, launch, openNotion, openPanel, typeInto } from './harness.ts';
+import { pageHref } from '../sandbox/site/index.ts';
+it('debug', async () => {
+  const world = await launch();
+  const target = await world.browser.waitForTarget((t) => t.type() === 'service_worker');
+  const session = await target.createCDPSession();
+  session.on('Runtime.exceptionThrown', (e) => console.log('EXC', JSON.stringify(e.exceptionDetails.exception?.description).slice(0, 800)));
+  session.on('Runtime.consoleAPICalled', (e) => console.log('CONSOLE', JSON.stringify(e.args).slice(0, 500)));
+  await session.send('Runtime.enable');
+  await configure(world);
+  world.sandbox.models.script({ text: '# Hi\n\nThere' });
+  const id = world.sandbox.notion.createPage({ title: 'Dbg' });
+  const page = await openNotion(world, pageHref(id, 'Dbg'));
+  page.on('console', (m) => console.log('PAGE', m.text()));
+  await openPanel(page, 'Dbg');
+  await typeInto(page, 'Prompt', 'hello');
+  await click(page, 'Generate');
+  await new Promise((r) => setTimeout(r, 3000));
+  console.log('PANEL', await page.$eval('inkling-panel', (h) => h.shadowRoot!.innerHTML.replace(/<style[\s\S]*?<\/style>/g, '').slice(0, 3000)));
+  const worker = await world.worker();
+  console.log('STORAGE', JSON.stringify(await worker.evaluate(() => chrome.storage.local.get(null))).slice(0, 3000));
+  await world.close();
+});
