@@ -14,6 +14,8 @@ export default defineBackground(() => {
   registerStatePort();
   browser.commands.onCommand.addListener((command, tab) => void handleCommand(command, tab));
   browser.alarms.onAlarm.addListener((alarm) => alarm.name === RESUME_ALARM && void resumeJobs());
+  // Chrome starts the worker when the browser starts, so a run cut off by closing it carries on.
+  browser.runtime.onStartup.addListener(() => void resumeJobs());
   // Whatever was running when the worker last stopped carries on now.
   void resumeJobs();
 });

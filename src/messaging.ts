@@ -3,7 +3,9 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { browser } from 'wxt/browser';
 import type { Problem } from './errors';
-import type { Job } from './jobs/types';
+import type { PreviewRow, RunEstimate } from './jobs/database-setup';
+import type { Job, JobRow, RowState } from './jobs/types';
+import type { Selection } from './notion/rows';
 import type { Target } from './notion/target';
 import type { EngineId, Settings } from './storage';
 
@@ -45,6 +47,40 @@ export interface StartPageRunRequest {
   connectionName?: string;
 }
 
+export interface DatabaseRunSetup {
+  databaseId: string;
+  template: string;
+  /** Output columns by id; select and multi-select may be allowed new options. */
+  outputs: Array<{ id: string; allowNewOptions?: boolean }>;
+  selection: Selection;
+  /** The checkbox column that picks rows (and is unticked after writing). */
+  checkboxId?: string;
+  overwrite: boolean;
+  untick: boolean;
+  connectionId?: string;
+  connectionName?: string;
+}
+
+export interface ListRowsRequest {
+  databaseId: string;
+  cursor?: string;
+  /** Column ids whose values the table shows. */
+  columns: string[];
+  checkboxId?: string;
+}
+
+export interface RowView {
+  id: string;
+  title: string;
+  ticked?: boolean;
+  cells: Record<string, string>;
+}
+
+export interface RowsView {
+  rows: RowView[];
+  nextCursor: string | null;
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
 export interface ProtocolMap {
@@ -58,6 +94,20 @@ export interface ProtocolMap {
   resolveTarget(request: { url: string }): Outcome<Target>;
   /** Panel or popup → background: generate into a page. */
   startPageRun(request: StartPageRunRequest): Outcome<{ jobId: string; connectionId: string }>;
+  /** Panel or popup → background: run a prompt over a database's rows. */
+  startDatabaseRun(setup: DatabaseRunSetup): Outcome<{ jobId: string; connectionId: string }>;
+  /** Panel or popup → background: answer the first few chosen rows and show them, writing nothing. */
+  previewRows(setup: DatabaseRunSetup): Outcome<PreviewRow[]>;
+  /** Panel or popup → background: how many rows a run would do, and roughly what it would cost. */
+  estimateRun(setup: DatabaseRunSetup): Outcome<RunEstimate>;
+  /** Panel or popup → background: one page of a database's rows, for the panel's table. */
+  listRows(request: ListRowsRequest): Outcome<RowsView>;
+  /** Panel or popup → background: add a row with this title (ticked, when there is a checkbox column). */
+  addRow(request: { databaseId: string; title: string; checkboxId?: string }): Outcome<RowView>;
+  /** Panel or popup → background: tick or untick a row's checkbox in Notion. */
+  setRowTicked(request: { rowId: string; checkboxId: string; ticked: boolean }): Outcome<null>;
+  /** Panel or popup → background: a run's rows in a state (its failures, say). */
+  jobRows(request: { jobId: string; state: RowState }): Outcome<Array<Pick<JobRow, 'id' | 'title' | 'state' | 'reason' | 'display'>>>;
   /** Panel or popup → background: stop a run (what was written stays; Undo removes it). */
   cancelJob(request: { jobId: string }): void;
   /** Panel or popup → background: undo a run. */
@@ -81,9 +131,35 @@ export type StatePortMessage =
   | { type: 'job'; targetId: string; job: Job | null }
   | { type: 'text'; jobId: string; text: string };
 
-/** Opens the state port (panel or popup side). */
+/** Wait before reconnecting a port the worker dropped (it was stopped); connecting wakes it again. */
+const PORT_RECONNECT_MS = 500;
+
+/**
+ * Opens the state port (panel or popup side). When Chrome stops the service worker the port drops;
+ * it reconnects — which starts the worker again, so a run carries on at once — and re-sends its watches.
+ */
 export function connectStatePort(listener: (message: StatePortMessage) => void): { send(request: StatePortRequest): void; close(): void } {
-  const port = browser.runtime.connect({ name: STATE_PORT });
-  port.onMessage.addListener((message) => listener(message as StatePortMessage));
-  return { send: (request) => port.postMessage(request), close: () => port.disconnect() };
+  const watches = new Map<string, StatePortRequest>();
+  let closed = false;
+  let port: ReturnType<typeof browser.runtime.connect>;
+  const open = () => {
+    port = browser.runtime.connect({ name: STATE_PORT });
+    port.onMessage.addListener((message) => listener(message as StatePortMessage));
+    port.onDisconnect.addListener(() => {
+      if (!closed) setTimeout(open, PORT_RECONNECT_MS);
+    });
+    for (const request of watches.values()) port.postMessage(request);
+  };
+  open();
+  return {
+    send: (request) => {
+      if (request.type === 'watch') watches.set(request.targetId, request);
+      else watches.delete(request.targetId);
+      port.postMessage(request);
+    },
+    close: () => {
+      closed = true;
+      port.disconnect();
+    },
+  };
 }

@@ -5,14 +5,15 @@ import { cancelJob, retryJob, undoJob } from '../jobs/runner';
 import { startPageRun } from '../jobs/start';
 import { toModelProblem } from '../llm/errors';
 import { createEngine, engineConfigFrom } from '../llm/factory';
-import { onMessage, type ListModelsRequest, type Outcome, type ProtocolMap } from '../messaging';
+import type { ListModelsRequest, Outcome } from '../messaging';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM, notionProblem, toNotionProblem } from '../notion/errors';
 import { resolveTarget, type Target } from '../notion/target';
 import { parseNotionLink } from '../notion/url';
 import { clearEverything, normaliseBaseUrl, saveSettings } from '../settings/save';
 import { ENGINE_IDS, readSecrets, readSettings } from '../storage';
-import { senderKind, type SenderInfo, type SenderKind } from './senders';
+import { registerDatabaseHandlers } from './database-handlers';
+import { handle, outcomeOf, PANEL_OR_POPUP } from './handle';
 
 const SettingsFormSchema = v.object({
   engine: v.picklist(ENGINE_IDS),
@@ -33,30 +34,6 @@ const ListModelsSchema = v.object({
 });
 
 const UrlRequestSchema = v.object({ url: v.pipe(v.string(), v.maxLength(4_000)) });
-
-type Handler<K extends keyof ProtocolMap> = (
-  data: Parameters<ProtocolMap[K]>[0],
-  sender: SenderInfo,
-) => ReturnType<ProtocolMap[K]> | Promise<ReturnType<ProtocolMap[K]>>;
-
-/** Registers a handler that runs only for allowed senders and valid data. */
-function handle<K extends keyof ProtocolMap>(
-  name: K,
-  allowed: readonly SenderKind[],
-  schema: v.GenericSchema,
-  handler: Handler<K>,
-): void {
-  onMessage(name, ((message: { data: unknown; sender: SenderInfo }) => {
-    const kind = senderKind(message.sender);
-    if (!kind || !allowed.includes(kind)) {
-      console.warn(`[inkling] refused "${String(name)}" from`, message.sender.url);
-      throw new Error('Inkling refused this request.');
-    }
-    const parsed = v.safeParse(schema, message.data);
-    if (!parsed.success) throw new Error(`Invalid request for ${String(name)}.`);
-    return handler(parsed.output as Parameters<ProtocolMap[K]>[0], message.sender);
-  }) as Parameters<typeof onMessage<K>>[1]);
-}
 
 async function resolveUrl(url: string): Promise<Outcome<Target>> {
   const link = parseNotionLink(url);
@@ -85,17 +62,6 @@ async function listModels(request: ListModelsRequest): Promise<Outcome<string[]>
   }
 }
 
-/** Runs an action whose failures are InklingErrors, as an Outcome. */
-async function outcomeOf(action: () => Promise<void>): Promise<Outcome<null>> {
-  try {
-    await action();
-    return { ok: true, value: null };
-  } catch (error) {
-    if (error instanceof InklingError) return { ok: false, problem: error.problem };
-    throw error;
-  }
-}
-
 const JobRequestSchema = v.object({ jobId: v.pipe(v.string(), v.uuid()) });
 
 const StartPageRunSchema = v.object({
@@ -107,8 +73,6 @@ const StartPageRunSchema = v.object({
   connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 
-const PANEL_OR_POPUP = ['extension-page', 'notion-tab'] as const;
-
 export function registerMessageHandlers(): void {
   handle('saveSettings', ['extension-page'], SettingsFormSchema, (form) => saveSettings(form));
   handle('listModels', ['extension-page'], ListModelsSchema, (request) => listModels(request));
@@ -118,4 +82,5 @@ export function registerMessageHandlers(): void {
   handle('cancelJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => cancelJob(jobId));
   handle('undoJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => undoJob(jobId)));
   handle('retryJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => retryJob(jobId)));
+  registerDatabaseHandlers();
 }

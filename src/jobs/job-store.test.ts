@@ -38,7 +38,7 @@ describe('job store', () => {
   it('serialises concurrent changes so none is lost', async () => {
     await createJob(pageJob('b'));
     await Promise.all(Array.from({ length: 20 }, (_, i) => updateJob<PageJob>('b', (j) => void j.createdIds.push(`id-${i}`))));
-    expect((await readJob('b'))?.createdIds).toHaveLength(20);
+    expect(((await readJob('b')) as PageJob).createdIds).toHaveLength(20);
   });
 
   it('keeps the index in step with status changes and finds a target’s newest job', async () => {

@@ -1,7 +1,7 @@
 // Jobs in storage: each job one item, plus an index. Writes to one job are serialised, so a
 // progress update and a status change never overwrite each other.
 import { jobIndexItem, jobKey, storage } from '../storage';
-import type { Job, JobIndexEntry } from './types';
+import type { Job, JobIndexEntry, JobRow } from './types';
 
 const chains = new Map<string, Promise<unknown>>();
 
@@ -45,6 +45,20 @@ export function updateJob<T extends Job>(id: string, change: (job: T) => T | voi
     }
     return next;
   });
+}
+
+// ---- Rows of database jobs, in chunks.
+
+const rowsKey = (jobId: string, chunk: number) => `local:jobrows:${jobId}:${chunk}` as const;
+
+export async function readRows(jobId: string, chunks: number): Promise<JobRow[]> {
+  const keys = Array.from({ length: chunks }, (_, i) => rowsKey(jobId, i));
+  const values = await storage.getItems(keys);
+  return values.flatMap((entry) => (entry.value as JobRow[] | null) ?? []);
+}
+
+export function writeRowChunk(jobId: string, chunk: number, rows: JobRow[]): Promise<void> {
+  return serialise(rowsKey(jobId, chunk), () => storage.setItem(rowsKey(jobId, chunk), rows));
 }
 
 export async function listJobIndex(): Promise<JobIndexEntry[]> {

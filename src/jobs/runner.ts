@@ -7,6 +7,8 @@ import { toModelProblem } from '../llm/errors';
 import { toNotionProblem } from '../notion/errors';
 import { createJobContext } from './context';
 import { createJob, listJobIndex, readJob, updateJob } from './job-store';
+import { RowBook } from './row-book';
+import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { runPageJob, undoPageJob } from './page-job';
 import { isActive, type Job } from './types';
 
@@ -44,7 +46,10 @@ function stopKeepAliveIfIdle(): void {
   if (driving.size > 0) return;
   clearInterval(keepAlive);
   keepAlive = undefined;
-  void browser.alarms.clear(RESUME_ALARM);
+  // Keep the alarm while a paused run waits for its quota.
+  void listJobIndex().then((index) => {
+    if (!index.some((e) => e.status === 'paused')) void browser.alarms.clear(RESUME_ALARM);
+  });
 }
 
 async function drive(id: string): Promise<void> {
@@ -56,8 +61,11 @@ async function drive(id: string): Promise<void> {
   try {
     if (!job || !isActive(job.status)) return;
     const ctx = await createJobContext(job.engine, controller.signal, (text) => textListener(job, text));
-    if (job.status === 'undoing') await undoPageJob(job, ctx);
-    else await runPageJob(job, ctx);
+    if (job.kind === 'page') {
+      if (job.status === 'undoing') await undoPageJob(job, ctx);
+      else await runPageJob(job, ctx);
+    } else if (job.status === 'undoing') await undoDatabaseJob(job, ctx);
+    else await runDatabaseJob(job, ctx);
   } catch (error) {
     if (job) {
       const problem = problemFrom(error, job);
@@ -80,21 +88,49 @@ async function drive(id: string): Promise<void> {
   }
 }
 
+/** Failed rows go back to pending (answered rows whose write failed go back to generated). */
+async function resetFailedRows(job: Job & { kind: 'database' }): Promise<void> {
+  const book = await RowBook.load(job);
+  for (const row of book.rows) {
+    if (row.state !== 'failed') continue;
+    await book.update(row.id, (r) => {
+      r.state = r.write ? 'generated' : 'pending';
+      delete r.reason;
+      if (!r.write) delete r.answer;
+    });
+  }
+  await book.flushCounts();
+}
+
 export async function startJob(job: Job): Promise<void> {
   await createJob(job);
   await recordRun(job);
   void drive(job.id);
 }
 
-/** On every wake: carry on with whatever was running when the worker stopped. */
+/** On every wake: carry on with whatever was running when the worker stopped, and with paused runs whose wait is over. */
 export async function resumeJobs(): Promise<void> {
   const index = await listJobIndex();
-  for (const entry of index) if (isActive(entry.status)) void drive(entry.id);
+  let waiting = false;
+  for (const entry of index) {
+    if (isActive(entry.status)) void drive(entry.id);
+    if (entry.status !== 'paused') continue;
+    const job = await readJob(entry.id);
+    if (job?.kind === 'database' && (job.resumeAt ?? 0) <= Date.now()) {
+      await updateJob(entry.id, (j) => {
+        j.status = 'running';
+        delete j.problem;
+      });
+      void drive(entry.id);
+    } else waiting = true;
+  }
+  // A paused run needs a wake-up call when its wait is over.
+  if (waiting) void browser.alarms.create(RESUME_ALARM, { periodInMinutes: RESUME_ALARM_PERIOD_MINUTES });
 }
 
 export async function cancelJob(id: string): Promise<void> {
   await updateJob(id, (j) => {
-    if (j.status === 'running') j.status = 'cancelled';
+    if (j.status === 'running' || j.status === 'paused') j.status = 'cancelled';
   });
   driving.get(id)?.abort();
 }
@@ -111,12 +147,18 @@ export async function undoJob(id: string): Promise<void> {
   void drive(id);
 }
 
-/** Writes a failed run's kept answer again: the model is not called (and not paid) again. */
+/**
+ * Carries a stopped run on. A page run writes its kept answer again (no new model call). A database
+ * run goes on with the rows not yet done — rows already answered are written without asking the
+ * model again — and runs its failed rows once more.
+ */
 export async function retryJob(id: string): Promise<void> {
   const job = await readJob(id);
-  if (!job || (job.status !== 'failed' && job.status !== 'cancelled')) return;
+  if (!job || !['failed', 'cancelled', 'paused', 'done'].includes(job.status)) return;
+  if (job.kind === 'database') await resetFailedRows(job);
   await updateJob(id, (j) => {
     j.status = 'running';
+    if (j.kind === 'database' && j.phase === 'finished') j.phase = 'running';
     delete j.problem;
   });
   void drive(id);

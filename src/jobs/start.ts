@@ -5,33 +5,103 @@ import { InklingError, type Problem } from '../errors';
 import { DEFAULT_MODELS } from '../llm/catalog';
 import { createEngine, engineConfigFrom } from '../llm/factory';
 import { limitsFor } from '../llm/limits';
-import type { Outcome, StartPageRunRequest } from '../messaging';
+import type { DatabaseRunSetup, Outcome, StartPageRunRequest } from '../messaging';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
 import { resolveTarget } from '../notion/target';
 import { readSecrets, readSettings } from '../storage';
 import { startJob } from './runner';
-import { EMPTY_USAGE, type JobEngine, type PageJob } from './types';
+import { checkSetup } from './database-setup';
+import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type JobEngine, type PageJob } from './types';
 
 function fail(problem: Problem): Outcome<never> {
   return { ok: false, problem };
 }
 
+/** Settings → the engine a run uses, or the problem that stops it (no key, no Notion secret). */
+async function runEngine(): Promise<{ engine: JobEngine; notionToken: string } | { problem: Problem }> {
+  const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
+  if (!secrets.notionToken) return { problem: NO_TOKEN_PROBLEM };
+  const config = engineConfigFrom(settings, secrets);
+  try {
+    createEngine(config);
+  } catch (error) {
+    if (error instanceof InklingError) return { problem: error.problem };
+    throw error;
+  }
+  return {
+    notionToken: secrets.notionToken,
+    engine: {
+      engine: config.engine,
+      model: config.model || DEFAULT_MODELS[config.engine],
+      baseUrl: config.baseUrl,
+      limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
+    },
+  };
+}
+
+export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome<{ jobId: string; connectionId: string }>> {
+  const ready = await runEngine();
+  if ('problem' in ready) return fail(ready.problem);
+  let checked;
+  try {
+    checked = await checkSetup(createNotionClient(ready.notionToken), setup);
+  } catch (error) {
+    return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
+  }
+  const { target } = checked;
+  const existing = setup.connectionId ? await getConnection(setup.connectionId) : await findConnectionFor(target.id);
+  const connectionId = existing?.id ?? crypto.randomUUID();
+  await upsertConnection({
+    id: connectionId,
+    name: setup.connectionName?.trim() || existing?.name || target.title,
+    kind: 'database',
+    targetId: target.id,
+    targetTitle: target.title,
+    targetUrl: target.url,
+    prompt: checked.template,
+    engine: ready.engine.engine,
+    model: ready.engine.model,
+    options: { outputs: setup.outputs, selection: setup.selection, checkboxId: setup.checkboxId, overwrite: setup.overwrite, untick: setup.untick },
+  });
+  const now = Date.now();
+  const job: DatabaseJob = {
+    id: crypto.randomUUID(),
+    kind: 'database',
+    connectionId,
+    targetId: target.id,
+    targetTitle: target.title,
+    targetUrl: target.url,
+    status: 'running',
+    createdAt: now,
+    updatedAt: now,
+    engine: ready.engine,
+    usage: EMPTY_USAGE,
+    dataSourceId: target.dataSourceId,
+    template: checked.template,
+    propertyNames: checked.propertyNames,
+    titleColumn: checked.titleColumn,
+    outputs: checked.outputs,
+    selection: setup.selection,
+    ...(checked.checkbox ? { checkbox: checked.checkbox } : {}),
+    overwrite: setup.overwrite,
+    untick: setup.untick,
+    phase: 'listing',
+    chunks: 0,
+    counts: EMPTY_COUNTS,
+  };
+  await startJob(job);
+  return { ok: true, value: { jobId: job.id, connectionId } };
+}
+
 export async function startPageRun(request: StartPageRunRequest): Promise<Outcome<{ jobId: string; connectionId: string }>> {
   const prompt = request.prompt.trim();
   if (!prompt) return fail({ source: 'inkling', kind: 'no_prompt', message: 'Write a prompt first.', retryable: false });
-  const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
-  if (!secrets.notionToken) return fail(NO_TOKEN_PROBLEM);
-  const engineConfig = engineConfigFrom(settings, secrets);
-  try {
-    createEngine(engineConfig);
-  } catch (error) {
-    if (error instanceof InklingError) return fail(error.problem);
-    throw error;
-  }
+  const ready = await runEngine();
+  if ('problem' in ready) return fail(ready.problem);
   let target;
   try {
-    target = await resolveTarget(createNotionClient(secrets.notionToken), { id: request.pageId });
+    target = await resolveTarget(createNotionClient(ready.notionToken), { id: request.pageId });
   } catch (error) {
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'page'));
   }
@@ -41,12 +111,7 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
 
   const existing = request.connectionId ? await getConnection(request.connectionId) : await findConnectionFor(target.id);
   const connectionId = existing?.id ?? crypto.randomUUID();
-  const engine: JobEngine = {
-    engine: engineConfig.engine,
-    model: engineConfig.model || DEFAULT_MODELS[engineConfig.engine],
-    baseUrl: engineConfig.baseUrl,
-    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
-  };
+  const { engine } = ready;
   await upsertConnection({
     id: connectionId,
     name: request.connectionName?.trim() || existing?.name || target.title,

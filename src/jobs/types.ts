@@ -2,9 +2,12 @@
 // moment and the next wake carries on from what is stored here. It never holds a secret.
 import type { Problem } from '../errors';
 import type { BlockTree } from '../notion/markdown-to-blocks';
+import type { OutputSpec } from '../notion/properties';
+import type { ColumnRef, Selection } from '../notion/rows';
 import type { EngineId } from '../storage';
 
-export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'undoing' | 'undone';
+/** `paused`: waiting for a provider's quota to come back (at `resumeAt`), nothing lost. */
+export type JobStatus = 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'undoing' | 'undone';
 
 /** Which engine and model a job uses: its public half (keys are read from secrets at run time). */
 export interface JobEngine {
@@ -74,7 +77,73 @@ export interface PageJob extends JobBase {
   resumeAt?: number;
 }
 
-export type Job = PageJob;
+/** One row's journey: pending → generated (answer kept) → written | skipped | failed; undone by Undo. */
+export type RowState = 'pending' | 'generated' | 'written' | 'skipped' | 'failed' | 'undone';
+
+export interface JobRow {
+  id: string;
+  title: string;
+  /** The row's readable values the prompt needs, as listed when the run started. */
+  values: Record<string, string>;
+  state: RowState;
+  /** The model's answer, kept from the moment it is paid for. */
+  answer?: { text: string; json?: unknown };
+  /** The update to send (property id → request value), worked out from the answer. */
+  write?: Record<string, unknown>;
+  /** Undo journal: every cell the run may change (outputs, and the checkbox), as it was. */
+  previous: Record<string, unknown>;
+  /** Why the row failed or was skipped. */
+  reason?: string;
+  /** Shown in the preview and the failure list: each output as it would read. */
+  display?: Record<string, string>;
+}
+
+export interface RowCounts {
+  total: number;
+  pending: number;
+  generated: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  undone: number;
+}
+
+export const EMPTY_COUNTS: RowCounts = { total: 0, pending: 0, generated: 0, written: 0, skipped: 0, failed: 0, undone: 0 };
+
+/**
+ * A database run: list the chosen rows → run every row → finished. Rows are stored in chunks of
+ * ROWS_PER_CHUNK (`local:jobrows:<job id>:<n>`), so saving one row rewrites one chunk.
+ */
+export interface DatabaseJob extends JobBase {
+  kind: 'database';
+  dataSourceId: string;
+  template: string;
+  /** Every property name when the run started (for the template and for spotting renames). */
+  propertyNames: string[];
+  titleColumn: ColumnRef;
+  outputs: OutputSpec[];
+  selection: Selection;
+  checkbox?: ColumnRef;
+  /** Write over outputs that already have a value. */
+  overwrite: boolean;
+  /** Untick the checkbox of each row once it is written. */
+  untick: boolean;
+  /** Only these rows (Retry failed). */
+  onlyRows?: string[];
+  phase: 'listing' | 'running' | 'finished';
+  /** Where listing stopped, to carry on after a restart. */
+  listCursor?: string | null;
+  chunks: number;
+  counts: RowCounts;
+  /** When rows started being processed, for the ETA. */
+  runningSince?: number;
+  /** For a paused job: when the provider said it could go on. */
+  resumeAt?: number;
+}
+
+export const ROWS_PER_CHUNK = 100;
+
+export type Job = PageJob | DatabaseJob;
 
 /** What the job index keeps per job, to find jobs without reading them all. */
 export interface JobIndexEntry {
@@ -88,9 +157,15 @@ export interface JobIndexEntry {
 
 /** A job as the UI sees it: without the snapshot of a replaced page's blocks, which only Undo needs. */
 export function jobView(job: Job): Job {
-  return job.replaced ? { ...job, replaced: { ...job.replaced, blocks: [] } } : job;
+  return job.kind === 'page' && job.replaced ? { ...job, replaced: { ...job.replaced, blocks: [] } } : job;
 }
 
 export function isActive(status: JobStatus): boolean {
   return status === 'running' || status === 'undoing';
+}
+
+export function countRows(rows: readonly JobRow[]): RowCounts {
+  const counts = { ...EMPTY_COUNTS, total: rows.length };
+  for (const row of rows) counts[row.state] += 1;
+  return counts;
 }

@@ -56,6 +56,11 @@ export class EngineScheduler {
     return Math.max(0, this.resumeAt - Date.now());
   }
 
+  /** Calls the engine may have in flight at once. */
+  get concurrency(): number {
+    return this.queue.concurrency;
+  }
+
   /** Calls waiting for a slot. */
   get waiting(): number {
     return this.queue.size;

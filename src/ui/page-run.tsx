@@ -181,6 +181,9 @@ function RunStatus({ job }: { job: PageJob }) {
     case 'undone':
       text = 'Undone: the page is as it was.';
       break;
+    case 'paused':
+      text = job.problem?.message ?? 'Paused.';
+      break;
   }
   const failed = job.status === 'failed' || (job.status === 'done' && job.problem);
   return (

@@ -1,6 +1,7 @@
 // The in-page panel on notion.so: a floating "Open Inkling" button and, when open, a side panel
 // about the page or database in view.
 import { useEffect, useState } from 'preact/hooks';
+import { DatabaseRun } from '../database-run';
 import { PageRun } from '../page-run';
 import { useTarget, type TargetState } from './use-target';
 
@@ -36,6 +37,7 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
         {target.status === 'ready' && target.target.kind === 'page' && (
           <PageRun key={target.target.id} pageId={target.target.id} pageTitle={target.target.title} />
         )}
+        {target.status === 'ready' && target.target.kind === 'database' && <DatabaseRun key={target.target.id} target={target.target} />}
       </section>
     </aside>
   );

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { sendMessage } from '../../messaging';
 import type { Target } from '../../notion/target';
 import { Field } from '../field';
+import { DatabaseRun } from '../database-run';
 import { PageRun } from '../page-run';
 
 type Kind = 'page' | 'database';
@@ -108,6 +109,15 @@ export function CreateTab({ initial }: CreateTabProps) {
               connectionName={name.trim() || target.title}
               {...(initial?.connectionId ? { connectionId: initial.connectionId } : {})}
               {...(initial?.prompt ? { initialPrompt: initial.prompt } : {})}
+            />
+          )}
+          {target.kind === 'database' && (
+            <DatabaseRun
+              key={target.id}
+              target={target}
+              connectionName={name.trim() || target.title}
+              {...(initial?.connectionId ? { connectionId: initial.connectionId } : {})}
+              {...(initial?.prompt ? { initial: { template: initial.prompt } } : {})}
             />
           )}
         </div>

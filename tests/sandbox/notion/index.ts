@@ -292,6 +292,25 @@ export class NotionApi {
     });
   }
 
+  /** Edits a row as a person in Notion would (values as in SeedRow). */
+  updateRow(pageId: string, values: SeedRow): void {
+    const page = this.#store.page(normalizeId(pageId) ?? '');
+    const ds = page?.parent.type === 'data_source_id' ? this.#store.dataSource(page.parent.id) : undefined;
+    if (!page || !ds) throw new Error(`No row with id ${pageId}`);
+    const properties: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const prop = ds.properties.find((p) => p.name === key || p.id === key);
+      if (!prop) throw new Error(`${key} is not a property of ${plainText(ds.title)}`);
+      properties[key] = simpleToRequest(prop, value);
+    }
+    ops.updatePage(this.#seedContext(), String(page.id), { properties });
+  }
+
+  /** Renames or deletes (name null) a column, as a person editing the database would. */
+  editColumn(dataSourceId: string, name: string, change: { name: string } | null): void {
+    ops.updateDataSource(this.#seedContext(), normalizeId(dataSourceId) ?? dataSourceId, { properties: { [name]: change } });
+  }
+
   /** Appends blocks (request form) to a page or block; returns the new top-level block ids. */
   appendBlocks(parentId: string, blocks: unknown[]): string[] {
     const result = ops.appendBlockChildren(this.#seedContext(), normalizeId(parentId) ?? parentId, { children: blocks });

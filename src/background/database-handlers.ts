@@ -1,0 +1,131 @@
+// The messages behind a database in the panel: its rows, Preview, the estimate, and the run.
+import type { PageObjectResponse } from '@notionhq/client';
+import * as v from 'valibot';
+import { InklingError } from '../errors';
+import { createJobContext } from '../jobs/context';
+import { checkSetup, estimateRun, previewRows } from '../jobs/database-setup';
+import { readJob, readRows } from '../jobs/job-store';
+import { startDatabaseRun } from '../jobs/start';
+import { DEFAULT_MODELS } from '../llm/catalog';
+import { engineConfigFrom } from '../llm/factory';
+import { limitsFor } from '../llm/limits';
+import type { DatabaseRunSetup, RowView } from '../messaging';
+import { createNotionClient } from '../notion/client';
+import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
+import { propertyText, type PropertyValue } from '../notion/properties';
+import { addRow, queryRowsPage, setTicked } from '../notion/rows';
+import { retrieveDatabase } from '../notion/target';
+import { readSecrets, readSettings } from '../storage';
+import { handle, outcomeValue, PANEL_OR_POPUP } from './handle';
+
+const Uuid = v.pipe(v.string(), v.uuid());
+
+const SetupSchema = v.object({
+  databaseId: Uuid,
+  template: v.pipe(v.string(), v.maxLength(50_000)),
+  outputs: v.pipe(v.array(v.object({ id: v.pipe(v.string(), v.maxLength(200)), allowNewOptions: v.optional(v.boolean()) })), v.maxLength(20)),
+  selection: v.picklist(['ticked', 'all', 'empty']),
+  checkboxId: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  overwrite: v.boolean(),
+  untick: v.boolean(),
+  connectionId: v.optional(Uuid),
+  connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+
+/** How many rows Preview answers. */
+export const PREVIEW_ROWS = 3;
+/** Rows the panel's table shows per page. */
+export const TABLE_PAGE_SIZE = 25;
+
+async function notionClient() {
+  const { notionToken } = await readSecrets();
+  if (!notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
+  return createNotionClient(notionToken);
+}
+
+async function engineConfig() {
+  const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
+  const config = engineConfigFrom(settings, secrets);
+  return {
+    config: { ...config, model: config.model || DEFAULT_MODELS[config.engine] },
+    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
+  };
+}
+
+function rowView(page: PageObjectResponse, columns: readonly string[], checkboxId?: string): RowView {
+  const byId = new Map(Object.values(page.properties).map((value) => [value.id, value as PropertyValue]));
+  const title = Object.values(page.properties).find((value) => value.type === 'title') as PropertyValue | undefined;
+  const ticked = checkboxId ? byId.get(checkboxId) : undefined;
+  return {
+    id: page.id,
+    title: propertyText(title) || 'Untitled',
+    ...(ticked?.type === 'checkbox' ? { ticked: ticked.checkbox } : {}),
+    cells: Object.fromEntries(columns.map((id) => [id, propertyText(byId.get(id))])),
+  };
+}
+
+const asDatabase = (error: unknown) => toNotionProblem(error, 'database');
+
+export function registerDatabaseHandlers(): void {
+  handle('startDatabaseRun', PANEL_OR_POPUP, SetupSchema, (setup) => startDatabaseRun(setup as DatabaseRunSetup));
+
+  handle('previewRows', PANEL_OR_POPUP, SetupSchema, (raw) =>
+    outcomeValue(async () => {
+      const setup = raw as DatabaseRunSetup;
+      const checked = await checkSetup(await notionClient(), setup);
+      const { config, limitPreset } = await engineConfig();
+      const ctx = await createJobContext({ engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset }, new AbortController().signal, () => undefined);
+      return (await previewRows(checked, setup, ctx, PREVIEW_ROWS)).rows;
+    }, asDatabase),
+  );
+
+  handle('estimateRun', PANEL_OR_POPUP, SetupSchema, (raw) =>
+    outcomeValue(async () => {
+      const setup = raw as DatabaseRunSetup;
+      const notion = await notionClient();
+      return estimateRun(notion, await checkSetup(notion, setup), setup, (await engineConfig()).config);
+    }, asDatabase),
+  );
+
+  handle(
+    'listRows',
+    PANEL_OR_POPUP,
+    v.object({ databaseId: Uuid, cursor: v.optional(v.string()), columns: v.array(v.pipe(v.string(), v.maxLength(200))), checkboxId: v.optional(v.string()) }),
+    (request) =>
+      outcomeValue(async () => {
+        const notion = await notionClient();
+        const target = await retrieveDatabase(notion, request.databaseId);
+        const page = await queryRowsPage(notion, target.dataSourceId, { cursor: request.cursor ?? null, pageSize: TABLE_PAGE_SIZE });
+        return { rows: page.rows.map((row) => rowView(row, request.columns, request.checkboxId)), nextCursor: page.nextCursor };
+      }, asDatabase),
+  );
+
+  handle('addRow', PANEL_OR_POPUP, v.object({ databaseId: Uuid, title: v.pipe(v.string(), v.minLength(1), v.maxLength(2_000)), checkboxId: v.optional(v.string()) }), (request) =>
+    outcomeValue(async () => {
+      const notion = await notionClient();
+      const target = await retrieveDatabase(notion, request.databaseId);
+      const title = target.properties.find((p) => p.type === 'title')!;
+      const checkbox = request.checkboxId ? target.properties.find((p) => p.id === request.checkboxId && p.type === 'checkbox') : undefined;
+      const page = await addRow(notion, target.dataSourceId, title, request.title.trim(), checkbox);
+      return rowView(page, [], checkbox?.id);
+    }, asDatabase),
+  );
+
+  handle('setRowTicked', PANEL_OR_POPUP, v.object({ rowId: Uuid, checkboxId: v.string(), ticked: v.boolean() }), (request) =>
+    outcomeValue(async () => {
+      await setTicked(await notionClient(), request.rowId, { id: request.checkboxId, name: '', type: 'checkbox' }, request.ticked);
+      return null;
+    }, (error) => toNotionProblem(error, 'page')),
+  );
+
+  handle('jobRows', PANEL_OR_POPUP, v.object({ jobId: Uuid, state: v.picklist(['pending', 'generated', 'written', 'skipped', 'failed', 'undone']) }), (request) =>
+    outcomeValue(async () => {
+      const job = await readJob(request.jobId);
+      if (!job || job.kind !== 'database') return [];
+      const rows = await readRows(job.id, job.chunks);
+      return rows
+        .filter((row) => row.state === request.state)
+        .map(({ id, title, state, reason, display }) => ({ id, title, state, ...(reason ? { reason } : {}), ...(display ? { display } : {}) }));
+    }, asDatabase),
+  );
+}

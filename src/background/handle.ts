@@ -1,0 +1,53 @@
+// How the background answers a message: only for allowed senders, only with valid data.
+import * as v from 'valibot';
+import { InklingError, type Problem } from '../errors';
+import { onMessage, type Outcome, type ProtocolMap } from '../messaging';
+import { senderKind, type SenderInfo, type SenderKind } from './senders';
+
+/** Panel (notion.so tab) and popup (extension page): who may ask for runs. */
+export const PANEL_OR_POPUP: readonly SenderKind[] = ['extension-page', 'notion-tab'];
+
+type Handler<K extends keyof ProtocolMap> = (
+  data: Parameters<ProtocolMap[K]>[0],
+  sender: SenderInfo,
+) => ReturnType<ProtocolMap[K]> | Promise<ReturnType<ProtocolMap[K]>>;
+
+/** Registers a handler that runs only for allowed senders and valid data. */
+export function handle<K extends keyof ProtocolMap>(
+  name: K,
+  allowed: readonly SenderKind[],
+  schema: v.GenericSchema,
+  handler: Handler<K>,
+): void {
+  onMessage(name, ((message: { data: unknown; sender: SenderInfo }) => {
+    const kind = senderKind(message.sender);
+    if (!kind || !allowed.includes(kind)) {
+      console.warn(`[inkling] refused "${String(name)}" from`, message.sender.url);
+      throw new Error('Inkling refused this request.');
+    }
+    const parsed = v.safeParse(schema, message.data);
+    if (!parsed.success) throw new Error(`Invalid request for ${String(name)}.`);
+    return handler(parsed.output as Parameters<ProtocolMap[K]>[0], message.sender);
+  }) as Parameters<typeof onMessage<K>>[1]);
+}
+
+/** Runs an action whose failures are InklingErrors, as an Outcome. */
+export async function outcomeOf(action: () => Promise<void>): Promise<Outcome<null>> {
+  try {
+    await action();
+    return { ok: true, value: null };
+  } catch (error) {
+    if (error instanceof InklingError) return { ok: false, problem: error.problem };
+    throw error;
+  }
+}
+
+
+/** Runs a lookup whose failures become the Problem `toProblem` names. */
+export async function outcomeValue<T>(action: () => Promise<T>, toProblem: (error: unknown) => Problem): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await action() };
+  } catch (error) {
+    return { ok: false, problem: error instanceof InklingError ? error.problem : toProblem(error) };
+  }
+}

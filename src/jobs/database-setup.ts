@@ -1,0 +1,189 @@
+// From the panel's choices to a checked run: the output columns (writable ones only, with their
+// options), the checkbox that picks rows, the template — all checked against the database's
+// current schema before anything is paid for. Also Preview (a few rows, nothing written) and the
+// estimate shown before a run.
+import type { Client, PageObjectResponse } from '@notionhq/client';
+import { InklingError, type Problem } from '../errors';
+import { estimateCallCost } from '../llm/prices';
+import type { EngineConfig } from '../llm/factory';
+import type { DatabaseRunSetup } from '../messaging';
+import { isEmptyValue, isWritableOutput, propertyText, type OutputSpec, type PropertyValue } from '../notion/properties';
+import { queryRowsPage, rowFilter, type ColumnRef } from '../notion/rows';
+import { retrieveDatabase, type DatabaseTarget } from '../notion/target';
+import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
+import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
+import type { JobContext } from './context';
+import { requestText } from './database-job';
+
+export interface CheckedSetup {
+  target: DatabaseTarget;
+  template: string;
+  outputs: OutputSpec[];
+  titleColumn: ColumnRef;
+  checkbox?: ColumnRef;
+  propertyNames: string[];
+}
+
+const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
+
+export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promise<CheckedSetup> {
+  const target = await retrieveDatabase(notion, setup.databaseId);
+  const byId = new Map(target.properties.map((p) => [p.id, p]));
+  const title = target.properties.find((p) => p.type === 'title');
+  if (!title) throw new InklingError(problem('no_title', 'This database has no title column.'));
+  if (setup.outputs.length === 0) throw new InklingError(problem('no_output', 'Choose at least one Output property.'));
+  const outputs: OutputSpec[] = setup.outputs.map(({ id, allowNewOptions }) => {
+    const property = byId.get(id);
+    if (!property) throw new InklingError(problem('output_missing', 'An output column no longer exists in this database (renamed or deleted?). Choose it again under Output property.'));
+    if (!isWritableOutput(property)) {
+      throw new InklingError(problem('wrong_type', `“${property.name}” is a ${property.type.replace('_', ' ')} column, which Notion computes: it cannot be an output.`));
+    }
+    return {
+      id: property.id,
+      name: property.name,
+      type: property.type,
+      ...(property.options ? { options: property.options.map((o) => o.name) } : {}),
+      ...(allowNewOptions && (property.type === 'select' || property.type === 'multi_select') ? { allowNewOptions: true } : {}),
+    };
+  });
+  let checkbox: ColumnRef | undefined;
+  if (setup.checkboxId) {
+    const property = byId.get(setup.checkboxId);
+    if (!property || property.type !== 'checkbox') throw new InklingError(problem('no_checkbox', 'The checkbox column that picks rows is gone. Choose it again.'));
+    checkbox = { id: property.id, name: property.name, type: property.type };
+  }
+  if (setup.selection === 'ticked' && !checkbox) {
+    throw new InklingError(problem('no_checkbox', 'To run the ticked rows, this database needs a checkbox column (like the seed’s “Generate”).'));
+  }
+  const propertyNames = target.properties.map((p) => p.name);
+  const template = setup.template.trim();
+  if (!template) throw new InklingError(problem('no_prompt', 'Write a prompt first.'));
+  const check = checkTemplate(template, propertyNames);
+  if (check.errors.length > 0) throw new InklingError(problem('template', check.errors.join(' ')));
+  return {
+    target,
+    template,
+    outputs,
+    titleColumn: { id: title.id, name: title.name, type: title.type },
+    ...(checkbox ? { checkbox } : {}),
+    propertyNames,
+  };
+}
+
+function exclusions(checked: CheckedSetup): string[] {
+  return [...checked.outputs.map((o) => o.name), ...(checked.checkbox ? [checked.checkbox.name] : [])];
+}
+
+function rowValues(page: PageObjectResponse): Record<string, string> {
+  return Object.fromEntries(Object.entries(page.properties).map(([name, value]) => [name, propertyText(value as PropertyValue)]));
+}
+
+function titleOf(page: PageObjectResponse): string {
+  const title = Object.values(page.properties).find((v) => v.type === 'title') as PropertyValue | undefined;
+  return propertyText(title) || 'Untitled';
+}
+
+export interface PreviewRow {
+  id: string;
+  title: string;
+  outputs: Record<string, string>;
+  reason?: string;
+}
+
+/** Preview: the first few chosen rows, answered by the model and shown — nothing is written. */
+export async function previewRows(checked: CheckedSetup, setup: DatabaseRunSetup, ctx: JobContext, count: number): Promise<{ rows: PreviewRow[]; usage: ReturnType<JobContext['price']>[] }> {
+  const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
+  const { rows } = await queryRowsPage(ctx.notion, checked.target.dataSourceId, { ...(filter ? { filter } : {}), pageSize: count });
+  const usage: ReturnType<JobContext['price']>[] = [];
+  const results = await Promise.all(
+    rows.map(async (page): Promise<PreviewRow> => {
+      const prompt = buildRowPrompt({
+        template: checked.template,
+        propertyNames: checked.propertyNames,
+        row: { title: titleOf(page), values: rowValues(page) },
+        outputs: checked.outputs,
+        exclude: exclusions(checked),
+      });
+      try {
+        const result = await ctx.scheduler.run(
+          (signal) => ctx.engine.generate({ system: prompt.system, prompt: prompt.prompt, ...(prompt.schema ? { schema: prompt.schema } : {}), ...(signal ? { signal } : {}) }),
+          { signal: ctx.signal },
+        );
+        usage.push(ctx.price(result.usage));
+        const interpreted = interpretAnswer(prompt, checked.outputs, { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) });
+        const reasons = interpreted.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
+        return {
+          id: page.id,
+          title: titleOf(page),
+          outputs: Object.fromEntries(interpreted.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : ''])),
+          ...(reasons.length ? { reason: reasons.join(' ') } : {}),
+        };
+      } catch (error) {
+        if (error instanceof InklingError) return { id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message };
+        throw error;
+      }
+    }),
+  );
+  return { rows: results, usage };
+}
+
+/** A guess at each output's answer length in tokens, for the estimate before a run. */
+const EXPECTED_OUTPUT_TOKENS: Record<string, number> = {
+  title: 20,
+  rich_text: 150,
+  select: 4,
+  status: 4,
+  multi_select: 12,
+  number: 4,
+  checkbox: 2,
+  date: 8,
+  url: 20,
+  email: 10,
+  phone_number: 8,
+};
+
+export interface RunEstimate {
+  rows: number;
+  skipped: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  free: boolean;
+}
+
+/**
+ * Before a run: counts the chosen rows (page by page) and prices them — input from each row's own
+ * prompt, output from a per-type guess.
+ */
+export async function estimateRun(notion: Client, checked: CheckedSetup, setup: DatabaseRunSetup, engine: EngineConfig): Promise<RunEstimate> {
+  const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
+  const perRowOutput = checked.outputs.reduce((sum, o) => sum + (EXPECTED_OUTPUT_TOKENS[o.type] ?? 20), checked.outputs.length > 1 ? 10 : 0);
+  const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
+  let rows = 0;
+  let skipped = 0;
+  let promptChars = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await queryRowsPage(notion, checked.target.dataSourceId, { ...(filter ? { filter } : {}), cursor });
+    for (const row of page.rows) {
+      const filled = checked.outputs.some((o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined));
+      if (filled && !setup.overwrite) {
+        skipped++;
+        continue;
+      }
+      rows++;
+      const prompt = buildRowPrompt({
+        template: checked.template,
+        propertyNames: checked.propertyNames,
+        row: { title: titleOf(row), values: rowValues(row) },
+        outputs: checked.outputs,
+        exclude: exclusions(checked),
+      });
+      // A page's content is unknown until it is read; count a modest page.
+      promptChars += prompt.system.length + prompt.prompt.length + JSON.stringify(prompt.schema ?? '').length + (usesPage ? 2_000 : 0);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  const cost = estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl);
+  return { rows, skipped, inputTokens: cost.inputTokens, outputTokens: cost.outputTokens, costUsd: cost.usd, free: cost.free };
+}

@@ -1,0 +1,80 @@
+// The database Prompt: a template where {{Property name}} inserts the row's value. Property names
+// are suggested while typing after "{{", and a misspelled one is pointed out before anything runs.
+import { useRef, useState } from 'preact/hooks';
+import { applySuggestion, checkTemplate, suggestAt, type Suggestion } from '../prompt/template';
+import { Field } from './field';
+
+export interface PromptFieldProps {
+  value: string;
+  onChange(value: string): void;
+  propertyNames: readonly string[];
+  onSubmit?: () => void;
+}
+
+export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }: PromptFieldProps) {
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const [suggestion, setSuggestion] = useState<Suggestion | null>(null);
+  const errors = value.includes('{{') ? checkTemplate(value, propertyNames).errors : [];
+
+  const refresh = (text: string, caret: number) => setSuggestion(suggestAt(text, caret, [...propertyNames, 'page']));
+
+  const choose = (name: string) => {
+    const el = textarea.current;
+    if (!el || !suggestion) return;
+    const next = applySuggestion(value, suggestion, el.selectionStart, name);
+    onChange(next.text);
+    setSuggestion(null);
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(next.caret, next.caret);
+    });
+  };
+
+  return (
+    <Field
+      label="Prompt"
+      hint="Runs once per row. {{Property name}} inserts that row’s value; {{page}} its page content. Without any, the row’s values are added for you."
+      error={errors[0]}
+    >
+      {({ id, describedBy, invalid }) => (
+        <div class="prompt-field">
+          <textarea
+            ref={textarea}
+            id={id}
+            rows={4}
+            value={value}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            aria-autocomplete="list"
+            aria-controls={`${id}-suggestions`}
+            placeholder="e.g. Translate {{Topic}} to Japanese"
+            onInput={(e) => {
+              onChange(e.currentTarget.value);
+              refresh(e.currentTarget.value, e.currentTarget.selectionStart);
+            }}
+            onKeyDown={(e) => {
+              if (suggestion && suggestion.names.length > 0 && (e.key === 'Tab' || (e.key === 'Enter' && !e.ctrlKey && !e.metaKey))) {
+                e.preventDefault();
+                choose(suggestion.names[0]!);
+              } else if (e.key === 'Escape') setSuggestion(null);
+              else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                onSubmit?.();
+              }
+            }}
+            onBlur={() => setTimeout(() => setSuggestion(null), 150)}
+          />
+          {suggestion && suggestion.names.length > 0 && (
+            <ul class="suggestions" role="listbox" id={`${id}-suggestions`} aria-label="Property names">
+              {suggestion.names.map((name) => (
+                <li key={name} role="option" aria-selected={false} onMouseDown={(e) => (e.preventDefault(), choose(name))}>
+                  {name}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </Field>
+  );
+}

@@ -1,0 +1,127 @@
+// Generate into a database: the seed's flow end to end, typed outputs over 60 rows, Preview writes
+// nothing, Undo restores every cell.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { FIXTURES } from '../sandbox/notion/index.ts';
+import { databaseHref } from '../sandbox/site/index.ts';
+import { click, configure, launch, openNotion, openPanel, panelText, runStatus, typeInto, waitFor, type World } from './harness.ts';
+import { mixedDatabase, rowCells, setOutputs } from './databases.ts';
+
+let world: World;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  world = await launch();
+});
+afterAll(() => world?.close());
+beforeEach(async () => {
+  world.sandbox.reset();
+  world.sandbox.notion.clearRequestLog();
+  await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
+  const worker = await world.worker();
+  await worker.evaluate(() => chrome.storage.local.clear());
+  // A paid-tier key: the free tier's 10 requests a minute would make 60 rows take 6 minutes.
+  await configure(world, { limitPresets: { gemini: 'paid' } });
+  world.sandbox.models.configure({ timeToFirstTokenMs: 5, tokensPerSecond: 0 });
+});
+
+async function openDatabase(databaseId: string, title: string): Promise<Page> {
+  const page = await openNotion(world, databaseHref(databaseId));
+  pages.push(page);
+  await openPanel(page, title);
+  return page;
+}
+
+const topics = () => world.sandbox.notion.queryRows(FIXTURES.topicsDataSourceId).map((row) => rowCells(row, ['Topic', 'Generate', 'Output']));
+
+async function generateAll(page: Page): Promise<string> {
+  await click(page, 'Generate');
+  const estimate = await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
+  await click(page, 'Start');
+  return estimate;
+}
+
+describe('Generate into a database', () => {
+  it('runs the seed’s flow: topics entered in the panel, ticked rows translated, written and unticked', async () => {
+    const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
+    await waitFor(() => panelText(page, '[aria-label="Rows"]').then((t) => t.includes('Social media is a boon')), 'the rows');
+    await typeInto(page, 'New row', 'Stay curious');
+    await click(page, 'Add row');
+    await waitFor(() => topics().some((r) => r.Topic === 'Stay curious'), 'the new row in Notion');
+    expect(topics().find((r) => r.Topic === 'Stay curious')?.Generate).toBe(true);
+
+    await typeInto(page, 'Prompt', 'Translate the topic to Japanese');
+    const estimate = await generateAll(page);
+    expect(estimate).toMatch(/^3 rows to do · about [\d,]+ tokens · \$/);
+    await runStatus(page, 'Done');
+    expect(await panelText(page, '[data-testid="run-counts"]')).toContain('3 written · 0 failed · 0 skipped · 0 left');
+
+    expect(topics()).toEqual([
+      { Topic: 'Learning is fun', Generate: false, Output: '「Learning is fun」(ja)' },
+      { Topic: 'Notion is best tool', Generate: false, Output: '「Notion is best tool」(ja)' },
+      { Topic: 'Social media is a boon', Generate: false, Output: '' },
+      { Topic: 'Stay curious', Generate: false, Output: '「Stay curious」(ja)' },
+    ]);
+    // Each translated row was written once, in a single request that also unticked it.
+    const writes = world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/pages/:id');
+    expect(writes).toHaveLength(3);
+
+    await click(page, 'Undo run');
+    await runStatus(page, 'Undone');
+    expect(topics()).toEqual([
+      { Topic: 'Learning is fun', Generate: true, Output: '' },
+      { Topic: 'Notion is best tool', Generate: true, Output: '' },
+      { Topic: 'Social media is a boon', Generate: false, Output: '' },
+      { Topic: 'Stay curious', Generate: true, Output: '' },
+    ]);
+  });
+
+  it('fills 60 rows with mixed output types, each within its column’s rules', async () => {
+    const db = mixedDatabase(world, 60);
+    const page = await openDatabase(db.databaseId, db.title);
+    await typeInto(page, 'Prompt', 'Describe {{Topic}} for our catalogue.');
+    await setOutputs(page, ['Summary', 'Category', 'Tags', 'Score', 'Due', 'Done']);
+    const estimate = await generateAll(page);
+    expect(estimate).toMatch(/^60 rows to do/);
+    await runStatus(page, 'Done', 90_000);
+    const rows = db.rows();
+
+    expect(rows).toHaveLength(60);
+    for (const row of rows) {
+      expect(row.Summary).not.toBe('');
+      expect(['Red', 'Green', 'Blue']).toContain(row.Category);
+      expect((row.Tags as string).split(', ').every((t) => ['alpha', 'beta', 'gamma'].includes(t))).toBe(true);
+      expect(typeof row.Score).toBe('number');
+      expect(row.Due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(typeof row.Done).toBe('boolean');
+      expect(row.Generate).toBe(false);
+    }
+    // One model call per row, structured (a JSON schema of the six columns).
+    const calls = world.sandbox.models.calls;
+    expect(calls).toHaveLength(60);
+    expect(calls.every((c) => c.schema !== undefined)).toBe(true);
+  });
+
+  it('Preview answers the first 3 chosen rows and writes nothing', async () => {
+    const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
+    await typeInto(page, 'Prompt', 'Translate {{Topic}} to Japanese');
+    const before = topics();
+    await click(page, 'Preview');
+    await waitFor(async () => (await page.$$eval('inkling-panel', (h) => h[0]!.shadowRoot!.querySelectorAll('[data-testid="preview-row"]').length)) === 2, 'two preview rows');
+    const shown = await panelText(page, '[aria-label="Preview"]');
+    expect(shown).toContain('Learning is fun');
+    expect(shown).toContain('(ja)');
+    expect(topics()).toEqual(before);
+    expect(world.sandbox.notion.requestLog.filter((r) => r.method === 'PATCH' || r.method === 'POST' && !r.route.endsWith('/query'))).toEqual([]);
+  });
+
+  it('never overwrites a filled output unless asked, and names a misspelled property before running', async () => {
+    world.sandbox.notion.updateRow(FIXTURES.topicsRowIds[0]!, { Output: 'Written by hand' });
+    const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
+    await typeInto(page, 'Prompt', 'Translate {{Topik}} to Japanese');
+    expect(await panelText(page, '.field__error')).toContain('{{Topik}} is not a property of this database. Did you mean {{Topic}}?');
+    await click(page, 'Generate');
+    await waitFor(() => panelText(page, '[role="alert"]').then((t) => t.includes('Did you mean')), 'the template error');
+    expect(world.sandbox.models.calls).toHaveLength(0);
+  });
+});
