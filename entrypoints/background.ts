@@ -6,12 +6,13 @@ import { handleCommand } from '../src/background/commands';
 import { registerMessageHandlers } from '../src/background/handlers';
 import { registerStatePort } from '../src/background/state-port';
 import { lockStorageToTrustedContexts } from '../src/background/storage-lock';
-import { RESUME_ALARM, resumeJobs } from '../src/jobs/runner';
+import { RESUME_ALARM, resumeJobs, watchRemovedJobs } from '../src/jobs/runner';
 
 export default defineBackground(() => {
   void lockStorageToTrustedContexts();
   registerMessageHandlers();
   registerStatePort();
+  watchRemovedJobs();
   browser.commands.onCommand.addListener((command, tab) => void handleCommand(command, tab));
   browser.alarms.onAlarm.addListener((alarm) => alarm.name === RESUME_ALARM && void resumeJobs());
   // Chrome starts the worker when the browser starts, so a run cut off by closing it carries on.

@@ -62,7 +62,7 @@ export interface DatabaseRunSetup {
 }
 
 export interface ListRowsRequest {
-  databaseId: string;
+  dataSourceId: string;
   cursor?: string;
   /** Column ids whose values the table shows. */
   columns: string[];

@@ -90,12 +90,10 @@ export function registerDatabaseHandlers(): void {
   handle(
     'listRows',
     PANEL_OR_POPUP,
-    v.object({ databaseId: Uuid, cursor: v.optional(v.string()), columns: v.array(v.pipe(v.string(), v.maxLength(200))), checkboxId: v.optional(v.string()) }),
+    v.object({ dataSourceId: Uuid, cursor: v.optional(v.string()), columns: v.array(v.pipe(v.string(), v.maxLength(200))), checkboxId: v.optional(v.string()) }),
     (request) =>
       outcomeValue(async () => {
-        const notion = await notionClient();
-        const target = await retrieveDatabase(notion, request.databaseId);
-        const page = await queryRowsPage(notion, target.dataSourceId, { cursor: request.cursor ?? null, pageSize: TABLE_PAGE_SIZE });
+        const page = await queryRowsPage(await notionClient(), request.dataSourceId, { cursor: request.cursor ?? null, pageSize: TABLE_PAGE_SIZE });
         return { rows: page.rows.map((row) => rowView(row, request.columns, request.checkboxId)), nextCursor: page.nextCursor };
       }, asDatabase),
   );

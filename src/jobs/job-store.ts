@@ -57,8 +57,17 @@ export async function readRows(jobId: string, chunks: number): Promise<JobRow[]>
   return values.flatMap((entry) => (entry.value as JobRow[] | null) ?? []);
 }
 
+/** Jobs removed from storage (Clear) while this worker was driving them: their rows are not saved again. */
+const removed = new Set<string>();
+
+export function markRemoved(jobId: string): void {
+  removed.add(jobId);
+}
+
 export function writeRowChunk(jobId: string, chunk: number, rows: JobRow[]): Promise<void> {
-  return serialise(rowsKey(jobId, chunk), () => storage.setItem(rowsKey(jobId, chunk), rows));
+  return serialise(rowsKey(jobId, chunk), async () => {
+    if (!removed.has(jobId)) await storage.setItem(rowsKey(jobId, chunk), rows);
+  });
 }
 
 export async function listJobIndex(): Promise<JobIndexEntry[]> {

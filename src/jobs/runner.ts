@@ -6,7 +6,7 @@ import { InklingError, isAbortError, type Problem } from '../errors';
 import { toModelProblem } from '../llm/errors';
 import { toNotionProblem } from '../notion/errors';
 import { createJobContext } from './context';
-import { createJob, listJobIndex, readJob, updateJob } from './job-store';
+import { createJob, listJobIndex, markRemoved, readJob, updateJob } from './job-store';
 import { RowBook } from './row-book';
 import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { runPageJob, undoPageJob } from './page-job';
@@ -23,6 +23,19 @@ let keepAlive: ReturnType<typeof setInterval> | undefined;
 
 type TextListener = (job: Pick<Job, 'id' | 'targetId'>, text: string) => void;
 let textListener: TextListener = () => undefined;
+
+/** A job removed from storage (by Clear) stops at once, wherever it is. Call once, at startup. */
+export function watchRemovedJobs(): void {
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local') return;
+    for (const [key, change] of Object.entries(changes)) {
+      if (!key.startsWith('job:') || change.newValue !== undefined) continue;
+      const id = key.slice('job:'.length);
+      markRemoved(id);
+      driving.get(id)?.abort();
+    }
+  });
+}
 
 /** Where streamed text goes (the state port). */
 export function onJobText(listener: TextListener): void {

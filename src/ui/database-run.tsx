@@ -312,7 +312,7 @@ function RowsTable({ target, checkboxId, outputIds, refreshKey }: { target: Data
 
   async function load(from?: string) {
     setLoading(true);
-    const outcome = await sendMessage('listRows', { databaseId: target.id, columns, ...(from ? { cursor: from } : {}), ...(checkboxId ? { checkboxId } : {}) });
+    const outcome = await sendMessage('listRows', { dataSourceId: target.dataSourceId, columns, ...(from ? { cursor: from } : {}), ...(checkboxId ? { checkboxId } : {}) });
     setLoading(false);
     if (!outcome.ok) {
       setError(outcome.problem.message);

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launch as launchChromium, type Browser, type CDPSession, type Page, type WebWorker } from 'puppeteer-core';
+import { launch as launchChromium, type Browser, type CDPSession, type Page } from 'puppeteer-core';
 import { Sandbox } from '../sandbox/server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,13 +24,21 @@ const QUIET_FLAGS = [
   '--disable-features=Translate,OptimizationHints,MediaRouter',
 ];
 
+/**
+ * The extension's service worker, found afresh for each call: after Chrome stops and restarts the
+ * worker, puppeteer's own handle points at a context that is gone.
+ */
+export interface ExtensionWorker {
+  evaluate<T, A extends unknown[]>(fn: string | ((...args: A) => T | Promise<T>), ...args: A): Promise<T>;
+}
+
 export interface World {
   sandbox: Sandbox;
   browser: Browser;
   extensionId: string;
   userDataDir: string;
-  /** The extension's service worker (re-found after it restarts). */
-  worker(): Promise<WebWorker>;
+  /** The extension's service worker, whichever instance is running now. */
+  worker(): Promise<ExtensionWorker>;
   /** Closes the browser only, keeping the profile (for "close and reopen" tests). */
   closeBrowser(): Promise<void>;
   /** Opens the browser again on the same profile. */
@@ -52,7 +60,50 @@ async function startBrowser(sandbox: Sandbox, userDataDir: string): Promise<{ br
     args: [...QUIET_FLAGS, ...sandbox.chromiumArgs()],
   });
   const extensionId = await browser.installExtension(EXTENSION_DIR);
+  await releaseRestartedWorkers(browser, extensionId);
   return { browser, extensionId };
+}
+
+/**
+ * Puppeteer attaches to every worker with "wait for the debugger on start". It releases a worker
+ * the first time, but not one that Chrome stops and starts again: that one would wait forever.
+ * This watches the extension's worker from a page of its own origin and lets each restart run.
+ */
+async function releaseRestartedWorkers(browser: Browser, extensionId: string): Promise<void> {
+  const page = await browser.newPage();
+  await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+  const session = await page.createCDPSession();
+  session.on('ServiceWorker.workerVersionUpdated', (event) => {
+    if (!event.versions.some((v) => v.runningStatus === 'starting')) return;
+    void (async () => {
+      const target = browser.targets().find((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`));
+      const worker = await target?.createCDPSession().catch(() => undefined);
+      await worker?.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+      await worker?.detach().catch(() => undefined);
+    })();
+  });
+  await session.send('ServiceWorker.enable');
+  workerControl.set(browser, session);
+}
+
+/** Per browser: a DevTools session that can see (and stop) the extension's worker. */
+const workerControl = new WeakMap<Browser, CDPSession>();
+
+async function evaluateInWorker<T>(browser: Browser, extensionId: string, expression: string): Promise<T> {
+  return waitFor(async () => {
+    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`));
+    const session = await target.createCDPSession();
+    try {
+      const ready = await session.send('Runtime.evaluate', { expression: 'typeof chrome !== "undefined" && !!chrome.runtime?.id', returnByValue: true });
+      // The first evaluate can race the worker's own script: wait until the extension API is there.
+      if (ready.result.value !== true) return undefined;
+      const result = await session.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+      if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
+      return { value: result.result.value as T };
+    } finally {
+      await session.detach().catch(() => undefined);
+    }
+  }, 'the service worker').then((r) => r.value);
 }
 
 export async function launch(options: LaunchOptions = {}): Promise<World> {
@@ -69,13 +120,10 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
     },
     userDataDir,
     async worker() {
-      const target = await browser.waitForTarget(
-        (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
-      );
-      const worker = (await target.worker())!;
-      // The first evaluate can race the worker's script: poll until the extension API is there.
-      await waitFor(() => worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.runtime?.id).catch(() => false));
-      return worker;
+      return {
+        evaluate: (fn, ...args) =>
+          evaluateInWorker(browser, extensionId, typeof fn === 'string' ? fn : `(${fn.toString()})(...${JSON.stringify(args)})`),
+      };
     },
     async closeBrowser() {
       await browser.close();
@@ -227,6 +275,26 @@ export async function configure(world: World, config: Configuration = {}): Promi
     savedAt: Date.now(),
   };
   await worker.evaluate((s, k) => chrome.storage.local.set({ settings: s, secrets: k }), settings, secrets);
+}
+
+/**
+ * Stops the extension's service worker, as Chrome does when it is idle or short of memory, through
+ * the DevTools protocol (ServiceWorker.stopWorker). Resolves once Chrome reports it stopped.
+ */
+export async function stopWorker(world: World): Promise<void> {
+  const session = workerControl.get(world.browser);
+  if (!session) throw new Error('No DevTools session watches the worker.');
+  const stopped = new Promise<void>((done) => {
+    const listener = (event: { versions: Array<{ runningStatus: string }> }) => {
+      if (event.versions.some((v) => v.runningStatus === 'stopped')) {
+        session.off('ServiceWorker.workerVersionUpdated', listener);
+        done();
+      }
+    };
+    session.on('ServiceWorker.workerVersionUpdated', listener);
+  });
+  await session.send('ServiceWorker.stopAllWorkers');
+  await stopped;
 }
 
 /** Reads chrome.storage.local from the service worker (a trusted context). */

@@ -117,9 +117,11 @@ export class NotionApi {
   readonly #limiter = new TokenBuckets();
   readonly #tokens: ReadonlySet<string> = new Set([FIXTURES.token, FIXTURES.personalAccessToken, FIXTURES.legacyToken]);
   #rate: [number, number | undefined];
+  readonly #initialRate: [number, number | undefined];
 
   constructor(opts: NotionApiOptions = {}) {
-    this.#rate = [opts.rateLimitPerSecond ?? 0, opts.rateLimitBurst];
+    this.#initialRate = [opts.rateLimitPerSecond ?? 0, opts.rateLimitBurst];
+    this.#rate = this.#initialRate;
     this.#limiter.configure(...this.#rate);
     seedFixtures(this.#store);
   }
@@ -130,8 +132,10 @@ export class NotionApi {
   }
 
   /** Back to the seeded fixtures (same constant ids); rate-limit buckets refill. The request log is kept. */
+  /** Back to the seeded fixtures and the rate limit the sandbox started with. */
   reset(): void {
     seedFixtures(this.#store);
+    this.#rate = this.#initialRate;
     this.#limiter.configure(...this.#rate);
   }
 
