@@ -149,7 +149,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       {estimate ? (
         <div class="confirm" role="alertdialog" aria-label="Start the run">
           <p data-testid="estimate">
-            {formatNumber(estimate.rows)} rows to do
+            {formatNumber(estimate.rows)} {estimate.rows === 1 ? 'row' : 'rows'} to do
             {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
             {formatCost({ usd: estimate.costUsd, free: estimate.free })}
           </p>

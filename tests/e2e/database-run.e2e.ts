@@ -125,13 +125,63 @@ describe('Generate into a database', () => {
     expect(world.sandbox.notion.requestLog.filter((r) => r.method === 'PATCH' || r.method === 'POST' && !r.route.endsWith('/query'))).toEqual([]);
   });
 
-  it('never overwrites a filled output unless asked, and names a misspelled property before running', async () => {
-    world.sandbox.notion.updateRow(FIXTURES.topicsRowIds[0]!, { Output: 'Written by hand' });
+  it('suggests property names, and names a misspelled one before anything runs', async () => {
     const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
+    await typeInto(page, 'Prompt', 'Translate {{To');
+    await waitFor(() => panelText(page, '[role="listbox"]').then((t) => t.includes('Topic')), 'the suggestion');
+    await page.keyboard.press('Tab');
+    await waitFor(() => page.$eval('inkling-panel', (h) => (h.shadowRoot!.querySelector('textarea') as HTMLTextAreaElement).value === 'Translate {{Topic}}'), 'the completed name');
+
     await typeInto(page, 'Prompt', 'Translate {{Topik}} to Japanese');
     expect(await panelText(page, '.field__error')).toContain('{{Topik}} is not a property of this database. Did you mean {{Topic}}?');
     await click(page, 'Generate');
     await waitFor(() => panelText(page, '[role="alert"]').then((t) => t.includes('Did you mean')), 'the template error');
     expect(world.sandbox.models.calls).toHaveLength(0);
+  });
+
+  it('never overwrites a filled output unless Overwrite is chosen; ticking in the panel writes back', async () => {
+    const [first] = FIXTURES.topicsRowIds;
+    world.sandbox.notion.updateRow(first!, { Output: 'Written by hand' });
+    const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
+    // Tick the third row from the panel: Notion has it ticked.
+    await click(page, 'Tick Social media is a boon', 'checkbox');
+    await waitFor(() => topics()[2]?.Generate === true, 'the tick in Notion');
+    await typeInto(page, 'Prompt', 'Translate the topic to Japanese');
+    const estimate = await generateAll(page);
+    expect(estimate).toContain('2 rows to do · 1 skipped (already filled)');
+    await runStatus(page, 'Done');
+    expect(topics().map((r) => r.Output)).toEqual(['Written by hand', '「Notion is best tool」(ja)', '「Social media is a boon」(ja)']);
+    // The skipped row keeps its tick; nothing was sent for it.
+    expect(topics()[0]?.Generate).toBe(true);
+    const written = world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/pages/:id' && r.path.includes(first!.replace(/-/g, '')));
+    expect(written.filter((r) => JSON.stringify(r.body).includes('rich_text'))).toEqual([]);
+
+    // With Overwrite, the hand-written value is replaced.
+    await page.$eval('inkling-panel', (host) => {
+      const label = [...host.shadowRoot!.querySelectorAll('label.check')].find((l) => l.textContent?.includes('Overwrite outputs'))!;
+      (label.querySelector('input') as HTMLInputElement).click();
+    });
+    expect(await generateAll(page)).toMatch(/^1 row to do/);
+    await waitFor(() => topics()[0]?.Output === '「Learning is fun」(ja)', 'the overwritten cell');
+  });
+
+  it('names each failed row’s reason, and Retry failed runs just those rows again', async () => {
+    const db = mixedDatabase(world, 6);
+    world.sandbox.models.script({ match: 'Topic number 2', json: { category: 'Purple' }, times: 1 });
+    world.sandbox.models.script({ match: 'Topic number 5', json: { category: 'Purple' }, times: 1 });
+    const page = await openDatabase(db.databaseId, db.title);
+    await typeInto(page, 'Prompt', 'Pick a colour for {{Topic}}');
+    await setOutputs(page, ['Category']);
+    await generateAll(page);
+    await runStatus(page, 'Done');
+    expect(await panelText(page, '[data-testid="run-counts"]')).toContain('4 written · 2 failed');
+    const failures = await waitFor(() => panelText(page, '[aria-label="Failed rows"]'), 'the failure list');
+    expect(failures).toContain('Item 2: The model answered “Purple” for “Category”, which is not one of its options (Red, Green, Blue).');
+    expect(failures).toContain('Item 5');
+    const calls = world.sandbox.models.calls.length;
+    await click(page, 'Retry failed');
+    await waitFor(() => panelText(page, '[data-testid="run-counts"]').then((t) => t.includes('6 written · 0 failed')), 'the retried rows');
+    expect(world.sandbox.models.calls.length).toBe(calls + 2);
+    expect(db.rows().every((r) => ['Red', 'Green', 'Blue'].includes(r.Category as string))).toBe(true);
   });
 });
