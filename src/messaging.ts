@@ -7,7 +7,7 @@ import type { PreviewRow, RunEstimate } from './jobs/database-setup';
 import type { Job, JobRow, RowState } from './jobs/types';
 import type { Selection } from './notion/rows';
 import type { Target } from './notion/target';
-import type { EngineId, Settings } from './storage';
+import type { ConnectionsDatabase, EngineId, Settings } from './storage';
 
 /** What the Settings form sends. An absent secret means "keep the saved one"; "" means none. */
 export interface SettingsForm {
@@ -20,6 +20,8 @@ export interface SettingsForm {
   model: string;
   /** A LIMIT_PRESETS id for the engine. */
   limitPreset: string;
+  /** Monthly budget in USD as typed; "" for none. */
+  monthlyBudget: string;
   connectionsDatabaseUrl: string;
 }
 
@@ -45,6 +47,8 @@ export interface StartPageRunRequest {
   connectionId?: string;
   /** The connection's name (Create tab); defaults to the page title. */
   connectionName?: string;
+  /** The user chose to go past the monthly budget for this run. */
+  overBudgetOk?: boolean;
 }
 
 export interface DatabaseRunSetup {
@@ -59,6 +63,8 @@ export interface DatabaseRunSetup {
   untick: boolean;
   connectionId?: string;
   connectionName?: string;
+  /** The user chose to go past the monthly budget for this run. */
+  overBudgetOk?: boolean;
 }
 
 export interface ListRowsRequest {
@@ -79,6 +85,12 @@ export interface RowView {
 export interface RowsView {
   rows: RowView[];
   nextCursor: string | null;
+}
+
+export interface PageChoice {
+  id: string;
+  title: string;
+  url: string;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
@@ -114,6 +126,18 @@ export interface ProtocolMap {
   undoJob(request: { jobId: string }): Outcome<null>;
   /** Panel or popup → background: write a failed run's kept answer again (no new model call). */
   retryJob(request: { jobId: string }): Outcome<null>;
+  /** Popup → background: pages the integration can reach, by title (to pick a parent page). */
+  searchPages(request: { query: string }): Outcome<PageChoice[]>;
+  /** Popup → background: create the connections database under a page, and use it. */
+  createConnectionsDatabase(request: { parentPageId: string }): Outcome<ConnectionsDatabase>;
+  /** Popup → background: rebuild the local list from the connections database. */
+  importConnections(): Outcome<number>;
+  /** Popup → background: remove a connection here, and move its row in Notion to the trash. */
+  deleteConnection(request: { connectionId: string }): Outcome<null>;
+  /** Popup → background: create the sample page or database under a page, connected and ready. */
+  createSample(request: { kind: 'page' | 'database'; parentPageId: string }): Outcome<{ connectionId: string; target: Target }>;
+  /** Popup → background: a diagnostics summary for Feedback (no key, no Notion content). */
+  diagnostics(): string;
   /** Background → content script: the keyboard shortcut was pressed. */
   togglePanel(): void;
 }

@@ -3,8 +3,10 @@
 // tab's content script can read none of it). Nothing is ever put in sync storage or sent to a server.
 import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
+import type { MirrorState } from './connections/mirror';
 import type { Connection } from './connections/types';
 import type { JobIndexEntry } from './jobs/types';
+import type { UsageEntry } from './usage/ledger';
 
 export { storage };
 
@@ -44,6 +46,8 @@ const SettingsSchema = v.object({
   /** Masked forms of saved secrets ("ntn_…x7Qa"), so the popup can show what is saved without the secret. */
   secretHints: v.record(v.picklist(SECRET_NAMES), v.string()),
   savedAt: v.nullable(v.number()),
+  /** A monthly spending limit in USD for model calls; null for none. */
+  monthlyBudgetUsd: v.optional(v.nullable(v.number()), null),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
@@ -56,6 +60,7 @@ export const DEFAULT_SETTINGS: Settings = {
   workspaceName: null,
   secretHints: {},
   savedAt: null,
+  monthlyBudgetUsd: null,
 };
 
 const SecretsSchema = v.record(v.picklist(SECRET_NAMES), v.string());
@@ -79,6 +84,12 @@ export const jobIndexItem = storage.defineItem<JobIndexEntry[]>('local:jobIndex'
 /** Each job is its own item, so saving one row's progress rewrites one job, not all of them. */
 export const jobKey = (id: string) => `local:job:${id}` as const;
 
+/** What models cost, per day, engine, model and connection (src/usage/). */
+export const usageItem = storage.defineItem<UsageEntry[]>('local:usage', { fallback: [], version: 1 });
+
+/** Changes waiting to reach the connections database in Notion (src/connections/mirror.ts). */
+export const mirrorQueueItem = storage.defineItem<MirrorState>('local:mirror', { fallback: { pending: [], rows: {} }, version: 1 });
+
 /** Every page and database Inkling generated into (src/connections/). */
 export const connectionsItem = storage.defineItem<Record<string, Connection>>('local:connections', { fallback: {}, version: 1 });
 
@@ -99,7 +110,7 @@ export const readSettings = (): Promise<Settings> =>
 export const readSecrets = (): Promise<Secrets> => readValidated(secretsItem, SecretsSchema);
 
 /** The fixed items Inkling owns (jobs add one item each, under `local:job:`). */
-export const ALL_ITEMS = [settingsItem, secretsItem, jobIndexItem, connectionsItem];
+export const ALL_ITEMS = [settingsItem, secretsItem, jobIndexItem, connectionsItem, usageItem, mirrorQueueItem];
 
 /** "ntn_…x7Qa": enough to recognise a key, too little to use it. */
 export function maskSecret(secret: string): string {

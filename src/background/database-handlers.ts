@@ -30,6 +30,7 @@ const SetupSchema = v.object({
   untick: v.boolean(),
   connectionId: v.optional(Uuid),
   connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  overBudgetOk: v.optional(v.boolean()),
 });
 
 /** How many rows Preview answers. */

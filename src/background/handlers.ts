@@ -12,6 +12,7 @@ import { resolveTarget, type Target } from '../notion/target';
 import { parseNotionLink } from '../notion/url';
 import { clearEverything, normaliseBaseUrl, saveSettings } from '../settings/save';
 import { ENGINE_IDS, readSecrets, readSettings } from '../storage';
+import { registerConnectionHandlers } from './connection-handlers';
 import { registerDatabaseHandlers } from './database-handlers';
 import { handle, outcomeOf, PANEL_OR_POPUP } from './handle';
 
@@ -24,6 +25,7 @@ const SettingsFormSchema = v.object({
   baseUrl: v.string(),
   model: v.string(),
   limitPreset: v.string(),
+  monthlyBudget: v.pipe(v.string(), v.maxLength(20)),
   connectionsDatabaseUrl: v.string(),
 });
 
@@ -71,6 +73,7 @@ const StartPageRunSchema = v.object({
   mode: v.picklist(['append', 'replace']),
   connectionId: v.optional(v.pipe(v.string(), v.uuid())),
   connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  overBudgetOk: v.optional(v.boolean()),
 });
 
 export function registerMessageHandlers(): void {
@@ -83,4 +86,5 @@ export function registerMessageHandlers(): void {
   handle('undoJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => undoJob(jobId)));
   handle('retryJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => retryJob(jobId)));
   registerDatabaseHandlers();
+  registerConnectionHandlers();
 }

@@ -2,10 +2,16 @@
 // tab and the Notion mirror build on it.
 import { connectionsItem } from '../storage';
 import { addUsage } from '../jobs/usage';
-import type { Job, JobUsage } from '../jobs/types';
+import { EMPTY_USAGE, type Job, type JobUsage } from '../jobs/types';
+import { enqueueMirror, requestMirrorFlush, type MirrorOp } from './mirror';
 import type { Connection } from './types';
 
 let chain: Promise<unknown> = Promise.resolve();
+
+/** Every change reaches the connections database in Notion too (queued until Notion takes it). */
+function mirror(op: MirrorOp): void {
+  void enqueueMirror(op).then(requestMirrorFlush);
+}
 
 /** Read-modify-write of the connection list, one at a time (several runs may finish together). */
 function update<T>(change: (all: Record<string, Connection>) => T): Promise<T> {
@@ -43,26 +49,54 @@ export function upsertConnection(draft: ConnectionDraft): Promise<Connection> {
       ? { ...existing, ...draft, updatedAt: now }
       : { ...draft, createdAt: now, updatedAt: now, usage: { inputTokens: 0, outputTokens: 0, costUsd: 0, calls: 0 } };
     all[draft.id] = connection;
+    mirror({ connectionId: connection.id, op: 'upsert', connection });
     return connection;
   });
 }
 
-/** Records a job's state as its connection's last run; usage is added once, when a run settles. */
-export function recordRun(job: Job, usageDelta?: JobUsage): Promise<void> {
+/** Usage a minus usage b (what a run added since it was last recorded). */
+function usageSince(a: JobUsage, b: JobUsage): JobUsage {
+  return {
+    inputTokens: a.inputTokens - b.inputTokens,
+    outputTokens: a.outputTokens - b.outputTokens,
+    costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd - b.costUsd,
+    calls: a.calls - b.calls,
+  };
+}
+
+/** Records a job's state as its connection's last run, adding what the run used since last recorded. */
+export function recordRun(job: Job): Promise<void> {
   return update((all) => {
     const connection = all[job.connectionId];
     if (!connection) return;
-    all[job.connectionId] = {
+    const lastRun: Connection['lastRun'] = { jobId: job.id, at: job.updatedAt, status: job.status, usage: job.usage };
+    if (job.kind === 'database') {
+      lastRun.rowsDone = job.counts.written;
+      lastRun.rowsFailed = job.counts.failed;
+    }
+    const recorded = connection.lastRun?.jobId === job.id ? connection.lastRun.usage : EMPTY_USAGE;
+    const updated: Connection = {
       ...connection,
       updatedAt: Date.now(),
-      lastRun: { jobId: job.id, at: job.updatedAt, status: job.status, usage: job.usage },
-      usage: usageDelta ? addUsage(connection.usage, usageDelta) : connection.usage,
+      lastRun,
+      usage: addUsage(connection.usage, usageSince(job.usage, recorded)),
     };
+    all[job.connectionId] = updated;
+    mirror({ connectionId: updated.id, op: 'upsert', connection: updated });
   });
 }
 
 export function removeConnection(id: string): Promise<void> {
   return update((all) => {
     delete all[id];
+    mirror({ connectionId: id, op: 'delete' });
+  });
+}
+
+/** Import: connections from the Notion database join the local list (Notion's copy wins for the same id). */
+export function mergeConnections(imported: readonly Connection[]): Promise<number> {
+  return update((all) => {
+    for (const connection of imported) all[connection.id] = { ...all[connection.id], ...connection };
+    return imported.length;
   });
 }

@@ -10,6 +10,7 @@ import type { Engine, Usage } from '../llm/types';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM } from '../notion/errors';
 import { ENGINE_KEY, readSecrets } from '../storage';
+import { recordUsage } from '../usage/ledger';
 import type { JobEngine, JobUsage } from './types';
 
 export interface JobContext {
@@ -17,13 +18,18 @@ export interface JobContext {
   notion: Client;
   engine: Engine;
   scheduler: EngineScheduler;
-  /** Prices a call's usage as this job's engine and model. */
+  /** Prices a call's usage as this job's engine and model, and adds it to the usage ledger. */
   price(usage: Usage): JobUsage;
   /** Streams text to whoever watches the job (the panel, the popup). */
   onText(text: string): void;
 }
 
-export async function createJobContext(jobEngine: JobEngine, signal: AbortSignal, onText: (text: string) => void): Promise<JobContext> {
+export async function createJobContext(
+  jobEngine: JobEngine,
+  signal: AbortSignal,
+  onText: (text: string) => void,
+  connectionId = '',
+): Promise<JobContext> {
   const secrets = await readSecrets();
   if (!secrets.notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
   const keyName = ENGINE_KEY[jobEngine.engine];
@@ -39,12 +45,16 @@ export async function createJobContext(jobEngine: JobEngine, signal: AbortSignal
     notion: createNotionClient(secrets.notionToken),
     engine,
     scheduler: schedulerFor(`${jobEngine.engine}|${jobEngine.baseUrl}`, limits),
-    price: (usage) => ({
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      costUsd: costOf(jobEngine.engine, jobEngine.model, usage, jobEngine.baseUrl).usd,
-      calls: 1,
-    }),
+    price: (usage) => {
+      const priced: JobUsage = {
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        costUsd: costOf(jobEngine.engine, jobEngine.model, usage, jobEngine.baseUrl).usd,
+        calls: 1,
+      };
+      void recordUsage({ engine: jobEngine.engine, model: jobEngine.model, connectionId, ...priced });
+      return priced;
+    },
     onText,
   };
 }

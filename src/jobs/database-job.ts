@@ -14,6 +14,7 @@ import { queryRowsPage, rowFilter } from '../notion/rows';
 import { schemaOf, type PropertyInfo } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
+import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
 import { updateJob } from './job-store';
 import { RowBook } from './row-book';
@@ -190,9 +191,11 @@ async function runRows(job: DatabaseJob, ctx: JobContext, book: RowBook): Promis
   const usesPage = checkTemplate(job.template, job.propertyNames).references.includes(PAGE_PLACEHOLDER);
   const exclude = [...job.outputs.map((o) => o.name), ...(job.checkbox ? [job.checkbox.name] : [])];
   let stop: Stop | undefined;
+  // A stop from Notion's side also stops the writes still queued; a stop from the model's side
+  // (a key, a quota, the budget) lets answers already paid for be written first.
   const halt = (s: Stop) => {
     stop ??= s;
-    writer.clear();
+    if (s.problem.source === 'notion') writer.clear();
   };
   const writer = new PQueue({ concurrency: WRITE_CONCURRENCY });
 
@@ -232,7 +235,7 @@ async function runRows(job: DatabaseJob, ctx: JobContext, book: RowBook): Promis
 
   // ---- writing one row: checked before it is sent again, never twice
   const writeRow = async (id: string, verifyFirst: boolean): Promise<void> => {
-    if (stop || ctx.signal.aborted) return;
+    if (stop?.problem.source === 'notion' || ctx.signal.aborted) return;
     await freshen();
     const row = book.get(id);
     if (!row || row.state !== 'generated' || !row.write) return;
@@ -274,6 +277,13 @@ async function runRows(job: DatabaseJob, ctx: JobContext, book: RowBook): Promis
 
   // ---- generating one row's answer
   const generateRow = async (row: JobRow): Promise<boolean> => {
+    if (!job.budgetOverride) {
+      const budget = await budgetState();
+      if (budget.limitUsd !== null && budget.spentUsd >= budget.limitUsd) {
+        halt(new Stop(budgetReachedProblem(budget)));
+        return false;
+      }
+    }
     const pageMarkdown = usesPage ? blocksToMarkdown((await readBlockTree(notion, row.id)).blocks) : undefined;
     const prompt = buildRowPrompt({
       template: job.template,

@@ -13,6 +13,7 @@ import { retrieveDatabase, type DatabaseTarget } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
 import type { JobContext } from './context';
+import { budgetState, checkBudget } from '../usage/budget';
 import { requestText } from './database-job';
 
 export interface CheckedSetup {
@@ -149,6 +150,8 @@ export interface RunEstimate {
   outputTokens: number;
   costUsd: number | null;
   free: boolean;
+  /** Set when the run would pass the monthly budget: what to ask before starting it. */
+  budgetWarning?: string;
 }
 
 /**
@@ -185,5 +188,15 @@ export async function estimateRun(notion: Client, checked: CheckedSetup, setup: 
     cursor = page.nextCursor;
   } while (cursor);
   const cost = estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl);
-  return { rows, skipped, inputTokens: cost.inputTokens, outputTokens: cost.outputTokens, costUsd: cost.usd, free: cost.free };
+  const budget = checkBudget(await budgetState(), cost.usd, false);
+  if (budget?.kind === 'budget') throw new InklingError(budget);
+  return {
+    rows,
+    skipped,
+    inputTokens: cost.inputTokens,
+    outputTokens: cost.outputTokens,
+    costUsd: cost.usd,
+    free: cost.free,
+    ...(budget ? { budgetWarning: budget.message } : {}),
+  };
 }

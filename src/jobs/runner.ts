@@ -7,6 +7,7 @@ import { toModelProblem } from '../llm/errors';
 import { toNotionProblem } from '../notion/errors';
 import { createJobContext } from './context';
 import { createJob, listJobIndex, markRemoved, readJob, updateJob } from './job-store';
+import { recordUsage } from '../usage/ledger';
 import { RowBook } from './row-book';
 import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { runPageJob, undoPageJob } from './page-job';
@@ -73,7 +74,7 @@ async function drive(id: string): Promise<void> {
   const job = await readJob(id);
   try {
     if (!job || !isActive(job.status)) return;
-    const ctx = await createJobContext(job.engine, controller.signal, (text) => textListener(job, text));
+    const ctx = await createJobContext(job.engine, controller.signal, (text) => textListener(job, text), job.connectionId);
     if (job.kind === 'page') {
       if (job.status === 'undoing') await undoPageJob(job, ctx);
       else await runPageJob(job, ctx);
@@ -117,6 +118,7 @@ async function resetFailedRows(job: Job & { kind: 'database' }): Promise<void> {
 
 export async function startJob(job: Job): Promise<void> {
   await createJob(job);
+  await recordUsage({ engine: job.engine.engine, model: job.engine.model, connectionId: job.connectionId, runs: 1 });
   await recordRun(job);
   void drive(job.id);
 }

@@ -5,6 +5,9 @@ import { InklingError, type Problem } from '../errors';
 import { DEFAULT_MODELS } from '../llm/catalog';
 import { createEngine, engineConfigFrom } from '../llm/factory';
 import { limitsFor } from '../llm/limits';
+import { estimateCallCost } from '../llm/prices';
+import { PAGE_SYSTEM_PROMPT } from '../prompt/page-prompt';
+import { budgetState, checkBudget } from '../usage/budget';
 import type { DatabaseRunSetup, Outcome, StartPageRunRequest } from '../messaging';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
@@ -13,6 +16,9 @@ import { readSecrets, readSettings } from '../storage';
 import { startJob } from './runner';
 import { checkSetup } from './database-setup';
 import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type JobEngine, type PageJob } from './types';
+
+/** A page answer's length guess for the estimate before a run (a substantial article). */
+const PAGE_EXPECTED_OUTPUT_TOKENS = 1_500;
 
 function fail(problem: Problem): Outcome<never> {
   return { ok: false, problem };
@@ -50,6 +56,8 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
   }
   const { target } = checked;
+  const budget = checkBudget(await budgetState(), 0, setup.overBudgetOk ?? false);
+  if (budget) return fail(budget);
   const existing = setup.connectionId ? await getConnection(setup.connectionId) : await findConnectionFor(target.id);
   const connectionId = existing?.id ?? crypto.randomUUID();
   await upsertConnection({
@@ -89,6 +97,7 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     phase: 'listing',
     chunks: 0,
     counts: EMPTY_COUNTS,
+    ...(setup.overBudgetOk ? { budgetOverride: true } : {}),
   };
   await startJob(job);
   return { ok: true, value: { jobId: job.id, connectionId } };
@@ -108,6 +117,9 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
   if (target.kind !== 'page') {
     return fail({ source: 'inkling', kind: 'wrong_kind', message: 'This is a database: generate into its rows instead.', retryable: false });
   }
+  const estimate = estimateCallCost(ready.engine.engine, ready.engine.model, PAGE_SYSTEM_PROMPT.length + prompt.length, PAGE_EXPECTED_OUTPUT_TOKENS, ready.engine.baseUrl);
+  const budget = checkBudget(await budgetState(), estimate.usd, request.overBudgetOk ?? false);
+  if (budget) return fail(budget);
 
   const existing = request.connectionId ? await getConnection(request.connectionId) : await findConnectionFor(target.id);
   const connectionId = existing?.id ?? crypto.randomUUID();
@@ -142,6 +154,7 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
     mode: request.mode,
     phase: 'generating',
     createdIds: [],
+    ...(request.overBudgetOk ? { budgetOverride: true } : {}),
   };
   await startJob(job);
   return { ok: true, value: { jobId: job.id, connectionId } };

@@ -41,6 +41,8 @@ interface JobBase {
   usage: JobUsage;
   /** Why the job stopped, when it did not finish. */
   problem?: Problem;
+  /** The user chose to go past the monthly budget: the run does not stop when it is spent. */
+  budgetOverride?: boolean;
 }
 
 /**

@@ -2,6 +2,8 @@
 import type { Client } from '@notionhq/client';
 import { browser } from 'wxt/browser';
 import { InklingError, type Problem } from '../errors';
+import { listConnections } from '../connections/connections';
+import { backfillMirror, ensureConnectionsSchema, requestMirrorFlush } from '../connections/mirror';
 import { DEFAULT_MODELS } from '../llm/catalog';
 import { createEngine, type EngineConfig } from '../llm/factory';
 import { limitsFor } from '../llm/limits';
@@ -20,6 +22,7 @@ import {
   secretsItem,
   settingsItem,
   SECRET_NAMES,
+  type ConnectionsDatabase,
   type Secrets,
   type Settings,
 } from '../storage';
@@ -94,6 +97,11 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
     next.baseUrl = '';
     if (form.engine === 'compatible') errors.baseUrl = 'Enter the server’s Base URL, such as http://localhost:11434/v1 for Ollama.';
   }
+  const budget = form.monthlyBudget.trim().replace(/^\$/, '');
+  if (!budget) next.monthlyBudgetUsd = null;
+  else if (/^\d+(\.\d{1,2})?$/.test(budget) && Number(budget) > 0) next.monthlyBudgetUsd = Number(budget);
+  else errors.monthlyBudget = 'Enter an amount in US dollars, such as 5 or 12.50, or leave it empty for no budget.';
+
   const model = form.model.trim();
   if (model) next.models[form.engine] = model;
   else delete next.models[form.engine];
@@ -119,10 +127,14 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
     if (!link) errors.connectionsDatabaseUrl = 'This is not a Notion link. Open the database in Notion and copy its link.';
     else if (!notion) errors.connectionsDatabaseUrl = 'Add your Notion internal integration secret first.';
     else {
-      databaseCheck = retrieveDatabase(notion, link.id).then(
-        (db) => void (next.connectionsDatabase = { url: dbUrl, databaseId: db.id, dataSourceId: db.dataSourceId, title: db.title }),
-        (error) => void (errors.connectionsDatabaseUrl = connectionsDatabaseMessage(toNotionProblem(error, 'database'))),
-      );
+      databaseCheck = retrieveDatabase(notion, link.id)
+        .then(async (db) => {
+          // A database the user made or duplicated: add the columns Inkling keeps, if it lacks them.
+          const added = await ensureConnectionsSchema(notion, db.dataSourceId);
+          if (added.length > 0) notes.push(`Added the columns Inkling keeps to “${db.title}”: ${added.join(', ')}.`);
+          next.connectionsDatabase = { url: dbUrl, databaseId: db.id, dataSourceId: db.dataSourceId, title: db.title };
+        })
+        .catch((error: unknown) => void (errors.connectionsDatabaseUrl = connectionsDatabaseMessage(toNotionProblem(error, 'database'))));
     }
   }
 
@@ -137,6 +149,13 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
   );
   next.savedAt = Date.now();
   await Promise.all([settingsItem.setValue(next), secretsItem.setValue(secrets)]);
+  // (Set inside the checks above, which TypeScript cannot follow.)
+  const chosen = next.connectionsDatabase as ConnectionsDatabase | null;
+  if (chosen && chosen.databaseId !== saved.connectionsDatabase?.databaseId) {
+    // A new connections database: every connection so far goes there too.
+    await backfillMirror(await listConnections());
+    requestMirrorFlush();
+  }
   if (!token) notes.push('Add your Notion internal integration secret to start writing into Notion.');
   return { ok: true, settings: next, notes };
 }

@@ -153,17 +153,18 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
             {formatCost({ usd: estimate.costUsd, free: estimate.free })}
           </p>
+          {estimate.budgetWarning && <p class="ink-problem" role="alert">{estimate.budgetWarning}</p>}
           <div class="actions">
             <button
               type="button"
               class="button button--primary"
               disabled={busy !== '' || estimate.rows === 0}
               onClick={async () => {
-                await run('start', () => sendMessage('startDatabaseRun', setup()));
+                await run('start', () => sendMessage('startDatabaseRun', { ...setup(), ...(estimate.budgetWarning ? { overBudgetOk: true } : {}) }));
                 setEstimate(null);
               }}
             >
-              Start
+              {estimate.budgetWarning ? 'Start anyway' : 'Start'}
             </button>
             <button type="button" class="button" onClick={() => setEstimate(null)}>
               Back

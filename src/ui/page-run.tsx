@@ -24,14 +24,16 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
   const [useContext, setUseContext] = useState(false);
   const [mode, setMode] = useState<Mode>('append');
   const [confirming, setConfirming] = useState(false);
+  const [budgetWarning, setBudgetWarning] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
   const running = job?.status === 'running';
   const undoing = job?.status === 'undoing';
 
-  async function generate(confirmed = false) {
+  async function generate(confirmed = false, overBudgetOk = false) {
     setError('');
+    setBudgetWarning('');
     if (!prompt.trim()) {
       setError('Write a prompt first.');
       return;
@@ -50,8 +52,10 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         mode,
         ...(connectionId ? { connectionId } : {}),
         ...(connectionName ? { connectionName } : {}),
+        ...(overBudgetOk ? { overBudgetOk } : {}),
       });
-      if (!outcome.ok) setError(outcome.problem.message);
+      if (!outcome.ok && outcome.problem.kind === 'budget_confirm') setBudgetWarning(outcome.problem.message);
+      else if (!outcome.ok) setError(outcome.problem.message);
     } finally {
       setBusy(false);
     }
@@ -136,6 +140,19 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         </div>
       )}
 
+      {budgetWarning && (
+        <div class="confirm" role="alertdialog" aria-label="Monthly budget">
+          <p>{budgetWarning}</p>
+          <div class="actions">
+            <button type="button" class="button button--danger" onClick={() => generate(true, true)}>
+              Generate anyway
+            </button>
+            <button type="button" class="button" onClick={() => setBudgetWarning('')}>
+              Not now
+            </button>
+          </div>
+        </div>
+      )}
       {error && (
         <p class="ink-problem" role="alert">
           {error}

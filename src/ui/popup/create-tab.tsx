@@ -1,20 +1,46 @@
 // Create (the seed app's flow): name the connection, say what it is, paste its link, "Next" —
-// then write the prompt and generate.
-import { useState } from 'preact/hooks';
-import { sendMessage } from '../../messaging';
+// then write the prompt and generate. Also: the sample page and database, made for the user.
+import { useEffect, useState } from 'preact/hooks';
+import { sendMessage, type DatabaseRunSetup } from '../../messaging';
 import type { Target } from '../../notion/target';
-import { Field } from '../field';
 import { DatabaseRun } from '../database-run';
+import { Field } from '../field';
 import { PageRun } from '../page-run';
+import { PagePicker } from './page-picker';
 
 type Kind = 'page' | 'database';
 
-export interface CreateTabProps {
-  /** When a connection is resumed: its saved state. */
-  initial?: { connectionId: string; name: string; kind: Kind; url: string; prompt: string };
+/** A connection being resumed (or a sample just made): its saved state. */
+export interface CreateInitial {
+  connectionId: string;
+  name: string;
+  kind: Kind;
+  url: string;
+  prompt: string;
+  options?: Record<string, unknown>;
+  /** Look the link up at once, as if "Next" had been pressed. */
+  resolve?: boolean;
 }
 
-export function CreateTab({ initial }: CreateTabProps) {
+export interface CreateTabProps {
+  initial?: CreateInitial;
+  /** Opens a connection in this view (after a sample is created). */
+  onOpen?: (initial: CreateInitial) => void;
+}
+
+/** The saved run options of a database connection, as the run view takes them. */
+function databaseOptions(options: Record<string, unknown> | undefined): Partial<DatabaseRunSetup> {
+  if (!options) return {};
+  const picked: Partial<DatabaseRunSetup> = {};
+  if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
+  if (options.selection === 'ticked' || options.selection === 'all' || options.selection === 'empty') picked.selection = options.selection;
+  if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
+  if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
+  if (typeof options.untick === 'boolean') picked.untick = options.untick;
+  return picked;
+}
+
+export function CreateTab({ initial, onOpen }: CreateTabProps) {
   const [name, setName] = useState(initial?.name ?? '');
   const [kind, setKind] = useState<Kind>(initial?.kind ?? 'page');
   const [url, setUrl] = useState(initial?.url ?? '');
@@ -22,9 +48,10 @@ export function CreateTab({ initial }: CreateTabProps) {
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
   const [checking, setChecking] = useState(false);
+  const [sample, setSample] = useState<Kind | null>(null);
 
-  async function next(event: Event) {
-    event.preventDefault();
+  async function next(event?: Event) {
+    event?.preventDefault();
     setError('');
     setNote('');
     setTarget(null);
@@ -49,6 +76,10 @@ export function CreateTab({ initial }: CreateTabProps) {
       setChecking(false);
     }
   }
+
+  useEffect(() => {
+    if (initial?.resolve) void next();
+  }, []);
 
   return (
     <div class="create">
@@ -91,8 +122,32 @@ export function CreateTab({ initial }: CreateTabProps) {
           <button type="submit" class="button" disabled={checking}>
             {checking ? 'Checking…' : 'Next'}
           </button>
+          {!target && !sample && (
+            <button type="button" class="button" onClick={() => setSample(kind)}>
+              {kind === 'page' ? 'Create sample page' : 'Create sample database'}
+            </button>
+          )}
         </div>
       </form>
+
+      {sample && (
+        <PagePicker
+          label="Parent page"
+          hint={`Inkling creates the sample ${sample} inside this page, already connected.`}
+          action={`Create the sample ${sample}`}
+          onCancel={() => setSample(null)}
+          onPick={async (parent) => {
+            const outcome = await sendMessage('createSample', { kind: sample, parentPageId: parent.id });
+            setSample(null);
+            if (!outcome.ok) {
+              setError(outcome.problem.message);
+              return;
+            }
+            const { target: made, connectionId } = outcome.value;
+            onOpen?.({ connectionId, name: made.title, kind: made.kind, url: made.url, prompt: sample === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese', resolve: true });
+          }}
+        />
+      )}
 
       {note && <p class="muted">{note}</p>}
       {target && (
@@ -117,7 +172,7 @@ export function CreateTab({ initial }: CreateTabProps) {
               target={target}
               connectionName={name.trim() || target.title}
               {...(initial?.connectionId ? { connectionId: initial.connectionId } : {})}
-              {...(initial?.prompt ? { initial: { template: initial.prompt } } : {})}
+              initial={{ ...(initial?.prompt ? { template: initial.prompt } : {}), ...databaseOptions(initial?.options) }}
             />
           )}
         </div>

@@ -1,13 +1,30 @@
 // The toolbar popup: one tab per part of the seed app's flow.
 import { useState } from 'preact/hooks';
-import { CreateTab } from './create-tab';
+import type { Connection } from '../../connections/types';
+import { ConnectionsTab } from './connections-tab';
+import { CreateTab, type CreateInitial } from './create-tab';
 import { SettingsTab } from './settings-tab';
+import { UsageTab } from './usage-tab';
 
-const TABS = ['Settings', 'Create'] as const;
+const TABS = ['Settings', 'Create', 'Connections', 'Usage'] as const;
 type TabName = (typeof TABS)[number];
+
+/** A saved connection, as the Create view it came from. */
+function resumeState(connection: Connection): CreateInitial {
+  return {
+    connectionId: connection.id,
+    name: connection.name,
+    kind: connection.kind,
+    url: connection.targetUrl,
+    prompt: connection.prompt,
+    options: connection.options,
+    resolve: true,
+  };
+}
 
 export function PopupApp() {
   const [tab, setTab] = useState<TabName>('Settings');
+  const [resumed, setResumed] = useState<{ key: number; initial: CreateInitial } | null>(null);
   return (
     <div class="popup">
       <header class="popup__header">
@@ -22,7 +39,10 @@ export function PopupApp() {
               aria-selected={tab === name}
               aria-controls={`panel-${name}`}
               class="tabs__tab"
-              onClick={() => setTab(name)}
+              onClick={() => {
+                if (name === 'Create') setResumed(null);
+                setTab(name);
+              }}
             >
               {name}
             </button>
@@ -31,7 +51,22 @@ export function PopupApp() {
       </header>
       <div class="popup__body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'Settings' && <SettingsTab />}
-        {tab === 'Create' && <CreateTab />}
+        {tab === 'Create' && (
+          <CreateTab
+            key={resumed?.key ?? 0}
+            {...(resumed ? { initial: resumed.initial } : {})}
+            onOpen={(initial) => setResumed({ key: Date.now(), initial })}
+          />
+        )}
+        {tab === 'Connections' && (
+          <ConnectionsTab
+            onResume={(connection) => {
+              setResumed({ key: Date.now(), initial: resumeState(connection) });
+              setTab('Create');
+            }}
+          />
+        )}
+        {tab === 'Usage' && <UsageTab />}
       </div>
     </div>
   );

@@ -10,6 +10,7 @@ import { ENGINE_IDS, ENGINE_KEY, readSettings, settingsItem, type EngineId, type
 import { Field } from '../field';
 import { useStorageItem } from '../use-storage-item';
 import { ChromeAiSetup } from './chrome-ai-setup';
+import { PagePicker } from './page-picker';
 import { useModelList } from './use-model-list';
 
 type Status = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'failed'; text: string };
@@ -23,6 +24,7 @@ interface Draft {
   baseUrl: string;
   model: string;
   limitPreset: string;
+  monthlyBudget: string;
   connectionsDatabaseUrl: string;
 }
 
@@ -36,6 +38,7 @@ function draftFrom(settings: Settings): Draft {
     baseUrl: settings.baseUrl,
     model: settings.models[settings.engine] ?? '',
     limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
+    monthlyBudget: settings.monthlyBudgetUsd ? String(settings.monthlyBudgetUsd) : '',
     connectionsDatabaseUrl: settings.connectionsDatabase?.url ?? '',
   };
 }
@@ -73,6 +76,7 @@ export function SettingsTab() {
   const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [confirmClear, setConfirmClear] = useState(false);
+  const [picking, setPicking] = useState(false);
   const [chromeAi, setChromeAi] = useState<Availability>('unavailable');
 
   useEffect(() => void chromeAiAvailability().then(setChromeAi), []);
@@ -110,6 +114,7 @@ export function SettingsTab() {
       baseUrl: draft.baseUrl,
       model: draft.model,
       limitPreset: draft.limitPreset,
+      monthlyBudget: draft.monthlyBudget,
       connectionsDatabaseUrl: draft.connectionsDatabaseUrl,
     };
     // An empty secret box means "keep what is saved".
@@ -314,6 +319,25 @@ export function SettingsTab() {
       </Field>
 
       <Field
+        label="Monthly budget"
+        hint="In US dollars, for model calls (estimated from tokens). A run that would pass it asks first; once it is spent, runs stop. Leave empty for none."
+        error={errors.monthlyBudget}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            type="text"
+            inputMode="decimal"
+            placeholder="No budget"
+            value={draft.monthlyBudget}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onInput={(e) => set('monthlyBudget', e.currentTarget.value)}
+          />
+        )}
+      </Field>
+
+      <Field
         label="Connections database"
         hint="A Notion database where Inkling lists every page and database you generate into. Paste its link."
         error={errors.connectionsDatabaseUrl}
@@ -331,6 +355,29 @@ export function SettingsTab() {
           />
         )}
       </Field>
+      {picking ? (
+        <PagePicker
+          label="Parent page"
+          hint="Inkling creates the connections database inside this page."
+          action="Create the connections database"
+          onCancel={() => setPicking(false)}
+          onPick={async (page) => {
+            const outcome = await sendMessage('createConnectionsDatabase', { parentPageId: page.id });
+            setPicking(false);
+            setStatus(
+              outcome.ok
+                ? { kind: 'saved', text: `Created “${outcome.value.title}” in “${page.title}”; every connection is listed there from now on.` }
+                : { kind: 'failed', text: outcome.problem.message },
+            );
+          }}
+        />
+      ) : (
+        !settings.connectionsDatabase && (
+          <button type="button" class="button" disabled={!settings.workspaceName} onClick={() => setPicking(true)}>
+            Create connections database
+          </button>
+        )
+      )}
 
       <p class="settings__privacy muted">Stored only in this browser (never synced, never sent anywhere but Notion and your model’s provider).</p>
 

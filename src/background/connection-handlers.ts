@@ -1,0 +1,103 @@
+// The messages behind Connections, the connections database, the sample targets, Usage and Feedback.
+import * as v from 'valibot';
+import { browser } from 'wxt/browser';
+import { listConnections, mergeConnections, removeConnection, upsertConnection } from '../connections/connections';
+import { backfillMirror, createConnectionsDatabase, mirrorState, readConnectionRows, requestMirrorFlush } from '../connections/mirror';
+import { createSampleDatabase, createSamplePage } from '../connections/samples';
+import { InklingError, redactSecrets } from '../errors';
+import { listJobIndex, readJob } from '../jobs/job-store';
+import { DEFAULT_MODELS } from '../llm/catalog';
+import { createNotionClient } from '../notion/client';
+import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
+import { pageTitle } from '../notion/target';
+import { readSecrets, readSettings, settingsItem } from '../storage';
+import { handle, outcomeValue } from './handle';
+
+const Uuid = v.pipe(v.string(), v.uuid());
+
+async function notion() {
+  const { notionToken } = await readSecrets();
+  if (!notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
+  return createNotionClient(notionToken);
+}
+
+const asNotion = (error: unknown) => toNotionProblem(error, 'page');
+
+/** What Feedback copies: versions, engine, recent problems — never a key, a prompt or any Notion content. */
+async function diagnostics(): Promise<string> {
+  const [settings, index] = await Promise.all([readSettings(), listJobIndex()]);
+  const recent = await Promise.all(index.slice(-10).map((entry) => readJob(entry.id)));
+  const problems = recent.flatMap((job) => (job?.problem ? [`${job.kind} run ${job.status}: ${job.problem.source}/${job.problem.kind}`] : []));
+  const mirror = await mirrorState();
+  const lines = [
+    `Inkling ${browser.runtime.getManifest().version}`,
+    `Browser: ${navigator.userAgent}`,
+    `Engine: ${settings.engine} (${settings.models[settings.engine] || DEFAULT_MODELS[settings.engine]})${settings.engine === 'compatible' ? ', own server' : ''}`,
+    `Notion connected: ${settings.workspaceName ? 'yes' : 'no'}; connections database: ${settings.connectionsDatabase ? 'yes' : 'no'}; waiting to sync: ${mirror.pending.length}`,
+    `Runs: ${index.length} (${index.filter((e) => e.kind === 'database').length} database)`,
+    'Recent problems:',
+    ...(problems.length ? problems.map((p) => `  - ${p}`) : ['  none']),
+  ];
+  return redactSecrets(lines.join('\n'));
+}
+
+export function registerConnectionHandlers(): void {
+  handle('searchPages', ['extension-page'], v.object({ query: v.pipe(v.string(), v.maxLength(200)) }), ({ query }) =>
+    outcomeValue(async () => {
+      const client = await notion();
+      const response = await client.search({ query, filter: { property: 'object', value: 'page' }, page_size: 20 });
+      return response.results.flatMap((result) => (result.object === 'page' && 'properties' in result ? [{ id: result.id, title: pageTitle(result), url: result.url }] : []));
+    }, asNotion),
+  );
+
+  handle('createConnectionsDatabase', ['extension-page'], v.object({ parentPageId: Uuid }), ({ parentPageId }) =>
+    outcomeValue(async () => {
+      const database = await createConnectionsDatabase(await notion(), parentPageId);
+      const settings = await readSettings();
+      await settingsItem.setValue({ ...settings, connectionsDatabase: database, savedAt: Date.now() });
+      await backfillMirror(await listConnections());
+      requestMirrorFlush();
+      return database;
+    }, asNotion),
+  );
+
+  handle('importConnections', ['extension-page'], v.optional(v.undefined()), () =>
+    outcomeValue(async () => {
+      const settings = await readSettings();
+      if (!settings.connectionsDatabase) {
+        throw new InklingError({ source: 'inkling', kind: 'no_database', message: 'Choose your connections database in Settings first.', retryable: false });
+      }
+      return mergeConnections(await readConnectionRows(await notion(), settings.connectionsDatabase.dataSourceId));
+    }, (error) => toNotionProblem(error, 'database')),
+  );
+
+  handle('deleteConnection', ['extension-page'], v.object({ connectionId: Uuid }), ({ connectionId }) =>
+    outcomeValue(async () => {
+      await removeConnection(connectionId);
+      return null;
+    }, asNotion),
+  );
+
+  handle('createSample', ['extension-page'], v.object({ kind: v.picklist(['page', 'database']), parentPageId: Uuid }), ({ kind, parentPageId }) =>
+    outcomeValue(async () => {
+      const client = await notion();
+      const target = kind === 'page' ? await createSamplePage(client, parentPageId) : await createSampleDatabase(client, parentPageId);
+      const settings = await readSettings();
+      const connection = await upsertConnection({
+        id: crypto.randomUUID(),
+        name: target.title,
+        kind,
+        targetId: target.id,
+        targetTitle: target.title,
+        targetUrl: target.url,
+        prompt: kind === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese',
+        engine: settings.engine,
+        model: settings.models[settings.engine] || DEFAULT_MODELS[settings.engine],
+        options: {},
+      });
+      return { connectionId: connection.id, target };
+    }, asNotion),
+  );
+
+  handle('diagnostics', ['extension-page'], v.optional(v.undefined()), () => diagnostics());
+}
