@@ -4,13 +4,14 @@
 // own state, never doubled.
 import { isFullBlock } from '@notionhq/client';
 import { InklingError } from '../errors';
-import { blocksToMarkdown } from '../notion/blocks-to-markdown';
+import { blocksToMarkdown, type ReadBlock } from '../notion/blocks-to-markdown';
 import { toBlockTree } from '../notion/block-restore';
-import { writeBlocks, type AppendFn } from '../notion/block-writer';
+import { landsWhole, writeBlocks, type AppendFn } from '../notion/block-writer';
 import { createCheckedAppend } from '../notion/checked-append';
 import { notionProblem, toNotionProblem } from '../notion/errors';
 import { markdownToBlocks, type BlockTree } from '../notion/markdown-to-blocks';
 import { listChildren, readBlockTree } from '../notion/read-blocks';
+import { richTextToPlainText, type RichTextItemRequest } from '../notion/rich-text';
 import { buildPagePrompt } from '../prompt/page-prompt';
 import type { JobContext } from './context';
 import { updateJob } from './job-store';
@@ -94,6 +95,28 @@ async function clear(job: PageJob, ctx: JobContext): Promise<PageJob> {
   return save(current, (j) => void (j.phase = 'writing'));
 }
 
+/**
+ * Blocks found on the page after the last ones known to be written: are they exactly the next
+ * blocks of the answer, each of which lands whole? Then the request that made them landed.
+ */
+function adoptable(found: readonly ReadBlock[], blocks: readonly BlockTree[], resumeAt: number): boolean {
+  if (found.length === 0 || resumeAt + found.length > blocks.length) return false;
+  return found.every((block, i) => {
+    const planned = blocks[resumeAt + i]!;
+    return block.type === planned.type && landsWhole(planned) && plainTextOf(block) === plainTextOfPlanned(planned);
+  });
+}
+
+function plainTextOf(block: ReadBlock): string {
+  const data = (block as unknown as Record<string, { rich_text?: Array<{ plain_text: string }> }>)[block.type];
+  return (data?.rich_text ?? []).map((t) => t.plain_text).join('');
+}
+
+function plainTextOfPlanned(block: BlockTree): string {
+  const data = (block as unknown as Record<string, { rich_text?: RichTextItemRequest[] }>)[block.type];
+  return richTextToPlainText(data?.rich_text ?? []);
+}
+
 async function write(job: PageJob, ctx: JobContext): Promise<PageJob> {
   const pageId = job.targetId;
   let current = job;
@@ -104,18 +127,29 @@ async function write(job: PageJob, ctx: JobContext): Promise<PageJob> {
   if (current.childrenBefore === undefined) {
     current = await save(current, (j) => void (j.childrenBefore = children.filter(isFullBlock).length));
   } else if (current.resumeAt !== undefined && children.length === current.childrenBefore + current.createdIds.length) {
-    // The last attempt stopped cleanly after block `resumeAt`, and the page is as it left it: carry on.
+    // The last attempt stopped (failed cleanly, or the worker died) after block `resumeAt` had landed
+    // whole, and the page is as it left it: carry on from there.
     from = current.resumeAt;
+  } else if (current.resumeAt !== undefined && adoptable(children.slice(current.childrenBefore + current.createdIds.length), blocks, current.resumeAt)) {
+    // The worker died while a request was landing: its blocks are there, whole. Take them as written.
+    const landed = children.slice(current.childrenBefore + current.createdIds.length);
+    from = current.resumeAt + landed.length;
+    current = await save(current, (j) => {
+      j.createdIds.push(...landed.map((b) => b.id));
+      j.resumeAt = from;
+    });
   } else if (children.length > current.childrenBefore) {
     // An earlier attempt was cut short somewhere unknown: what follows the page's old content is that
     // attempt's. Clear it and start over.
     await deleteBlocks(ctx, children.slice(current.childrenBefore).map((b) => b.id));
-    current = await save(current, (j) => void (j.createdIds = []));
+    current = await save(current, (j) => {
+      j.createdIds = [];
+      delete j.resumeAt;
+    });
     onPage = current.childrenBefore ?? 0;
   }
   current = await save(current, (j) => {
     delete j.notWritten;
-    delete j.resumeAt;
   });
   const checked = createCheckedAppend(ctx.notion, new Map([[pageId, onPage]]));
   // Top-level ids are saved as soon as each request lands, so Undo finds them even after a crash.
@@ -127,6 +161,7 @@ async function write(job: PageJob, ctx: JobContext): Promise<PageJob> {
   let lastProgress = 0;
   const result = await writeBlocks(pageId, blocks, append, {
     startAt: from,
+    onCheckpoint: (done) => updateJob<PageJob>(current.id, (j) => void (j.resumeAt = done)).then(() => undefined),
     signal: ctx.signal,
     onProgress: (done, total) => {
       if (Date.now() - lastProgress < 500 && done < total) return;
@@ -149,6 +184,7 @@ async function write(job: PageJob, ctx: JobContext): Promise<PageJob> {
   return save(current, (j) => {
     j.phase = 'written';
     j.status = 'done';
+    delete j.resumeAt;
     j.requests = result.requests;
     j.progress = { done: j.progress?.total ?? 0, total: j.progress?.total ?? 0 };
     delete j.problem;

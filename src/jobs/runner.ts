@@ -13,6 +13,12 @@ import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { runPageJob, undoPageJob } from './page-job';
 import { isActive, type Job } from './types';
 
+/**
+ * A job picked up again after the worker died waits this long first: a request the old worker had
+ * sent may still be landing, and the job checks Notion's state before it writes again.
+ */
+export const RESUME_SETTLE_MS = 3_000;
+
 /** A running job calls a cheap extension API this often, so Chrome does not stop the worker mid-run. */
 export const KEEPALIVE_INTERVAL_MS = 20_000;
 /** An alarm that wakes a stopped worker to resume its runs (the shortest Chrome allows). */
@@ -66,11 +72,12 @@ function stopKeepAliveIfIdle(): void {
   });
 }
 
-async function drive(id: string): Promise<void> {
+async function drive(id: string, resumed = false): Promise<void> {
   if (driving.has(id)) return;
   const controller = new AbortController();
   driving.set(id, controller);
   startKeepAlive();
+  if (resumed) await new Promise((r) => setTimeout(r, RESUME_SETTLE_MS));
   const job = await readJob(id);
   try {
     if (!job || !isActive(job.status)) return;
@@ -128,7 +135,7 @@ export async function resumeJobs(): Promise<void> {
   const index = await listJobIndex();
   let waiting = false;
   for (const entry of index) {
-    if (isActive(entry.status)) void drive(entry.id);
+    if (isActive(entry.status)) void drive(entry.id, true);
     if (entry.status !== 'paused') continue;
     const job = await readJob(entry.id);
     if (job?.kind === 'database' && (job.resumeAt ?? 0) <= Date.now()) {

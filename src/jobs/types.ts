@@ -75,7 +75,7 @@ export interface PageJob extends JobBase {
   requests?: number;
   /** Which part did not land, when a write failed part-way. */
   notWritten?: string;
-  /** After a clean failure: the first top-level block not written, so writing again carries on from it. */
+  /** The first top-level block not yet written whole (saved as each batch lands), so a write cut short carries on from it. */
   resumeAt?: number;
 }
 

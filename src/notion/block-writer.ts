@@ -70,6 +70,11 @@ export interface WriteOptions {
   signal?: AbortSignal;
   /** Blocks written so far (every level counts) out of the tree's total, after each request. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called when the first `topLevelDone` blocks have landed whole (nested content included): a
+   * write cut short after this can carry on from there (`startAt`). Awaited before the next request.
+   */
+  onCheckpoint?: (topLevelDone: number) => Promise<void> | void;
 }
 
 /** `,"children":[]` — what carrying children adds to a block's JSON, besides the children and commas. */
@@ -271,6 +276,7 @@ export async function writeBlocks(
         }
       }
       start += entries.length;
+      if (isRoot) await opts.onCheckpoint?.(startAt + start);
     }
     return null;
   };
@@ -374,6 +380,15 @@ function blockText(block: BlockTree): string {
   }
   if ('expression' in data && typeof data.expression === 'string') return data.expression;
   return '';
+}
+
+/**
+ * True when writing this block takes no request of its own beyond the one carrying it: it has at
+ * most 100 children and none of them has children. Such a block lands whole or not at all.
+ */
+export function landsWhole(block: BlockTree): boolean {
+  const children = blockChildren(block);
+  return children.length <= NOTION_CHILDREN_MAX && children.every((child) => blockChildren(child).length === 0);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   panelText,
   readExtensionStorage,
   runStatus,
+  stopWorker,
   typeInto,
   waitFor,
   type World,
@@ -207,6 +208,25 @@ describe('When things go wrong', () => {
     await click(page, 'Undo');
     await runStatus(page, 'Undone', UNDO_LONG_ANSWER_MS);
     expect(tree(id)).toEqual(before);
+  });
+
+  it('a worker stopped mid-write carries on where it stopped, without doubling a block', async () => {
+    world.sandbox.models.script({ text: LONG_ANSWER });
+    const { id, page } = await freshPage('Interrupted');
+    const before = tree(id);
+    // Each append takes a while, so the worker can be stopped between them.
+    world.sandbox.faults.add({ host: 'api.notion.com', method: 'PATCH', path: '/v1/blocks/', delayMs: 1_500, times: Infinity });
+    await generate(page, 'Write the plan');
+    await waitFor(async () => {
+      const stored = await readExtensionStorage(world);
+      const job = Object.entries(stored).find(([k]) => k.startsWith('job:'))?.[1] as { resumeAt?: number } | undefined;
+      return (job?.resumeAt ?? 0) >= 100;
+    }, 'the first 100 blocks to land', 30_000);
+    await stopWorker(world);
+    await runStatus(page, 'Done', 60_000);
+    expect(tree(id).slice(before.length)).toEqual(expectedShapes(LONG_ANSWER));
+    // Nothing was deleted and written again: three appends in all, as without the stop.
+    expect(appendRequests().filter((r) => r.status === 200)).toHaveLength(minimumRequests(markdownToBlocks(LONG_ANSWER)));
   });
 
   it('a rejected model key and a safety block say so, and nothing is written', async () => {

@@ -144,12 +144,23 @@ describe('Settings', () => {
     expect(await fieldError(popup, 'Connections database')).toContain('This is not a Notion link');
     expect(await readExtensionStorage(world)).toEqual({});
 
-    // A shared database.
-    await typeInto(popup, 'Connections database', notionUrl(databaseHref(FIXTURES.topicsDatabaseId)));
+    // A database whose columns clash with what Inkling keeps there.
+    const clash = world.sandbox.notion.createDatabase({ title: 'Old list', properties: { Name: 'title', Type: 'rich_text' } });
+    await typeInto(popup, 'Connections database', notionUrl(databaseHref(clash.databaseId)));
     await click(popup, 'Save');
-    expect(await statusText(popup)).toContain('Saved.');
+    expect(await fieldError(popup, 'Connections database')).toContain('“Type” in this database is a rich text column; Inkling needs it to be select.');
+
+    // A shared database of the user's own: the columns Inkling keeps are added to it.
+    const own = world.sandbox.notion.createDatabase({ title: 'My connections', properties: { Name: 'title', Prompt: 'rich_text' } });
+    await typeInto(popup, 'Connections database', notionUrl(databaseHref(own.databaseId)));
+    await click(popup, 'Save');
+    const saved = await statusText(popup);
+    expect(saved).toContain('Saved.');
+    expect(saved).toContain('Added the columns Inkling keeps to “My connections”: Type, Target, Engine, Model, Status, Last run, Rows, Tokens, Cost, Connection ID, Options.');
     const stored = (await readExtensionStorage(world)).settings as { connectionsDatabase: { databaseId: string; title: string } };
-    expect(stored.connectionsDatabase).toMatchObject({ databaseId: FIXTURES.topicsDatabaseId, title: 'Topics' });
+    expect(stored.connectionsDatabase).toMatchObject({ databaseId: own.databaseId, title: 'My connections' });
+    const columns = Object.keys((world.sandbox.notion.getDataSource(own.dataSourceId) as unknown as { properties: object }).properties);
+    expect(columns).toEqual(expect.arrayContaining(['Name', 'Prompt', 'Type', 'Connection ID', 'Cost']));
   });
 
   it('verifies each engine’s key with the provider, with a specific message for a bad one', async () => {
