@@ -15,7 +15,7 @@ import { resolveTarget } from '../notion/target';
 import { readSecrets, readSettings } from '../storage';
 import { startJob } from './runner';
 import { checkSetup } from './database-setup';
-import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type JobEngine, type PageJob } from './types';
+import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type JobBase, type JobEngine, type PageJob } from './types';
 
 /** A page answer's length guess for the estimate before a run (a substantial article). */
 const PAGE_EXPECTED_OUTPUT_TOKENS = 1_500;
@@ -46,6 +46,53 @@ async function runEngine(): Promise<{ engine: JobEngine; notionToken: string } |
   };
 }
 
+interface ConnectionChoice {
+  connectionId: string | undefined;
+  connectionName: string | undefined;
+  kind: 'page' | 'database';
+  target: { id: string; title: string; url: string };
+  prompt: string;
+  engine: JobEngine;
+  options: Record<string, unknown>;
+  overBudgetOk: boolean | undefined;
+}
+
+/**
+ * Saves the run's connection (the one asked for, else the target's own, else a new one) and returns
+ * what every job starts with.
+ */
+async function saveConnection(choice: ConnectionChoice): Promise<Omit<JobBase, 'kind'>> {
+  const { target } = choice;
+  const existing = choice.connectionId ? await getConnection(choice.connectionId) : await findConnectionFor(target.id);
+  const connectionId = existing?.id ?? crypto.randomUUID();
+  await upsertConnection({
+    id: connectionId,
+    name: choice.connectionName?.trim() || existing?.name || target.title,
+    kind: choice.kind,
+    targetId: target.id,
+    targetTitle: target.title,
+    targetUrl: target.url,
+    prompt: choice.prompt,
+    engine: choice.engine.engine,
+    model: choice.engine.model,
+    options: choice.options,
+  });
+  const now = Date.now();
+  return {
+    id: crypto.randomUUID(),
+    connectionId,
+    targetId: target.id,
+    targetTitle: target.title,
+    targetUrl: target.url,
+    status: 'running',
+    createdAt: now,
+    updatedAt: now,
+    engine: choice.engine,
+    usage: EMPTY_USAGE,
+    ...(choice.overBudgetOk ? { budgetOverride: true } : {}),
+  };
+}
+
 export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome<{ jobId: string; connectionId: string }>> {
   const ready = await runEngine();
   if ('problem' in ready) return fail(ready.problem);
@@ -58,33 +105,19 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
   const { target } = checked;
   const budget = checkBudget(await budgetState(), 0, setup.overBudgetOk ?? false);
   if (budget) return fail(budget);
-  const existing = setup.connectionId ? await getConnection(setup.connectionId) : await findConnectionFor(target.id);
-  const connectionId = existing?.id ?? crypto.randomUUID();
-  await upsertConnection({
-    id: connectionId,
-    name: setup.connectionName?.trim() || existing?.name || target.title,
+  const base = await saveConnection({
+    connectionId: setup.connectionId,
+    connectionName: setup.connectionName,
     kind: 'database',
-    targetId: target.id,
-    targetTitle: target.title,
-    targetUrl: target.url,
+    target,
     prompt: checked.template,
-    engine: ready.engine.engine,
-    model: ready.engine.model,
-    options: { outputs: setup.outputs, selection: setup.selection, checkboxId: setup.checkboxId, overwrite: setup.overwrite, untick: setup.untick },
-  });
-  const now = Date.now();
-  const job: DatabaseJob = {
-    id: crypto.randomUUID(),
-    kind: 'database',
-    connectionId,
-    targetId: target.id,
-    targetTitle: target.title,
-    targetUrl: target.url,
-    status: 'running',
-    createdAt: now,
-    updatedAt: now,
     engine: ready.engine,
-    usage: EMPTY_USAGE,
+    options: { outputs: setup.outputs, selection: setup.selection, checkboxId: setup.checkboxId, overwrite: setup.overwrite, untick: setup.untick },
+    overBudgetOk: setup.overBudgetOk,
+  });
+  const job: DatabaseJob = {
+    ...base,
+    kind: 'database',
     dataSourceId: target.dataSourceId,
     template: checked.template,
     propertyNames: checked.propertyNames,
@@ -97,10 +130,9 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     phase: 'listing',
     chunks: 0,
     counts: EMPTY_COUNTS,
-    ...(setup.overBudgetOk ? { budgetOverride: true } : {}),
   };
   await startJob(job);
-  return { ok: true, value: { jobId: job.id, connectionId } };
+  return { ok: true, value: { jobId: job.id, connectionId: job.connectionId } };
 }
 
 export async function startPageRun(request: StartPageRunRequest): Promise<Outcome<{ jobId: string; connectionId: string }>> {
@@ -121,41 +153,25 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
   const budget = checkBudget(await budgetState(), estimate.usd, request.overBudgetOk ?? false);
   if (budget) return fail(budget);
 
-  const existing = request.connectionId ? await getConnection(request.connectionId) : await findConnectionFor(target.id);
-  const connectionId = existing?.id ?? crypto.randomUUID();
-  const { engine } = ready;
-  await upsertConnection({
-    id: connectionId,
-    name: request.connectionName?.trim() || existing?.name || target.title,
+  const base = await saveConnection({
+    connectionId: request.connectionId,
+    connectionName: request.connectionName,
     kind: 'page',
-    targetId: target.id,
-    targetTitle: target.title,
-    targetUrl: target.url,
+    target,
     prompt,
-    engine: engine.engine,
-    model: engine.model,
+    engine: ready.engine,
     options: { useContext: request.useContext, mode: request.mode },
+    overBudgetOk: request.overBudgetOk,
   });
-  const now = Date.now();
   const job: PageJob = {
-    id: crypto.randomUUID(),
+    ...base,
     kind: 'page',
-    connectionId,
-    targetId: target.id,
-    targetTitle: target.title,
-    targetUrl: target.url,
-    status: 'running',
-    createdAt: now,
-    updatedAt: now,
-    engine,
-    usage: EMPTY_USAGE,
     prompt,
     useContext: request.useContext,
     mode: request.mode,
     phase: 'generating',
     createdIds: [],
-    ...(request.overBudgetOk ? { budgetOverride: true } : {}),
   };
   await startJob(job);
-  return { ok: true, value: { jobId: job.id, connectionId } };
+  return { ok: true, value: { jobId: job.id, connectionId: job.connectionId } };
 }

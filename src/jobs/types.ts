@@ -27,7 +27,7 @@ export interface JobUsage {
 
 export const EMPTY_USAGE: JobUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0, calls: 0 };
 
-interface JobBase {
+export interface JobBase {
   id: string;
   connectionId: string;
   /** The page or database the job writes into. */

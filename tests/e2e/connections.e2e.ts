@@ -1,7 +1,7 @@
 // Connections: the connections database created in Notion, runs mirrored there (and caught up after
 // an outage, without duplicates), the tab's sort, filter, search, resume and Delete, Import on a
 // fresh profile, and the sample page and database.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FIXTURES, type PageObject } from '../sandbox/notion/index.ts';
 import { databaseHref, pageHref } from '../sandbox/site/index.ts';
@@ -19,25 +19,10 @@ import {
   runStatus,
   typeInto,
   waitFor,
-  type World,
+  useWorld,
 } from './harness.ts';
 
-let world: World;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  world = await launch();
-});
-afterAll(() => world?.close());
-beforeEach(async () => {
-  world.sandbox.reset();
-  world.sandbox.notion.clearRequestLog();
-  await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
-  const worker = await world.worker();
-  await worker.evaluate(() => chrome.storage.local.clear());
-  await configure(world, { limitPresets: { gemini: 'paid' } });
-  world.sandbox.models.configure({ timeToFirstTokenMs: 5, tokensPerSecond: 0 });
-});
+const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
 
 async function popup(tab?: string): Promise<Page> {
   const page = await openPopup(world);
@@ -161,7 +146,11 @@ describe('The connections database in Notion', () => {
       const tab = await openPopup(fresh);
       await click(tab, 'Connections', 'tab');
       await click(tab, 'Import from connections database');
-      await tab.waitForSelector('::-p-text(Imported 2 connections)');
+      const status = await waitFor(
+        () => tab.$eval('.connections [role="status"]:last-child', (e) => (e.textContent === 'Importing…' ? '' : e.textContent)).catch(() => ''),
+        'the import to finish',
+      );
+      expect(status).toBe('Imported 2 connections from your connections database.');
       expect((await connectionNames(tab)).toSorted()).toEqual(['Imported page', 'Topics']);
       // Resuming an imported database connection restores its prompt.
       await click(tab, 'Open Topics');

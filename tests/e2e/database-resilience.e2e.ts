@@ -2,28 +2,25 @@
 // connections, the worker stopped mid-run, the browser closed and reopened — and ends with every
 // chosen row written exactly once and every other row untouched. Cancel stops at once; Undo
 // restores every cell; failures say what to do and lose nothing.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { databaseHref } from '../sandbox/site/index.ts';
 import { rowCells } from './databases.ts';
-import { click, configure, launch, openNotion, openPanel, panelText, readExtensionStorage, runStatus, stopWorker, typeInto, waitFor, type World } from './harness.ts';
+import {
+  click,
+  configure,
+  openNotion,
+  openPanel,
+  panelText,
+  readExtensionStorage,
+  runStatus,
+  stopWorker,
+  typeInto,
+  waitFor,
+  useWorld,
+} from './harness.ts';
 
-let world: World;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  world = await launch();
-});
-afterAll(() => world?.close());
-beforeEach(async () => {
-  world.sandbox.reset();
-  world.sandbox.notion.clearRequestLog();
-  await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
-  const worker = await world.worker();
-  await worker.evaluate(() => chrome.storage.local.clear());
-  await configure(world, { limitPresets: { gemini: 'paid' } });
-  world.sandbox.models.configure({ timeToFirstTokenMs: 5, tokensPerSecond: 0 });
-});
+const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
 
 /** 40 topics, 30 ticked (the ones to run) and 10 not (to be left alone). */
 function topicsDatabase(title = `Topics ${Date.now()}`) {

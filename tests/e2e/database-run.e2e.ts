@@ -1,30 +1,23 @@
 // Generate into a database: the seed's flow end to end, typed outputs over 60 rows, Preview writes
 // nothing, Undo restores every cell.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref } from '../sandbox/site/index.ts';
-import { click, configure, launch, openNotion, openPanel, panelText, runStatus, typeInto, waitFor, type World } from './harness.ts';
+import {
+  click,
+  openNotion,
+  openPanel,
+  panelText,
+  runStatus,
+  typeInto,
+  waitFor,
+  useWorld,
+} from './harness.ts';
 import { mixedDatabase, rowCells, setOutputs } from './databases.ts';
 import { recordMeasurement } from './measurements.ts';
 
-let world: World;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  world = await launch();
-});
-afterAll(() => world?.close());
-beforeEach(async () => {
-  world.sandbox.reset();
-  world.sandbox.notion.clearRequestLog();
-  await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
-  const worker = await world.worker();
-  await worker.evaluate(() => chrome.storage.local.clear());
-  // A paid-tier key: the free tier's 10 requests a minute would make 60 rows take 6 minutes.
-  await configure(world, { limitPresets: { gemini: 'paid' } });
-  world.sandbox.models.configure({ timeToFirstTokenMs: 5, tokensPerSecond: 0 });
-});
+const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
 
 async function openDatabase(databaseId: string, title: string): Promise<Page> {
   const page = await openNotion(world, databaseHref(databaseId));

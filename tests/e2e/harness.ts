@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launch as launchChromium, type Browser, type CDPSession, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { Sandbox } from '../sandbox/server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -301,4 +302,41 @@ export async function stopWorker(world: World): Promise<void> {
 export async function readExtensionStorage(world: World): Promise<Record<string, unknown>> {
   const worker = await world.worker();
   return worker.evaluate(() => chrome.storage.local.get(null));
+}
+
+export interface SuiteOptions {
+  /** Saved settings for each test (see configure); false to start every test with none. */
+  configure?: Configuration | false;
+  /** The sandbox's model servers' pace for each test. */
+  models?: { timeToFirstTokenMs?: number; tokensPerSecond?: number };
+}
+
+/**
+ * One browser and sandbox for a test file, and a clean slate before each test: the sandbox reset,
+ * the pages a test opened closed, extension storage emptied, then the given settings saved.
+ * `world` stands for the running world (it is launched in beforeAll); `pages` collects pages to close.
+ */
+export function useWorld(options: SuiteOptions = {}): { world: World; pages: Page[] } {
+  let current: World | undefined;
+  const pages: Page[] = [];
+  const world = new Proxy({} as World, {
+    get: (_target, key) => {
+      if (!current) throw new Error('The world is launched in beforeAll.');
+      return Reflect.get(current, key);
+    },
+  });
+  beforeAll(async () => {
+    current = await launch();
+  });
+  afterAll(() => current?.close());
+  beforeEach(async () => {
+    world.sandbox.reset();
+    world.sandbox.notion.clearRequestLog();
+    await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
+    const worker = await world.worker();
+    await worker.evaluate(() => chrome.storage.local.clear());
+    if (options.configure !== false) await configure(world, options.configure ?? {});
+    if (options.models) world.sandbox.models.configure(options.models);
+  });
+  return { world, pages };
 }

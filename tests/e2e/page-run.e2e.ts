@@ -2,7 +2,7 @@
 // the page back, and failures from Notion and the model say what happened and lose nothing.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { minimumRequests } from '../../src/notion/block-writer.ts';
 import { markdownToBlocks } from '../../src/notion/markdown-to-blocks.ts';
@@ -13,7 +13,6 @@ import {
   byLabel,
   click,
   configure,
-  launch,
   openNotion,
   openPanel,
   openPopup,
@@ -23,27 +22,13 @@ import {
   stopWorker,
   typeInto,
   waitFor,
-  type World,
+  useWorld,
 } from './harness.ts';
 
 const LONG_ANSWER = readFileSync(resolve(import.meta.dirname, '../../src/notion/fixtures/long-answer.md'), 'utf8');
 const SHORT_ANSWER = '# Notion in short\n\nNotion is a **workspace**.\n\n- Pages\n- Databases\n';
 
-let world: World;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  world = await launch();
-});
-afterAll(() => world?.close());
-beforeEach(async () => {
-  world.sandbox.reset();
-  await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
-  const worker = await world.worker();
-  await worker.evaluate(() => chrome.storage.local.clear());
-  await configure(world);
-  world.sandbox.models.configure({ timeToFirstTokenMs: 20, tokensPerSecond: 5_000 });
-});
+const { world, pages } = useWorld({ models: { timeToFirstTokenMs: 20, tokensPerSecond: 5_000 } });
 
 /** Undo deletes block by block at Notion's rate (~3 per second): 250 blocks take about 90 s. */
 const UNDO_LONG_ANSWER_MS = 150_000;

@@ -1,26 +1,26 @@
 // Usage: totals that match what the model provider counted, the monthly budget (asks first, then
 // stops runs), and Feedback's diagnostics without keys or Notion content.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref, pageHref } from '../sandbox/site/index.ts';
-import { click, configure, launch, openNotion, openPanel, openPopup, panelText, readExtensionStorage, runStatus, typeInto, waitFor, type World } from './harness.ts';
+import {
+  click,
+  configure,
+  openNotion,
+  openPanel,
+  openPopup,
+  panelText,
+  readExtensionStorage,
+  runStatus,
+  typeInto,
+  waitFor,
+  useWorld,
+} from './harness.ts';
 
-let world: World;
-const pages: Page[] = [];
+const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid', openai: 'tier1' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
 
-beforeAll(async () => {
-  world = await launch();
-});
-afterAll(() => world?.close());
-beforeEach(async () => {
-  world.sandbox.reset();
-  await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
-  const worker = await world.worker();
-  await worker.evaluate(() => chrome.storage.local.clear());
-  await configure(world, { limitPresets: { gemini: 'paid', openai: 'tier1' } });
-  world.sandbox.models.configure({ timeToFirstTokenMs: 5, tokensPerSecond: 0 });
-});
+const fmt = (n: number) => new Intl.NumberFormat('en').format(n);
 
 async function open(path: string, title: string): Promise<Page> {
   const page = await openNotion(world, path);
@@ -75,7 +75,6 @@ describe('Usage', () => {
     pages.push(tab);
     await click(tab, 'Usage', 'tab');
     const total = await waitFor(() => tab.$eval('[data-testid="usage-total"]', (e) => e.textContent ?? '').catch(() => ''), 'the totals');
-    const fmt = (n: number) => new Intl.NumberFormat('en').format(n);
     expect(total).toContain(`2 runs · ${fmt(counted.in)} tokens in · ${fmt(counted.out)} tokens out · $`);
     // Per engine and model, per connection (the preview stands apart), per day.
     const tables = await tab.$$eval('table.usage-table', (ts) => ts.map((t) => t.getAttribute('aria-label') + ': ' + [...t.querySelectorAll('tbody th')].map((th) => th.textContent).join(', ')));

@@ -1,5 +1,6 @@
 // Settings: the Notion secret, the AI engine and its key or server, the model, the connections
 // database. "Save" has the background verify each with its service before anything is stored.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { DEFAULT_MODELS, ENGINE_OPTION_LABELS, KEY_PAGES } from '../../llm/catalog';
@@ -100,7 +101,6 @@ export function SettingsTab() {
     if (key !== 'engine') setErrors({ ...errors, [key]: undefined });
   };
   const saved = (name: SecretName) => settings.secretHints[name];
-  const secretPlaceholder = (name: SecretName, empty: string) => (saved(name) ? `Saved: ${saved(name)}` : empty);
 
   async function save(event: Event) {
     event.preventDefault();
@@ -146,30 +146,19 @@ export function SettingsTab() {
 
   return (
     <form class="settings" onSubmit={save} noValidate>
-      <Field
-        label="Notion internal integration secret"
-        link={{ href: KEY_PAGES.notion, text: 'Get it' }}
+      <SecretField
+        label="Notion internal integration secret" link={{ href: KEY_PAGES.notion, text: 'Get it' }}
         hint={
           settings.workspaceName
             ? `Connected to “${settings.workspaceName}”. Share each page or database with your integration: ••• → Connections.`
             : 'Create an internal integration in Notion and copy its secret. A personal access token works too.'
         }
         error={errors.notionToken}
-      >
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            type="password"
-            autoComplete="off"
-            spellcheck={false}
-            placeholder={secretPlaceholder('notionToken', 'ntn_…')}
-            value={draft.notionToken}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            onInput={(e) => set('notionToken', e.currentTarget.value)}
-          />
-        )}
-      </Field>
+        saved={saved('notionToken')}
+        emptyPlaceholder="ntn_…"
+        value={draft.notionToken}
+        onInput={(value) => set('notionToken', value)}
+      />
 
       <Field label="AI engine" hint={engineHint(draft.engine)}>
         {({ id, describedBy }) => (
@@ -199,49 +188,27 @@ export function SettingsTab() {
       </Field>
 
       {draft.engine === 'gemini' && (
-        <Field
-          label="Gemini API key"
-          link={{ href: KEY_PAGES.gemini, text: 'Get a key' }}
+        <SecretField
+          label="Gemini API key" link={{ href: KEY_PAGES.gemini, text: 'Get a key' }}
           hint="From Google AI Studio. The free tier allows roughly 10–30 requests a minute."
           error={errors.geminiKey}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="off"
-              spellcheck={false}
-              placeholder={secretPlaceholder('geminiKey', 'AIza…')}
-              value={draft.geminiKey}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              onInput={(e) => set('geminiKey', e.currentTarget.value)}
-            />
-          )}
-        </Field>
+          saved={saved('geminiKey')}
+          emptyPlaceholder="AIza…"
+          value={draft.geminiKey}
+          onInput={(value) => set('geminiKey', value)}
+        />
       )}
 
       {draft.engine === 'openai' && (
-        <Field
-          label="OpenAI API key"
-          link={{ href: KEY_PAGES.openai, text: 'Get a key' }}
+        <SecretField
+          label="OpenAI API key" link={{ href: KEY_PAGES.openai, text: 'Get a key' }}
           hint="From platform.openai.com. Usage is billed by OpenAI to your account."
           error={errors.openaiKey}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="off"
-              spellcheck={false}
-              placeholder={secretPlaceholder('openaiKey', 'sk-…')}
-              value={draft.openaiKey}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              onInput={(e) => set('openaiKey', e.currentTarget.value)}
-            />
-          )}
-        </Field>
+          saved={saved('openaiKey')}
+          emptyPlaceholder="sk-…"
+          value={draft.openaiKey}
+          onInput={(value) => set('openaiKey', value)}
+        />
       )}
 
       {draft.engine === 'compatible' && (
@@ -264,21 +231,15 @@ export function SettingsTab() {
               />
             )}
           </Field>
-          <Field label="API key (optional)" hint="Local servers need none." error={errors.compatibleKey}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="password"
-                autoComplete="off"
-                spellcheck={false}
-                placeholder={secretPlaceholder('compatibleKey', 'Not needed for Ollama')}
-                value={draft.compatibleKey}
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                onInput={(e) => set('compatibleKey', e.currentTarget.value)}
-              />
-            )}
-          </Field>
+          <SecretField
+            label="API key (optional)"
+            hint="Local servers need none."
+            error={errors.compatibleKey}
+            saved={saved('compatibleKey')}
+            emptyPlaceholder="Not needed for Ollama"
+            value={draft.compatibleKey}
+            onInput={(value) => set('compatibleKey', value)}
+          />
         </>
       )}
 
@@ -410,6 +371,36 @@ export function SettingsTab() {
         </div>
       )}
     </form>
+  );
+}
+
+/** A key or secret: masked as typed; once saved, the placeholder shows its masked form. */
+function SecretField(props: {
+  label: string;
+  link?: { href: string; text: string };
+  hint: ComponentChildren;
+  error: string | undefined;
+  saved: string | undefined;
+  emptyPlaceholder: string;
+  value: string;
+  onInput(value: string): void;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint} error={props.error} {...(props.link ? { link: props.link } : {})}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          type="password"
+          autoComplete="off"
+          spellcheck={false}
+          placeholder={props.saved ? `Saved: ${props.saved}` : props.emptyPlaceholder}
+          value={props.value}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }
 
