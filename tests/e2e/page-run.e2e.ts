@@ -108,8 +108,8 @@ describe('Generate into a page', () => {
     expect(call.prompt).toContain('Existing text.');
   });
 
-  it('runs from the Create tab, and saves the run as a connection', async () => {
-    world.sandbox.models.script({ text: SHORT_ANSWER });
+  it('runs from the Create tab, writing the same long answer exactly, and saves the run as a connection', async () => {
+    world.sandbox.models.script({ text: LONG_ANSWER });
     const id = world.sandbox.notion.createPage({ title: 'From the popup' });
     const popup = await openPopup(world);
     pages.push(popup);
@@ -121,7 +121,8 @@ describe('Generate into a page', () => {
     await typeInto(popup, 'Prompt', 'Write me a blog on Notion in 100 words');
     await click(popup, 'Generate');
     await runStatus(popup, 'Done', 30_000, '.popup');
-    expect(tree(id)).toEqual(expectedShapes(SHORT_ANSWER));
+    expect(tree(id)).toEqual(expectedShapes(LONG_ANSWER));
+    expect(appendRequests()).toHaveLength(minimumRequests(markdownToBlocks(LONG_ANSWER)));
     const connections = Object.values((await readExtensionStorage(world)).connections as Record<string, Record<string, unknown>>);
     expect(connections).toHaveLength(1);
     expect(connections[0]).toMatchObject({
