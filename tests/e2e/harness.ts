@@ -184,8 +184,10 @@ export async function typeInto(page: Page, label: string, text: string): Promise
   if (text) await field!.type(text);
 }
 
+/** Clicks a control by its name once it is enabled (a click on a disabled button does nothing). */
 export async function click(page: Page, name: string, role = 'button'): Promise<void> {
   const el = await page.waitForSelector(byLabel(page, name, role));
+  await waitFor(() => el!.evaluate((node) => !(node as HTMLButtonElement).disabled), `“${name}” to be enabled`);
   await el!.click();
 }
 
