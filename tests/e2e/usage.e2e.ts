@@ -74,8 +74,11 @@ describe('Usage', () => {
     const tab = await openPopup(world);
     pages.push(tab);
     await click(tab, 'Usage', 'tab');
-    const total = await waitFor(() => tab.$eval('[data-testid="usage-total"]', (e) => e.textContent ?? '').catch(() => ''), 'the totals');
-    expect(total).toContain(`2 runs · ${fmt(counted.in)} tokens in · ${fmt(counted.out)} tokens out · $`);
+    const expected = `2 runs · ${fmt(counted.in)} tokens in · ${fmt(counted.out)} tokens out · $`;
+    const total = () => tab.$eval('[data-testid="usage-total"]', (e) => e.textContent ?? '').catch(() => '');
+    await waitFor(async () => (await total()).includes(expected), `the totals “${expected}”`).catch(async (error: unknown) => {
+      throw new Error(`${String(error)} — shown: “${await total()}”`);
+    });
     // Per engine and model, per connection (the preview stands apart), per day.
     const tables = await tab.$$eval('table.usage-table', (ts) => ts.map((t) => t.getAttribute('aria-label') + ': ' + [...t.querySelectorAll('tbody th')].map((th) => th.textContent).join(', ')));
     expect(tables[0]).toBe('By engine and model: gemini · gemini-3.8-flash');

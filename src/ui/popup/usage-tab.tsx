@@ -56,7 +56,8 @@ function Table({ caption, rows }: { caption: string; rows: Array<{ label: string
 const DAYS_SHOWN = 14;
 
 export function UsageTab() {
-  const entries = useStorageItem(usageItem) ?? [];
+  const loaded = useStorageItem(usageItem);
+  const entries = loaded ?? [];
   const settings = useStorageItem(settingsItem, readSettings);
   const connections = useStorageItem(connectionsItem) ?? {};
   const [feedback, setFeedback] = useState('');
@@ -76,6 +77,7 @@ export function UsageTab() {
     await browser.tabs.create({ url: FEEDBACK_URL });
   }
 
+  if (!loaded) return <p class="muted">Loading…</p>;
   return (
     <div class="usage">
       <p data-testid="usage-total">
