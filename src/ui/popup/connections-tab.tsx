@@ -51,6 +51,8 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
       );
   }, [all, sort, kind, status, search]);
 
+  if (!all) return <p class="muted">Loading…</p>;
+
   async function remove(connection: Connection) {
     setConfirming(null);
     const outcome = await sendMessage('deleteConnection', { connectionId: connection.id });
