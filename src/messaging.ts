@@ -65,6 +65,8 @@ export interface DatabaseRunSetup {
   connectionName?: string;
   /** The user chose to go past the monthly budget for this run. */
   overBudgetOk?: boolean;
+  /** How many rows the estimate shown before the run counted (for progress until every row is read). */
+  expectedRows?: number;
 }
 
 export interface ListRowsRequest {

@@ -31,6 +31,7 @@ const SetupSchema = v.object({
   connectionId: v.optional(Uuid),
   connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
   overBudgetOk: v.optional(v.boolean()),
+  expectedRows: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 /** How many rows Preview answers. */

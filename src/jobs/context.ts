@@ -16,6 +16,8 @@ import type { JobEngine, JobUsage } from './types';
 export interface JobContext {
   signal: AbortSignal;
   notion: Client;
+  /** The same client, calling `onDispatch` as each of its requests leaves for Notion (a write's intent). */
+  notionWith(onDispatch: () => Promise<void>): Client;
   engine: Engine;
   scheduler: EngineScheduler;
   /** Prices a call's usage as this job's engine and model, and adds it to the usage ledger. */
@@ -31,7 +33,8 @@ export async function createJobContext(
   connectionId = '',
 ): Promise<JobContext> {
   const secrets = await readSecrets();
-  if (!secrets.notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
+  const token = secrets.notionToken;
+  if (!token) throw new InklingError(NO_TOKEN_PROBLEM);
   const keyName = ENGINE_KEY[jobEngine.engine];
   const engine = createEngine({
     engine: jobEngine.engine,
@@ -42,7 +45,9 @@ export async function createJobContext(
   const limits = limitsFor(jobEngine.engine, jobEngine.limitPreset).limits;
   return {
     signal,
-    notion: createNotionClient(secrets.notionToken),
+    // Bound to the run's signal: Cancel takes its queued Notion requests out of the queue and cuts the one in flight.
+    notion: createNotionClient(token, { signal }),
+    notionWith: (onDispatch) => createNotionClient(token, { signal, onDispatch }),
     engine,
     scheduler: schedulerFor(`${jobEngine.engine}|${jobEngine.baseUrl}`, limits),
     price: (usage) => {

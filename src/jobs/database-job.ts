@@ -1,34 +1,36 @@
-// A database run, as a stored state machine: list the chosen rows → run every row → finished.
-// Model calls run as fast as the engine's limits allow; each answer is saved before it is written;
-// writes go through the credential's pacer at Notion's rate. After a restart, rows caught between
-// "generated" and "written" are checked against Notion before they are written, so none is written
-// twice — and rows edited by someone during the run are left as they are.
-import { isFullDataSource, type Client, type PageObjectResponse } from '@notionhq/client';
+// A database run, as a stored state machine: read the chosen rows a small page at a time, ask the
+// model for each row's answer as soon as it is read, save the answer, and write it — only while the
+// row still holds what was read (database-rows.ts), through the one checked writer, at Notion's rate.
+// After a restart, a Cancel or Retry failed, the rows not yet finished are read again before any is
+// written. Undo puts back only cells that still hold what the run wrote.
+import { isFullDataSource, isFullPage, type Client, type PageObjectResponse, type UpdatePageParameters } from '@notionhq/client';
 import PQueue from 'p-queue';
 import { InklingError, isAbortError, type Problem } from '../errors';
 import { blocksToMarkdown } from '../notion/blocks-to-markdown';
+import { writeOnce, type WriteCheck } from '../notion/checked-write';
 import { notionProblem, toNotionProblem } from '../notion/errors';
-import { isEmptyValue, propertyText, toRequestValue, updateBody, type PropertyValue } from '../notion/properties';
+import { sameCell, updateBody } from '../notion/properties';
 import { readBlockTree } from '../notion/read-blocks';
-import { queryRowsPage, rowFilter } from '../notion/rows';
+import { FIRST_ROWS, QUERY_CAP_PROBLEM, readRowsAt, ROWS_PAGE_SIZE, type RowsPosition } from '../notion/rows';
 import { schemaOf, type PropertyInfo } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
+import { finish, JIT_PAGE_ROWS, minuteOf, readRunPage, recheckRows, standingOf, toJobRow, valueById } from './database-rows';
 import { updateJob } from './job-store';
 import { RowBook } from './row-book';
-import type { DatabaseJob, JobRow } from './types';
+import type { Cells, DatabaseJob, JobRow } from './types';
 import { addUsage } from './usage';
 
 /** Notion writes in flight at once; the pacer sets the actual rate. */
 const WRITE_CONCURRENCY = 4;
-/** Times a row's write is re-sent after Notion confirmed it had not landed. */
-const WRITE_MAX_ATTEMPTS = 3;
-/** How often rows edited by someone else during the run are looked for. */
-export const FRESHNESS_INTERVAL_MS = 20_000;
-/** Notion rounds last_edited_time to the minute: look back that much further. */
-const EDIT_TIME_ROUNDING_MS = 60_000;
+/**
+ * The next page of rows is read when fewer rows than this wait for their answer or their write: enough
+ * to keep Notion's queue full while the model answers, few enough that a row is written soon after it
+ * was read.
+ */
+export const READ_AHEAD_ROWS = 10;
 /** A quota that named no time to wait: try again after this long. */
 const QUOTA_DEFAULT_PAUSE_MS = 60 * 60_000;
 
@@ -36,7 +38,10 @@ const QUOTA_DEFAULT_PAUSE_MS = 60 * 60_000;
 const STOPS_THE_RUN = new Set(['bad_key', 'no_key', 'no_permission', 'ollama_origin', 'model_not_found', 'unsupported', 'unauthorized', 'not_shared', 'restricted', 'no_token', 'output_missing']);
 
 class Stop extends Error {
-  constructor(readonly problem: Problem, readonly pauseUntil?: number) {
+  constructor(
+    readonly problem: Problem,
+    readonly pauseUntil?: number,
+  ) {
     super(problem.message);
   }
 }
@@ -47,10 +52,6 @@ const save = (id: string, change: (j: DatabaseJob) => void) =>
     if (saved.status === 'cancelled') throw new InklingError({ source: 'inkling', kind: 'aborted', message: 'Stopped.', retryable: false });
     return saved;
   });
-
-function valueById(page: PageObjectResponse, id: string): PropertyValue | undefined {
-  return Object.values(page.properties).find((value) => value.id === id) as PropertyValue | undefined;
-}
 
 function outputMissing(name: string): Problem {
   return {
@@ -96,281 +97,236 @@ async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: Da
   return { job: saved, schema };
 }
 
-/** Which of the row's values the prompt needs: the referenced ones, or (with no placeholder) all readable ones. */
-function valuesFor(job: DatabaseJob, page: PageObjectResponse): Record<string, string> {
-  const refs = checkTemplate(job.template, job.propertyNames).references.filter((r) => r !== PAGE_PLACEHOLDER);
-  const names = refs.length > 0 ? refs : Object.keys(page.properties);
-  return Object.fromEntries(names.map((name) => [name, propertyText(page.properties[name] as PropertyValue | undefined)]));
-}
-
-function toJobRow(job: DatabaseJob, page: PageObjectResponse): JobRow {
-  const previous: Record<string, unknown> = {};
-  for (const output of job.outputs) {
-    const value = valueById(page, output.id);
-    if (value) previous[output.id] = toRequestValue(value);
+/** Resolves the next time a row moves (so the reader knows when to read on). */
+class Pulse {
+  private waiters: Array<() => void> = [];
+  next(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
-  const checkboxValue = job.checkbox ? valueById(page, job.checkbox.id) : undefined;
-  if (job.checkbox && checkboxValue?.type === 'checkbox') previous[job.checkbox.id] = { checkbox: checkboxValue.checkbox };
-  const filled = job.outputs.filter((o) => !isEmptyValue(valueById(page, o.id)));
-  const row: JobRow = {
-    id: page.id,
-    title: propertyText(valueById(page, job.titleColumn.id)) || 'Untitled',
-    values: valuesFor(job, page),
-    state: 'pending',
-    previous,
-  };
-  if (!job.overwrite && filled.length > 0) {
-    row.state = 'skipped';
-    row.reason = `Already has a value in ${filled.map((o) => `“${o.name}”`).join(', ')}; choose Overwrite to replace it.`;
+  fire(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
   }
-  return row;
-}
-
-async function listRows(job: DatabaseJob, ctx: JobContext, book: RowBook): Promise<DatabaseJob> {
-  let current = job;
-  if (current.onlyRows) {
-    const wanted = current.onlyRows.filter((id) => !book.has(id));
-    for (const id of wanted) {
-      ctx.signal.throwIfAborted();
-      const page = await ctx.notion.pages.retrieve({ page_id: id });
-      if ('properties' in page) await book.add([toJobRow(current, page as PageObjectResponse)]);
-    }
-  } else {
-    const filter = rowFilter({ selection: current.selection, checkbox: current.checkbox, outputs: current.outputs });
-    let cursor = current.listCursor ?? null;
-    do {
-      ctx.signal.throwIfAborted();
-      const page = await queryRowsPage(ctx.notion, current.dataSourceId, { ...(filter ? { filter } : {}), cursor });
-      await book.add(page.rows.map((row) => toJobRow(current, row)));
-      cursor = page.nextCursor;
-      current = await save(current.id, (j) => void (j.listCursor = cursor));
-      await book.flushCounts();
-    } while (cursor);
-  }
-  await book.flushCounts();
-  return save(current.id, (j) => {
-    j.phase = 'running';
-    j.runningSince = Date.now();
-  });
-}
-
-/** Is the row's page already holding what we meant to write? (A write that landed but whose answer was lost.) */
-function landed(page: PageObjectResponse, write: Record<string, unknown>): boolean {
-  return Object.entries(write).every(([id, request]) => {
-    const value = valueById(page, id);
-    return value !== undefined && JSON.stringify(normalise(toRequestValue(value))) === JSON.stringify(normalise(request));
-  });
-}
-
-/** A request value reduced to its content, so a read-back and the request compare equal. */
-function normalise(request: unknown): unknown {
-  if (Array.isArray(request)) return request.map(normalise);
-  if (request && typeof request === 'object') {
-    const record = request as Record<string, unknown>;
-    if ('text' in record && record.text && typeof record.text === 'object') return (record.text as { content: string }).content;
-    if ('name' in record && typeof record.name === 'string' && Object.keys(record).some((k) => k === 'id' || k === 'color')) return record.name;
-    return Object.fromEntries(
-      Object.entries(record)
-        .filter(([k, v]) => v !== undefined && k !== 'type' && k !== 'annotations' && k !== 'id' && k !== 'color' && k !== 'time_zone')
-        .map(([k, v]) => [k, normalise(v)]),
-    );
-  }
-  return request;
 }
 
 export async function runDatabaseJob(job: DatabaseJob, ctx: JobContext): Promise<DatabaseJob> {
   const book = await RowBook.load(job);
-  let current = (await checkColumns(job, ctx.notion)).job;
-  if (current.phase === 'listing') current = await listRows(current, ctx, book);
+  const current = (await checkColumns(job, ctx.notion)).job;
   if (current.phase !== 'running') return current;
-  return runRows(current, ctx, book);
+  return new RowsRun(current, ctx, book).run();
 }
 
-async function runRows(job: DatabaseJob, ctx: JobContext, book: RowBook): Promise<DatabaseJob> {
-  const { notion } = ctx;
-  const usesPage = checkTemplate(job.template, job.propertyNames).references.includes(PAGE_PLACEHOLDER);
-  const exclude = [...job.outputs.map((o) => o.name), ...(job.checkbox ? [job.checkbox.name] : [])];
-  let stop: Stop | undefined;
-  // A stop from Notion's side also stops the writes still queued; a stop from the model's side
-  // (a key, a quota, the budget) lets answers already paid for be written first.
-  const halt = (s: Stop) => {
-    stop ??= s;
-    if (s.problem.source === 'notion') writer.clear();
-  };
-  const writer = new PQueue({ concurrency: WRITE_CONCURRENCY });
+/** One stretch of a database run, from reading again what was left to the last write. */
+class RowsRun {
+  private stop: Stop | undefined;
+  private capReached = false;
+  private readonly writes = new PQueue({ concurrency: WRITE_CONCURRENCY });
+  private readonly answers: PQueue;
+  private readonly moved = new Pulse();
+  private readonly usesPage: boolean;
+  private readonly exclude: string[];
 
-  // ---- rows edited by someone else while the run goes on
-  let lastFresh = Date.now();
-  let freshening: Promise<void> | undefined;
-  const freshen = (): Promise<void> => {
-    if (Date.now() - lastFresh < FRESHNESS_INTERVAL_MS) return Promise.resolve();
-    freshening ??= (async () => {
-      const since = new Date(lastFresh - EDIT_TIME_ROUNDING_MS).toISOString();
-      lastFresh = Date.now();
-      let cursor: string | null = null;
-      do {
-        const page = await queryRowsPage(notion, job.dataSourceId, {
-          filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } } as never,
-          cursor,
-        });
-        for (const edited of page.rows) {
-          const row = book.get(edited.id);
-          if (!row || (row.state !== 'pending' && row.state !== 'generated')) continue;
-          const filled = job.outputs.filter((o) => !isEmptyValue(valueById(edited, o.id)));
-          const unticked = job.selection === 'ticked' && job.checkbox && isEmptyValue(valueById(edited, job.checkbox.id));
-          if ((filled.length > 0 && !job.overwrite) || unticked) {
-            await book.update(row.id, (r) => {
-              r.state = 'skipped';
-              r.reason = unticked ? 'Unticked during the run.' : `Filled in by someone during the run (${filled.map((o) => `“${o.name}”`).join(', ')}).`;
-            });
-          }
-        }
-        cursor = page.nextCursor;
-      } while (cursor);
-    })().finally(() => {
-      freshening = undefined;
+  constructor(
+    private job: DatabaseJob,
+    private readonly ctx: JobContext,
+    private readonly book: RowBook,
+  ) {
+    // As many model calls queued as the engine can take at once, and as many again waiting their turn.
+    this.answers = new PQueue({ concurrency: Math.max(2, ctx.scheduler.concurrency * 2) });
+    this.usesPage = checkTemplate(job.template, job.propertyNames).references.includes(PAGE_PLACEHOLDER);
+    this.exclude = [...job.outputs.map((o) => o.name), ...(job.checkbox ? [job.checkbox.name] : [])];
+  }
+
+  private get halted(): boolean {
+    return this.stop !== undefined || this.ctx.signal.aborted;
+  }
+
+  /** A stop from Notion's side stops the writes still queued too; one from the model's lets paid answers be written. */
+  private halt(stop: Stop): void {
+    this.stop ??= stop;
+    this.answers.clear();
+    if (stop.problem.source === 'notion') this.writes.clear();
+    this.moved.fire();
+  }
+
+  async run(): Promise<DatabaseJob> {
+    this.job = await save(this.job.id, (j) => void (j.runningSince ??= Date.now()));
+    // Rows read before (a restart, Cancel, Retry failed): read again, and settled, before any is written.
+    await recheckRows(this.ctx.notion, this.job, this.book);
+    for (const row of this.book.rows) this.schedule(row);
+    await this.readOn();
+    await this.answers.onIdle();
+    await this.writes.onIdle();
+    await this.book.flushCounts();
+    this.ctx.signal.throwIfAborted();
+    const stopped = this.stop;
+    if (stopped?.pauseUntil) {
+      return save(this.job.id, (j) => {
+        j.status = 'paused';
+        j.resumeAt = stopped.pauseUntil;
+        j.problem = stopped.problem;
+      });
+    }
+    if (stopped) throw new InklingError(stopped.problem);
+    // Every row ends written, skipped or failed, each with its reason: none is left behind silently.
+    for (const row of this.book.rows) {
+      if (row.state === 'pending' || row.state === 'generated') await finish(this.book, row.id, 'failed', 'Inkling could not finish this row. Retry failed runs it again.');
+    }
+    await this.book.flushCounts();
+    if (this.capReached) throw new InklingError(QUERY_CAP_PROBLEM);
+    return save(this.job.id, (j) => {
+      j.phase = 'finished';
+      j.status = 'done';
+      delete j.problem;
     });
-    return freshening;
-  };
+  }
 
-  // ---- writing one row: checked before it is sent again, never twice
-  const writeRow = async (id: string, verifyFirst: boolean): Promise<void> => {
-    if (stop?.problem.source === 'notion' || ctx.signal.aborted) return;
-    await freshen();
-    const row = book.get(id);
-    if (!row || row.state !== 'generated' || !row.write) return;
-    const write = row.write;
-    if (verifyFirst) {
-      const page = (await notion.pages.retrieve({ page_id: id })) as PageObjectResponse;
-      if (landed(page, write)) {
-        await book.update(id, (r) => void (r.state = 'written'));
-        return;
-      }
-    }
-    for (let attempt = 1; ; attempt++) {
+  private waiting(): number {
+    return this.book.rows.filter((row) => row.state === 'pending' || row.state === 'generated').length;
+  }
+
+  /** Reads the next page whenever few rows are left waiting, until every chosen row has been read. */
+  private async readOn(): Promise<void> {
+    let pageSize = JIT_PAGE_ROWS;
+    while (this.job.readFrom && !this.halted) {
+      while (this.waiting() >= READ_AHEAD_ROWS && !this.halted) await this.moved.next();
+      if (this.halted) return;
       try {
-        await notion.pages.update({ page_id: id, properties: write as never });
-        await book.update(id, (r) => void (r.state = 'written'));
-        return;
+        const fresh = await this.readPage(this.job.readFrom, pageSize);
+        // A page of rows with nothing to do (all filled) is quickly passed: read on in Notion's largest pages.
+        pageSize = fresh.some((row) => row.state === 'pending') ? JIT_PAGE_ROWS : ROWS_PAGE_SIZE;
+        for (const row of fresh) this.schedule(row);
       } catch (error) {
-        const problem = toNotionProblem(error, 'page');
-        if (problem.kind === 'unavailable' || problem.kind === 'network' || problem.kind === 'timeout') {
-          // It may have landed: look before sending it again.
-          const page = (await notion.pages.retrieve({ page_id: id })) as PageObjectResponse;
-          if (landed(page, write)) {
-            await book.update(id, (r) => void (r.state = 'written'));
-            return;
-          }
-          if (attempt < WRITE_MAX_ATTEMPTS) continue;
+        if (this.ctx.signal.aborted || isAbortError(error)) return;
+        if (error instanceof InklingError && error.problem === QUERY_CAP_PROBLEM) {
+          this.capReached = true;
+          this.job = await save(this.job.id, (j) => void (j.readFrom = null));
+          return;
         }
-        const missing = /(.+) is not a property that exists/.exec(problem.message);
-        if (missing) return halt(new Stop(outputMissing(job.outputs.find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output')));
-        if (STOPS_THE_RUN.has(problem.kind) && problem.kind !== 'not_shared') return halt(new Stop(problem));
-        await book.update(id, (r) => {
-          r.state = 'failed';
-          r.reason = problem.kind === 'not_shared' ? 'This row was deleted, or is no longer shared with Inkling.' : problem.message;
-        });
-        return;
+        this.halt(new Stop(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database')));
       }
     }
-  };
+  }
 
-  // ---- generating one row's answer
-  const generateRow = async (row: JobRow): Promise<boolean> => {
-    if (!job.budgetOverride) {
-      const budget = await budgetState();
-      if (budget.limitUsd !== null && budget.spentUsd >= budget.limitUsd) {
-        halt(new Stop(budgetReachedProblem(budget)));
+  /** One page of the run's rows, kept with their baselines; returns the rows new to the run. */
+  private async readPage(at: RowsPosition, pageSize: number): Promise<JobRow[]> {
+    const read = await readRunPage(this.ctx.notion, this.job, at, pageSize);
+    const index = this.job.pages.length;
+    const fresh = read.rows.filter((page) => !this.book.has(page.id)).map((page) => toJobRow(this.job, page, index));
+    await this.book.add(fresh);
+    this.job = await save(this.job.id, (j) => {
+      j.pages.push(at);
+      j.readFrom = read.next;
+      if (read.next === null) delete j.expectedRows;
+    });
+    await this.book.flushCounts();
+    return fresh;
+  }
+
+  private schedule(row: JobRow): void {
+    if (row.state === 'generated') void this.writes.add(() => this.write(row.id));
+    if (row.state !== 'pending') return;
+    void this.answers.add(async () => {
+      if (this.halted || this.book.get(row.id)?.state !== 'pending') return;
+      if (await this.answer(row.id)) void this.writes.add(() => this.write(row.id));
+    });
+  }
+
+  /** Asks the model for one row's answer and keeps it; false when the row got none. */
+  private async answer(id: string): Promise<boolean> {
+    const { ctx, job } = this;
+    const row = this.book.get(id)!;
+    try {
+      if (!job.budgetOverride) {
+        const budget = await budgetState();
+        if (budget.limitUsd !== null && budget.spentUsd >= budget.limitUsd) {
+          this.halt(new Stop(budgetReachedProblem(budget)));
+          return false;
+        }
+      }
+      const pageMarkdown = this.usesPage ? blocksToMarkdown((await readBlockTree(ctx.notion, id)).blocks) : undefined;
+      const prompt = buildRowPrompt({
+        template: job.template,
+        propertyNames: job.propertyNames,
+        row: { title: row.title, values: row.values ?? {}, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) },
+        outputs: job.outputs,
+        exclude: this.exclude,
+      });
+      const result = await ctx.scheduler.run(
+        (signal) => ctx.engine.generate({ system: prompt.system, prompt: prompt.prompt, ...(prompt.schema ? { schema: prompt.schema } : {}), signal }),
+        { signal: ctx.signal },
+      );
+      await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, ctx.price(result.usage))));
+      const results = interpretAnswer(prompt, job.outputs, { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) });
+      const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
+      if (failures.length > 0) {
+        await this.book.update(id, (r) => {
+          r.display = Object.fromEntries(results.map((x) => [x.spec.name, x.result.ok ? requestText(x.result.request) : '']));
+          r.state = 'failed';
+          r.reason = failures.join(' ');
+        });
         return false;
       }
-    }
-    const pageMarkdown = usesPage ? blocksToMarkdown((await readBlockTree(notion, row.id)).blocks) : undefined;
-    const prompt = buildRowPrompt({
-      template: job.template,
-      propertyNames: job.propertyNames,
-      row: { title: row.title, values: row.values, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) },
-      outputs: job.outputs,
-      exclude,
-    });
-    const result = await ctx.scheduler.run(
-      (signal) => ctx.engine.generate({ system: prompt.system, prompt: prompt.prompt, ...(prompt.schema ? { schema: prompt.schema } : {}), ...(signal ? { signal } : {}) }),
-      { signal: ctx.signal },
-    );
-    await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, ctx.price(result.usage))));
-    const answer = { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) };
-    const results = interpretAnswer(prompt, job.outputs, answer);
-    const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
-    const display = Object.fromEntries(results.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : '']));
-    if (failures.length > 0) {
-      await book.update(row.id, (r) => {
-        r.answer = answer;
-        r.display = display;
-        r.state = 'failed';
-        r.reason = failures.join(' ');
+      const write: Cells = updateBody(results.flatMap((r) => (r.result.ok ? [{ spec: r.spec, request: r.result.request }] : [])));
+      if (job.untick && job.checkbox && job.selection === 'ticked') write[job.checkbox.id] = { checkbox: false };
+      // The answer is paid for: it is kept (as the write it makes) before anything else can go wrong.
+      await this.book.update(id, (r) => {
+        r.write = write;
+        r.state = 'generated';
+        delete r.reason;
+        delete r.display;
       });
+      return true;
+    } catch (error) {
+      if (ctx.signal.aborted || isAbortError(error)) return false;
+      const problem = error instanceof InklingError ? error.problem : toNotionProblem(error, 'page');
+      if (problem.kind === 'aborted') return false;
+      if (problem.kind === 'quota') this.halt(new Stop(problem, Date.now() + (problem.retryAfterMs ?? QUOTA_DEFAULT_PAUSE_MS)));
+      else if (STOPS_THE_RUN.has(problem.kind)) this.halt(new Stop(problem));
+      else await finish(this.book, id, 'failed', problem.message);
       return false;
+    } finally {
+      this.moved.fire();
     }
-    const ok = results.flatMap((r) => (r.result.ok ? [{ spec: r.spec, request: r.result.request }] : []));
-    const write = updateBody(ok);
-    if (job.untick && job.checkbox && job.selection === 'ticked') write[job.checkbox.id] = { checkbox: false };
-    await book.update(row.id, (r) => {
-      r.answer = answer;
-      r.display = display;
-      r.write = write;
-      r.state = 'generated';
-      delete r.reason;
-    });
-    return true;
-  };
-
-  // Rows answered before a restart: written now, after checking they did not land already.
-  for (const row of book.rows) if (row.state === 'generated') void writer.add(() => writeRow(row.id, true));
-
-  // Pending rows: as many model calls in flight as the engine allows, each written as soon as it is answered.
-  const inFlight = new Set<Promise<void>>();
-  const maxInFlight = Math.max(2, ctx.scheduler.concurrency * 2);
-  for (const row of book.rows) {
-    if (stop || ctx.signal.aborted) break;
-    if (row.state !== 'pending') continue;
-    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    if (stop || ctx.signal.aborted || book.get(row.id)?.state !== 'pending') continue;
-    const task = generateRow(row)
-      .then((ok) => {
-        if (ok) void writer.add(() => writeRow(row.id, false));
-      })
-      .catch(async (error: unknown) => {
-        if (ctx.signal.aborted || isAbortError(error)) return;
-        const problem = error instanceof InklingError ? error.problem : toNotionProblem(error, 'page');
-        if (problem.kind === 'aborted') return;
-        if (problem.kind === 'quota') return halt(new Stop(problem, Date.now() + (problem.retryAfterMs ?? QUOTA_DEFAULT_PAUSE_MS)));
-        if (STOPS_THE_RUN.has(problem.kind)) return halt(new Stop(problem));
-        await book.update(row.id, (r) => {
-          r.state = 'failed';
-          r.reason = problem.message;
-        });
-      })
-      .finally(() => inFlight.delete(task));
-    inFlight.add(task);
   }
-  await Promise.all(inFlight);
-  await writer.onIdle();
-  await book.flushCounts();
 
-  ctx.signal.throwIfAborted();
-  const stopped = stop as Stop | undefined;
-  if (stopped?.pauseUntil) {
-    return save(job.id, (j) => {
-      j.status = 'paused';
-      j.resumeAt = stopped.pauseUntil;
-      j.problem = stopped.problem;
-    });
+  /** Writes one answered row, exactly once, and only while it still holds what was read. */
+  private async write(id: string): Promise<void> {
+    const { ctx, job, book } = this;
+    const row = book.get(id);
+    if (this.stop?.problem.source === 'notion' || ctx.signal.aborted || !row || row.state !== 'generated' || !row.write) return;
+    const properties = row.write as UpdatePageParameters['properties'];
+    try {
+      const outcome = await writeOnce({
+        send: (dispatched) => ctx.notionWith(dispatched).pages.update({ page_id: id, properties }),
+        check: async (): Promise<WriteCheck<unknown>> => {
+          const standing = standingOf(job, book.get(id)!, await retrieveRow(ctx.notion, id));
+          if (standing.state === 'written') return { state: 'landed', value: null };
+          return standing.state === 'changed' ? standing : { state: 'absent' };
+        },
+        sent: (at) => book.update(id, (r) => void (r.sentAt = at)).then(() => undefined),
+        notLanded: () => book.update(id, (r) => void delete r.sentAt).then(() => undefined),
+        ...(row.sentAt === undefined ? {} : { sentAt: row.sentAt }),
+        signal: ctx.signal,
+      });
+      if (outcome.ok) await finish(book, id, 'written');
+      else await finish(book, id, 'skipped', outcome.reason);
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      const problem = toNotionProblem(error, 'page');
+      const missing = /(.+) is not a property that exists/.exec(problem.message);
+      if (missing) this.halt(new Stop(outputMissing(job.outputs.find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output')));
+      else if (STOPS_THE_RUN.has(problem.kind) && problem.kind !== 'not_shared') this.halt(new Stop(problem));
+      else await finish(book, id, 'failed', problem.kind === 'not_shared' ? 'This row was deleted, or is no longer shared with Inkling.' : problem.message);
+    } finally {
+      this.moved.fire();
+    }
   }
-  if (stopped) throw new InklingError(stopped.problem);
-  return save(job.id, (j) => {
-    j.phase = 'finished';
-    j.status = 'done';
-    delete j.problem;
-  });
+}
+
+async function retrieveRow(notion: Client, id: string): Promise<PageObjectResponse> {
+  const page = await notion.pages.retrieve({ page_id: id });
+  if (!isFullPage(page)) throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this row.'));
+  return page;
 }
 
 /** A request value as the panel shows it: "Red", "a, b", "42", "Yes", "2026-01-15", the text. */
@@ -399,25 +355,84 @@ export function requestText(request: unknown): string {
   }
 }
 
-/** Undo: every written row's cells back to what they were (and re-ticked where the run unticked them). */
+// ---- Undo
+
+/**
+ * Undo: every cell the run wrote goes back to its baseline — but only a cell that still holds what
+ * the run wrote; one a person changed since is left as it is (and Undo says so). The rows are found
+ * by reading those edited since the run started, a small page at a time, right before they are put back.
+ */
 export async function undoDatabaseJob(job: DatabaseJob, ctx: JobContext): Promise<DatabaseJob> {
   const book = await RowBook.load(job);
-  const writer = new PQueue({ concurrency: WRITE_CONCURRENCY });
-  let failure: Problem | undefined;
-  for (const row of book.rows) {
-    if (row.state !== 'written') continue;
-    void writer.add(async () => {
-      if (failure || ctx.signal.aborted) return;
-      try {
-        await ctx.notion.pages.update({ page_id: row.id, properties: row.previous as never });
-        await book.update(row.id, (r) => void (r.state = 'undone'));
-      } catch (error) {
-        failure ??= toNotionProblem(error, 'page');
-      }
-    });
+  const left = new Set(book.rows.filter((row) => row.state === 'written').map((row) => row.id));
+  const writes = new PQueue({ concurrency: WRITE_CONCURRENCY });
+  const names = new Map([...job.outputs, ...(job.checkbox ? [job.checkbox] : [])].map((c) => [c.id, c.name]));
+  // Set by the writes below while the loop waits for them.
+  const undo: { failure?: Problem; kept: number } = { kept: job.keptOnUndo ?? 0 };
+  const editedSince = { timestamp: 'last_edited_time', last_edited_time: { on_or_after: minuteOf(job.createdAt) } } as const;
+  let at: RowsPosition | null = FIRST_ROWS;
+  while (at && left.size > 0 && !undo.failure) {
+    ctx.signal.throwIfAborted();
+    const read = await readRowsAt(ctx.notion, job.dataSourceId, editedSince, at, JIT_PAGE_ROWS);
+    for (const page of read.rows) {
+      if (!left.delete(page.id)) continue;
+      void writes.add(async () => {
+        if (undo.failure || ctx.signal.aborted) return;
+        try {
+          undo.kept += await undoRow(ctx, book, page, names);
+        } catch (error) {
+          undo.failure ??= toNotionProblem(error, 'page');
+        }
+      });
+    }
+    await writes.onIdle();
+    at = read.next;
   }
-  await writer.onIdle();
+  const { failure } = undo;
+  if (!failure && !ctx.signal.aborted) {
+    for (const id of left) {
+      await book.update(id, (r) => {
+        r.state = 'undone';
+        r.reason = 'No longer in the database (deleted in Notion?): nothing to put back.';
+      });
+    }
+  }
   await book.flushCounts();
+  await save(job.id, (j) => void (j.keptOnUndo = undo.kept));
   if (failure) throw new InklingError({ ...failure, message: `Undo did not finish: ${failure.message} Try Undo run again.` });
+  ctx.signal.throwIfAborted();
   return save(job.id, (j) => void (j.status = 'undone'));
+}
+
+/** Puts one row's cells back where they still hold the run's write. Returns how many cells it left as a person changed them. */
+async function undoRow(ctx: JobContext, book: RowBook, page: PageObjectResponse, names: ReadonlyMap<string, string>): Promise<number> {
+  const row = book.get(page.id)!;
+  const back: Cells = {};
+  const changed: string[] = [];
+  for (const [id, wrote] of Object.entries(row.write ?? {})) {
+    const now = valueById(page, id);
+    const baseline = row.baseline[id];
+    if (sameCell(now, wrote)) {
+      if (baseline !== undefined && !sameCell(now, baseline)) back[id] = baseline;
+    } else if (!sameCell(now, baseline)) changed.push(names.get(id) ?? id);
+  }
+  if (Object.keys(back).length > 0) {
+    const outcome = await writeOnce({
+      send: (dispatched) => ctx.notionWith(dispatched).pages.update({ page_id: row.id, properties: back as UpdatePageParameters['properties'] }),
+      check: async () => {
+        const now = await retrieveRow(ctx.notion, row.id);
+        const cells = Object.entries(back);
+        if (cells.every(([id, value]) => sameCell(valueById(now, id), value))) return { state: 'landed', value: null };
+        if (cells.every(([id]) => sameCell(valueById(now, id), row.write?.[id]))) return { state: 'absent' };
+        return { state: 'changed', reason: 'changed in Notion during Undo' };
+      },
+      signal: ctx.signal,
+    });
+    if (!outcome.ok) changed.push(...Object.keys(back).map((id) => names.get(id) ?? id));
+  }
+  await book.update(row.id, (r) => {
+    r.state = 'undone';
+    if (changed.length > 0) r.reason = `Left as it was: ${changed.map((name) => `“${name}”`).join(', ')} changed in Notion after the run.`;
+  });
+  return changed.length;
 }

@@ -8,7 +8,7 @@ import { estimateCallCost } from '../llm/prices';
 import type { EngineConfig } from '../llm/factory';
 import type { DatabaseRunSetup } from '../messaging';
 import { isEmptyValue, isWritableOutput, propertyText, type OutputSpec, type PropertyValue } from '../notion/properties';
-import { queryRowsPage, rowFilter, type ColumnRef } from '../notion/rows';
+import { FIRST_ROWS, queryRowsPage, readRowsAt, rowFilter, type ColumnRef, type RowsPosition, type RowsRead } from '../notion/rows';
 import { retrieveDatabase, type DatabaseTarget } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
@@ -107,7 +107,7 @@ export async function previewRows(checked: CheckedSetup, setup: DatabaseRunSetup
       });
       try {
         const result = await ctx.scheduler.run(
-          (signal) => ctx.engine.generate({ system: prompt.system, prompt: prompt.prompt, ...(prompt.schema ? { schema: prompt.schema } : {}), ...(signal ? { signal } : {}) }),
+          (signal) => ctx.engine.generate({ system: prompt.system, prompt: prompt.prompt, ...(prompt.schema ? { schema: prompt.schema } : {}), signal }),
           { signal: ctx.signal },
         );
         usage.push(ctx.price(result.usage));
@@ -165,10 +165,14 @@ export async function estimateRun(notion: Client, checked: CheckedSetup, setup: 
   let rows = 0;
   let skipped = 0;
   let promptChars = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await queryRowsPage(notion, checked.target.dataSourceId, { ...(filter ? { filter } : {}), cursor });
-    for (const row of page.rows) {
+  // Past Notion's 10,000-results cap a reading goes on in windows whose first rows come again: count each once.
+  const seen = new Set<string>();
+  let at: RowsPosition | null = FIRST_ROWS;
+  while (at) {
+    const read: RowsRead = await readRowsAt(notion, checked.target.dataSourceId, filter, at);
+    for (const row of read.rows) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
       const filled = checked.outputs.some((o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined));
       if (filled && !setup.overwrite) {
         skipped++;
@@ -185,8 +189,8 @@ export async function estimateRun(notion: Client, checked: CheckedSetup, setup: 
       // A page's content is unknown until it is read; count a modest page.
       promptChars += prompt.system.length + prompt.prompt.length + JSON.stringify(prompt.schema ?? '').length + (usesPage ? 2_000 : 0);
     }
-    cursor = page.nextCursor;
-  } while (cursor);
+    at = read.next;
+  }
   const cost = estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl);
   const budget = checkBudget(await budgetState(), cost.usd, false);
   if (budget?.kind === 'budget') throw new InklingError(budget);

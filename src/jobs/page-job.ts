@@ -1,17 +1,15 @@
 // A page run, as a stored state machine: generate → (for a replace: snapshot and clear) → write.
 // Each phase is saved before it begins, and each step can be repeated safely after the worker dies:
-// the answer is kept once paid for, and a write cut short is cleared and redone from the page's
-// own state, never doubled.
-import { isFullBlock } from '@notionhq/client';
+// the answer is kept once paid for, and the write keeps a ledger of every block it created, so a
+// write cut short carries on by those ids (block-writer.ts) — it never deletes or doubles anything.
 import { InklingError } from '../errors';
-import { blocksToMarkdown, type ReadBlock } from '../notion/blocks-to-markdown';
+import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { toBlockTree } from '../notion/block-restore';
-import { landsWhole, writeBlocks, type AppendFn } from '../notion/block-writer';
-import { createCheckedAppend } from '../notion/checked-append';
+import { blockWriteIo } from '../notion/block-io';
+import { EMPTY_LEDGER, holdsPlanned, topLevelIds, writeBlocks, type WriteLedger } from '../notion/block-writer';
 import { notionProblem, toNotionProblem } from '../notion/errors';
-import { markdownToBlocks, type BlockTree } from '../notion/markdown-to-blocks';
+import { imageUrls, markdownToBlocks, type BlockTree } from '../notion/markdown-to-blocks';
 import { listChildren, readBlockTree } from '../notion/read-blocks';
-import { richTextToPlainText, type RichTextItemRequest } from '../notion/rich-text';
 import { buildPagePrompt } from '../prompt/page-prompt';
 import type { JobContext } from './context';
 import { updateJob } from './job-store';
@@ -45,6 +43,12 @@ async function deleteBlocks(ctx: JobContext, ids: readonly string[]): Promise<vo
   }
 }
 
+/** The answer's blocks, exactly as the write planned them (the same every time for the same job). */
+export function plannedBlocks(job: PageJob): BlockTree[] {
+  const allowed = new Set(job.allowedImages ?? []);
+  return markdownToBlocks(job.answer ?? '', { allowImage: (url) => allowed.has(url) });
+}
+
 async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
   let pageMarkdown: string | undefined;
   if (job.useContext) {
@@ -57,7 +61,7 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
     (signal) =>
       ctx.engine.generate({
         ...request,
-        ...(signal ? { signal } : {}),
+        signal,
         onText: (_delta, soFar) => {
           ctx.onText(soFar);
           if (Date.now() - lastSaved > PARTIAL_SAVE_INTERVAL_MS) {
@@ -69,12 +73,17 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
     { signal: ctx.signal, onRetry: () => ctx.onText('') },
   );
   if (!result.text.trim()) throw new InklingError({ source: 'model', kind: 'bad_output', message: 'The model answered with nothing. Try again or rephrase the prompt.', retryable: false });
+  // Images become blocks Notion fetches: only those whose address the user gave (in the prompt or
+  // the page), unless the user let the answer bring its own.
+  const given = `${job.prompt}\n${pageMarkdown ?? ''}`;
+  const allowedImages = imageUrls(result.text).filter((url) => job.allowImages === true || given.includes(url));
   // The answer is paid for: keep it before anything else can go wrong.
   return save(job, (j) => {
     j.answer = result.text;
     delete j.partial;
     j.usage = addUsage(j.usage, ctx.price(result.usage));
     j.phase = j.mode === 'replace' ? 'clearing' : 'writing';
+    if (allowedImages.length > 0) j.allowedImages = allowedImages;
     if (contextNote) j.contextNote = contextNote;
   });
 }
@@ -96,86 +105,40 @@ async function clear(job: PageJob, ctx: JobContext): Promise<PageJob> {
 }
 
 /**
- * Blocks found on the page after the last ones known to be written: are they exactly the next
- * blocks of the answer, each of which lands whole? Then the request that made them landed.
+ * Writes `blocks` into the page, carrying on from the ledger `key` of the job, and saving it as it
+ * goes. Returns the write's outcome.
  */
-function adoptable(found: readonly ReadBlock[], blocks: readonly BlockTree[], resumeAt: number): boolean {
-  if (found.length === 0 || resumeAt + found.length > blocks.length) return false;
-  return found.every((block, i) => {
-    const planned = blocks[resumeAt + i]!;
-    return block.type === planned.type && landsWhole(planned) && plainTextOf(block) === plainTextOfPlanned(planned);
+function writeWithLedger(job: PageJob, ctx: JobContext, blocks: BlockTree[], key: 'ledger' | 'restoreLedger', onProgress?: (done: number, total: number) => void) {
+  const ledger: WriteLedger = (key === 'ledger' ? job.ledger : job.replaced?.restoreLedger) ?? EMPTY_LEDGER;
+  return writeBlocks(job.targetId, blocks, blockWriteIo(ctx.notion, ctx.notionWith), {
+    ledger,
+    signal: ctx.signal,
+    save: async (next) => {
+      await updateJob<PageJob>(job.id, (j) => {
+        if (key === 'ledger') {
+          j.ledger = next;
+          j.createdIds = topLevelIds(next);
+        } else if (j.replaced) j.replaced.restoreLedger = next;
+      });
+    },
+    ...(onProgress ? { onProgress } : {}),
   });
-}
-
-function plainTextOf(block: ReadBlock): string {
-  const data = (block as unknown as Record<string, { rich_text?: Array<{ plain_text: string }> }>)[block.type];
-  return (data?.rich_text ?? []).map((t) => t.plain_text).join('');
-}
-
-function plainTextOfPlanned(block: BlockTree): string {
-  const data = (block as unknown as Record<string, { rich_text?: RichTextItemRequest[] }>)[block.type];
-  return richTextToPlainText(data?.rich_text ?? []);
 }
 
 async function write(job: PageJob, ctx: JobContext): Promise<PageJob> {
-  const pageId = job.targetId;
-  let current = job;
-  const children = await listChildren(ctx.notion, pageId);
-  const blocks: BlockTree[] = markdownToBlocks(current.answer ?? '');
-  let from = 0;
-  let onPage = children.length;
-  if (current.childrenBefore === undefined) {
-    current = await save(current, (j) => void (j.childrenBefore = children.filter(isFullBlock).length));
-  } else if (current.resumeAt !== undefined && children.length === current.childrenBefore + current.createdIds.length) {
-    // The last attempt stopped (failed cleanly, or the worker died) after block `resumeAt` had landed
-    // whole, and the page is as it left it: carry on from there.
-    from = current.resumeAt;
-  } else if (current.resumeAt !== undefined && adoptable(children.slice(current.childrenBefore + current.createdIds.length), blocks, current.resumeAt)) {
-    // The worker died while a request was landing: its blocks are there, whole. Take them as written.
-    const landed = children.slice(current.childrenBefore + current.createdIds.length);
-    from = current.resumeAt + landed.length;
-    current = await save(current, (j) => {
-      j.createdIds.push(...landed.map((b) => b.id));
-      j.resumeAt = from;
-    });
-  } else if (children.length > current.childrenBefore) {
-    // An earlier attempt was cut short somewhere unknown: what follows the page's old content is that
-    // attempt's. Clear it and start over.
-    await deleteBlocks(ctx, children.slice(current.childrenBefore).map((b) => b.id));
-    current = await save(current, (j) => {
-      j.createdIds = [];
-      delete j.resumeAt;
-    });
-    onPage = current.childrenBefore ?? 0;
-  }
-  current = await save(current, (j) => {
+  let current = await save(job, (j) => {
     delete j.notWritten;
   });
-  const checked = createCheckedAppend(ctx.notion, new Map([[pageId, onPage]]));
-  // Top-level ids are saved as soon as each request lands, so Undo finds them even after a crash.
-  const append: AppendFn = async (req, signal) => {
-    const result = await checked(req, signal);
-    if (req.blockId === pageId) await updateJob<PageJob>(current.id, (j) => void j.createdIds.push(...result.ids));
-    return result;
-  };
   let lastProgress = 0;
-  const result = await writeBlocks(pageId, blocks, append, {
-    startAt: from,
-    onCheckpoint: (done) => updateJob<PageJob>(current.id, (j) => void (j.resumeAt = done)).then(() => undefined),
-    signal: ctx.signal,
-    onProgress: (done, total) => {
-      if (Date.now() - lastProgress < 500 && done < total) return;
-      lastProgress = Date.now();
-      void updateJob<PageJob>(current.id, (j) => void (j.progress = { done, total }));
-    },
+  const result = await writeWithLedger(current, ctx, plannedBlocks(current), 'ledger', (done, total) => {
+    if (Date.now() - lastProgress < 500 && done < total) return;
+    lastProgress = Date.now();
+    void updateJob<PageJob>(current.id, (j) => void (j.progress = { done, total }));
   });
+  current = await save(current, (j) => void (j.requests = (j.requests ?? 0) + result.requests));
   if (result.failure) {
     const problem = toNotionProblem(result.failure.error, 'page');
-    await updateJob<PageJob>(current.id, (j) => {
-      j.notWritten = result.failure!.description;
-      j.requests = result.requests;
-      if (result.failure!.resumable) j.resumeAt = result.failure!.writtenTopLevel;
-    });
+    await updateJob<PageJob>(current.id, (j) => void (j.notWritten = result.failure!.description));
     throw new InklingError(
       problem.kind === 'aborted' ? problem : { ...problem, message: `${problem.message} Not written: ${result.failure.description}. What was written is kept; Undo removes it.` },
       { cause: result.failure.error },
@@ -184,8 +147,6 @@ async function write(job: PageJob, ctx: JobContext): Promise<PageJob> {
   return save(current, (j) => {
     j.phase = 'written';
     j.status = 'done';
-    delete j.resumeAt;
-    j.requests = result.requests;
     j.progress = { done: j.progress?.total ?? 0, total: j.progress?.total ?? 0 };
     delete j.problem;
   });
@@ -199,24 +160,38 @@ export async function runPageJob(job: PageJob, ctx: JobContext): Promise<PageJob
   return current;
 }
 
-/** Undo: delete exactly the blocks this run created, then put back what a replace removed. */
+/**
+ * The blocks of the run that still hold what Inkling wrote, and those a person has changed since
+ * (edited text, a ticked to-do, something added or removed inside): Undo takes back only the first.
+ * Blocks no longer on the page are in neither.
+ */
+async function splitByEdits(job: PageJob, ctx: JobContext): Promise<{ unchanged: string[]; edited: string[] }> {
+  const planned = plannedBlocks(job);
+  const ours = new Map(Object.entries(job.ledger?.ids ?? {}).filter(([path]) => !path.includes('.')).map(([path, id]) => [id, planned[Number(path)]]));
+  const unchanged: string[] = [];
+  const edited: string[] = [];
+  for (const block of await listChildren(ctx.notion, job.targetId)) {
+    const plannedBlock = ours.get(block.id);
+    if (!plannedBlock) continue;
+    if (block.has_children) block.children = (await readBlockTree(ctx.notion, block.id)).blocks;
+    (holdsPlanned(block, plannedBlock) ? unchanged : edited).push(block.id);
+  }
+  return { unchanged, edited };
+}
+
+/**
+ * Undo: delete exactly the blocks this run created that nobody has changed since, then put back
+ * what a replace removed. Blocks a person edited stay, and Undo says so.
+ */
 export async function undoPageJob(job: PageJob, ctx: JobContext): Promise<PageJob> {
-  await deleteBlocks(ctx, job.createdIds.toReversed());
-  let current = await save(job, (j) => void (j.createdIds = []));
+  const { unchanged, edited } = await splitByEdits(job, ctx);
+  await deleteBlocks(ctx, unchanged.toReversed());
+  let current = await save(job, (j) => {
+    j.createdIds = edited;
+    j.keptOnUndo = edited.length;
+  });
   if (current.replaced && current.replaced.blocks.length > 0) {
-    const pageId = current.targetId;
-    const children = await listChildren(ctx.notion, pageId);
-    const restoreFrom = current.replaced.restoreFrom;
-    if (restoreFrom === undefined) {
-      current = await save(current, (j) => void (j.replaced!.restoreFrom = children.length));
-    } else if (children.length > restoreFrom) {
-      // An earlier Undo was cut short while putting content back: clear its part and start over.
-      await deleteBlocks(ctx, children.slice(restoreFrom).map((b) => b.id));
-    }
-    const before = current.replaced!.restoreFrom ?? children.length;
-    const result = await writeBlocks(pageId, current.replaced!.blocks, createCheckedAppend(ctx.notion, new Map([[pageId, before]])), {
-      signal: ctx.signal,
-    });
+    const result = await writeWithLedger(current, ctx, current.replaced.blocks, 'restoreLedger');
     if (result.failure) {
       throw new InklingError({ ...toNotionProblem(result.failure.error, 'page'), message: `Undo could not put back all of the page’s previous content (${result.failure.description}). Try Undo again.` });
     }

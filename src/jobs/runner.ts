@@ -13,12 +13,6 @@ import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { runPageJob, undoPageJob } from './page-job';
 import { isActive, type Job } from './types';
 
-/**
- * A job picked up again after the worker died waits this long first: a request the old worker had
- * sent may still be landing, and the job checks Notion's state before it writes again.
- */
-export const RESUME_SETTLE_MS = 3_000;
-
 /** A running job calls a cheap extension API this often, so Chrome does not stop the worker mid-run. */
 export const KEEPALIVE_INTERVAL_MS = 20_000;
 /** An alarm that wakes a stopped worker to resume its runs (the shortest Chrome allows). */
@@ -72,12 +66,13 @@ function stopKeepAliveIfIdle(): void {
   });
 }
 
-async function drive(id: string, resumed = false): Promise<void> {
+// A job picked up after the worker died needs no wait: a write the old worker had in flight is
+// recorded as sent, and the checked writer looks for it in Notion before sending anything again.
+async function drive(id: string): Promise<void> {
   if (driving.has(id)) return;
   const controller = new AbortController();
   driving.set(id, controller);
   startKeepAlive();
-  if (resumed) await new Promise((r) => setTimeout(r, RESUME_SETTLE_MS));
   const job = await readJob(id);
   try {
     if (!job || !isActive(job.status)) return;
@@ -117,7 +112,7 @@ async function resetFailedRows(job: Job & { kind: 'database' }): Promise<void> {
     await book.update(row.id, (r) => {
       r.state = r.write ? 'generated' : 'pending';
       delete r.reason;
-      if (!r.write) delete r.answer;
+      delete r.display;
     });
   }
   await book.flushCounts();
@@ -135,7 +130,7 @@ export async function resumeJobs(): Promise<void> {
   const index = await listJobIndex();
   let waiting = false;
   for (const entry of index) {
-    if (isActive(entry.status)) void drive(entry.id, true);
+    if (isActive(entry.status)) void drive(entry.id);
     if (entry.status !== 'paused') continue;
     const job = await readJob(entry.id);
     if (job?.kind === 'database' && (job.resumeAt ?? 0) <= Date.now()) {

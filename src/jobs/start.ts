@@ -11,6 +11,7 @@ import { budgetState, checkBudget } from '../usage/budget';
 import type { DatabaseRunSetup, Outcome, StartPageRunRequest } from '../messaging';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
+import { FIRST_ROWS } from '../notion/rows';
 import { resolveTarget } from '../notion/target';
 import { readSecrets, readSettings } from '../storage';
 import { startJob } from './runner';
@@ -127,7 +128,10 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     ...(checked.checkbox ? { checkbox: checked.checkbox } : {}),
     overwrite: setup.overwrite,
     untick: setup.untick,
-    phase: 'listing',
+    phase: 'running',
+    readFrom: FIRST_ROWS,
+    pages: [],
+    ...(setup.expectedRows === undefined ? {} : { expectedRows: setup.expectedRows }),
     chunks: 0,
     counts: EMPTY_COUNTS,
   };

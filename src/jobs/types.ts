@@ -1,9 +1,10 @@
 // The stored shape of a run. A job lives in storage, not in memory: the worker may die at any
 // moment and the next wake carries on from what is stored here. It never holds a secret.
 import type { Problem } from '../errors';
+import type { WriteLedger } from '../notion/block-writer';
 import type { BlockTree } from '../notion/markdown-to-blocks';
-import type { OutputSpec } from '../notion/properties';
-import type { ColumnRef, Selection } from '../notion/rows';
+import type { OutputSpec, PropertyRequestValue } from '../notion/properties';
+import type { ColumnRef, RowsPosition, Selection } from '../notion/rows';
 import type { EngineId } from '../storage';
 
 /** `paused`: waiting for a provider's quota to come back (at `resumeAt`), nothing lost. */
@@ -63,40 +64,53 @@ export interface PageJob extends JobBase {
   answer?: string;
   /** Set when page content was cut to fit the prompt. */
   contextNote?: string;
-  /** How many children the page had before Inkling wrote anything (for checking and resuming). */
-  childrenBefore?: number;
-  /** Top-level blocks this job created, in order: Undo deletes exactly these. */
+  /** The user let the answer bring images from anywhere (else only addresses in the prompt or page become images). */
+  allowImages?: boolean;
+  /** Image addresses of the answer that may become image blocks (worked out once, when it is paid for). */
+  allowedImages?: string[];
+  /** Every block the write created, by its place in the answer, and the request in flight (block-writer.ts). */
+  ledger?: WriteLedger;
+  /** Top-level blocks this job created, in order (from the ledger): what Undo may delete. */
   createdIds: string[];
-  /** For a replace: what was on the page, and the ids Inkling moved to the trash. */
-  replaced?: { blocks: BlockTree[]; removedIds: string[]; keptCount: number; restoreFrom?: number };
+  /** Blocks Undo left because a person had changed them since the run. */
+  keptOnUndo?: number;
+  /** For a replace: what was on the page, the ids Inkling moved to the trash, and how putting them back goes. */
+  replaced?: { blocks: BlockTree[]; removedIds: string[]; keptCount: number; restoreLedger?: WriteLedger };
   /** Writing progress: blocks written (every level) of the total. */
   progress?: { done: number; total: number };
   /** Append requests the write took (for the note on efficiency). */
   requests?: number;
   /** Which part did not land, when a write failed part-way. */
   notWritten?: string;
-  /** The first top-level block not yet written whole (saved as each batch lands), so a write cut short carries on from it. */
-  resumeAt?: number;
 }
 
 /** One row's journey: pending → generated (answer kept) → written | skipped | failed; undone by Undo. */
 export type RowState = 'pending' | 'generated' | 'written' | 'skipped' | 'failed' | 'undone';
 
+/** A cell in update-request form, keyed by property id. */
+export type Cells = Record<string, PropertyRequestValue>;
+
 export interface JobRow {
   id: string;
   title: string;
-  /** The row's readable values the prompt needs, as listed when the run started. */
-  values: Record<string, string>;
+  /** The reading page it came from (DatabaseJob.pages): it is read again from there, many rows a query. */
+  page: number;
+  /** The row's readable values the prompt needs, as read; dropped once the row is done. */
+  values?: Record<string, string>;
   state: RowState;
-  /** The model's answer, kept from the moment it is paid for. */
-  answer?: { text: string; json?: unknown };
-  /** The update to send (property id → request value), worked out from the answer. */
-  write?: Record<string, unknown>;
-  /** Undo journal: every cell the run may change (outputs, and the checkbox), as it was. */
-  previous: Record<string, unknown>;
-  /** Why the row failed or was skipped. */
+  /**
+   * The baseline: every cell the run may change (outputs, and the checkbox of a ticked run), as read
+   * just before the row's answer was asked for. The row is written only while it still holds these,
+   * and Undo puts them back.
+   */
+  baseline: Cells;
+  /** The update to send, worked out from the paid answer: the one stored copy of it. */
+  write?: Cells;
+  /** When the write was sent with its outcome not yet known; cleared once it is (checked-write.ts). */
+  sentAt?: number;
+  /** Why the row failed or was skipped, or what Undo left as it was. */
   reason?: string;
-  /** Shown in the preview and the failure list: each output as it would read. */
+  /** An answer that could not be used, each output as the model gave it (shown with the reason). */
   display?: Record<string, string>;
 }
 
@@ -113,8 +127,9 @@ export interface RowCounts {
 export const EMPTY_COUNTS: RowCounts = { total: 0, pending: 0, generated: 0, written: 0, skipped: 0, failed: 0, undone: 0 };
 
 /**
- * A database run: list the chosen rows → run every row → finished. Rows are stored in chunks of
- * ROWS_PER_CHUNK (`local:jobrows:<job id>:<n>`), so saving one row rewrites one chunk.
+ * A database run: its rows are read just in time, a small page at a time right before their answers
+ * are asked for and written, and stored in chunks of ROWS_PER_CHUNK (`local:jobrows:<job id>:<n>`), so
+ * saving one row rewrites one chunk.
  */
 export interface DatabaseJob extends JobBase {
   kind: 'database';
@@ -130,20 +145,24 @@ export interface DatabaseJob extends JobBase {
   overwrite: boolean;
   /** Untick the checkbox of each row once it is written. */
   untick: boolean;
-  /** Only these rows (Retry failed). */
-  onlyRows?: string[];
-  phase: 'listing' | 'running' | 'finished';
-  /** Where listing stopped, to carry on after a restart. */
-  listCursor?: string | null;
+  phase: 'running' | 'finished';
+  /** Where reading the chosen rows goes on (null: every chosen row has been read). */
+  readFrom: RowsPosition | null;
+  /** Where each page read so far started, so a row can be read again with the rows around it. */
+  pages: RowsPosition[];
+  /** How many rows the estimate counted, for progress until every row has been read. */
+  expectedRows?: number;
   chunks: number;
   counts: RowCounts;
   /** When rows started being processed, for the ETA. */
   runningSince?: number;
   /** For a paused job: when the provider said it could go on. */
   resumeAt?: number;
+  /** Undo left these cells as they were, because a person changed them after the run wrote them. */
+  keptOnUndo?: number;
 }
 
-export const ROWS_PER_CHUNK = 100;
+export const ROWS_PER_CHUNK = 50;
 
 export type Job = PageJob | DatabaseJob;
 

@@ -12,9 +12,15 @@ export const MODEL_TRANSIENT_BASE_DELAY_MS = 1_000;
 export const MODEL_DEFAULT_RETRY_AFTER_MS = 10_000;
 /** A rate limit that lasts longer than this is reported instead of waited out. */
 export const MODEL_RATE_LIMIT_MAX_WAIT_MS = 5 * 60_000;
+/**
+ * One model call may take this long (counted from when it leaves the queue) before it is aborted
+ * and counted as a timeout: long articles on slow local models take minutes.
+ */
+export const MODEL_ATTEMPT_TIMEOUT_MS = 300_000;
 
 export interface SchedulerOptions {
   transientBaseDelayMs?: number;
+  attemptTimeoutMs?: number;
 }
 
 export interface RunOptions {
@@ -41,6 +47,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export class EngineScheduler {
   private readonly queue: PQueue;
   private readonly transientBaseDelayMs: number;
+  private readonly attemptTimeoutMs: number;
   private resumeAt = 0;
 
   constructor(limits: EngineLimits, options: SchedulerOptions = {}) {
@@ -49,6 +56,7 @@ export class EngineScheduler {
       ...(limits.requestsPerMinute > 0 ? { intervalCap: limits.requestsPerMinute, interval: 60_000 } : {}),
     });
     this.transientBaseDelayMs = options.transientBaseDelayMs ?? MODEL_TRANSIENT_BASE_DELAY_MS;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? MODEL_ATTEMPT_TIMEOUT_MS;
   }
 
   /** Milliseconds until calls may start again after a rate limit (0 when not paused). */
@@ -66,7 +74,11 @@ export class EngineScheduler {
     return this.queue.size;
   }
 
-  async run<T>(task: (signal?: AbortSignal) => Promise<T>, options: RunOptions = {}): Promise<T> {
+  /**
+   * Runs `task` when the engine's limits allow, retrying what is worth retrying. The task gets a signal
+   * that aborts on the caller's Stop and when the attempt's time limit passes.
+   */
+  async run<T>(task: (signal: AbortSignal) => Promise<T>, options: RunOptions = {}): Promise<T> {
     try {
       return await this.runWithRetries(task, options);
     } catch (error) {
@@ -78,7 +90,7 @@ export class EngineScheduler {
     }
   }
 
-  private async runWithRetries<T>(task: (signal?: AbortSignal) => Promise<T>, options: RunOptions): Promise<T> {
+  private async runWithRetries<T>(task: (signal: AbortSignal) => Promise<T>, options: RunOptions): Promise<T> {
     const { signal } = options;
     const started = Date.now();
     let transientAttempts = 0;
@@ -86,7 +98,7 @@ export class EngineScheduler {
       signal?.throwIfAborted();
       await this.waitOutPause(signal);
       try {
-        return await this.queue.add(() => task(signal), { signal });
+        return await this.queue.add(() => this.attempt(task, signal), { signal });
       } catch (error) {
         const problem = problemOf(error);
         if (signal?.aborted || !problem?.retryable) throw error;
@@ -100,6 +112,22 @@ export class EngineScheduler {
         }
         options.onRetry?.(problem, attempt);
       }
+    }
+  }
+
+  /** One call with its own time limit; a call cut by the limit is a (retryable) timeout, not a Stop. */
+  private async attempt<T>(task: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.attemptTimeoutMs);
+    try {
+      return await task(signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal);
+    } catch (error) {
+      if (timeout.signal.aborted && !signal?.aborted) {
+        throw new InklingError(modelProblem('timeout', 'The model took too long to answer. Try again, or pick a faster model.'), { cause: error });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

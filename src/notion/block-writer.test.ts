@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { APIErrorCode, APIResponseError } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
-import { writeBlocks, minimumRequests, type AppendFn, type AppendRequest } from './block-writer';
+import { EMPTY_LEDGER, topLevelIds, writeBlocks, minimumRequests, type AppendFn, type AppendRequest, type WriteIo, type WriteLedger } from './block-writer';
 import { toBlockTree } from './block-restore';
 import { blocksToMarkdown, type ReadBlock } from './blocks-to-markdown';
+import { WRITE_MAX_SENDS } from './checked-write';
 import { NOTION_LANGUAGES } from './code-languages';
 import {
   NOTION_CHILDREN_MAX,
@@ -23,41 +25,61 @@ type Json = Record<string, unknown>;
 interface Stored {
   id: string;
   type: string;
+  /** Who created it: Inkling's integration ("bot") or a person. */
+  createdBy: string;
   /** The block's data exactly as sent, without `children`. */
   data: Json;
   children: Stored[];
 }
 
+/** Notion's refusals, as the SDK throws them. */
+function apiError(code: APIErrorCode, status: number, message: string): APIResponseError {
+  return new APIResponseError({ code, status, message, headers: new Headers(), rawBodyText: '{}', additional_data: undefined, request_id: undefined });
+}
+
 class NotionValidationError extends Error {
-  readonly status = 400;
-  readonly code = 'validation_error';
+  constructor(message: string) {
+    super(message);
+    return apiError(APIErrorCode.ValidationError, 400, message);
+  }
 }
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const BOT = 'bot-user';
+
+const serverError = () => apiError(APIErrorCode.InternalServerError, 500, 'Internal server error');
+
 class FakeNotion {
   readonly pages = new Map<string, Stored>();
   readonly requests: AppendRequest[] = [];
-  /** 1-based index of the request that fails with a 500, if any. */
-  failAt: number | undefined;
+  /** From this (1-based) request on, every request fails with a 500. */
+  failFrom: number | undefined;
+  /** 1-based index of the request that lands but whose answer is lost (a dropped connection). */
+  loseAnswerAt: number | undefined;
+  /** Reads of a parent's children (to look for a request whose outcome is unknown). */
+  lists = 0;
   /** Called before each request is handled, e.g. to abort mid-way. */
   beforeRequest: ((index: number) => void) | undefined;
+  /** Called once a request has left for Notion, before it is applied. */
+  whileInFlight: ((index: number) => void) | undefined;
   private nextId = 1;
 
   constructor(...pageIds: string[]) {
-    for (const id of pageIds) this.pages.set(id, { id, type: 'page', data: {}, children: [] });
+    for (const id of pageIds) this.pages.set(id, { id, type: 'page', createdBy: 'person', data: {}, children: [] });
   }
 
-  readonly append: AppendFn = async (req, signal) => {
+  readonly append: AppendFn = async (req, signal, dispatched) => {
     this.beforeRequest?.(this.requests.length + 1);
     if (signal?.aborted) throw signal.reason;
+    await dispatched?.();
+    this.whileInFlight?.(this.requests.length + 1);
+    if (signal?.aborted) throw signal.reason;
     this.requests.push(structuredClone(req));
-    if (this.failAt === this.requests.length) {
-      throw Object.assign(new Error('Internal server error'), { status: 500, code: 'internal_server_error' });
-    }
+    if (this.failFrom !== undefined && this.requests.length >= this.failFrom) throw serverError();
     validateRequest(req);
     const parent = this.pages.get(req.blockId);
-    if (!parent) throw Object.assign(new Error(`Could not find block with ID: ${req.blockId}.`), { status: 404 });
+    if (!parent) throw apiError(APIErrorCode.ObjectNotFound, 404, `Could not find block with ID: ${req.blockId}.`);
     if (parent.type === 'table' && req.children.some((child) => (child as Json).type !== 'table_row')) {
       throw new NotionValidationError('A table only takes table_row children.');
     }
@@ -69,13 +91,31 @@ class FakeNotion {
     }
     parent.children.splice(at, 0, ...created);
     await Promise.resolve();
+    if (this.loseAnswerAt === this.requests.length) throw new TypeError('Failed to fetch');
     return { ids: created.map((block) => block.id) };
   };
 
-  private store(block: Json): Stored {
+  /** A person types blocks at the end of a page or block. */
+  personAppends(parentId: string, blocks: BlockTree[]): void {
+    this.pages.get(parentId)!.children.push(...blocks.map((block) => this.store(block as unknown as Json, 'person')));
+  }
+
+  /** How the writer reaches this fake: appends, children as Notion lists them, and the bot's id. */
+  get io(): WriteIo {
+    return {
+      append: this.append,
+      listChildren: async (id) => {
+        this.lists++;
+        return this.read(id).map(({ children: _nested, ...block }) => block as ReadBlock);
+      },
+      botId: async () => BOT,
+    };
+  }
+
+  private store(block: Json, createdBy = BOT): Stored {
     const type = String(block.type);
     const { children = [], ...data } = (block[type] ?? {}) as Json & { children?: Json[] };
-    const stored: Stored = { id: `block-${this.nextId++}`, type, data, children: children.map((child) => this.store(child)) };
+    const stored: Stored = { id: `block-${this.nextId++}`, type, createdBy, data, children: children.map((child) => this.store(child, createdBy)) };
     this.pages.set(stored.id, stored);
     return stored;
   }
@@ -113,7 +153,7 @@ function storedToRead(stored: Stored): ReadBlock {
     [stored.type]: data,
     created_time: '2026-11-22T00:00:00.000Z',
     last_edited_time: '2026-11-22T00:00:00.000Z',
-    created_by: { object: 'user', id: 'user-1' },
+    created_by: { object: 'user', id: stored.createdBy },
     last_edited_by: { object: 'user', id: 'user-1' },
     has_children: children.length > 0,
     in_trash: false,
@@ -262,22 +302,24 @@ describe('writeBlocks', () => {
   it('writes 250 flat blocks in exactly 3 requests, in order, and minimumRequests agrees', async () => {
     const notion = new FakeNotion('page');
     const blocks = flatDocument();
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
 
     expect(minimumRequests(blocks)).toBe(3);
     expect(result.failure).toBeUndefined();
     expect(result.requests).toBe(3);
     expect(notion.requests.map((req) => req.children.length)).toEqual([100, 100, 50]);
-    expect(notion.requests.every((req) => req.blockId === 'page' && req.afterBlockId === undefined)).toBe(true);
+    // Each request after the first goes right after the blocks the one before it wrote.
+    expect(notion.requests.every((req) => req.blockId === 'page')).toBe(true);
+    expect(notion.requests.map((req) => req.afterBlockId)).toEqual([undefined, topLevelIds(result.ledger)[99], topLevelIds(result.ledger)[199]]);
     expect(notion.tree('page')).toEqual(blocks);
-    expect(result.createdIds).toEqual(notion.pages.get('page')?.children.map((child) => child.id));
-    expect(result.createdIds).toHaveLength(250);
+    expect(topLevelIds(result.ledger)).toEqual(notion.pages.get('page')?.children.map((child) => child.id));
+    expect(topLevelIds(result.ledger)).toHaveLength(250);
   });
 
   it('writes the long fixture (250 top-level blocks) in minimumRequests requests with its structure intact', async () => {
     const notion = new FakeNotion('page');
     const blocks = markdownToBlocks(fixture);
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
 
     expect(blocks).toHaveLength(250);
     expect(result.failure).toBeUndefined();
@@ -296,7 +338,7 @@ describe('writeBlocks', () => {
     const blocks = markdownToBlocks(nestedList(5, 3, marker));
     expect(depthOf(blocks)).toBe(5);
 
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
     expect(result.failure).toBeUndefined();
     expect(notion.tree('page')).toEqual(blocks);
     expect(result.requests).toBe(minimumRequests(blocks));
@@ -320,7 +362,7 @@ describe('writeBlocks', () => {
     ].join('\n\n');
     const blocks = markdownToBlocks(markdown);
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
     expect(result.failure).toBeUndefined();
     expect(notion.tree('page')).toEqual(blocks);
     expect(result.requests).toBe(minimumRequests(blocks));
@@ -334,7 +376,7 @@ describe('writeBlocks', () => {
     expect(table?.type === 'table' && table.table.children).toHaveLength(150);
 
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
     expect(result.failure).toBeUndefined();
     expect(result.requests).toBe(2);
     expect(minimumRequests(blocks)).toBe(2);
@@ -342,7 +384,7 @@ describe('writeBlocks', () => {
     expect(first?.blockId).toBe('page');
     expect(first?.children[0]).toMatchObject({ table: { children: expect.any(Array) } });
     expect((first?.children[0] as { table: { children: unknown[] } } | undefined)?.table.children).toHaveLength(100);
-    expect(second?.blockId).toBe(result.createdIds[0]);
+    expect(second?.blockId).toBe(topLevelIds(result.ledger)[0]);
     expect(second?.children).toHaveLength(50);
     expect(notion.tree('page')).toEqual(blocks);
   });
@@ -352,7 +394,7 @@ describe('writeBlocks', () => {
     const blocks = markdownToBlocks(['- Results:', '', '  | # | Row |', '  |---|---|', ...rows, '- After the table'].join('\n'));
     expect(blocks).toHaveLength(2);
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
     expect(result.failure).toBeUndefined();
     // Page: 2 items; the item: its table with 100 rows; the table: 50 more rows.
     expect(notion.requests.map((req) => req.children.length)).toEqual([2, 1, 50]);
@@ -360,15 +402,19 @@ describe('writeBlocks', () => {
     expect(notion.tree('page')).toEqual(blocks);
   });
 
-  it('keeps the ids of blocks created by a request whose answer does not match, and reports it', async () => {
+  it('looks in Notion when an answer does not match the request, and takes the blocks it finds there', async () => {
     const notion = new FakeNotion('page');
-    const append: AppendFn = async (req, signal) => {
-      const { ids } = await notion.append(req, signal);
-      return { ids: ids.slice(0, 1) };
+    const io: WriteIo = {
+      ...notion.io,
+      append: async (req, signal, dispatched) => {
+        const { ids } = await notion.append(req, signal, dispatched);
+        return { ids: ids.slice(0, 1) };
+      },
     };
-    const result = await writeBlocks('page', [paragraph('a'), paragraph('b')], append);
-    expect(result.createdIds).toHaveLength(1);
-    expect(result.failure?.error).toMatchObject({ message: 'Notion returned 1 block ids for 2 new blocks.' });
+    const result = await writeBlocks('page', [paragraph('a'), paragraph('b')], io);
+    expect(result.failure).toBeUndefined();
+    expect(topLevelIds(result.ledger)).toEqual(notion.pages.get('page')?.children.map((child) => child.id));
+    expect(notion.requests).toHaveLength(1);
   });
 
   it('splits by the 1,000-element limit when 100 top-level blocks carry many children', async () => {
@@ -381,7 +427,7 @@ describe('writeBlocks', () => {
     expect(minimumRequests(blocks)).toBe(2);
 
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
     expect(result.failure).toBeUndefined();
     expect(result.requests).toBe(2);
     expect(notion.tree('page')).toEqual(blocks);
@@ -392,7 +438,7 @@ describe('writeBlocks', () => {
     const blocks = markdownToBlocks(Array.from({ length: 30 }, (_, i) => `${i} ${'漢'.repeat(20_000)}`).join('\n\n'));
     expect(blocks).toHaveLength(30);
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
     expect(result.failure).toBeUndefined();
     expect(result.requests).toBe(minimumRequests(blocks));
     expect(result.requests).toBe(4);
@@ -401,63 +447,130 @@ describe('writeBlocks', () => {
 
   it('inserts after a given block and continues after the last block it wrote', async () => {
     const notion = new FakeNotion('page');
-    await writeBlocks('page', [paragraph('before'), paragraph('after')], notion.append);
+    await writeBlocks('page', [paragraph('before'), paragraph('after')], notion.io);
     const [beforeId] = notion.pages.get('page')?.children.map((child) => child.id) ?? [];
 
     const blocks = flatDocument();
-    const result = await writeBlocks('page', blocks, notion.append, { afterBlockId: beforeId });
+    const result = await writeBlocks('page', blocks, notion.io, { afterBlockId: beforeId });
     expect(result.failure).toBeUndefined();
     expect(notion.tree('page')).toEqual([paragraph('before'), ...blocks, paragraph('after')]);
     const [first, second, third] = notion.requests.slice(1);
     expect(first?.afterBlockId).toBe(beforeId);
-    expect(second?.afterBlockId).toBe(result.createdIds[99]);
-    expect(third?.afterBlockId).toBe(result.createdIds[199]);
+    expect(second?.afterBlockId).toBe(topLevelIds(result.ledger)[99]);
+    expect(third?.afterBlockId).toBe(topLevelIds(result.ledger)[199]);
   });
 
-  it('stops at a failed 2nd request: createdIds are exactly the first request’s blocks, and says what did not land', async () => {
+  it('stops at a failed 2nd request: the ledger holds exactly the first request’s blocks, and says what did not land', async () => {
     const notion = new FakeNotion('page');
-    notion.failAt = 2;
+    notion.failFrom = 2;
     const blocks = flatDocument().map((block, i) => (i === 100 ? heading('Part 3') : block));
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
 
-    expect(result.requests).toBe(2);
-    expect(result.createdIds).toEqual(notion.pages.get('page')?.children.map((child) => child.id));
-    expect(result.createdIds).toHaveLength(100);
-    expect(result.failure).toMatchObject({ writtenTopLevel: 100, totalTopLevel: 250 });
+    // The 2nd request was sent three times, each time after one look showed it had not landed (a 500
+    // is Notion's answer, so one look settles it); one more look found where the write begins.
+    expect(result.requests).toBe(1 + WRITE_MAX_SENDS);
+    expect(notion.lists).toBe(1 + WRITE_MAX_SENDS);
+    expect(topLevelIds(result.ledger)).toEqual(notion.pages.get('page')?.children.map((child) => child.id));
+    expect(topLevelIds(result.ledger)).toHaveLength(100);
     expect(result.failure?.error).toMatchObject({ message: 'Internal server error', status: 500 });
     expect(result.failure?.description).toBe('blocks 101–250 of 250 (from the heading "Part 3")');
   });
 
-  it('marks a clean stop as resumable, and carries on from there with startAt', async () => {
+  it('carries on from the ledger: what landed is not sent again', async () => {
     const notion = new FakeNotion('page');
-    notion.failAt = 2;
+    notion.failFrom = 2;
     const blocks = flatDocument();
-    const first = await writeBlocks('page', blocks, notion.append);
-    expect(first.failure).toMatchObject({ writtenTopLevel: 100, resumable: true });
+    let saved: WriteLedger = EMPTY_LEDGER;
+    const first = await writeBlocks('page', blocks, notion.io, { save: async (ledger) => void (saved = ledger) });
+    expect(first.failure).toBeDefined();
+    expect(saved).toEqual(first.ledger);
 
-    notion.failAt = Infinity;
-    const rest = await writeBlocks('page', blocks, notion.append, { startAt: first.failure!.writtenTopLevel });
+    notion.failFrom = undefined;
+    const rest = await writeBlocks('page', blocks, notion.io, { ledger: saved });
     expect(rest.failure).toBeUndefined();
-    expect(rest.createdIds).toHaveLength(150);
+    expect(rest.requests).toBe(2);
+    expect(topLevelIds(rest.ledger)).toHaveLength(250);
     expect(notion.tree('page')).toEqual(blocks);
   });
 
-  it('counts descriptions from the first block when starting later', async () => {
+  it('carries a failed follow-up on under the block that landed: one table, with every row once', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `| row ${i + 1} | ${i + 1} |`);
+    const blocks = markdownToBlocks([...Array.from({ length: 100 }, (_, i) => `Paragraph ${i + 1}.`), ['| Name | Value |', '|---|---|', ...rows].join('\n'), 'After.'].join('\n\n'));
     const notion = new FakeNotion('page');
-    notion.failAt = 1;
-    const blocks = flatDocument().map((block, i) => (i === 200 ? heading('Part 5') : block));
-    const result = await writeBlocks('page', blocks, notion.append, { startAt: 200 });
-    expect(result.failure).toMatchObject({ writtenTopLevel: 200, resumable: true, description: 'blocks 201–250 of 250 (from the heading "Part 5")' });
+    notion.failFrom = 3;
+    const first = await writeBlocks('page', blocks, notion.io);
+    expect(first.failure?.description).toBe('the rest of the content nested in block 101 of 102 (the table)');
+
+    notion.failFrom = undefined;
+    const again = await writeBlocks('page', blocks, notion.io, { ledger: first.ledger });
+    expect(again.failure).toBeUndefined();
+    expect(again.requests).toBe(1);
+    expect(notion.tree('page')).toEqual(blocks);
+  });
+
+  it('finds a request whose answer was lost instead of sending it again', async () => {
+    const notion = new FakeNotion('page');
+    notion.loseAnswerAt = 2;
+    const blocks = flatDocument();
+    const result = await writeBlocks('page', blocks, notion.io);
+    expect(result.failure).toBeUndefined();
+    expect(notion.requests).toHaveLength(3);
+    expect(notion.tree('page')).toEqual(blocks);
+    expect(topLevelIds(result.ledger)).toEqual(notion.pages.get('page')?.children.map((child) => child.id));
+  });
+
+  it('looks for the request a stopped worker had in flight before sending it', async () => {
+    const notion = new FakeNotion('page');
+    const blocks = flatDocument();
+    // Make the state a worker leaves when it dies with the 2nd request in flight: that request landed,
+    // its answer never came back, and the 3rd was never sent.
+    const full = await writeBlocks('page', blocks, notion.io);
+    const page = notion.pages.get('page')!;
+    page.children.splice(200);
+    const ids = Object.fromEntries(Object.entries(full.ledger.ids).filter(([path]) => Number(path) < 100));
+    const inFlight: WriteLedger = { ...full.ledger, ids, sent: { key: '@100', at: Date.now() } };
+    const sentBefore = notion.requests.length;
+
+    const resumed = await writeBlocks('page', blocks, notion.io, { ledger: inFlight });
+    expect(resumed.failure).toBeUndefined();
+    // The 2nd request was found where it landed; only the 3rd was sent.
+    expect(notion.requests.length - sentBefore).toBe(1);
+    expect(notion.tree('page')).toEqual(blocks);
+    expect(topLevelIds(resumed.ledger)).toEqual(page.children.map((child) => child.id));
+  });
+
+  it('carries on after blocks a person added: the rest goes after Inkling’s last block, theirs stay last', async () => {
+    const notion = new FakeNotion('page');
+    notion.failFrom = 2;
+    const blocks = flatDocument();
+    const first = await writeBlocks('page', blocks, notion.io);
+    notion.personAppends('page', [paragraph('My own note.')]);
+    notion.failFrom = undefined;
+    const again = await writeBlocks('page', blocks, notion.io, { ledger: first.ledger });
+    expect(again.failure).toBeUndefined();
+    expect(notion.tree('page')).toEqual([...blocks, paragraph('My own note.')]);
+  });
+
+  it('never takes a person’s block for its own, even when the text is the same', async () => {
+    const notion = new FakeNotion('page');
+    notion.personAppends('page', [paragraph('Same words.')]);
+    const anchor = notion.pages.get('page')!.children[0]!.id;
+    // A lost answer for a request that did NOT land: the only matching block is the person's.
+    const ledger: WriteLedger = { ids: {}, anchor: null, sent: { key: '@0', at: Date.now() - 120_000 } };
+    const result = await writeBlocks('page', [paragraph('Same words.')], notion.io, { ledger });
+    expect(result.failure).toBeUndefined();
+    expect(result.requests).toBe(1);
+    expect(topLevelIds(result.ledger)).not.toContain(anchor);
+    expect(notion.tree('page')).toEqual([paragraph('Same words.'), paragraph('Same words.')]);
   });
 
   it('describes a failure in a follow-up request for nested content', async () => {
     const blocks = markdownToBlocks(['# Intro', nestedList(4, 2, () => '- '), 'Closing words.'].join('\n\n'));
     const notion = new FakeNotion('page');
-    notion.failAt = 2;
-    const result = await writeBlocks('page', blocks, notion.append);
+    notion.failFrom = 2;
+    const result = await writeBlocks('page', blocks, notion.io);
 
-    expect(result.createdIds).toHaveLength(blocks.length);
-    expect(result.failure?.writtenTopLevel).toBe(blocks.length);
+    expect(topLevelIds(result.ledger)).toHaveLength(blocks.length);
     expect(result.failure?.description).toBe(
       'the rest of the content nested in block 2 of 4 (the list item "item 1") and the content nested in block 3',
     );
@@ -465,8 +578,8 @@ describe('writeBlocks', () => {
 
   it('returns an API error as a failure instead of throwing', async () => {
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('missing-page', [paragraph('x')], notion.append);
-    expect(result.createdIds).toEqual([]);
+    const result = await writeBlocks('missing-page', [paragraph('x')], { ...notion.io, listChildren: async () => [] });
+    expect(topLevelIds(result.ledger)).toEqual([]);
     expect(result.failure?.description).toBe('block 1 of 1 (the paragraph "x")');
     expect(String(result.failure?.error)).toContain('Could not find block');
   });
@@ -475,9 +588,9 @@ describe('writeBlocks', () => {
     const controller = new AbortController();
     controller.abort();
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('page', flatDocument(), notion.append, { signal: controller.signal });
+    const result = await writeBlocks('page', flatDocument(), notion.io, { signal: controller.signal });
     expect(result.requests).toBe(0);
-    expect(result.createdIds).toEqual([]);
+    expect(topLevelIds(result.ledger)).toEqual([]);
     expect(result.failure?.error).toMatchObject({ name: 'AbortError' });
     expect(result.failure?.description).toBe('blocks 1–250 of 250 (from the heading "Part 1")');
   });
@@ -486,7 +599,7 @@ describe('writeBlocks', () => {
     const controller = new AbortController();
     const notion = new FakeNotion('page');
     const progress: [number, number][] = [];
-    const result = await writeBlocks('page', flatDocument(), notion.append, {
+    const result = await writeBlocks('page', flatDocument(), notion.io, {
       signal: controller.signal,
       onProgress: (done, total) => {
         progress.push([done, total]);
@@ -495,20 +608,32 @@ describe('writeBlocks', () => {
     });
     expect(progress).toEqual([[100, 250]]);
     expect(result.requests).toBe(1);
-    expect(result.createdIds).toHaveLength(100);
+    expect(topLevelIds(result.ledger)).toHaveLength(100);
     expect(result.failure?.error).toMatchObject({ name: 'AbortError' });
     expect(result.failure?.description).toBe('blocks 101–250 of 250 (from the heading "Part 3")');
   });
 
-  it('reports an abort that rejects the request in flight', async () => {
+  it('reports an abort before a request leaves, with nothing recorded as sent', async () => {
     const controller = new AbortController();
     const notion = new FakeNotion('page');
     notion.beforeRequest = (index) => {
       if (index === 2) controller.abort();
     };
-    const result = await writeBlocks('page', flatDocument(), notion.append, { signal: controller.signal });
-    expect(result.requests).toBe(2);
-    expect(result.createdIds).toHaveLength(100);
+    const result = await writeBlocks('page', flatDocument(), notion.io, { signal: controller.signal });
+    expect(topLevelIds(result.ledger)).toHaveLength(100);
+    expect(result.ledger.sent).toBeUndefined();
+    expect(result.failure?.error).toMatchObject({ name: 'AbortError' });
+  });
+
+  it('keeps a request aborted in flight as sent, to be looked for when the write carries on', async () => {
+    const controller = new AbortController();
+    const notion = new FakeNotion('page');
+    notion.whileInFlight = (index) => {
+      if (index === 2) controller.abort();
+    };
+    const result = await writeBlocks('page', flatDocument(), notion.io, { signal: controller.signal });
+    expect(topLevelIds(result.ledger)).toHaveLength(100);
+    expect(result.ledger.sent).toMatchObject({ key: '@100' });
     expect(result.failure?.error).toMatchObject({ name: 'AbortError' });
   });
 
@@ -516,14 +641,14 @@ describe('writeBlocks', () => {
     const blocks = markdownToBlocks(nestedList(4, 3, () => '- '));
     const notion = new FakeNotion('page');
     const progress: number[] = [];
-    await writeBlocks('page', blocks, notion.append, { onProgress: (done, total) => progress.push(done / total) });
+    await writeBlocks('page', blocks, notion.io, { onProgress: (done, total) => progress.push(done / total) });
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual(progress.toSorted((a, b) => a - b));
   });
 
   it('does nothing for an empty document', async () => {
     const notion = new FakeNotion('page');
-    expect(await writeBlocks('page', [], notion.append)).toEqual({ createdIds: [], requests: 0 });
+    expect(await writeBlocks('page', [], notion.io)).toEqual({ ledger: EMPTY_LEDGER, requests: 0 });
     expect(minimumRequests([])).toBe(0);
   });
 });
@@ -546,7 +671,7 @@ describe('round trip through Notion', () => {
   it('markdown → blocks → Notion → read → markdown keeps the same structure', async () => {
     const blocks = markdownToBlocks(representative);
     const notion = new FakeNotion('page');
-    const result = await writeBlocks('page', blocks, notion.append);
+    const result = await writeBlocks('page', blocks, notion.io);
     expect(result.failure).toBeUndefined();
 
     const markdown = blocksToMarkdown(notion.read('page'));
@@ -558,17 +683,17 @@ describe('round trip through Notion', () => {
   it('the long fixture survives the round trip too', async () => {
     const blocks = markdownToBlocks(fixture);
     const notion = new FakeNotion('page');
-    await writeBlocks('page', blocks, notion.append);
+    await writeBlocks('page', blocks, notion.io);
     expect(markdownToBlocks(blocksToMarkdown(notion.read('page')))).toEqual(blocks);
   });
 
   it('restores a page read back from Notion into an identical tree (Undo of a replace)', async () => {
     const blocks = markdownToBlocks(`${representative}\n\n${nestedList(5, 2, () => '- ')}`);
     const notion = new FakeNotion('page', 'copy');
-    await writeBlocks('page', blocks, notion.append);
+    await writeBlocks('page', blocks, notion.io);
 
     const restored = notion.read('page').map(toBlockTree);
-    const result = await writeBlocks('copy', restored, notion.append);
+    const result = await writeBlocks('copy', restored, notion.io);
     expect(result.failure).toBeUndefined();
     expect(blocksToMarkdown(notion.read('copy'))).toBe(blocksToMarkdown(notion.read('page')));
     expect(notion.tree('copy')).toEqual(restored);

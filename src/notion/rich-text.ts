@@ -202,12 +202,13 @@ function collectSegments(
       }
       case 'image':
       case 'imageReference': {
-        // Images that stand alone become image blocks before this point; one inside a link or a
-        // sentence keeps its alt text, linked to the image when nothing else links it.
+        // Images allowed to stand alone become image blocks before this point; any other keeps its
+        // alt text (its URL when it has none, so it stays visible), linked to the image when nothing
+        // else links it.
         const source = node.type === 'image' ? node.url : definitions(node.identifier)?.url;
         const url = source === undefined ? null : toNotionLinkUrl(source);
-        const alt = node.alt ?? '';
-        if (alt.length > 0) out.push({ content: alt, marks, link: link ?? url ?? undefined });
+        const content = node.alt || url || '';
+        if (content.length > 0) out.push({ content, marks, link: link ?? url ?? undefined });
         break;
       }
       case 'html':

@@ -1,6 +1,8 @@
-// A database's rows: the queries that pick them (ticked, all, or empty outputs), page by page, and
-// the small writes the panel makes (add a row, tick or untick it).
+// A database's rows: the queries that pick them (ticked, all, or empty outputs), page by page — past
+// Notion's 10,000-results cap too — and the small writes the panel makes (add a row, tick or untick it).
 import { isFullPage, type Client, type PageObjectResponse, type QueryDataSourceParameters } from '@notionhq/client';
+import { InklingError } from '../errors';
+import { notionProblem } from './errors';
 
 /** Rows per query page: Notion's maximum. */
 export const ROWS_PAGE_SIZE = 100;
@@ -59,6 +61,60 @@ export function rowFilter(query: RowQuery): Filter {
 export interface RowsPage {
   rows: PageObjectResponse[];
   nextCursor: string | null;
+}
+
+/**
+ * Where a reading of rows is: within the window of rows created at or after `from` (absent: from the
+ * first), at `cursor` (null: the window's start). A position can be stored and read from again later.
+ */
+export interface RowsPosition {
+  from?: string;
+  cursor: string | null;
+}
+
+export const FIRST_ROWS: RowsPosition = { cursor: null };
+
+export interface RowsRead {
+  rows: PageObjectResponse[];
+  /** Where the next page starts; null when every row has been read. */
+  next: RowsPosition | null;
+}
+
+export const QUERY_CAP_PROBLEM = notionProblem(
+  'validation',
+  'Notion lists at most 10,000 rows per query, and more than 10,000 of the chosen rows were created in the same minute, so Inkling cannot reach the rest. Tick fewer rows (or filter them) and run again; rows already written stay written.',
+);
+
+/** The filter with a lower bound on created_time added (the window a reading past 10,000 rows is in). */
+function createdFrom(filter: Filter, from: string | undefined): Filter {
+  if (from === undefined) return filter;
+  const bound = { timestamp: 'created_time', created_time: { on_or_after: from } };
+  if (filter === undefined) return bound as Filter;
+  if ('and' in filter) return { and: [...filter.and, bound] } as Filter;
+  return { and: [filter, bound] } as Filter;
+}
+
+/**
+ * One page of rows, oldest first, from a stored position. Notion answers one query with at most
+ * 10,000 rows and then says `incomplete`; the reading then goes on in a new window starting at the
+ * last row's creation time, as the SDK's iterateAllDataSourceRows does (rows of that minute come
+ * again: callers keep rows by id). It stops with QUERY_CAP_PROBLEM when a window cannot move on.
+ */
+export async function readRowsAt(client: Client, dataSourceId: string, filter: Filter, at: RowsPosition, pageSize = ROWS_PAGE_SIZE): Promise<RowsRead> {
+  const combined = createdFrom(filter, at.from);
+  const response = await client.dataSources.query({
+    data_source_id: dataSourceId,
+    ...(combined ? { filter: combined } : {}),
+    sorts: [{ timestamp: 'created_time', direction: 'ascending' }],
+    page_size: pageSize,
+    ...(at.cursor ? { start_cursor: at.cursor } : {}),
+  });
+  const rows = response.results.filter(isFullPage);
+  if (response.has_more && response.next_cursor) return { rows, next: { ...at, cursor: response.next_cursor } };
+  if (response.request_status?.type !== 'incomplete') return { rows, next: null };
+  const last = rows.at(-1)?.created_time;
+  if (last === undefined || last === at.from) throw new InklingError(QUERY_CAP_PROBLEM);
+  return { rows, next: { from: last, cursor: null } };
 }
 
 /** One page of rows, oldest first (the order people usually entered them). */

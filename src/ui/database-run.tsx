@@ -160,7 +160,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
               class="button button--primary"
               disabled={busy !== '' || estimate.rows === 0}
               onClick={async () => {
-                await run('start', () => sendMessage('startDatabaseRun', { ...setup(), ...(estimate.budgetWarning ? { overBudgetOk: true } : {}) }));
+                await run('start', () => sendMessage('startDatabaseRun', { ...setup(), expectedRows: estimate.rows + estimate.skipped, ...(estimate.budgetWarning ? { overBudgetOk: true } : {}) }));
                 setEstimate(null);
               }}
             >
@@ -214,9 +214,14 @@ function PreviewList({ rows }: { rows: PreviewRow[] }) {
   );
 }
 
+/** Rows the run has not read yet: the estimate's count beyond those read so far (0 once every row is read). */
+function unread(job: DatabaseJob): number {
+  return job.readFrom && job.expectedRows !== undefined ? Math.max(0, job.expectedRows - job.counts.total) : 0;
+}
+
 function etaText(job: DatabaseJob): string {
   const done = job.counts.written + job.counts.failed + job.counts.skipped;
-  const left = job.counts.pending + job.counts.generated;
+  const left = job.counts.pending + job.counts.generated + unread(job);
   if (!job.runningSince || done === 0 || left === 0) return '';
   const perRow = (Date.now() - job.runningSince) / done;
   const seconds = Math.round((perRow * left) / 1000);
@@ -228,7 +233,7 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
   const [error, setError] = useState('');
   const { counts } = job;
   const finished = counts.written + counts.failed + counts.skipped + counts.undone;
-  const left = counts.pending + counts.generated;
+  const left = counts.pending + counts.generated + unread(job);
 
   useEffect(() => {
     if (job.status === 'running' || counts.failed === 0) {
@@ -244,10 +249,7 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
     if (outcome && !outcome.ok) setError(outcome.problem.message);
   };
 
-  const summary =
-    job.status === 'running' && job.phase === 'listing'
-      ? `Finding the rows… ${formatNumber(counts.total)} so far`
-      : `${formatNumber(counts.written)} written · ${formatNumber(counts.failed)} failed · ${formatNumber(counts.skipped)} skipped · ${formatNumber(left)} left${job.status === 'running' ? etaText(job) : ''}`;
+  const summary = `${formatNumber(counts.written)} written · ${formatNumber(counts.failed)} failed · ${formatNumber(counts.skipped)} skipped · ${formatNumber(left)} left${job.status === 'running' ? etaText(job) : ''}`;
   const headline: Record<DatabaseJob['status'], string> = {
     running: 'Running…',
     paused: 'Paused.',
@@ -266,7 +268,7 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
         {headline[job.status]} {problem}
         {pausedUntil}
       </p>
-      <progress max={Math.max(1, counts.total)} value={finished} aria-label="Run progress" />
+      <progress max={Math.max(1, counts.total + unread(job))} value={finished} aria-label="Run progress" />
       <p class="muted" data-testid="run-counts">
         {summary}
       </p>

@@ -182,7 +182,9 @@ describe('Cancel, and failures that stop a run', () => {
     expect(await runStatus(page, 'did not accept')).toContain('Gemini did not accept this API key');
     const job = await storedJob();
     expect(job?.counts.failed).toBe(0);
-    expect(job?.counts.pending).toBe(30);
+    expect(job?.counts.written).toBe(0);
+    // Every chosen row is still to do: those read and waiting, and those not read yet.
+    await waitFor(async () => (await panelText(page, '[data-testid="run-counts"]')).includes('0 written · 0 failed · 0 skipped · 30 left'), 'the counts');
     expect(db.cells()).toEqual(before);
   });
 

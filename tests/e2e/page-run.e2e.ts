@@ -205,8 +205,8 @@ describe('When things go wrong', () => {
     await generate(page, 'Write the plan');
     await waitFor(async () => {
       const stored = await readExtensionStorage(world);
-      const job = Object.entries(stored).find(([k]) => k.startsWith('job:'))?.[1] as { resumeAt?: number } | undefined;
-      return (job?.resumeAt ?? 0) >= 100;
+      const job = Object.entries(stored).find(([k]) => k.startsWith('job:'))?.[1] as { createdIds?: string[] } | undefined;
+      return (job?.createdIds?.length ?? 0) >= 100;
     }, 'the first 100 blocks to land', 30_000);
     await stopWorker(world);
     await runStatus(page, 'Done', 60_000);
