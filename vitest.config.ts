@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/sandbox/**/*.test.ts'],
           environment: 'node',
+          // The extension origin's IndexedDB (where secrets live), in memory.
+          setupFiles: ['fake-indexeddb/auto'],
         },
       },
       {

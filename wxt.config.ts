@@ -30,7 +30,8 @@ export default defineConfig({
     short_name: 'Inkling',
     description:
       'Generate content into Notion pages and database rows with your own Notion credential and your own model.',
-    permissions: ['storage', 'alarms'],
+    // unlimitedStorage: a long run keeps every row's baseline and answer until its retention ends.
+    permissions: ['storage', 'unlimitedStorage', 'alarms'],
     host_permissions: HOST_PERMISSIONS,
     // Ollama, LM Studio, OpenRouter, Groq… are asked for when the user saves a Base URL.
     optional_host_permissions: ['http://*/*', 'https://*/*'],

@@ -13,6 +13,8 @@ export interface Problem {
   retryable: boolean;
   /** When the provider said how long to wait. */
   retryAfterMs?: number;
+  /** The run this is about (a run already going on the same target: the screen offers to show it). */
+  jobId?: string;
 }
 
 /** An Error that carries a Problem, so code can throw it and handlers can return it as data. */

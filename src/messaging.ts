@@ -49,6 +49,8 @@ export interface StartPageRunRequest {
   connectionName?: string;
   /** The user chose to go past the monthly budget for this run. */
   overBudgetOk?: boolean;
+  /** The user let the answer add images from any address (else only addresses in the prompt or the page). */
+  allowImages?: boolean;
 }
 
 export interface DatabaseRunSetup {

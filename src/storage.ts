@@ -1,14 +1,19 @@
-// Every storage item Inkling keeps, in one place: typed, versioned, validated on read.
-// All of it lives in chrome.storage.local, locked to trusted contexts by the background (the notion.so
-// tab's content script can read none of it). Nothing is ever put in sync storage or sent to a server.
+// Every storage item Inkling keeps, in one place: typed, versioned, validated on read — the one
+// registry of keys. Settings, runs, connections and usage live in storage.local (locked to trusted
+// contexts by the background where the browser can); secrets live in the extension origin's IndexedDB,
+// which a content script cannot open on any browser (it gets the page's own IndexedDB). Nothing is
+// ever put in sync storage or sent to a server.
+import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import * as v from 'valibot';
+import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
+import { FIXED_KEYS, isRegisteredKey } from './storage-keys';
 import type { MirrorState } from './connections/mirror';
 import type { Connection } from './connections/types';
 import type { JobIndexEntry } from './jobs/types';
 import type { UsageEntry } from './usage/ledger';
 
-export { storage };
+export { storage, isRegisteredKey };
 
 export const ENGINE_IDS = ['gemini', 'openai', 'compatible', 'chrome'] as const;
 export type EngineId = (typeof ENGINE_IDS)[number];
@@ -67,31 +72,28 @@ const SecretsSchema = v.record(v.picklist(SECRET_NAMES), v.string());
 export type Secrets = v.InferOutput<typeof SecretsSchema>;
 
 /** Non-secret settings. The popup watches this item directly. */
-export const settingsItem = storage.defineItem<Settings>('local:settings', {
+export const settingsItem = storage.defineItem<Settings>(`local:${FIXED_KEYS.settings}`, {
   fallback: DEFAULT_SETTINGS,
   version: 1,
 });
 
-/** Credentials. Read by the background only; never sent to the page, logged, or written to Notion. */
-export const secretsItem = storage.defineItem<Secrets>('local:secrets', {
-  fallback: {},
-  version: 1,
-});
-
 /** Runs, newest last: enough to find a target's jobs and the ones still running. */
-export const jobIndexItem = storage.defineItem<JobIndexEntry[]>('local:jobIndex', { fallback: [], version: 1 });
+export const jobIndexItem = storage.defineItem<JobIndexEntry[]>(`local:${FIXED_KEYS.jobIndex}`, { fallback: [], version: 1 });
 
 /** Each job is its own item, so saving one row's progress rewrites one job, not all of them. */
 export const jobKey = (id: string) => `local:job:${id}` as const;
 
+/** A database job's rows, in chunks (jobs/types.ts ROWS_PER_CHUNK), so saving one row rewrites one chunk. */
+export const jobRowsKey = (jobId: string, chunk: number) => `local:jobrows:${jobId}:${chunk}` as const;
+
 /** What models cost, per day, engine, model and connection (src/usage/). */
-export const usageItem = storage.defineItem<UsageEntry[]>('local:usage', { fallback: [], version: 1 });
+export const usageItem = storage.defineItem<UsageEntry[]>(`local:${FIXED_KEYS.usage}`, { fallback: [], version: 1 });
 
 /** Changes waiting to reach the connections database in Notion (src/connections/mirror.ts). */
-export const mirrorQueueItem = storage.defineItem<MirrorState>('local:mirror', { fallback: { pending: [], rows: {} }, version: 1 });
+export const mirrorQueueItem = storage.defineItem<MirrorState>(`local:${FIXED_KEYS.mirror}`, { fallback: { pending: [], rows: {} }, version: 1 });
 
 /** Every page and database Inkling generated into (src/connections/). */
-export const connectionsItem = storage.defineItem<Record<string, Connection>>('local:connections', { fallback: {}, version: 1 });
+export const connectionsItem = storage.defineItem<Record<string, Connection>>(`local:${FIXED_KEYS.connections}`, { fallback: {}, version: 1 });
 
 /** Reads a stored value through its schema: a damaged or foreign value falls back instead of spreading. */
 async function readValidated<T>(
@@ -107,10 +109,50 @@ async function readValidated<T>(
 
 export const readSettings = (): Promise<Settings> =>
   readValidated(settingsItem, SettingsSchema).then((s) => ({ ...DEFAULT_SETTINGS, ...s }));
-export const readSecrets = (): Promise<Secrets> => readValidated(secretsItem, SecretsSchema);
 
-/** The fixed items Inkling owns (jobs add one item each, under `local:job:`). */
-export const ALL_ITEMS = [settingsItem, secretsItem, jobIndexItem, connectionsItem, usageItem, mirrorQueueItem];
+// ---- Secrets: the extension origin's IndexedDB, read by the background only; never sent to the
+// page, logged, or written to Notion.
+
+const SECRETS_DATABASE = 'inkling-secrets';
+const SECRETS_STORE = 'secrets';
+const SECRETS_KEY = 'secrets';
+/** Where secrets were kept before (storage.local, which Firefox cannot lock): moved out on first read. */
+const LEGACY_SECRETS_KEY = 'secrets';
+
+let secretsDatabase: UseStore | undefined;
+const secretsStore = () => (secretsDatabase ??= createStore(SECRETS_DATABASE, SECRETS_STORE));
+
+export async function readSecrets(): Promise<Secrets> {
+  let stored: unknown = await get(SECRETS_KEY, secretsStore());
+  if (stored === undefined) {
+    const legacy = (await browser.storage.local.get(LEGACY_SECRETS_KEY))[LEGACY_SECRETS_KEY];
+    if (legacy !== undefined) {
+      stored = legacy;
+      await set(SECRETS_KEY, legacy, secretsStore());
+      await browser.storage.local.remove([LEGACY_SECRETS_KEY, `${LEGACY_SECRETS_KEY}$`]);
+    }
+  }
+  const parsed = v.safeParse(SecretsSchema, stored ?? {});
+  return parsed.success ? parsed.output : {};
+}
+
+export async function writeSecrets(secrets: Secrets): Promise<void> {
+  await set(SECRETS_KEY, secrets, secretsStore());
+}
+
+// ---- The registry
+
+/** The items Inkling keeps under fixed keys in storage.local. */
+export const FIXED_ITEMS = [settingsItem, jobIndexItem, connectionsItem, usageItem, mirrorQueueItem];
+
+/**
+ * Clear: everything in storage.local (every key there is one the registry declares, or an older
+ * version's), and the secrets.
+ */
+export async function clearAllStorage(): Promise<void> {
+  await browser.storage.local.clear();
+  await del(SECRETS_KEY, secretsStore());
+}
 
 /** "ntn_…x7Qa": enough to recognise a key, too little to use it. */
 export function maskSecret(secret: string): string {

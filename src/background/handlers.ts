@@ -10,7 +10,7 @@ import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM, notionProblem, toNotionProblem } from '../notion/errors';
 import { resolveTarget, type Target } from '../notion/target';
 import { parseNotionLink } from '../notion/url';
-import { clearEverything, normaliseBaseUrl, saveSettings } from '../settings/save';
+import { clearEverything, keyForAddress, normaliseBaseUrl, saveSettings } from '../settings/save';
 import { ENGINE_IDS, readSecrets, readSettings } from '../storage';
 import { registerConnectionHandlers } from './connection-handlers';
 import { registerDatabaseHandlers } from './database-handlers';
@@ -52,11 +52,10 @@ async function resolveUrl(url: string): Promise<Outcome<Target>> {
 async function listModels(request: ListModelsRequest): Promise<Outcome<string[]>> {
   const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
   const saved = engineConfigFrom({ ...settings, engine: request.engine }, secrets);
-  const config = {
-    ...saved,
-    apiKey: request.apiKey?.trim() || saved.apiKey,
-    baseUrl: (request.baseUrl?.trim() && normaliseBaseUrl(request.baseUrl)) || saved.baseUrl,
-  };
+  const baseUrl = (request.baseUrl?.trim() && normaliseBaseUrl(request.baseUrl)) || saved.baseUrl;
+  // The saved key goes only to the address it was saved for: never to an address being typed.
+  const savedKey = keyForAddress(request.engine, saved.apiKey, settings.baseUrl, baseUrl);
+  const config = { ...saved, apiKey: request.apiKey?.trim() || savedKey, baseUrl };
   try {
     return { ok: true, value: await createEngine(config).listModels() };
   } catch (error) {
@@ -74,6 +73,7 @@ const StartPageRunSchema = v.object({
   connectionId: v.optional(v.pipe(v.string(), v.uuid())),
   connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
   overBudgetOk: v.optional(v.boolean()),
+  allowImages: v.optional(v.boolean()),
 });
 
 export function registerMessageHandlers(): void {

@@ -37,13 +37,19 @@ const QUOTA_DEFAULT_PAUSE_MS = 60 * 60_000;
 /** Model problems no row can get past: the run stops (rows stay pending, nothing is lost). */
 const STOPS_THE_RUN = new Set(['bad_key', 'no_key', 'no_permission', 'ollama_origin', 'model_not_found', 'unsupported', 'unauthorized', 'not_shared', 'restricted', 'no_token', 'output_missing']);
 
+/** Why a run stops; a paused one carries on by itself at `pauseUntil`, or (null) when the user resumes it. */
 class Stop extends Error {
   constructor(
     readonly problem: Problem,
-    readonly pauseUntil?: number,
+    readonly pauseUntil?: number | null,
   ) {
     super(problem.message);
   }
+}
+
+/** A stop for a problem that holds every row (storage full): the run pauses, nothing is lost, Resume carries on. */
+function stopFor(problem: Problem): Stop {
+  return problem.kind === 'storage_full' ? new Stop(problem, null) : new Stop(problem);
 }
 
 const save = (id: string, change: (j: DatabaseJob) => void) =>
@@ -151,7 +157,12 @@ class RowsRun {
   async run(): Promise<DatabaseJob> {
     this.job = await save(this.job.id, (j) => void (j.runningSince ??= Date.now()));
     // Rows read before (a restart, Cancel, Retry failed): read again, and settled, before any is written.
-    await recheckRows(this.ctx.notion, this.job, this.book);
+    try {
+      await recheckRows(this.ctx.notion, this.job, this.book);
+    } catch (error) {
+      if (!(error instanceof InklingError) || error.problem.kind !== 'storage_full') throw error;
+      this.halt(stopFor(error.problem));
+    }
     for (const row of this.book.rows) this.schedule(row);
     await this.readOn();
     await this.answers.onIdle();
@@ -159,10 +170,11 @@ class RowsRun {
     await this.book.flushCounts();
     this.ctx.signal.throwIfAborted();
     const stopped = this.stop;
-    if (stopped?.pauseUntil) {
+    if (stopped?.pauseUntil !== undefined) {
       return save(this.job.id, (j) => {
         j.status = 'paused';
-        j.resumeAt = stopped.pauseUntil;
+        if (stopped.pauseUntil === null) delete j.resumeAt;
+        else j.resumeAt = stopped.pauseUntil;
         j.problem = stopped.problem;
       });
     }
@@ -202,7 +214,7 @@ class RowsRun {
           this.job = await save(this.job.id, (j) => void (j.readFrom = null));
           return;
         }
-        this.halt(new Stop(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database')));
+        this.halt(stopFor(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database')));
       }
     }
   }
@@ -281,7 +293,7 @@ class RowsRun {
       const problem = error instanceof InklingError ? error.problem : toNotionProblem(error, 'page');
       if (problem.kind === 'aborted') return false;
       if (problem.kind === 'quota') this.halt(new Stop(problem, Date.now() + (problem.retryAfterMs ?? QUOTA_DEFAULT_PAUSE_MS)));
-      else if (STOPS_THE_RUN.has(problem.kind)) this.halt(new Stop(problem));
+      else if (problem.kind === 'storage_full' || STOPS_THE_RUN.has(problem.kind)) this.halt(stopFor(problem));
       else await finish(this.book, id, 'failed', problem.message);
       return false;
     } finally {
@@ -303,7 +315,15 @@ class RowsRun {
           if (standing.state === 'written') return { state: 'landed', value: null };
           return standing.state === 'changed' ? standing : { state: 'absent' };
         },
-        sent: (at) => book.update(id, (r) => void (r.sentAt = at)).then(() => undefined),
+        sent: async (at) => {
+          try {
+            await book.update(id, (r) => void (r.sentAt = at));
+          } catch (error) {
+            // Not saved, so not sent: the copy in memory must not say otherwise.
+            delete book.get(id)!.sentAt;
+            throw error;
+          }
+        },
         notLanded: () => book.update(id, (r) => void delete r.sentAt).then(() => undefined),
         ...(row.sentAt === undefined ? {} : { sentAt: row.sentAt }),
         signal: ctx.signal,
@@ -314,7 +334,8 @@ class RowsRun {
       if (ctx.signal.aborted) return;
       const problem = toNotionProblem(error, 'page');
       const missing = /(.+) is not a property that exists/.exec(problem.message);
-      if (missing) this.halt(new Stop(outputMissing(job.outputs.find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output')));
+      if (problem.kind === 'storage_full') this.halt(stopFor(problem));
+      else if (missing) this.halt(new Stop(outputMissing(job.outputs.find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output')));
       else if (STOPS_THE_RUN.has(problem.kind) && problem.kind !== 'not_shared') this.halt(new Stop(problem));
       else await finish(book, id, 'failed', problem.kind === 'not_shared' ? 'This row was deleted, or is no longer shared with Inkling.' : problem.message);
     } finally {
@@ -379,7 +400,8 @@ export async function undoDatabaseJob(job: DatabaseJob, ctx: JobContext): Promis
       void writes.add(async () => {
         if (undo.failure || ctx.signal.aborted) return;
         try {
-          undo.kept += await undoRow(ctx, book, page, names);
+          const kept = await undoRow(ctx, book, page, names);
+          undo.kept += kept;
         } catch (error) {
           undo.failure ??= toNotionProblem(error, 'page');
         }

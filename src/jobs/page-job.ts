@@ -49,7 +49,19 @@ export function plannedBlocks(job: PageJob): BlockTree[] {
   return markdownToBlocks(job.answer ?? '', { allowImage: (url) => allowed.has(url) });
 }
 
+/**
+ * Answers paid for whose save the browser refused (storage full), by job id: a Resume in this worker
+ * writes them without asking the model again. A cache: gone with the worker.
+ */
+const unsavedAnswers = new Map<string, PageJob>();
+
 async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
+  const kept = unsavedAnswers.get(job.id);
+  if (kept) {
+    const saved = await save(job, (j) => Object.assign(j, { ...kept, status: j.status, updatedAt: j.updatedAt }));
+    unsavedAnswers.delete(job.id);
+    return saved;
+  }
   let pageMarkdown: string | undefined;
   if (job.useContext) {
     const { blocks } = await readBlockTree(ctx.notion, job.targetId);
@@ -78,14 +90,25 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
   const given = `${job.prompt}\n${pageMarkdown ?? ''}`;
   const allowedImages = imageUrls(result.text).filter((url) => job.allowImages === true || given.includes(url));
   // The answer is paid for: keep it before anything else can go wrong.
-  return save(job, (j) => {
+  const priced = ctx.price(result.usage);
+  const answered = (j: PageJob) => {
     j.answer = result.text;
     delete j.partial;
-    j.usage = addUsage(j.usage, ctx.price(result.usage));
+    j.usage = addUsage(j.usage, priced);
     j.phase = j.mode === 'replace' ? 'clearing' : 'writing';
     if (allowedImages.length > 0) j.allowedImages = allowedImages;
     if (contextNote) j.contextNote = contextNote;
-  });
+  };
+  try {
+    return await save(job, answered);
+  } catch (error) {
+    if (error instanceof InklingError && error.problem.kind === 'storage_full') {
+      const draft = structuredClone(job);
+      answered(draft);
+      unsavedAnswers.set(job.id, draft);
+    }
+    throw error;
+  }
 }
 
 async function clear(job: PageJob, ctx: JobContext): Promise<PageJob> {

@@ -1,15 +1,21 @@
 // A database job's rows in memory while it runs, saved chunk by chunk as each row moves, with the
-// job's counts kept in step. The store is the truth; this is its working copy.
+// job's counts kept in step. The store is the truth; this is its working copy — except when the
+// browser refused a save (storage full): then the book is kept in memory with what it could not save
+// (paid answers included) and loaded from there when the run is resumed in this worker.
 import { readRows, updateJob, writeRowChunk } from './job-store';
 import { countRows, ROWS_PER_CHUNK, type DatabaseJob, type JobRow } from './types';
 
 /** Counts are saved to the job at most this often (every row change still saves its chunk). */
 const COUNTS_SAVE_INTERVAL_MS = 250;
 
+/** Books whose latest changes the browser could not save, by job id (a cache: gone with the worker). */
+const unsaved = new Map<string, RowBook>();
+
 export class RowBook {
   readonly jobId: string;
   rows: JobRow[];
   private readonly index = new Map<string, number>();
+  private readonly dirty = new Set<number>();
   private countsTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(jobId: string, rows: JobRow[]) {
@@ -19,6 +25,13 @@ export class RowBook {
   }
 
   static async load(job: DatabaseJob): Promise<RowBook> {
+    const kept = unsaved.get(job.id);
+    if (kept) {
+      // Save what could not be saved before; if there is still no room, the run pauses again.
+      for (const chunk of kept.dirty) await kept.saveChunk(chunk);
+      unsaved.delete(job.id);
+      return kept;
+    }
     return new RowBook(job.id, await readRows(job.id, job.chunks));
   }
 
@@ -35,7 +48,7 @@ export class RowBook {
     return i === undefined ? undefined : this.rows[i];
   }
 
-  /** Adds listed rows (ignoring any already there, from a listing that was cut short) and saves them. */
+  /** Adds rows read (ignoring any already there) and saves them. */
   async add(rows: readonly JobRow[]): Promise<void> {
     const fresh = rows.filter((row) => !this.index.has(row.id));
     if (fresh.length === 0) return;
@@ -44,6 +57,8 @@ export class RowBook {
       this.index.set(row.id, this.rows.length);
       this.rows.push(row);
     }
+    // The job counts its chunks before they exist, so no chunk is ever stored that the job does not know of.
+    await updateJob<DatabaseJob>(this.jobId, (j) => void (j.chunks = Math.max(j.chunks, this.chunks)));
     const lastChunk = Math.floor((this.rows.length - 1) / ROWS_PER_CHUNK);
     for (let chunk = firstChunk; chunk <= lastChunk; chunk++) await this.saveChunk(chunk);
   }
@@ -69,8 +84,15 @@ export class RowBook {
     });
   }
 
-  private saveChunk(chunk: number): Promise<void> {
-    return writeRowChunk(this.jobId, chunk, this.rows.slice(chunk * ROWS_PER_CHUNK, (chunk + 1) * ROWS_PER_CHUNK));
+  private async saveChunk(chunk: number): Promise<void> {
+    try {
+      await writeRowChunk(this.jobId, chunk, this.rows.slice(chunk * ROWS_PER_CHUNK, (chunk + 1) * ROWS_PER_CHUNK));
+      this.dirty.delete(chunk);
+    } catch (error) {
+      this.dirty.add(chunk);
+      unsaved.set(this.jobId, this);
+      throw error;
+    }
   }
 
   private scheduleCounts(): void {

@@ -6,12 +6,12 @@ import { InklingError, isAbortError, type Problem } from '../errors';
 import { toModelProblem } from '../llm/errors';
 import { toNotionProblem } from '../notion/errors';
 import { createJobContext } from './context';
-import { createJob, listJobIndex, markRemoved, readJob, updateJob } from './job-store';
+import { createJob, listJobIndex, markRemoved, pruneFinishedJobs, readJob, updateJob } from './job-store';
 import { recordUsage } from '../usage/ledger';
 import { RowBook } from './row-book';
 import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { runPageJob, undoPageJob } from './page-job';
-import { isActive, type Job } from './types';
+import { isActive, type Job, type JobIndexEntry, type JobStatus } from './types';
 
 /** A running job calls a cheap extension API this often, so Chrome does not stop the worker mid-run. */
 export const KEEPALIVE_INTERVAL_MS = 20_000;
@@ -91,7 +91,8 @@ async function drive(id: string): Promise<void> {
           j.status = 'done';
           j.problem = problem;
         } else if (j.status === 'running') {
-          j.status = problem.kind === 'aborted' ? 'cancelled' : 'failed';
+          // No room to save progress: paused, with nothing lost, until the user resumes it.
+          j.status = problem.kind === 'aborted' ? 'cancelled' : problem.kind === 'storage_full' ? 'paused' : 'failed';
           if (problem.kind !== 'aborted') j.problem = problem;
         }
       });
@@ -118,8 +119,42 @@ async function resetFailedRows(job: Job & { kind: 'database' }): Promise<void> {
   await book.flushCounts();
 }
 
+/** Runs that hold their page or database: nothing else may start on it meanwhile. */
+const HOLDS_TARGET: ReadonlySet<JobStatus> = new Set(['running', 'undoing', 'paused']);
+
+/** The run going on a page or database (other than `except`), if any. */
+export async function activeJobOn(targetId: string, except?: string): Promise<JobIndexEntry | undefined> {
+  return (await listJobIndex()).find((entry) => entry.targetId === targetId && entry.id !== except && HOLDS_TARGET.has(entry.status));
+}
+
+/** Why a second run (or an Undo) on a target cannot start while another is going. */
+export async function busyProblem(entry: JobIndexEntry): Promise<Problem> {
+  const job = await readJob(entry.id);
+  const title = job?.targetTitle ?? 'this page';
+  const started = new Date(entry.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const message =
+    entry.status === 'undoing'
+      ? `Inkling is undoing a run on “${title}”. Try again once it is done.`
+      : entry.status === 'paused'
+        ? `A run on “${title}” (started ${started}) is paused and carries on by itself. Cancel it first to start another.`
+        : `A run is already going on “${title}” (started ${started}). Wait for it to finish, or Cancel it first.`;
+  return { source: 'inkling', kind: 'busy', message, retryable: false, jobId: entry.id };
+}
+
+/**
+ * Does `change` only while no other run holds the target, checked and done under one lock per
+ * target, so two Generates at once (two tabs, a double click) start one run, not two.
+ */
+function exclusively<T>(targetId: string, except: string | undefined, change: () => Promise<T>): Promise<T> {
+  return navigator.locks.request(`inkling-target:${targetId}`, async () => {
+    const busy = await activeJobOn(targetId, except);
+    if (busy) throw new InklingError(await busyProblem(busy));
+    return change();
+  });
+}
+
 export async function startJob(job: Job): Promise<void> {
-  await createJob(job);
+  await exclusively(job.targetId, undefined, () => createJob(job));
   await recordUsage({ engine: job.engine.engine, model: job.engine.model, connectionId: job.connectionId, runs: 1 });
   await recordRun(job);
   void drive(job.id);
@@ -127,13 +162,15 @@ export async function startJob(job: Job): Promise<void> {
 
 /** On every wake: carry on with whatever was running when the worker stopped, and with paused runs whose wait is over. */
 export async function resumeJobs(): Promise<void> {
+  await pruneFinishedJobs();
   const index = await listJobIndex();
   let waiting = false;
   for (const entry of index) {
     if (isActive(entry.status)) void drive(entry.id);
     if (entry.status !== 'paused') continue;
     const job = await readJob(entry.id);
-    if (job?.kind === 'database' && (job.resumeAt ?? 0) <= Date.now()) {
+    // A run paused for a quota carries on once its wait is over; one paused for another reason (storage full) waits for Resume.
+    if (job?.kind === 'database' && job.resumeAt !== undefined && job.resumeAt <= Date.now()) {
       await updateJob(entry.id, (j) => {
         j.status = 'running';
         delete j.problem;
@@ -157,10 +194,12 @@ export async function undoJob(id: string): Promise<void> {
   if (!job) throw new InklingError({ source: 'inkling', kind: 'missing', message: 'This run no longer exists.', retryable: false });
   if (job.status === 'running') throw new InklingError({ source: 'inkling', kind: 'busy', message: 'Stop the run before undoing it.', retryable: false });
   if (job.status === 'undone') return;
-  await updateJob(id, (j) => {
-    j.status = 'undoing';
-    delete j.problem;
-  });
+  await exclusively(job.targetId, id, () =>
+    updateJob(id, (j) => {
+      j.status = 'undoing';
+      delete j.problem;
+    }),
+  );
   void drive(id);
 }
 
@@ -172,11 +211,13 @@ export async function undoJob(id: string): Promise<void> {
 export async function retryJob(id: string): Promise<void> {
   const job = await readJob(id);
   if (!job || !['failed', 'cancelled', 'paused', 'done'].includes(job.status)) return;
-  if (job.kind === 'database') await resetFailedRows(job);
-  await updateJob(id, (j) => {
-    j.status = 'running';
-    if (j.kind === 'database' && j.phase === 'finished') j.phase = 'running';
-    delete j.problem;
+  await exclusively(job.targetId, id, async () => {
+    if (job.kind === 'database') await resetFailedRows(job);
+    await updateJob(id, (j) => {
+      j.status = 'running';
+      if (j.kind === 'database' && j.phase === 'finished') j.phase = 'running';
+      delete j.problem;
+    });
   });
   void drive(id);
 }

@@ -14,9 +14,9 @@ import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
 import { FIRST_ROWS } from '../notion/rows';
 import { resolveTarget } from '../notion/target';
 import { readSecrets, readSettings } from '../storage';
-import { startJob } from './runner';
-import { checkSetup } from './database-setup';
-import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type JobBase, type JobEngine, type PageJob } from './types';
+import { activeJobOn, busyProblem, startJob } from './runner';
+import { checkSetup, type CheckedSetup } from './database-setup';
+import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type Job, type JobBase, type JobEngine, type PageJob } from './types';
 
 /** A page answer's length guess for the estimate before a run (a substantial article). */
 const PAGE_EXPECTED_OUTPUT_TOKENS = 1_500;
@@ -104,6 +104,8 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
   }
   const { target } = checked;
+  const busy = await activeJobOn(target.id);
+  if (busy) return fail(await busyProblem(busy));
   const budget = checkBudget(await budgetState(), 0, setup.overBudgetOk ?? false);
   if (budget) return fail(budget);
   const base = await saveConnection({
@@ -116,10 +118,15 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     options: { outputs: setup.outputs, selection: setup.selection, checkboxId: setup.checkboxId, overwrite: setup.overwrite, untick: setup.untick },
     overBudgetOk: setup.overBudgetOk,
   });
-  const job: DatabaseJob = {
+  return launch(databaseJob(base, checked, setup));
+}
+
+/** A new database run, from what every job starts with and the setup checked against the database. */
+export function databaseJob(base: Omit<JobBase, 'kind'>, checked: CheckedSetup, setup: DatabaseRunSetup): DatabaseJob {
+  return {
     ...base,
     kind: 'database',
-    dataSourceId: target.dataSourceId,
+    dataSourceId: checked.target.dataSourceId,
     template: checked.template,
     propertyNames: checked.propertyNames,
     titleColumn: checked.titleColumn,
@@ -135,7 +142,16 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     chunks: 0,
     counts: EMPTY_COUNTS,
   };
-  await startJob(job);
+}
+
+/** Hands the job to the runner; a run that started on the same target meanwhile refuses it. */
+async function launch(job: Job): Promise<Outcome<{ jobId: string; connectionId: string }>> {
+  try {
+    await startJob(job);
+  } catch (error) {
+    if (error instanceof InklingError) return fail(error.problem);
+    throw error;
+  }
   return { ok: true, value: { jobId: job.id, connectionId: job.connectionId } };
 }
 
@@ -153,6 +169,8 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
   if (target.kind !== 'page') {
     return fail({ source: 'inkling', kind: 'wrong_kind', message: 'This is a database: generate into its rows instead.', retryable: false });
   }
+  const busy = await activeJobOn(target.id);
+  if (busy) return fail(await busyProblem(busy));
   const estimate = estimateCallCost(ready.engine.engine, ready.engine.model, PAGE_SYSTEM_PROMPT.length + prompt.length, PAGE_EXPECTED_OUTPUT_TOKENS, ready.engine.baseUrl);
   const budget = checkBudget(await budgetState(), estimate.usd, request.overBudgetOk ?? false);
   if (budget) return fail(budget);
@@ -175,7 +193,7 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
     mode: request.mode,
     phase: 'generating',
     createdIds: [],
+    ...(request.allowImages ? { allowImages: true } : {}),
   };
-  await startJob(job);
-  return { ok: true, value: { jobId: job.id, connectionId: job.connectionId } };
+  return launch(job);
 }

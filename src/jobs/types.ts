@@ -166,6 +166,15 @@ export const ROWS_PER_CHUNK = 50;
 
 export type Job = PageJob | DatabaseJob;
 
+/** A finished run is kept (and can be undone) this long after it last changed; then it is removed. */
+export const JOB_RETENTION_DAYS = 30;
+export const JOB_RETENTION_MS = JOB_RETENTION_DAYS * 24 * 60 * 60_000;
+
+/** Until when a finished run can still be undone. */
+export function undoableUntil(job: Pick<Job, 'updatedAt'>): number {
+  return job.updatedAt + JOB_RETENTION_MS;
+}
+
 /** What the job index keeps per job, to find jobs without reading them all. */
 export interface JobIndexEntry {
   id: string;
@@ -183,6 +192,11 @@ export function jobView(job: Job): Job {
 
 export function isActive(status: JobStatus): boolean {
   return status === 'running' || status === 'undoing';
+}
+
+/** A run that has stopped for good (it is pruned once its retention ends); a paused one is still going. */
+export function isFinished(status: JobStatus): boolean {
+  return status === 'done' || status === 'failed' || status === 'cancelled' || status === 'undone';
 }
 
 export function countRows(rows: readonly JobRow[]): RowCounts {

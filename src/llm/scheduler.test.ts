@@ -3,6 +3,10 @@ import { InklingError } from '../errors';
 import { modelProblem } from './errors';
 import { EngineScheduler } from './scheduler';
 
+/** A call that never answers: it ends only when its signal aborts. */
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError'))));
+
 const fail = (kind: Parameters<typeof modelProblem>[0], retryAfterMs?: number) => new InklingError(modelProblem(kind, kind, retryAfterMs));
 
 describe('EngineScheduler', () => {
@@ -88,5 +92,25 @@ describe('EngineScheduler', () => {
     }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(run).rejects.toMatchObject({ problem: { kind: 'aborted' } });
+  });
+
+  it('aborts a call that passes its time limit, and tries it again as a timeout', async () => {
+    const scheduler = new EngineScheduler({ concurrency: 1, requestsPerMinute: 0 }, { attemptTimeoutMs: 100, transientBaseDelayMs: 1 });
+    let attempts = 0;
+    const result = await scheduler.run(
+      (signal) =>
+        new Promise<string>((resolve, reject) => {
+          attempts++;
+          if (attempts > 1) return resolve('answered');
+          signal.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')));
+        }),
+    );
+    expect(result).toBe('answered');
+    expect(attempts).toBe(2);
+  });
+
+  it('a call that keeps passing its limit fails as a timeout, not as the user’s Stop', async () => {
+    const scheduler = new EngineScheduler({ concurrency: 1, requestsPerMinute: 0 }, { attemptTimeoutMs: 50, transientBaseDelayMs: 1 });
+    await expect(scheduler.run(untilAborted)).rejects.toMatchObject({ problem: { kind: 'timeout' } });
   });
 });

@@ -3,7 +3,7 @@
 // looked for in Notion before it is sent again: if it is there it is taken as done, and it is sent
 // again only when it provably did not land. Block appends and row updates both go through here; each
 // brings its own `check`, which reads Notion and compares what it finds with what the write meant.
-import { APIResponseError, isHTTPResponseError } from '@notionhq/client';
+import { APIResponseError } from '@notionhq/client';
 import { InklingError } from '../errors';
 import { toNotionProblem } from './errors';
 
@@ -57,12 +57,13 @@ export function isAmbiguous(error: unknown): boolean {
 }
 
 /**
- * Whether Notion answered. An answer (a 5xx) settles the outcome at once; no answer (lost, aborted,
- * timed out) leaves the request possibly still on its way in, so it is looked for until the landing
- * window closes.
+ * Whether Notion's own answer settled the outcome: a 500 is Notion saying it failed the request. Any
+ * other ambiguous failure — no answer (lost, aborted, timed out), or a gateway's (502, 503, 504) that
+ * gave up waiting for Notion — leaves the request possibly still being applied, so it is looked for
+ * until the landing window closes.
  */
-function wasAnswered(error: unknown): boolean {
-  return APIResponseError.isAPIResponseError(error) || isHTTPResponseError(error);
+function settledByAnswer(error: unknown): boolean {
+  return APIResponseError.isAPIResponseError(error) && error.status === 500;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -118,8 +119,10 @@ export async function writeOnce<T>(write: CheckedWrite<T>): Promise<WriteOutcome
       return {
         ok: true,
         value: await write.send(async () => {
-          at = Date.now();
-          await write.sent?.(at);
+          const when = Date.now();
+          // An intent that could not be saved stops the send: it is not sent unrecorded.
+          await write.sent?.(when);
+          at = when;
         }),
       };
     } catch (error) {
@@ -131,7 +134,7 @@ export async function writeOnce<T>(write: CheckedWrite<T>): Promise<WriteOutcome
       }
       // Cancel while a write is in flight: what happened to it is found out when the run carries on.
       if (write.signal?.aborted) throw error;
-      const found = await settle(write, at, wasAnswered(error));
+      const found = await settle(write, at, settledByAnswer(error));
       if (found.state === 'landed') return { ok: true, value: found.value };
       if (found.state === 'changed') return { ok: false, reason: found.reason };
       await write.notLanded?.();

@@ -1,3 +1,4 @@
+import { RequestTimeoutError } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
 import { isIdempotent, NotionPacer } from './pacer';
 
@@ -87,5 +88,74 @@ describe('NotionPacer', () => {
     // 7 requests at 3 per second need at least two full intervals after the first.
     expect(calls[6]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1_900);
     for (let i = 3; i < calls.length; i++) expect(calls[i]!.at - calls[i - 3]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('takes a request out of the queue when its caller aborts: it is never sent', async () => {
+    const { calls, fetch } = scriptedFetch([status(429, { 'retry-after': '1' })]);
+    const pacer = new NotionPacer({ fetch, requestsPerSecond: 100 });
+    const first = pacer.fetch('https://api.notion.com/v1/pages/a', { method: 'PATCH' });
+    await new Promise((r) => setTimeout(r, 20));
+    const controller = new AbortController();
+    const queued = pacer.fetch('https://api.notion.com/v1/pages/b', { method: 'PATCH', signal: controller.signal });
+    controller.abort();
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    await first;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls.map((c) => c.url.slice(-1))).toEqual(['a', 'a']);
+  });
+
+  it('cuts a request in flight when its caller aborts', async () => {
+    let sawAbort = false;
+    const fetch = ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => {
+          sawAbort = true;
+          reject(init.signal!.reason);
+        });
+      })) as typeof globalThis.fetch;
+    const pacer = new NotionPacer({ fetch });
+    const controller = new AbortController();
+    const request = pacer.fetch('https://api.notion.com/v1/pages/a', { method: 'PATCH', signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await expect(request).rejects.toMatchObject({ name: 'AbortError' });
+    expect(sawAbort).toBe(true);
+  });
+
+  it('gives each attempt its own time limit, counted from when it leaves the queue, and aborts it when it passes', async () => {
+    const started: number[] = [];
+    const fetch = ((_input: RequestInfo | URL, init?: RequestInit) => {
+      started.push(Date.now());
+      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    }) as typeof globalThis.fetch;
+    const pacer = new NotionPacer({ fetch, attemptTimeoutMs: 200, transientBaseDelayMs: 1 });
+    // A write is not repeated: the timeout comes back, as a timeout.
+    const write = pacer.fetch('https://api.notion.com/v1/pages/a', { method: 'PATCH' });
+    await expect(write).rejects.toBeInstanceOf(RequestTimeoutError);
+    expect(started).toHaveLength(1);
+  });
+
+  it('does not count time spent waiting out a 429 against a request’s time limit', async () => {
+    const { calls, fetch } = scriptedFetch([status(429, { 'retry-after': '1' })]);
+    const pacer = new NotionPacer({ fetch, requestsPerSecond: 100, attemptTimeoutMs: 300 });
+    const limited = pacer.fetch('https://api.notion.com/v1/pages/a', { method: 'PATCH' });
+    await new Promise((r) => setTimeout(r, 20));
+    // Queued behind the 1 s pause, much longer than its 300 ms limit: it still goes, and succeeds.
+    const waiting = pacer.fetch('https://api.notion.com/v1/pages/b', { method: 'PATCH' });
+    expect((await waiting).status).toBe(200);
+    expect((await limited).status).toBe(200);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('tells the caller the moment a request leaves for Notion, each time it is sent', async () => {
+    const { calls, fetch } = scriptedFetch([status(429, { 'retry-after': '0' })]);
+    const pacer = new NotionPacer({ fetch });
+    const dispatched: number[] = [];
+    await pacer.fetch('https://api.notion.com/v1/pages/a', {
+      method: 'PATCH',
+      onDispatch: async () => void dispatched.push(calls.length),
+    });
+    // Before the first send (no call yet) and before the repeat (one call so far).
+    expect(dispatched).toEqual([0, 1]);
   });
 });

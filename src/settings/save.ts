@@ -1,6 +1,5 @@
 // Save in Settings: verify every credential with the service it belongs to, and save only what works.
 import type { Client } from '@notionhq/client';
-import { browser } from 'wxt/browser';
 import { InklingError, type Problem } from '../errors';
 import { listConnections } from '../connections/connections';
 import { backfillMirror, ensureConnectionsSchema, requestMirrorFlush } from '../connections/mirror';
@@ -14,15 +13,16 @@ import { toNotionProblem } from '../notion/errors';
 import { retrieveDatabase } from '../notion/target';
 import { parseNotionLink } from '../notion/url';
 import {
-  ALL_ITEMS,
+  clearAllStorage,
   ENGINE_KEY,
   maskSecret,
   readSecrets,
   readSettings,
-  secretsItem,
   settingsItem,
+  writeSecrets,
   SECRET_NAMES,
   type ConnectionsDatabase,
+  type EngineId,
   type Secrets,
   type Settings,
 } from '../storage';
@@ -43,6 +43,15 @@ export function normaliseBaseUrl(input: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The saved key an engine may send to `address`. An OpenAI-compatible server's key belongs to the
+ * address it was saved with: a new address gets no key until one is entered for it (so a key is never
+ * sent to whatever is being typed, or to a server the user only meant to try).
+ */
+export function keyForAddress(engine: EngineId, savedKey: string, savedAddress: string, address: string): string {
+  return engine !== 'compatible' || address === savedAddress ? savedKey : '';
 }
 
 /** The secrets after this form: absent keeps, "" removes, anything else replaces. */
@@ -84,6 +93,11 @@ function connectionsDatabaseMessage(problem: Problem): string {
 export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultDeps): Promise<SaveSettingsResult> {
   const [saved, savedSecrets] = await Promise.all([readSettings(), readSecrets()]);
   const secrets = mergeSecrets(savedSecrets, form);
+  const newAddress = (form.baseUrl.trim() && normaliseBaseUrl(form.baseUrl)) || '';
+  // A kept (not re-entered) key saved for another address is not sent to this one, nor kept for it.
+  const droppedKeyFor =
+    form.compatibleKey === undefined && secrets.compatibleKey && keyForAddress('compatible', secrets.compatibleKey, saved.baseUrl, newAddress) === '' ? saved.baseUrl : undefined;
+  if (droppedKeyFor !== undefined) delete secrets.compatibleKey;
   const errors: Partial<Record<SettingsField, string>> = {};
   const notes: string[] = [];
   const next: Settings = { ...saved, engine: form.engine, models: { ...saved.models } };
@@ -142,13 +156,17 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
   const engineCheck = errors.baseUrl ? Promise.resolve() : verifyEngine(next, secrets, form, deps, errors, notes);
 
   await Promise.all([notionCheck, databaseCheck, engineCheck]);
+  if (droppedKeyFor !== undefined && errors.compatibleKey) {
+    errors.compatibleKey = `This server wants an API key. Enter it again: Inkling does not send the key saved for ${droppedKeyFor} to a new address.`;
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (droppedKeyFor !== undefined) notes.push(`The API key saved for ${droppedKeyFor} was removed: Inkling sends a key only to the address it was saved for. Enter one if ${newAddress} needs it.`);
 
   next.secretHints = Object.fromEntries(
     SECRET_NAMES.flatMap((name) => (secrets[name] ? [[name, maskSecret(secrets[name])]] : [])),
   );
   next.savedAt = Date.now();
-  await Promise.all([settingsItem.setValue(next), secretsItem.setValue(secrets)]);
+  await Promise.all([settingsItem.setValue(next), writeSecrets(secrets)]);
   // (Set inside the checks above, which TypeScript cannot follow.)
   const chosen = next.connectionsDatabase as ConnectionsDatabase | null;
   if (chosen && chosen.databaseId !== saved.connectionsDatabase?.databaseId) {
@@ -196,10 +214,7 @@ async function verifyEngine(
   }
 }
 
-/** Clear: every setting and secret, and everything else Inkling stored (runs, connections). */
+/** Clear: every setting and secret, and everything else Inkling stored (runs and their rows, connections, usage). */
 export async function clearEverything(): Promise<void> {
-  await Promise.all(ALL_ITEMS.map((item) => item.removeValue()));
-  // Each run is an item of its own (`local:job:<id>`).
-  const all = await browser.storage.local.get(null);
-  await browser.storage.local.remove(Object.keys(all).filter((key) => key.startsWith('job:')));
+  await clearAllStorage();
 }

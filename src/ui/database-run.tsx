@@ -1,7 +1,7 @@
 // Generate into a database: the rows, the prompt template, the output columns, Preview, the
 // estimate before a run, progress while it runs, then failures, Retry failed and Undo run.
 // Shared by the panel and the Create tab. Model answers are shown as text, never as HTML.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PreviewRow, RunEstimate } from '../jobs/database-setup';
 import type { DatabaseJob } from '../jobs/types';
 import { formatCost } from '../llm/prices';
@@ -10,6 +10,7 @@ import { isWritableOutput } from '../notion/properties';
 import type { Selection } from '../notion/rows';
 import type { DatabaseTarget, PropertyInfo } from '../notion/target';
 import { Field } from './field';
+import { ShowRunButton } from './page-run';
 import { formatNumber, formatUsage } from './format';
 import { TemplatePromptField } from './prompt-field';
 import { useTargetJob } from './use-target-job';
@@ -49,6 +50,8 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const [estimate, setEstimate] = useState<RunEstimate | null>(null);
   const [busy, setBusy] = useState<'' | 'preview' | 'estimate' | 'start'>('');
   const [error, setError] = useState('');
+  const [busyJob, setBusyJob] = useState<string | undefined>();
+  const statusRef = useRef<HTMLDivElement>(null);
 
   const setup = (): DatabaseRunSetup => ({
     databaseId: target.id,
@@ -62,13 +65,15 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     ...(connectionName ? { connectionName } : {}),
   });
 
-  async function run<T>(kind: 'preview' | 'estimate' | 'start', action: () => Promise<{ ok: true; value: T } | { ok: false; problem: { message: string } }>): Promise<T | undefined> {
+  async function run<T>(kind: 'preview' | 'estimate' | 'start', action: () => Promise<{ ok: true; value: T } | { ok: false; problem: { message: string; jobId?: string } }>): Promise<T | undefined> {
     setError('');
+    setBusyJob(undefined);
     setBusy(kind);
     try {
       const outcome = await action();
       if (!outcome.ok) {
         setError(outcome.problem.message);
+        setBusyJob(outcome.problem.jobId);
         return undefined;
       }
       return outcome.value;
@@ -183,12 +188,15 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       )}
 
       {error && (
-        <p class="ink-problem" role="alert">
-          {error}
-        </p>
+        <div class="ink-problem" role="alert">
+          <p>{error}</p>
+          {busyJob && <ShowRunButton target={statusRef} />}
+        </div>
       )}
       {preview && <PreviewList rows={preview} />}
-      {job && <DatabaseRunStatus job={job} />}
+      <div ref={statusRef} tabIndex={-1}>
+        {job && <DatabaseRunStatus job={job} />}
+      </div>
     </div>
   );
 }
@@ -257,7 +265,9 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
     failed: 'Stopped.',
     cancelled: 'Cancelled. Rows already written stay written; Undo run puts them back.',
     undoing: 'Undoing the run…',
-    undone: 'Undone: every changed cell is back to what it was.',
+    undone: job.keptOnUndo
+      ? `Undone, except ${formatNumber(job.keptOnUndo)} ${job.keptOnUndo === 1 ? 'cell' : 'cells'} changed in Notion since the run: ${job.keptOnUndo === 1 ? 'it stays' : 'they stay'} as edited.`
+      : 'Undone: every changed cell is back to what it was.',
   };
   const problem = job.problem?.message;
   const pausedUntil = job.status === 'paused' && job.resumeAt ? ` Inkling carries on by itself at ${new Date(job.resumeAt).toLocaleTimeString()}.` : '';

@@ -1,6 +1,6 @@
 // Generate into a page: the prompt, where the answer goes, the streamed answer, progress, Undo.
 // Shared by the panel on notion.so and the Create tab. The answer is shown as text, never as HTML.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { PageJob } from '../jobs/types';
 import { sendMessage } from '../messaging';
 import { Field } from './field';
@@ -22,17 +22,21 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
   const job = anyJob?.kind === 'page' ? (anyJob as PageJob) : null;
   const [prompt, setPrompt] = useState(initialPrompt);
   const [useContext, setUseContext] = useState(false);
+  const [allowImages, setAllowImages] = useState(false);
   const [mode, setMode] = useState<Mode>('append');
   const [confirming, setConfirming] = useState(false);
   const [budgetWarning, setBudgetWarning] = useState('');
   const [error, setError] = useState('');
+  const [busyJob, setBusyJob] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const statusRef = useRef<HTMLDivElement>(null);
 
   const running = job?.status === 'running';
   const undoing = job?.status === 'undoing';
 
   async function generate(confirmed = false, overBudgetOk = false) {
     setError('');
+    setBusyJob(undefined);
     setBudgetWarning('');
     if (!prompt.trim()) {
       setError('Write a prompt first.');
@@ -53,9 +57,13 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         ...(connectionId ? { connectionId } : {}),
         ...(connectionName ? { connectionName } : {}),
         ...(overBudgetOk ? { overBudgetOk } : {}),
+        ...(allowImages ? { allowImages } : {}),
       });
       if (!outcome.ok && outcome.problem.kind === 'budget_confirm') setBudgetWarning(outcome.problem.message);
-      else if (!outcome.ok) setError(outcome.problem.message);
+      else if (!outcome.ok) {
+        setError(outcome.problem.message);
+        setBusyJob(outcome.problem.jobId);
+      }
     } finally {
       setBusy(false);
     }
@@ -93,6 +101,9 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
       </Field>
       <label class="check">
         <input type="checkbox" checked={useContext} onChange={(e) => setUseContext(e.currentTarget.checked)} /> Use page content as context
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={allowImages} onChange={(e) => setAllowImages(e.currentTarget.checked)} /> Let the answer add images from the web
       </label>
       <fieldset class="choices">
         <legend>Where the answer goes</legend>
@@ -154,11 +165,14 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         </div>
       )}
       {error && (
-        <p class="ink-problem" role="alert">
-          {error}
-        </p>
+        <div class="ink-problem" role="alert">
+          <p>{error}</p>
+          {busyJob && <ShowRunButton target={statusRef} />}
+        </div>
       )}
-      {job && <RunStatus job={job} />}
+      <div ref={statusRef} tabIndex={-1}>
+        {job && <RunStatus job={job} />}
+      </div>
       {job?.contextNote && <p class="muted">{job.contextNote}</p>}
       {answer && (
         <section class="preview" aria-label="Answer">
@@ -166,6 +180,22 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         </section>
       )}
     </div>
+  );
+}
+
+/** For a run already going on the target: brings its status into view. */
+export function ShowRunButton({ target }: { target: { current: HTMLElement | null } }) {
+  return (
+    <button
+      type="button"
+      class="button"
+      onClick={() => {
+        target.current?.scrollIntoView({ block: 'nearest' });
+        target.current?.focus();
+      }}
+    >
+      Show the run
+    </button>
   );
 }
 
@@ -196,7 +226,9 @@ function RunStatus({ job }: { job: PageJob }) {
       text = `Undoing… removing ${formatNumber(job.createdIds.length)} blocks (about ${Math.ceil(job.createdIds.length / 3)} s at Notion’s rate).`;
       break;
     case 'undone':
-      text = 'Undone: the page is as it was.';
+      text = job.keptOnUndo
+        ? `Undone, except ${formatNumber(job.keptOnUndo)} ${job.keptOnUndo === 1 ? 'block' : 'blocks'} changed in Notion since the run: ${job.keptOnUndo === 1 ? 'it stays' : 'they stay'}.`
+        : 'Undone: the page is as it was.';
       break;
     case 'paused':
       text = job.problem?.message ?? 'Paused.';

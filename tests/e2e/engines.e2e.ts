@@ -1,7 +1,7 @@
 // The AI engine settings: model lists from each provider, rate-limit presets, Chrome built-in AI.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { byLabel, click, launch, openPopup, readExtensionStorage, typeInto, waitFor, type World } from './harness.ts';
+import { byLabel, clearExtension, click, launch, openPopup, readExtensionStorage, typeInto, waitFor, type World } from './harness.ts';
 import { languageModelStandIn } from './stand-ins.ts';
 
 let world: World;
@@ -13,8 +13,7 @@ beforeAll(async () => {
 afterAll(() => world?.close());
 beforeEach(async () => {
   world.sandbox.reset();
-  const worker = await world.worker();
-  await worker.evaluate(() => chrome.storage.local.clear());
+  await clearExtension(world);
   await popup?.close().catch(() => undefined);
   popup = undefined;
 });

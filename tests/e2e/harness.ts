@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launch as launchChromium, type Browser, type CDPSession, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { isRegisteredKey } from '../../src/storage-keys.ts';
 import { Sandbox } from '../sandbox/server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -277,7 +278,53 @@ export async function configure(world: World, config: Configuration = {}): Promi
     secretHints: {},
     savedAt: Date.now(),
   };
-  await worker.evaluate((s, k) => chrome.storage.local.set({ settings: s, secrets: k }), settings, secrets);
+  await worker.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+  await writeSecrets(world, secrets);
+}
+
+/**
+ * Reads (`value` undefined), writes, or (`value` null) removes the secrets record in the extension
+ * origin's IndexedDB — where the background keeps secrets — from the worker.
+ */
+function secretsRecord(mode: 'read' | 'write', value?: Record<string, string> | null): Promise<Record<string, string> | null> {
+  return new Promise((done, fail) => {
+    const open = indexedDB.open('inkling-secrets');
+    open.addEventListener('upgradeneeded', () => open.result.createObjectStore('secrets'));
+    open.addEventListener('error', () => fail(open.error));
+    open.addEventListener('success', () => {
+      const db = open.result;
+      const tx = db.transaction('secrets', mode === 'read' ? 'readonly' : 'readwrite');
+      const store = tx.objectStore('secrets');
+      let result: Record<string, string> | null = null;
+      if (mode === 'read') {
+        const request = store.get('secrets');
+        request.addEventListener('success', () => (result = (request.result as Record<string, string> | undefined) ?? null));
+      } else if (value) store.put(value, 'secrets');
+      else store.delete('secrets');
+      tx.addEventListener('complete', () => {
+        db.close();
+        done(result);
+      });
+      tx.addEventListener('error', () => fail(tx.error));
+    });
+  });
+}
+
+/** Saves secrets where the background keeps them, as Save would. */
+export async function writeSecrets(world: World, secrets: Record<string, string>): Promise<void> {
+  await (await world.worker()).evaluate(secretsRecord, 'write', secrets);
+}
+
+/** The secrets the background holds ({} when none). */
+export async function readSecrets(world: World): Promise<Record<string, string>> {
+  return ((await (await world.worker()).evaluate(secretsRecord, 'read')) as Record<string, string> | null) ?? {};
+}
+
+/** Empties everything the extension keeps: storage.local and the secrets. */
+export async function clearExtension(world: World): Promise<void> {
+  const worker = await world.worker();
+  await worker.evaluate(() => chrome.storage.local.clear());
+  await worker.evaluate(secretsRecord, 'write', null);
 }
 
 /**
@@ -331,12 +378,16 @@ export function useWorld(options: SuiteOptions = {}): { world: World; pages: Pag
     current = await launch();
   });
   afterAll(() => current?.close());
+  // Whatever the test made Inkling store is under a key the storage registry declares (so Clear finds it).
+  afterEach(async () => {
+    const keys = Object.keys(await readExtensionStorage(world).catch(() => ({})));
+    expect(keys.filter((key) => !isRegisteredKey(key)), 'storage keys the registry does not declare').toEqual([]);
+  });
   beforeEach(async () => {
     world.sandbox.reset();
     world.sandbox.notion.clearRequestLog();
     await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
-    const worker = await world.worker();
-    await worker.evaluate(() => chrome.storage.local.clear());
+    await clearExtension(world);
     if (options.configure !== false) await configure(world, options.configure ?? {});
     if (options.models) world.sandbox.models.configure(options.models);
   });

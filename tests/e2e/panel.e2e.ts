@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref, pageHref, peekHref } from '../sandbox/site/index.ts';
-import { byLabel, click, launch, openNotion, waitFor, type World } from './harness.ts';
+import { byLabel, click, launch, openNotion, waitFor, writeSecrets, type World } from './harness.ts';
 
 let world: World;
 
 beforeAll(async () => {
   world = await launch();
-  const worker = await world.worker();
-  await worker.evaluate((token) => chrome.storage.local.set({ secrets: { notionToken: token } }), FIXTURES.token);
+  await writeSecrets(world, { notionToken: FIXTURES.token });
 });
 afterAll(() => world?.close());
 

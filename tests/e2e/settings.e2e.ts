@@ -6,8 +6,10 @@ import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref, pageHref } from '../sandbox/site/index.ts';
 import {
   byLabel,
+  clearExtension,
   click,
   evaluateInContentScript,
+  readSecrets,
   launch,
   openNotion,
   openPopup,
@@ -27,8 +29,7 @@ afterAll(() => world?.close());
 
 beforeEach(async () => {
   world.sandbox.reset();
-  const worker = await world.worker();
-  await worker.evaluate(() => chrome.storage.local.clear());
+  await clearExtension(world);
   await popup?.close().catch(() => undefined);
   popup = await openPopup(world);
 });
@@ -101,7 +102,9 @@ describe('Settings', () => {
     expect(await placeholderOf(popup, 'Gemini API key')).toMatch(/^Saved: …\w{4}$/);
 
     const stored = await readExtensionStorage(world);
-    expect(stored.secrets).toEqual({ notionToken: FIXTURES.token, geminiKey: world.sandbox.models.keys.gemini });
+    expect(await readSecrets(world)).toEqual({ notionToken: FIXTURES.token, geminiKey: world.sandbox.models.keys.gemini });
+    // Secrets are not in storage.local, the area a content script could read where the browser cannot lock it.
+    expect(JSON.stringify(stored)).not.toContain(FIXTURES.token);
     expect((stored.settings as { workspaceName: string }).workspaceName).toBe('Inkling Sandbox');
     // Nothing in sync storage, ever.
     const worker = await world.worker();
@@ -120,6 +123,7 @@ describe('Settings', () => {
     expect(await fieldError(popup, 'Notion internal integration secret')).toContain('This secret was not accepted by Notion');
     expect(await statusText(popup)).toContain('Nothing was saved');
     expect(await readExtensionStorage(world)).toEqual({});
+    expect(await readSecrets(world)).toEqual({});
   });
 
   it('checks the connections database: shared, a database, not a page', async () => {
@@ -218,6 +222,7 @@ describe('Settings', () => {
     await click(popup, 'Clear');
     await click(popup, 'Clear everything');
     await waitFor(async () => Object.keys(await readExtensionStorage(world)).length === 0, 'storage to empty');
+    expect(await readSecrets(world)).toEqual({});
     expect(await placeholderOf(popup, 'Notion internal integration secret')).toBe('ntn_…');
   });
 });
@@ -237,6 +242,17 @@ describe('Secrets and the notion.so tab', () => {
     );
     expect(read).not.toContain(FIXTURES.token);
     expect(read).toMatch(/^refused:|^read:\{\}$/);
+    // Where the secrets are kept, the extension origin's IndexedDB, is out of its reach: it opens notion.so's own.
+    const secretsSeen = await evaluateInContentScript<string>(
+      page,
+      world,
+      `new Promise((resolve) => { const open = indexedDB.open('inkling-secrets'); open.onupgradeneeded = () => open.result.createObjectStore('secrets');
+        open.onsuccess = () => { const request = open.result.transaction('secrets').objectStore('secrets').get('secrets');
+          request.onsuccess = () => resolve(location.origin + ' ' + JSON.stringify(request.result ?? null)); request.onerror = () => resolve('error') };
+        open.onerror = () => resolve('refused') })`,
+    );
+    expect(secretsSeen).not.toContain(FIXTURES.token);
+    expect(secretsSeen).toBe('https://www.notion.so null');
     // The panel's own world holds no secret either (it asked the background what the page is).
     await click(page, 'Open Inkling');
     await page.waitForSelector('::-p-text(Inkling Playground)');

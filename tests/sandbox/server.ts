@@ -30,6 +30,8 @@ export class Sandbox {
   readonly models: ModelApis;
   readonly site: NotionSite;
   readonly faults = new Faults();
+  /** Every request to the OpenAI-compatible server: the address it was sent to and the key it carried. */
+  readonly compatibleRequests: Array<{ host: string; method: string; path: string; authorization: string | undefined }> = [];
   readonly cert: SandboxCertificate;
   httpsPort = 0;
   httpPort = 0;
@@ -71,6 +73,7 @@ export class Sandbox {
   /** Back to the seeded world: fixtures, no faults, no scripts, no logs. */
   reset(): void {
     this.faults.clear();
+    this.compatibleRequests.length = 0;
     this.notion.reset();
     this.models.reset();
   }
@@ -114,6 +117,10 @@ export class Sandbox {
       if (scheme === 'http' && req.url.pathname.startsWith('/__sandbox/')) {
         await handleControl(this, req, res);
         return;
+      }
+      if (scheme === 'http' && req.method !== 'OPTIONS') {
+        const authorization = raw.headers.authorization;
+        this.compatibleRequests.push({ host: raw.headers.host ?? '', method: req.method, path: req.url.pathname, authorization: typeof authorization === 'string' ? authorization : undefined });
       }
       const handler = this.handlerFor(req);
       if (!handler) {

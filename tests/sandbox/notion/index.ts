@@ -95,6 +95,8 @@ export interface SeedDatabaseOptions {
   properties: Record<string, string | Record<string, unknown>>;
   /** Rows to add, in order. */
   rows?: SeedRow[];
+  /** When each row was created (ms), as in a database filled over time; default: now. */
+  rowsCreatedAt?: (index: number) => number;
   isInline?: boolean;
   /** Set an explicit share flag on the new database (default: inherit from the parent). */
   shared?: boolean;
@@ -277,23 +279,29 @@ export class NotionApi {
     const databaseId = String(db.id);
     const dataSourceId = String((db.data_sources as Array<{ id: string }>)[0]?.id);
     if (opts.shared !== undefined) this.share(databaseId, opts.shared);
-    return { databaseId, dataSourceId, rowIds: this.addRows(dataSourceId, opts.rows ?? []) };
+    return { databaseId, dataSourceId, rowIds: this.addRows(dataSourceId, opts.rows ?? [], opts.rowsCreatedAt) };
   }
 
-  /** Adds rows to a data source; returns their ids in order. Values as in SeedRow. */
-  addRows(dataSourceId: string, rows: SeedRow[]): string[] {
+  /** Adds rows to a data source; returns their ids in order. Values as in SeedRow; `createdAt` dates each row. */
+  addRows(dataSourceId: string, rows: SeedRow[], createdAt?: (index: number) => number): string[] {
     const ds = this.#store.dataSource(normalizeId(dataSourceId) ?? '');
     if (!ds) throw new Error(`No data source with id ${dataSourceId}`);
-    return rows.map((row) => {
-      const properties: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row)) {
-        const prop = ds.properties.find((p) => p.name === key || p.id === key);
-        if (!prop) throw new Error(`${key} is not a property of ${plainText(ds.title)}`);
-        properties[key] = simpleToRequest(prop, value);
-      }
-      const page = ops.createPage(this.#seedContext(), { parent: { data_source_id: ds.id }, properties });
-      return String(page.id);
-    });
+    const clock = this.#store.clock;
+    try {
+      return rows.map((row, index) => {
+        const properties: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(row)) {
+          const prop = ds.properties.find((p) => p.name === key || p.id === key);
+          if (!prop) throw new Error(`${key} is not a property of ${plainText(ds.title)}`);
+          properties[key] = simpleToRequest(prop, value);
+        }
+        if (createdAt) this.#store.clock = () => createdAt(index);
+        const page = ops.createPage(this.#seedContext(), { parent: { data_source_id: ds.id }, properties });
+        return String(page.id);
+      });
+    } finally {
+      this.#store.clock = clock;
+    }
   }
 
   /** Edits a row as a person in Notion would (values as in SeedRow). */

@@ -1,0 +1,229 @@
+// A database run against the in-process Notion API and model server, with storage on WXT's fake
+// browser: rows read just in time and written once, a person's edits never written over (before a
+// write, and when a run carries on), writes that land late found rather than sent again, a full
+// storage pausing the run with nothing lost, and Undo taking back only what still holds Inkling's value.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
+import { retrieveDatabase } from '../notion/target';
+import { clearAllStorage, isRegisteredKey } from '../storage';
+import { checkSetup } from './database-setup';
+import { runDatabaseJob, undoDatabaseJob } from './database-job';
+import { JIT_PAGE_ROWS } from './database-rows';
+import { createJob, readJob, readRows, updateJob } from './job-store';
+import { databaseJob } from './start';
+import { EMPTY_USAGE, type DatabaseJob } from './types';
+
+let world: JobWorld;
+
+beforeAll(async () => {
+  world = await startJobWorld();
+});
+afterAll(() => world.close());
+// Whatever a run stored, under a key the storage registry declares: Clear can then find all of it.
+afterEach(async () => {
+  const keys = Object.keys(await fakeBrowser.storage.local.get(null));
+  expect(keys.length).toBeGreaterThan(0);
+  expect(keys.filter((key) => !isRegisteredKey(key))).toEqual([]);
+});
+beforeEach(async () => {
+  fakeBrowser.reset();
+  await clearAllStorage();
+  world.notion.reset();
+  world.notion.clearRequestLog();
+  world.models.reset();
+});
+
+const PROMPT = 'Translate the topic to Japanese';
+
+function topics(count: number) {
+  const rows = Array.from({ length: count }, (_, i) => ({ Topic: `Topic ${String(i + 1).padStart(2, '0')}`, Generate: true }));
+  return world.notion.createDatabase({ title: `Topics ${Date.now()}`, properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text' }, rows });
+}
+
+async function newJob(databaseId: string): Promise<DatabaseJob> {
+  const notion = world.client();
+  const { properties } = await retrieveDatabase(notion, databaseId);
+  const output = properties.find((p) => p.name === 'Output')!;
+  const generate = properties.find((p) => p.name === 'Generate')!;
+  const setup = { databaseId, template: PROMPT, outputs: [{ id: output.id }], selection: 'ticked' as const, checkboxId: generate.id, overwrite: false, untick: true };
+  const checked = await checkSetup(notion, setup);
+  const now = Date.now();
+  const base = {
+    id: crypto.randomUUID(),
+    connectionId: crypto.randomUUID(),
+    targetId: checked.target.id,
+    targetTitle: checked.target.title,
+    targetUrl: checked.target.url,
+    status: 'running' as const,
+    createdAt: now,
+    updatedAt: now,
+    engine: { engine: 'compatible' as const, model: 'llama3.2:latest', baseUrl: '', limitPreset: 'local' },
+    usage: EMPTY_USAGE,
+  };
+  return (await createJob(databaseJob(base, checked, setup))) as DatabaseJob;
+}
+
+const cells = (dataSourceId: string) =>
+  world.notion.queryRows(dataSourceId).map((row) => {
+    const props = row.properties as Record<string, { title?: Array<{ plain_text: string }>; rich_text?: Array<{ plain_text: string }>; checkbox?: boolean }>;
+    return {
+      id: row.id,
+      topic: props.Topic!.title!.map((t) => t.plain_text).join(''),
+      output: props.Output!.rich_text!.map((t) => t.plain_text).join(''),
+      ticked: props.Generate!.checkbox!,
+    };
+  });
+
+/** Writes Notion applied to each row (its request log keeps what it answered, even for a caller that left). */
+function appliedWrites(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of world.notion.requestLog) {
+    if (entry.route !== 'PATCH /v1/pages/:id' || entry.status !== 200) continue;
+    const id = entry.path.split('/').pop()!;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const compact = (id: string) => id.replace(/-/g, '');
+const writesTo = (id: string) => appliedWrites().get(id) ?? appliedWrites().get(compact(id)) ?? 0;
+
+async function untilRows(job: DatabaseJob, test: (rows: Awaited<ReturnType<typeof readRows>>) => boolean): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const current = (await readJob(job.id)) as DatabaseJob;
+    if (test(await readRows(job.id, current.chunks))) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('rows never reached the expected state');
+}
+
+/** Carries a stopped run on as Resume does (status running again), with a fresh context. */
+async function resume(job: DatabaseJob): Promise<DatabaseJob> {
+  const running = (await updateJob<DatabaseJob>(job.id, (j) => void (j.status = 'running')))!;
+  return runDatabaseJob(running, world.context());
+}
+
+describe('a database run', () => {
+  it('writes every chosen row exactly once, reading the rows a small page at a time', async () => {
+    const db = topics(60);
+    const job = await newJob(db.databaseId);
+    const done = await runDatabaseJob(job, world.context());
+    expect(done.status).toBe('done');
+    expect(done.counts).toMatchObject({ total: 60, written: 60, failed: 0, skipped: 0 });
+    for (const row of cells(db.dataSourceId)) {
+      expect(row.output).toBe(`「${row.topic}」(ja)`);
+      expect(row.ticked).toBe(false);
+      expect(writesTo(row.id)).toBe(1);
+    }
+    const queries = world.notion.requestLog.filter((e) => e.route === 'POST /v1/data_sources/:id/query');
+    expect(queries.length).toBe(Math.ceil(60 / JIT_PAGE_ROWS));
+    expect(queries.every((q) => (q.body as { page_size: number }).page_size === JIT_PAGE_ROWS)).toBe(true);
+    // Nothing read one row at a time.
+    expect(world.notion.requestLog.filter((e) => e.route === 'GET /v1/pages/:id')).toHaveLength(0);
+    // The stored rows keep one copy of each answer (the write), not the prompt values any more.
+    const stored = await readRows(job.id, done.chunks);
+    expect(stored.every((row) => row.values === undefined && row.write !== undefined && row.baseline !== undefined)).toBe(true);
+  });
+
+  it('after a Cancel, skips the rows a person filled meanwhile, and finds the writes that landed late instead of sending them again', async () => {
+    const db = topics(30);
+    const job = await newJob(db.databaseId);
+    // Notion is slow to apply writes: the first ones wait, the answers of later rows pile up.
+    const slow = world.hold('PATCH', /^\/v1\/pages\//);
+    const cancel = new AbortController();
+    const run = runDatabaseJob(job, world.context(cancel.signal)).catch((e: unknown) => e);
+    await untilRows(job, (rows) => rows.filter((r) => r.state === 'generated').length >= 8 && rows.filter((r) => r.sentAt !== undefined).length >= 2);
+    const rows = await readRows(job.id, ((await readJob(job.id)) as DatabaseJob).chunks);
+    const inFlight = rows.filter((r) => r.sentAt !== undefined).map((r) => r.id);
+    const answered = rows.filter((r) => r.state === 'generated' && r.sentAt === undefined).map((r) => r.id);
+    // A person fills two answered rows in Notion, then the user cancels.
+    const filled = answered.slice(0, 2);
+    for (const id of filled) world.notion.updateRow(id, { Output: 'Mine.' });
+    cancel.abort();
+    await run;
+    // The writes that were in flight land now, after the run gave up on them.
+    await slow.release();
+    await updateJob<DatabaseJob>(job.id, (j) => void (j.status = 'cancelled'));
+    const kept = (await readRows(job.id, ((await readJob(job.id)) as DatabaseJob).chunks)).filter((r) => r.state === 'generated');
+    const callsBefore = world.models.calls.length;
+    const done = await resume((await readJob(job.id)) as DatabaseJob);
+    expect(done.status).toBe('done');
+    for (const row of cells(db.dataSourceId)) {
+      if (filled.includes(row.id)) {
+        expect(row.output).toBe('Mine.');
+        expect(writesTo(row.id)).toBe(0);
+      } else {
+        expect(row.output).toBe(`「${row.topic}」(ja)`);
+        expect(writesTo(row.id), `${row.topic} written once`).toBe(1);
+      }
+    }
+    const stored = await readRows(job.id, done.chunks);
+    for (const id of filled) expect(stored.find((r) => r.id === id)).toMatchObject({ state: 'skipped', reason: 'Filled in Notion since the run started (“Output”).' });
+    for (const id of inFlight) expect(stored.find((r) => r.id === id)?.state).toBe('written');
+    // Answers kept before the Cancel were written without asking the model again.
+    expect(kept.length).toBeGreaterThanOrEqual(8);
+    const later = world.models.calls.slice(callsBefore);
+    for (const row of kept) expect(later.some((call) => call.prompt.includes(row.title)), row.title).toBe(false);
+  });
+
+  it('pauses with “storage full” when the browser has no room, loses nothing, and Resume finishes every row once', async () => {
+    const db = topics(40);
+    const job = await newJob(db.databaseId);
+    // The browser runs out of room part-way: after 40 saves of rows' progress it refuses every one.
+    const set = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+    let full = true;
+    let rowSaves = 0;
+    let refused = 0;
+    const spy = vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementation(async (items: Record<string, unknown>) => {
+      if (full && Object.keys(items).some((key) => key.startsWith('jobrows:')) && ++rowSaves > 40) {
+        refused++;
+        throw new Error('Resource::kQuotaBytes quota exceeded');
+      }
+      return set(items);
+    });
+    const paused = await runDatabaseJob(job, world.context());
+    expect(refused).toBeGreaterThan(0);
+    expect(paused.status).toBe('paused');
+    expect(paused.problem?.kind).toBe('storage_full');
+    expect(paused.problem?.message).toMatch(/^Storage full/);
+    expect(paused.resumeAt).toBeUndefined();
+    // Every write Notion applied belongs to a row whose answer was kept.
+    for (const row of cells(db.dataSourceId)) expect(writesTo(row.id)).toBeLessThanOrEqual(1);
+    full = false;
+    const done = await resume(paused);
+    spy.mockRestore();
+    expect(done.status).toBe('done');
+    for (const row of cells(db.dataSourceId)) {
+      expect(row.output).toBe(`「${row.topic}」(ja)`);
+      expect(writesTo(row.id)).toBe(1);
+    }
+    // Answers paid for before the pause were not asked for again: one call per row in all.
+    expect(world.models.calls.filter((call) => call.status === 200 && !call.aborted)).toHaveLength(40);
+  });
+});
+
+describe('Undo of a database run', () => {
+  it('puts back every cell the run wrote, but leaves a cell a person corrected since, and only re-ticks rows the run unticked', async () => {
+    const db = topics(10);
+    world.notion.addRows(db.dataSourceId, [{ Topic: 'Filled before', Generate: true, Output: 'Already here.' }]);
+    const job = await newJob(db.databaseId);
+    const done = await runDatabaseJob(job, world.context());
+    expect(done.counts).toMatchObject({ written: 10, skipped: 1 });
+    const [corrected] = db.rowIds;
+    world.notion.updateRow(corrected!, { Output: 'A better answer.' });
+    const undone = await undoDatabaseJob((await updateJob<DatabaseJob>(job.id, (j) => void (j.status = 'undoing')))!, world.context());
+    expect(undone.status).toBe('undone');
+    expect(undone.keptOnUndo).toBe(1);
+    for (const row of cells(db.dataSourceId)) {
+      if (row.id === corrected) expect(row).toMatchObject({ output: 'A better answer.', ticked: true });
+      else if (row.topic === 'Filled before') expect(row).toMatchObject({ output: 'Already here.', ticked: true });
+      else expect(row).toMatchObject({ output: '', ticked: true });
+    }
+    // The skipped row was never touched, by the run or by Undo.
+    const skipped = cells(db.dataSourceId).find((row) => row.topic === 'Filled before')!;
+    expect(writesTo(skipped.id)).toBe(0);
+    const stored = await readRows(job.id, undone.chunks);
+    expect(stored.find((r) => r.id === corrected)?.reason).toBe('Left as it was: “Output” changed in Notion after the run.');
+  });
+});
