@@ -10,7 +10,7 @@ import { isWritableOutput } from '../notion/properties';
 import type { Selection } from '../notion/rows';
 import type { DatabaseTarget, PropertyInfo } from '../notion/target';
 import { Field } from './field';
-import { ShowRunButton } from './page-run';
+import { ShowRunButton, UndoUntil } from './page-run';
 import { formatNumber, formatUsage } from './format';
 import { TemplatePromptField } from './prompt-field';
 import { useTargetJob } from './use-target-job';
@@ -242,6 +242,7 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
   const { counts } = job;
   const finished = counts.written + counts.failed + counts.skipped + counts.undone;
   const left = counts.pending + counts.generated + unread(job);
+  const undoable = job.status !== 'running' && job.status !== 'undoing' && job.status !== 'undone' && counts.written > 0;
 
   useEffect(() => {
     if (job.status === 'running' || counts.failed === 0) {
@@ -289,17 +290,18 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
             Cancel
           </button>
         )}
-        {(job.status === 'done' || job.status === 'failed' || job.status === 'cancelled' || job.status === 'paused') && (counts.failed > 0 || left > 0) && (
+        {(job.status === 'paused' || ((job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') && (counts.failed > 0 || left > 0))) && (
           <button type="button" class="button" onClick={() => act('retryJob')}>
-            {counts.failed > 0 ? 'Retry failed' : 'Resume'}
+            {counts.failed > 0 && job.status !== 'paused' ? 'Retry failed' : 'Resume'}
           </button>
         )}
-        {job.status !== 'running' && job.status !== 'undoing' && job.status !== 'undone' && counts.written > 0 && (
+        {undoable && (
           <button type="button" class="button" onClick={() => act('undoJob')}>
             Undo run
           </button>
         )}
       </div>
+      {undoable && <UndoUntil job={job} />}
       {error && <p class="ink-problem" role="alert">{error}</p>}
       {failures.length > 0 && (
         <ul class="failures" aria-label="Failed rows">

@@ -1,7 +1,7 @@
 // Generate into a page: the prompt, where the answer goes, the streamed answer, progress, Undo.
 // Shared by the panel on notion.so and the Create tab. The answer is shown as text, never as HTML.
 import { useRef, useState } from 'preact/hooks';
-import type { PageJob } from '../jobs/types';
+import { undoableUntil, type Job, type PageJob } from '../jobs/types';
 import { sendMessage } from '../messaging';
 import { Field } from './field';
 import { formatNumber, formatUsage } from './format';
@@ -148,6 +148,11 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
               Write it again
             </button>
           )}
+          {job?.status === 'paused' && (
+            <button type="button" class="button" onClick={() => act('retryJob')}>
+              Resume
+            </button>
+          )}
         </div>
       )}
 
@@ -173,6 +178,7 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
       <div ref={statusRef} tabIndex={-1}>
         {job && <RunStatus job={job} />}
       </div>
+      {canUndo && <UndoUntil job={job} />}
       {job?.contextNote && <p class="muted">{job.contextNote}</p>}
       {answer && (
         <section class="preview" aria-label="Answer">
@@ -180,6 +186,16 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         </section>
       )}
     </div>
+  );
+}
+
+/** How long a finished run can still be undone (it is removed after that). */
+export function UndoUntil({ job }: { job: Job }) {
+  const until = new Date(undoableUntil(job)).toLocaleDateString([], { day: 'numeric', month: 'long', year: 'numeric' });
+  return (
+    <p class="muted" data-testid="undo-until">
+      You can undo this run until {until}; then Inkling forgets it.
+    </p>
   );
 }
 

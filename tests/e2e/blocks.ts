@@ -1,7 +1,32 @@
-// Block trees in one comparable shape, whether they are what Inkling meant to write (request form)
-// or what the sandbox holds afterwards (response form): type, text, and the few fields that matter.
+// Pages for E2E: a fresh page open with the panel, and block trees in one comparable shape, whether
+// they are what Inkling meant to write (request form) or what the sandbox holds afterwards (response
+// form): type, text, and the few fields that matter.
+import type { Page } from 'puppeteer-core';
 import { markdownToBlocks, type BlockTree } from '../../src/notion/markdown-to-blocks.ts';
 import type { BlockTreeNode } from '../sandbox/notion/index.ts';
+import { pageHref } from '../sandbox/site/index.ts';
+import { click, openNotion, openPanel, typeInto, type World } from './harness.ts';
+
+/** A fresh shared page with one paragraph, open in a tab with the panel showing it. */
+export async function freshPage(world: World, pages: Page[], title: string): Promise<{ id: string; page: Page }> {
+  const id = world.sandbox.notion.createPage({ title, children: [{ type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: 'Existing text.' } }] } }] });
+  const page = await openNotion(world, pageHref(id, title));
+  pages.push(page);
+  await openPanel(page, title);
+  return { id, page };
+}
+
+/** Writes the prompt in the panel and clicks Generate. */
+export async function generate(page: Page, prompt: string): Promise<void> {
+  await typeInto(page, 'Prompt', prompt);
+  await click(page, 'Generate');
+}
+
+/** The page's blocks as the sandbox holds them, in comparable shape. */
+export const treeOf = (world: World, id: string): Shape[] => world.sandbox.notion.getBlockTree(id).map(shapeOf);
+
+/** Append requests the sandbox answered (or saw fail). */
+export const appendRequests = (world: World) => world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/blocks/:id/children');
 
 export interface Shape {
   type: string;

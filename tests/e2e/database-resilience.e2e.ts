@@ -3,77 +3,18 @@
 // chosen row written exactly once and every other row untouched. Cancel stops at once; Undo
 // restores every cell; failures say what to do and lose nothing.
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { databaseHref } from '../sandbox/site/index.ts';
-import { rowCells } from './databases.ts';
-import {
-  click,
-  configure,
-  openNotion,
-  openPanel,
-  panelText,
-  readExtensionStorage,
-  runStatus,
-  stopWorker,
-  typeInto,
-  waitFor,
-  useWorld,
-} from './harness.ts';
+import { appliedWrites, openAndSetUp as openAndSetUpIn, rowCells, startRun, storedRun, topicsDatabase as topicsOf, type Topics } from './databases.ts';
+import { click, configure, panelText, runStatus, stopWorker, waitFor, useWorld } from './harness.ts';
 
 const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
 
-/** 40 topics, 30 ticked (the ones to run) and 10 not (to be left alone). */
-function topicsDatabase(title = `Topics ${Date.now()}`) {
-  const rows = Array.from({ length: 40 }, (_, i) => ({ Topic: `Topic ${String(i + 1).padStart(2, '0')}`, Generate: i % 4 !== 3 }));
-  const db = world.sandbox.notion.createDatabase({
-    title,
-    properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text', Category: { select: { options: [{ name: 'Easy' }, { name: 'Hard' }] } } },
-    rows,
-  });
-  const ticked = new Set(db.rowIds.filter((_, i) => rows[i]!.Generate));
-  return {
-    ...db,
-    title,
-    ticked,
-    cells: () =>
-      world.sandbox.notion
-        .queryRows(db.dataSourceId)
-        .map((r) => ({ id: r.id as string, ...rowCells(r, ['Topic', 'Generate', 'Output', 'Category']) }) as { id: string; Topic: string; Generate: boolean; Output: string; Category: string }),
-  };
-}
-
-type Topics = ReturnType<typeof topicsDatabase>;
-
-/** The seed's prompt: no placeholder, so each row's values are added to it. */
-async function openAndSetUp(db: Topics, prompt = 'Translate the topic to Japanese'): Promise<Page> {
-  const page = await openNotion(world, databaseHref(db.databaseId));
-  pages.push(page);
-  await openPanel(page, db.title);
-  await typeInto(page, 'Prompt', prompt);
-  return page;
-}
-
-async function start(page: Page): Promise<void> {
-  await click(page, 'Generate');
-  await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
-  await click(page, 'Start');
-}
-
-/** Applied writes (the sandbox logs what it applied, even when the answer was lost on the way). */
-function appliedWrites(db: Topics): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const entry of world.sandbox.notion.requestLog) {
-    if (entry.route !== 'PATCH /v1/pages/:id' || entry.status !== 200) continue;
-    const id = entry.path.split('/').pop()!;
-    const row = db.rowIds.find((r) => r.replace(/-/g, '') === id.replace(/-/g, ''));
-    if (row) counts.set(row, (counts.get(row) ?? 0) + 1);
-  }
-  return counts;
-}
+const topicsDatabase = () => topicsOf(world);
+const openAndSetUp = (db: Topics, prompt?: string) => openAndSetUpIn(world, pages, db, prompt);
+const start = startRun;
 
 /** Every ticked row written exactly once and translated and unticked; every other row as it was. */
 function expectExactlyOnce(db: Topics): void {
-  const writes = appliedWrites(db);
+  const writes = appliedWrites(world, db.rowIds);
   for (const row of db.cells()) {
     if (db.ticked.has(row.id)) {
       expect(writes.get(row.id), `${row.Topic} written once`).toBe(1);
@@ -87,11 +28,7 @@ function expectExactlyOnce(db: Topics): void {
   }
 }
 
-const storedJob = async () => {
-  const stored = await readExtensionStorage(world);
-  const key = Object.keys(stored).find((k) => k.startsWith('job:'));
-  return key ? (stored[key] as { status: string; counts: { written: number; pending: number; generated: number; failed: number }; problem?: { message: string } }) : undefined;
-};
+const storedJob = async () => (await storedRun(world)).job;
 
 describe('A database run survives', () => {
   it('a 429 storm', async () => {

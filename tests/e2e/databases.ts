@@ -1,8 +1,9 @@
-// Databases for E2E: a mixed-type database seeded in the sandbox, rows read back as plain values,
-// and the panel's Output property choices.
+// Databases for E2E: the seed's Topics database and a mixed-type one seeded in the sandbox, rows read
+// back as plain values, the panel's run set-up, and what the sandbox and extension storage saw.
 import type { Page } from 'puppeteer-core';
-import type { PageObject } from '../sandbox/notion/index.ts';
-import type { World } from './harness.ts';
+import type { PageObject, SeedRow } from '../sandbox/notion/index.ts';
+import { databaseHref } from '../sandbox/site/index.ts';
+import { click, openNotion, openPanel, panelText, readExtensionStorage, typeInto, waitFor, type World } from './harness.ts';
 
 type Cell = string | number | boolean | null;
 
@@ -70,4 +71,94 @@ export async function setOutputs(page: Page, names: readonly string[]): Promise<
     },
     [...names],
   );
+}
+
+export interface TopicsOptions {
+  title?: string;
+  count?: number;
+  /** Which rows are ticked (to run); default: three in four. */
+  ticked?: (index: number) => boolean;
+  /** Other values of a row (Output filled before the run, say). */
+  extra?: (index: number) => SeedRow;
+  /** When each row was created (a database filled over time). */
+  rowsCreatedAt?: (index: number) => number;
+}
+
+/** The seed's Topics database: Topic, Generate (ticks the rows to run), Output, Category. */
+export function topicsDatabase(world: World, options: TopicsOptions = {}) {
+  const { title = `Topics ${Date.now()}`, count = 40, ticked = (i: number) => i % 4 !== 3 } = options;
+  const rows = Array.from({ length: count }, (_, i) => ({ Topic: `Topic ${String(i + 1).padStart(2, '0')}`, Generate: ticked(i), ...options.extra?.(i) }));
+  const db = world.sandbox.notion.createDatabase({
+    title,
+    properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text', Category: { select: { options: [{ name: 'Easy' }, { name: 'Hard' }] } } },
+    rows,
+    ...(options.rowsCreatedAt ? { rowsCreatedAt: options.rowsCreatedAt } : {}),
+  });
+  return {
+    ...db,
+    title,
+    ticked: new Set(db.rowIds.filter((_, i) => rows[i]!.Generate)),
+    cells: () =>
+      world.sandbox.notion
+        .queryRows(db.dataSourceId)
+        .map((r) => ({ id: r.id as string, ...rowCells(r, ['Topic', 'Generate', 'Output', 'Category']) }) as { id: string; Topic: string; Generate: boolean; Output: string; Category: string }),
+  };
+}
+
+export type Topics = ReturnType<typeof topicsDatabase>;
+
+/** Opens the database in a tab with the panel, and writes the prompt (the seed's has no placeholder). */
+export async function openAndSetUp(world: World, pages: Page[], db: Topics, prompt = 'Translate the topic to Japanese'): Promise<Page> {
+  const page = await openNotion(world, databaseHref(db.databaseId));
+  pages.push(page);
+  await openPanel(page, db.title);
+  await typeInto(page, 'Prompt', prompt);
+  return page;
+}
+
+/** Generate, then Start once the estimate shows. */
+export async function startRun(page: Page): Promise<void> {
+  await click(page, 'Generate');
+  await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
+  await click(page, 'Start');
+}
+
+/** Row writes the sandbox applied, per row id (it logs what it applied, even when the answer was lost on the way). */
+export function appliedWrites(world: World, rowIds: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of world.sandbox.notion.requestLog) {
+    if (entry.route !== 'PATCH /v1/pages/:id' || entry.status !== 200) continue;
+    const id = entry.path.split('/').pop()!;
+    const row = rowIds.find((r) => r.replace(/-/g, '') === id.replace(/-/g, ''));
+    if (row) counts.set(row, (counts.get(row) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export interface StoredJob {
+  id: string;
+  status: string;
+  chunks: number;
+  counts: { total: number; written: number; pending: number; generated: number; failed: number; skipped: number };
+  problem?: { message: string };
+}
+
+export interface StoredRow {
+  id: string;
+  title: string;
+  state: string;
+  sentAt?: number;
+  reason?: string;
+}
+
+/** The run stored in the extension (the only one), and its rows. */
+export async function storedRun(world: World): Promise<{ job: StoredJob | undefined; rows: StoredRow[] }> {
+  const stored = await readExtensionStorage(world);
+  const key = Object.keys(stored).find((k) => k.startsWith('job:'));
+  const job = key ? (stored[key] as StoredJob) : undefined;
+  const rows = Object.entries(stored)
+    .filter(([k]) => k.startsWith('jobrows:'))
+    .toSorted(([a], [b]) => Number(a.split(':')[2]) - Number(b.split(':')[2]))
+    .flatMap(([, v]) => v as StoredRow[]);
+  return { job, rows };
 }

@@ -3,18 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
 import { minimumRequests } from '../../src/notion/block-writer.ts';
 import { markdownToBlocks } from '../../src/notion/markdown-to-blocks.ts';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { pageHref } from '../sandbox/site/index.ts';
-import { expectedShapes, shapeOf } from './blocks.ts';
+import { appendRequests as appendRequestsOf, expectedShapes, freshPage as freshPageIn, generate, treeOf } from './blocks.ts';
 import {
   byLabel,
   click,
   configure,
-  openNotion,
-  openPanel,
   openPopup,
   panelText,
   readExtensionStorage,
@@ -33,22 +30,9 @@ const { world, pages } = useWorld({ models: { timeToFirstTokenMs: 20, tokensPerS
 /** Undo deletes block by block at Notion's rate (~3 per second): 250 blocks take about 90 s. */
 const UNDO_LONG_ANSWER_MS = 150_000;
 
-/** A fresh shared page with one paragraph, open in a tab with the panel showing it. */
-async function freshPage(title: string): Promise<{ id: string; page: Page }> {
-  const id = world.sandbox.notion.createPage({ title, children: [{ type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: 'Existing text.' } }] } }] });
-  const page = await openNotion(world, pageHref(id, title));
-  pages.push(page);
-  await openPanel(page, title);
-  return { id, page };
-}
-
-const tree = (id: string) => world.sandbox.notion.getBlockTree(id).map(shapeOf);
-const appendRequests = () => world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/blocks/:id/children');
-
-async function generate(page: Page, prompt: string): Promise<void> {
-  await typeInto(page, 'Prompt', prompt);
-  await click(page, 'Generate');
-}
+const freshPage = (title: string) => freshPageIn(world, pages, title);
+const tree = (id: string) => treeOf(world, id);
+const appendRequests = () => appendRequestsOf(world);
 
 describe('Generate into a page', () => {
   it('writes the long answer as exactly its blocks, in the fewest requests, and Undo puts the page back', async () => {

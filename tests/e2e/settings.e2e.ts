@@ -209,6 +209,30 @@ describe('Settings', () => {
     expect(await fieldError(popup, 'Base URL')).toContain('full address');
   });
 
+  it('sends a saved OpenAI-compatible key only to the address it was saved for', async () => {
+    const key = 'sk-local-0123456789abcdef0123';
+    await selectEngine(popup, 'OpenAI-compatible');
+    await typeInto(popup, 'Base URL', world.sandbox.compatibleBaseUrl);
+    await typeInto(popup, 'API key (optional)', key);
+    await typeInto(popup, 'Model', 'llama3.2');
+    await click(popup, 'Save');
+    expect(await statusText(popup)).toContain('Saved.');
+    // The key did go to its own server (so it would be seen if it went elsewhere).
+    expect(world.sandbox.compatibleRequests.some((r) => r.host.startsWith('127.0.0.1') && r.authorization === `Bearer ${key}`)).toBe(true);
+
+    // Another address for a server (here the same one, reached by another name) is typed and saved.
+    const other = world.sandbox.compatibleBaseUrl.replace('127.0.0.1', 'localhost');
+    world.sandbox.compatibleRequests.length = 0;
+    await typeInto(popup, 'Base URL', other);
+    await waitFor(() => world.sandbox.compatibleRequests.some((r) => r.host.startsWith('localhost')), 'the model list from the new address');
+    await click(popup, 'Save');
+    expect(await statusText(popup)).toContain(`The API key saved for ${world.sandbox.compatibleBaseUrl} was removed`);
+    const toOther = world.sandbox.compatibleRequests.filter((r) => r.host.startsWith('localhost'));
+    expect(toOther.length).toBeGreaterThan(0);
+    expect(toOther.filter((r) => r.authorization?.includes(key))).toEqual([]);
+    expect((await readSecrets(world)).compatibleKey).toBeUndefined();
+  });
+
   it('clears every setting and secret after asking', async () => {
     await typeInto(popup, 'Notion internal integration secret', FIXTURES.token);
     await click(popup, 'Save');

@@ -11,7 +11,7 @@ import {
   openPanel,
   openPopup,
   panelText,
-  readExtensionStorage,
+  readSecrets,
   runStatus,
   typeInto,
   waitFor,
@@ -99,7 +99,7 @@ describe('Usage', () => {
     const report = await tab.evaluate(() => navigator.clipboard.readText());
     expect(report).toContain('Inkling 0.1.0');
     expect(report).toContain('Engine: gemini (gemini-3.8-flash)');
-    const stored = JSON.stringify(await readExtensionStorage(world));
+    const stored = JSON.stringify(await readSecrets(world));
     for (const secret of [FIXTURES.token, world.sandbox.models.keys.gemini]) {
       expect(stored).toContain(secret);
       expect(report).not.toContain(secret);
