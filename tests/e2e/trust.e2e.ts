@@ -38,6 +38,9 @@ const notionPatches = { host: 'api.notion.com', method: 'PATCH' } as const;
 /** Appends after the first two (the page's own two requests): the follow-ups under the table and the list. */
 const followUps = { ...notionPatches, path: '/v1/blocks/', skip: 2 } as const;
 
+/** What a person types into a row's output during a run. */
+const person = (n: number) => `Filled by a person (${n})`;
+
 const tablesIn = (shapes: Shape[]): Shape[] => shapes.flatMap((s) => [...(s.type === 'table' ? [s] : []), ...tablesIn(s.children ?? [])]);
 
 /** The page holds its old content, the whole answer exactly once, and then `after`. */
@@ -118,7 +121,6 @@ describe('A database run beside a person', () => {
     world.sandbox.faults.add({ ...notionPatches, path: '/v1/pages/', delayMs: 300, times: Infinity });
     const page = await openAndSetUp(world, pages, db);
     await startRun(page);
-    const person = (n: number) => `Filled by a person (${n})`;
     const filled = new Map<string, string>();
 
     // Two rows Inkling has not read yet (the last two), filled while the run goes on.
