@@ -190,7 +190,9 @@ export async function runPageJob(job: PageJob, ctx: JobContext): Promise<PageJob
  */
 async function splitByEdits(job: PageJob, ctx: JobContext): Promise<{ unchanged: string[]; edited: string[] }> {
   const planned = plannedBlocks(job);
-  const ours = new Map(Object.entries(job.ledger?.ids ?? {}).filter(([path]) => !path.includes('.')).map(([path, id]) => [id, planned[Number(path)]]));
+  // A run written before the ledger existed kept only its top-level ids, in order.
+  const byPath = job.ledger ? Object.entries(job.ledger.ids).filter(([path]) => !path.includes('.')) : job.createdIds.map((id, i) => [String(i), id] as const);
+  const ours = new Map(byPath.map(([path, id]) => [id, planned[Number(path)]]));
   const unchanged: string[] = [];
   const edited: string[] = [];
   for (const block of await listChildren(ctx.notion, job.targetId)) {
