@@ -193,7 +193,8 @@ class RowsRun {
   }
 
   private waiting(): number {
-    return this.book.rows.filter((row) => row.state === 'pending' || row.state === 'generated').length;
+    const { pending, generated } = this.book.counts;
+    return pending + generated;
   }
 
   /** Reads the next page whenever few rows are left waiting, until every chosen row has been read. */
