@@ -5,7 +5,7 @@ import { InklingError } from '../errors';
 import { createJobContext } from '../jobs/context';
 import { checkSetup, estimateRun, previewRows } from '../jobs/database-setup';
 import { readJob, readRows } from '../jobs/job-store';
-import { activeJobOn, busyProblem } from '../jobs/runner';
+import { targetBusy } from '../jobs/runner';
 import { startDatabaseRun } from '../jobs/start';
 import { DEFAULT_MODELS } from '../llm/catalog';
 import { engineConfigFrom } from '../llm/factory';
@@ -86,8 +86,8 @@ export function registerDatabaseHandlers(): void {
     outcomeValue(async () => {
       const setup = raw as DatabaseRunSetup;
       // Said at Generate, before the rows are counted: a run is already going on this database.
-      const busy = await activeJobOn(setup.databaseId);
-      if (busy) throw new InklingError(await busyProblem(busy));
+      const busy = await targetBusy(setup.databaseId);
+      if (busy) throw new InklingError(busy);
       const notion = await notionClient();
       return estimateRun(notion, await checkSetup(notion, setup), setup, (await engineConfig()).config);
     }, asDatabase),

@@ -123,12 +123,18 @@ async function resetFailedRows(job: Job & { kind: 'database' }): Promise<void> {
 const HOLDS_TARGET: ReadonlySet<JobStatus> = new Set(['running', 'undoing', 'paused']);
 
 /** The run going on a page or database (other than `except`), if any. */
-export async function activeJobOn(targetId: string, except?: string): Promise<JobIndexEntry | undefined> {
+async function activeJobOn(targetId: string, except?: string): Promise<JobIndexEntry | undefined> {
   return (await listJobIndex()).find((entry) => entry.targetId === targetId && entry.id !== except && HOLDS_TARGET.has(entry.status));
 }
 
+/** Why a second run (or an Undo) could not start on a target now, if another run holds it. */
+export async function targetBusy(targetId: string, except?: string): Promise<Problem | undefined> {
+  const busy = await activeJobOn(targetId, except);
+  return busy ? busyProblem(busy) : undefined;
+}
+
 /** Why a second run (or an Undo) on a target cannot start while another is going. */
-export async function busyProblem(entry: JobIndexEntry): Promise<Problem> {
+async function busyProblem(entry: JobIndexEntry): Promise<Problem> {
   const job = await readJob(entry.id);
   const title = job?.targetTitle ?? 'this page';
   const started = new Date(entry.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -147,8 +153,8 @@ export async function busyProblem(entry: JobIndexEntry): Promise<Problem> {
  */
 function exclusively<T>(targetId: string, except: string | undefined, change: () => Promise<T>): Promise<T> {
   return navigator.locks.request(`inkling-target:${targetId}`, async () => {
-    const busy = await activeJobOn(targetId, except);
-    if (busy) throw new InklingError(await busyProblem(busy));
+    const busy = await targetBusy(targetId, except);
+    if (busy) throw new InklingError(busy);
     return change();
   });
 }

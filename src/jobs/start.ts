@@ -14,7 +14,7 @@ import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
 import { FIRST_ROWS } from '../notion/rows';
 import { resolveTarget } from '../notion/target';
 import { readSecrets, readSettings } from '../storage';
-import { activeJobOn, busyProblem, startJob } from './runner';
+import { startJob, targetBusy } from './runner';
 import { checkSetup, type CheckedSetup } from './database-setup';
 import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type Job, type JobBase, type JobEngine, type PageJob } from './types';
 
@@ -104,8 +104,8 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
   }
   const { target } = checked;
-  const busy = await activeJobOn(target.id);
-  if (busy) return fail(await busyProblem(busy));
+  const busy = await targetBusy(target.id);
+  if (busy) return fail(busy);
   const budget = checkBudget(await budgetState(), 0, setup.overBudgetOk ?? false);
   if (budget) return fail(budget);
   const base = await saveConnection({
@@ -169,8 +169,8 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
   if (target.kind !== 'page') {
     return fail({ source: 'inkling', kind: 'wrong_kind', message: 'This is a database: generate into its rows instead.', retryable: false });
   }
-  const busy = await activeJobOn(target.id);
-  if (busy) return fail(await busyProblem(busy));
+  const busy = await targetBusy(target.id);
+  if (busy) return fail(busy);
   const estimate = estimateCallCost(ready.engine.engine, ready.engine.model, PAGE_SYSTEM_PROMPT.length + prompt.length, PAGE_EXPECTED_OUTPUT_TOKENS, ready.engine.baseUrl);
   const budget = checkBudget(await budgetState(), estimate.usd, request.overBudgetOk ?? false);
   if (budget) return fail(budget);
