@@ -21,7 +21,9 @@ export default defineConfig({
       alias: {
         // The Markdown parser's entity decoder has a DOM flavour for browsers (document.createElement),
         // which a service worker does not have. The plain one works everywhere.
-        'decode-named-character-reference': fileURLToPath(import.meta.resolve('decode-named-character-reference').replace(/[^/]+$/, 'index.js')),
+        'decode-named-character-reference': fileURLToPath(
+          import.meta.resolve('decode-named-character-reference').replace(/[^/]+$/, 'index.js'),
+        ),
       },
     },
   }),

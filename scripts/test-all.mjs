@@ -1,4 +1,4 @@
-// `npm test`: everything, in the order a reviewer would check it — typecheck, lint, unit tests,
+// `npm test`: everything, in the order a reviewer would check it — typecheck, lint, format, unit tests,
 // production build, then the E2E suite in real Chromium against the sandbox. Every step runs even
 // when an earlier one failed (except E2E, which needs the build), and the last line is the plain
 // `N passed, N failed` CI reads. The exit code is non-zero on any failure.
@@ -57,13 +57,21 @@ const vitestJson = (name) => join(tmp, `${name}.json`);
 
 const typecheckOk = run('typecheck', 'tsc', ['--noEmit', '-p', '.']);
 const lintOk = run('lint', 'oxlint', ['--deny-warnings', 'src', 'entrypoints', 'tests', 'scripts']);
-for (const ok of [typecheckOk, lintOk]) {
+const formatOk = run('format', 'prettier', ['--check', '--log-level=warn', '.']);
+for (const ok of [typecheckOk, lintOk, formatOk]) {
   if (ok) passed += 1;
   else failed += 1;
 }
 
 rmSync(vitestJson('unit'), { force: true });
-const unitOk = run('unit tests', 'vitest', ['run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson('unit')}`]);
+const unitOk = run('unit tests', 'vitest', [
+  'run',
+  '--project',
+  'unit',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson('unit')}`,
+]);
 countReport(vitestJson('unit'), unitOk);
 
 const buildOk = run('build', 'wxt', ['build']);
@@ -72,7 +80,14 @@ else failed += 1;
 
 if (buildOk && ensureChromium()) {
   rmSync(vitestJson('e2e'), { force: true });
-  const e2eOk = run('e2e tests', 'vitest', ['run', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson('e2e')}`]);
+  const e2eOk = run('e2e tests', 'vitest', [
+    'run',
+    '--project',
+    'e2e',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestJson('e2e')}`,
+  ]);
   countReport(vitestJson('e2e'), e2eOk);
 } else {
   console.error('E2E skipped: the build or Chromium is missing. Counted as a failure.');

@@ -42,7 +42,5 @@ export function logRaw(context: string, error: unknown): void {
 
 /** Removes anything shaped like an API key or Notion secret from a text. */
 export function redactSecrets(text: string): string {
-  return text
-    .replace(/\b(ntn_|secret_|sk-|AIza)[A-Za-z0-9_-]{8,}/g, '$1…')
-    .replace(/(Bearer\s+)[^\s"']+/gi, '$1…');
+  return text.replace(/\b(ntn_|secret_|sk-|AIza)[A-Za-z0-9_-]{8,}/g, '$1…').replace(/(Bearer\s+)[^\s"']+/gi, '$1…');
 }

@@ -35,8 +35,7 @@ export interface ListModelsRequest {
 }
 
 export type SaveSettingsResult =
-  | { ok: true; settings: Settings; notes: string[] }
-  | { ok: false; errors: Partial<Record<SettingsField, string>> };
+  { ok: true; settings: Settings; notes: string[] } | { ok: false; errors: Partial<Record<SettingsField, string>> };
 
 export interface StartPageRunRequest {
   pageId: string;
@@ -123,7 +122,10 @@ export interface ProtocolMap {
   /** Panel or popup → background: tick or untick a row's checkbox in Notion. */
   setRowTicked(request: { rowId: string; checkboxId: string; ticked: boolean }): Outcome<null>;
   /** Panel or popup → background: a run's rows in a state (its failures, say). */
-  jobRows(request: { jobId: string; state: RowState }): Outcome<Array<Pick<JobRow, 'id' | 'title' | 'state' | 'reason' | 'display'>>>;
+  jobRows(request: {
+    jobId: string;
+    state: RowState;
+  }): Outcome<Array<Pick<JobRow, 'id' | 'title' | 'state' | 'reason' | 'display'>>>;
   /** Panel or popup → background: stop a run (what was written stays; Undo removes it). */
   cancelJob(request: { jobId: string }): void;
   /** Panel or popup → background: undo a run. */
@@ -139,7 +141,10 @@ export interface ProtocolMap {
   /** Popup → background: remove a connection here, and move its row in Notion to the trash. */
   deleteConnection(request: { connectionId: string }): Outcome<null>;
   /** Popup → background: create the sample page or database under a page, connected and ready. */
-  createSample(request: { kind: 'page' | 'database'; parentPageId: string }): Outcome<{ connectionId: string; target: Target }>;
+  createSample(request: {
+    kind: 'page' | 'database';
+    parentPageId: string;
+  }): Outcome<{ connectionId: string; target: Target }>;
   /** Popup → background: a diagnostics summary for Feedback (no key, no Notion content). */
   diagnostics(): string;
   /** Background → content script: the keyboard shortcut was pressed. */
@@ -156,8 +161,7 @@ export const STATE_PORT = 'inkling-state';
 export type StatePortRequest = { type: 'watch'; targetId: string } | { type: 'unwatch'; targetId: string };
 
 export type StatePortMessage =
-  | { type: 'job'; targetId: string; job: Job | null }
-  | { type: 'text'; jobId: string; text: string };
+  { type: 'job'; targetId: string; job: Job | null } | { type: 'text'; jobId: string; text: string };
 
 /** Wait before reconnecting a port the worker dropped (it was stopped); connecting wakes it again. */
 const PORT_RECONNECT_MS = 500;
@@ -166,7 +170,10 @@ const PORT_RECONNECT_MS = 500;
  * Opens the state port (panel or popup side). When Chrome stops the service worker the port drops;
  * it reconnects — which starts the worker again, so a run carries on at once — and re-sends its watches.
  */
-export function connectStatePort(listener: (message: StatePortMessage) => void): { send(request: StatePortRequest): void; close(): void } {
+export function connectStatePort(listener: (message: StatePortMessage) => void): {
+  send(request: StatePortRequest): void;
+  close(): void;
+} {
   const watches = new Map<string, StatePortRequest>();
   let closed = false;
   let port: ReturnType<typeof browser.runtime.connect>;

@@ -23,5 +23,9 @@ const fixed: readonly string[] = Object.values(FIXED_KEYS);
  * it, `key$`) or one of the per-run families. Nothing else is ever written (tests hold the code to it).
  */
 export function isRegisteredKey(key: string): boolean {
-  return fixed.includes(key) || fixed.includes(key.replace(/\$$/, '')) || Object.values(KEY_FAMILIES).some((family) => family.test(key));
+  return (
+    fixed.includes(key) ||
+    fixed.includes(key.replace(/\$$/, '')) ||
+    Object.values(KEY_FAMILIES).some((family) => family.test(key))
+  );
 }

@@ -90,13 +90,17 @@ describe('the registry', () => {
     const id = crypto.randomUUID();
     expect(isRegisteredKey(jobKey(id).replace(/^local:/, ''))).toBe(true);
     expect(isRegisteredKey(jobRowsKey(id, 12).replace(/^local:/, ''))).toBe(true);
-    for (const key of ['secrets', 'job', 'jobrows:x', 'cache', 'settings2', `job:${id}:x`]) expect(isRegisteredKey(key)).toBe(false);
+    for (const key of ['secrets', 'job', 'jobrows:x', 'cache', 'settings2', `job:${id}:x`])
+      expect(isRegisteredKey(key)).toBe(false);
   });
 
   it('Clear removes every key Inkling keeps, rows and secrets included', async () => {
     const id = crypto.randomUUID();
     await settingsItem.setValue({ ...DEFAULT_SETTINGS, workspaceName: 'Acme' });
-    await fakeBrowser.storage.local.set({ [`job:${id}`]: { id }, [`jobrows:${id}:0`]: [{ id: 'row', baseline: {}, write: {} }] });
+    await fakeBrowser.storage.local.set({
+      [`job:${id}`]: { id },
+      [`jobrows:${id}:0`]: [{ id: 'row', baseline: {}, write: {} }],
+    });
     await writeSecrets({ notionToken: SECRET });
     await clearAllStorage();
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});

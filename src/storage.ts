@@ -78,7 +78,10 @@ export const settingsItem = storage.defineItem<Settings>(`local:${FIXED_KEYS.set
 });
 
 /** Runs, newest last: enough to find a target's jobs and the ones still running. */
-export const jobIndexItem = storage.defineItem<JobIndexEntry[]>(`local:${FIXED_KEYS.jobIndex}`, { fallback: [], version: 1 });
+export const jobIndexItem = storage.defineItem<JobIndexEntry[]>(`local:${FIXED_KEYS.jobIndex}`, {
+  fallback: [],
+  version: 1,
+});
 
 /** Each job is its own item, so saving one row's progress rewrites one job, not all of them. */
 export const jobKey = (id: string) => `local:job:${id}` as const;
@@ -90,10 +93,16 @@ export const jobRowsKey = (jobId: string, chunk: number) => `local:jobrows:${job
 export const usageItem = storage.defineItem<UsageEntry[]>(`local:${FIXED_KEYS.usage}`, { fallback: [], version: 1 });
 
 /** Changes waiting to reach the connections database in Notion (src/connections/mirror.ts). */
-export const mirrorQueueItem = storage.defineItem<MirrorState>(`local:${FIXED_KEYS.mirror}`, { fallback: { pending: [], rows: {} }, version: 1 });
+export const mirrorQueueItem = storage.defineItem<MirrorState>(`local:${FIXED_KEYS.mirror}`, {
+  fallback: { pending: [], rows: {} },
+  version: 1,
+});
 
 /** Every page and database Inkling generated into (src/connections/). */
-export const connectionsItem = storage.defineItem<Record<string, Connection>>(`local:${FIXED_KEYS.connections}`, { fallback: {}, version: 1 });
+export const connectionsItem = storage.defineItem<Record<string, Connection>>(`local:${FIXED_KEYS.connections}`, {
+  fallback: {},
+  version: 1,
+});
 
 /** Reads a stored value through its schema: a damaged or foreign value falls back instead of spreading. */
 async function readValidated<T>(

@@ -21,7 +21,10 @@ describe('handleCommand', () => {
 
   it('toggles the panel in the Notion tab where the shortcut was pressed', async () => {
     const sent = stubTabsSendMessage();
-    const handled = await handleCommand(TOGGLE_PANEL_COMMAND, { id: 4, url: 'https://www.notion.so/Page-0123' } as never);
+    const handled = await handleCommand(TOGGLE_PANEL_COMMAND, {
+      id: 4,
+      url: 'https://www.notion.so/Page-0123',
+    } as never);
     expect(handled).toBe(true);
     expect(sent).toEqual([{ tabId: 4, message: expect.objectContaining({ type: 'togglePanel' }) }]);
   });

@@ -6,7 +6,8 @@ import { NOTION_ORIGIN } from './senders';
 export const TOGGLE_PANEL_COMMAND = 'toggle-panel';
 
 export async function handleCommand(command: string, tab: Browser.tabs.Tab | undefined): Promise<boolean> {
-  if (command !== TOGGLE_PANEL_COMMAND || tab?.id === undefined || !tab.url?.startsWith(`${NOTION_ORIGIN}/`)) return false;
+  if (command !== TOGGLE_PANEL_COMMAND || tab?.id === undefined || !tab.url?.startsWith(`${NOTION_ORIGIN}/`))
+    return false;
   await sendMessage('togglePanel', undefined, tab.id);
   return true;
 }

@@ -2,7 +2,13 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { listConnections, mergeConnections, removeConnection, upsertConnection } from '../connections/connections';
-import { backfillMirror, createConnectionsDatabase, mirrorState, readConnectionRows, requestMirrorFlush } from '../connections/mirror';
+import {
+  backfillMirror,
+  createConnectionsDatabase,
+  mirrorState,
+  readConnectionRows,
+  requestMirrorFlush,
+} from '../connections/mirror';
 import { createSampleDatabase, createSamplePage } from '../connections/samples';
 import { InklingError, redactSecrets } from '../errors';
 import { listJobIndex, readJob } from '../jobs/job-store';
@@ -27,7 +33,9 @@ const asNotion = (error: unknown) => toNotionProblem(error, 'page');
 async function diagnostics(): Promise<string> {
   const [settings, index] = await Promise.all([readSettings(), listJobIndex()]);
   const recent = await Promise.all(index.slice(-10).map((entry) => readJob(entry.id)));
-  const problems = recent.flatMap((job) => (job?.problem ? [`${job.kind} run ${job.status}: ${job.problem.source}/${job.problem.kind}`] : []));
+  const problems = recent.flatMap((job) =>
+    job?.problem ? [`${job.kind} run ${job.status}: ${job.problem.source}/${job.problem.kind}`] : [],
+  );
   const mirror = await mirrorState();
   const lines = [
     `Inkling ${browser.runtime.getManifest().version}`,
@@ -46,7 +54,11 @@ export function registerConnectionHandlers(): void {
     outcomeValue(async () => {
       const client = await notion();
       const response = await client.search({ query, filter: { property: 'object', value: 'page' }, page_size: 20 });
-      return response.results.flatMap((result) => (result.object === 'page' && 'properties' in result ? [{ id: result.id, title: pageTitle(result), url: result.url }] : []));
+      return response.results.flatMap((result) =>
+        result.object === 'page' && 'properties' in result
+          ? [{ id: result.id, title: pageTitle(result), url: result.url }]
+          : [],
+      );
     }, asNotion),
   );
 
@@ -62,13 +74,21 @@ export function registerConnectionHandlers(): void {
   );
 
   handle('importConnections', ['extension-page'], v.optional(v.undefined()), () =>
-    outcomeValue(async () => {
-      const settings = await readSettings();
-      if (!settings.connectionsDatabase) {
-        throw new InklingError({ source: 'inkling', kind: 'no_database', message: 'Choose your connections database in Settings first.', retryable: false });
-      }
-      return mergeConnections(await readConnectionRows(await notion(), settings.connectionsDatabase.dataSourceId));
-    }, (error) => toNotionProblem(error, 'database')),
+    outcomeValue(
+      async () => {
+        const settings = await readSettings();
+        if (!settings.connectionsDatabase) {
+          throw new InklingError({
+            source: 'inkling',
+            kind: 'no_database',
+            message: 'Choose your connections database in Settings first.',
+            retryable: false,
+          });
+        }
+        return mergeConnections(await readConnectionRows(await notion(), settings.connectionsDatabase.dataSourceId));
+      },
+      (error) => toNotionProblem(error, 'database'),
+    ),
   );
 
   handle('deleteConnection', ['extension-page'], v.object({ connectionId: Uuid }), ({ connectionId }) =>
@@ -78,25 +98,32 @@ export function registerConnectionHandlers(): void {
     }, asNotion),
   );
 
-  handle('createSample', ['extension-page'], v.object({ kind: v.picklist(['page', 'database']), parentPageId: Uuid }), ({ kind, parentPageId }) =>
-    outcomeValue(async () => {
-      const client = await notion();
-      const target = kind === 'page' ? await createSamplePage(client, parentPageId) : await createSampleDatabase(client, parentPageId);
-      const settings = await readSettings();
-      const connection = await upsertConnection({
-        id: crypto.randomUUID(),
-        name: target.title,
-        kind,
-        targetId: target.id,
-        targetTitle: target.title,
-        targetUrl: target.url,
-        prompt: kind === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese',
-        engine: settings.engine,
-        model: settings.models[settings.engine] || DEFAULT_MODELS[settings.engine],
-        options: {},
-      });
-      return { connectionId: connection.id, target };
-    }, asNotion),
+  handle(
+    'createSample',
+    ['extension-page'],
+    v.object({ kind: v.picklist(['page', 'database']), parentPageId: Uuid }),
+    ({ kind, parentPageId }) =>
+      outcomeValue(async () => {
+        const client = await notion();
+        const target =
+          kind === 'page'
+            ? await createSamplePage(client, parentPageId)
+            : await createSampleDatabase(client, parentPageId);
+        const settings = await readSettings();
+        const connection = await upsertConnection({
+          id: crypto.randomUUID(),
+          name: target.title,
+          kind,
+          targetId: target.id,
+          targetTitle: target.title,
+          targetUrl: target.url,
+          prompt: kind === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese',
+          engine: settings.engine,
+          model: settings.models[settings.engine] || DEFAULT_MODELS[settings.engine],
+          options: {},
+        });
+        return { connectionId: connection.id, target };
+      }, asNotion),
   );
 
   handle('diagnostics', ['extension-page'], v.optional(v.undefined()), () => diagnostics());

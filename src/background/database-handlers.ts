@@ -24,7 +24,10 @@ const Uuid = v.pipe(v.string(), v.uuid());
 const SetupSchema = v.object({
   databaseId: Uuid,
   template: v.pipe(v.string(), v.maxLength(50_000)),
-  outputs: v.pipe(v.array(v.object({ id: v.pipe(v.string(), v.maxLength(200)), allowNewOptions: v.optional(v.boolean()) })), v.maxLength(20)),
+  outputs: v.pipe(
+    v.array(v.object({ id: v.pipe(v.string(), v.maxLength(200)), allowNewOptions: v.optional(v.boolean()) })),
+    v.maxLength(20),
+  ),
   selection: v.picklist(['ticked', 'all', 'empty']),
   checkboxId: v.optional(v.pipe(v.string(), v.maxLength(200))),
   overwrite: v.boolean(),
@@ -77,7 +80,11 @@ export function registerDatabaseHandlers(): void {
       const setup = raw as DatabaseRunSetup;
       const checked = await checkSetup(await notionClient(), setup);
       const { config, limitPreset } = await engineConfig();
-      const ctx = await createJobContext({ engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset }, new AbortController().signal, () => undefined);
+      const ctx = await createJobContext(
+        { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
+        new AbortController().signal,
+        () => undefined,
+      );
       return (await previewRows(checked, setup, ctx, PREVIEW_ROWS)).rows;
     }, asDatabase),
   );
@@ -96,40 +103,83 @@ export function registerDatabaseHandlers(): void {
   handle(
     'listRows',
     PANEL_OR_POPUP,
-    v.object({ dataSourceId: Uuid, cursor: v.optional(v.string()), columns: v.array(v.pipe(v.string(), v.maxLength(200))), checkboxId: v.optional(v.string()) }),
+    v.object({
+      dataSourceId: Uuid,
+      cursor: v.optional(v.string()),
+      columns: v.array(v.pipe(v.string(), v.maxLength(200))),
+      checkboxId: v.optional(v.string()),
+    }),
     (request) =>
       outcomeValue(async () => {
-        const page = await queryRowsPage(await notionClient(), request.dataSourceId, { cursor: request.cursor ?? null, pageSize: TABLE_PAGE_SIZE });
-        return { rows: page.rows.map((row) => rowView(row, request.columns, request.checkboxId)), nextCursor: page.nextCursor };
+        const page = await queryRowsPage(await notionClient(), request.dataSourceId, {
+          cursor: request.cursor ?? null,
+          pageSize: TABLE_PAGE_SIZE,
+        });
+        return {
+          rows: page.rows.map((row) => rowView(row, request.columns, request.checkboxId)),
+          nextCursor: page.nextCursor,
+        };
       }, asDatabase),
   );
 
-  handle('addRow', PANEL_OR_POPUP, v.object({ databaseId: Uuid, title: v.pipe(v.string(), v.minLength(1), v.maxLength(2_000)), checkboxId: v.optional(v.string()) }), (request) =>
-    outcomeValue(async () => {
-      const notion = await notionClient();
-      const target = await retrieveDatabase(notion, request.databaseId);
-      const title = target.properties.find((p) => p.type === 'title')!;
-      const checkbox = request.checkboxId ? target.properties.find((p) => p.id === request.checkboxId && p.type === 'checkbox') : undefined;
-      const page = await addRow(notion, target.dataSourceId, title, request.title.trim(), checkbox);
-      return rowView(page, [], checkbox?.id);
-    }, asDatabase),
+  handle(
+    'addRow',
+    PANEL_OR_POPUP,
+    v.object({
+      databaseId: Uuid,
+      title: v.pipe(v.string(), v.minLength(1), v.maxLength(2_000)),
+      checkboxId: v.optional(v.string()),
+    }),
+    (request) =>
+      outcomeValue(async () => {
+        const notion = await notionClient();
+        const target = await retrieveDatabase(notion, request.databaseId);
+        const title = target.properties.find((p) => p.type === 'title')!;
+        const checkbox = request.checkboxId
+          ? target.properties.find((p) => p.id === request.checkboxId && p.type === 'checkbox')
+          : undefined;
+        const page = await addRow(notion, target.dataSourceId, title, request.title.trim(), checkbox);
+        return rowView(page, [], checkbox?.id);
+      }, asDatabase),
   );
 
-  handle('setRowTicked', PANEL_OR_POPUP, v.object({ rowId: Uuid, checkboxId: v.string(), ticked: v.boolean() }), (request) =>
-    outcomeValue(async () => {
-      await setTicked(await notionClient(), request.rowId, { id: request.checkboxId, name: '', type: 'checkbox' }, request.ticked);
-      return null;
-    }, (error) => toNotionProblem(error, 'page')),
+  handle(
+    'setRowTicked',
+    PANEL_OR_POPUP,
+    v.object({ rowId: Uuid, checkboxId: v.string(), ticked: v.boolean() }),
+    (request) =>
+      outcomeValue(
+        async () => {
+          await setTicked(
+            await notionClient(),
+            request.rowId,
+            { id: request.checkboxId, name: '', type: 'checkbox' },
+            request.ticked,
+          );
+          return null;
+        },
+        (error) => toNotionProblem(error, 'page'),
+      ),
   );
 
-  handle('jobRows', PANEL_OR_POPUP, v.object({ jobId: Uuid, state: v.picklist(['pending', 'generated', 'written', 'skipped', 'failed', 'undone']) }), (request) =>
-    outcomeValue(async () => {
-      const job = await readJob(request.jobId);
-      if (!job || job.kind !== 'database') return [];
-      const rows = await readRows(job.id, job.chunks);
-      return rows
-        .filter((row) => row.state === request.state)
-        .map(({ id, title, state, reason, display }) => ({ id, title, state, ...(reason ? { reason } : {}), ...(display ? { display } : {}) }));
-    }, asDatabase),
+  handle(
+    'jobRows',
+    PANEL_OR_POPUP,
+    v.object({ jobId: Uuid, state: v.picklist(['pending', 'generated', 'written', 'skipped', 'failed', 'undone']) }),
+    (request) =>
+      outcomeValue(async () => {
+        const job = await readJob(request.jobId);
+        if (!job || job.kind !== 'database') return [];
+        const rows = await readRows(job.id, job.chunks);
+        return rows
+          .filter((row) => row.state === request.state)
+          .map(({ id, title, state, reason, display }) => ({
+            id,
+            title,
+            state,
+            ...(reason ? { reason } : {}),
+            ...(display ? { display } : {}),
+          }));
+      }, asDatabase),
   );
 }

@@ -42,9 +42,11 @@ export async function outcomeOf(action: () => Promise<void>): Promise<Outcome<nu
   }
 }
 
-
 /** Runs a lookup whose failures become the Problem `toProblem` names. */
-export async function outcomeValue<T>(action: () => Promise<T>, toProblem: (error: unknown) => Problem): Promise<Outcome<T>> {
+export async function outcomeValue<T>(
+  action: () => Promise<T>,
+  toProblem: (error: unknown) => Problem,
+): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await action() };
   } catch (error) {

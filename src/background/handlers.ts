@@ -39,7 +39,8 @@ const UrlRequestSchema = v.object({ url: v.pipe(v.string(), v.maxLength(4_000)) 
 
 async function resolveUrl(url: string): Promise<Outcome<Target>> {
   const link = parseNotionLink(url);
-  if (!link) return { ok: false, problem: notionProblem('validation', 'This is not a link to a Notion page or database.') };
+  if (!link)
+    return { ok: false, problem: notionProblem('validation', 'This is not a link to a Notion page or database.') };
   const { notionToken } = await readSecrets();
   if (!notionToken) return { ok: false, problem: NO_TOKEN_PROBLEM };
   try {
@@ -59,7 +60,10 @@ async function listModels(request: ListModelsRequest): Promise<Outcome<string[]>
   try {
     return { ok: true, value: await createEngine(config).listModels() };
   } catch (error) {
-    return { ok: false, problem: error instanceof InklingError ? error.problem : toModelProblem(error, { engine: request.engine }) };
+    return {
+      ok: false,
+      problem: error instanceof InklingError ? error.problem : toModelProblem(error, { engine: request.engine }),
+    };
   }
 }
 

@@ -13,7 +13,11 @@ export interface SenderInfo {
 
 export const NOTION_ORIGIN = 'https://www.notion.so';
 
-export function senderKind(sender: SenderInfo, extensionId = browser.runtime.id, extensionOrigin = browser.runtime.getURL('/')): SenderKind | null {
+export function senderKind(
+  sender: SenderInfo,
+  extensionId = browser.runtime.id,
+  extensionOrigin = browser.runtime.getURL('/'),
+): SenderKind | null {
   if (sender.id !== extensionId || !sender.url) return null;
   if (sender.url.startsWith(extensionOrigin)) return 'extension-page';
   let origin: string;

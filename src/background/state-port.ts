@@ -41,7 +41,9 @@ export function registerStatePort(): void {
         return;
       }
       watcher.targets.add(request.targetId);
-      void latestJobFor(request.targetId).then((job) => send(watcher, { type: 'job', targetId: request.targetId, job: job && jobView(job) }));
+      void latestJobFor(request.targetId).then((job) =>
+        send(watcher, { type: 'job', targetId: request.targetId, job: job && jobView(job) }),
+      );
     });
   });
 
@@ -51,11 +53,14 @@ export function registerStatePort(): void {
     for (const [key, change] of Object.entries(changes)) {
       if (!key.startsWith('job:') || !change.newValue) continue;
       const job = change.newValue as Job;
-      for (const watcher of watchers) if (watcher.targets.has(job.targetId)) send(watcher, { type: 'job', targetId: job.targetId, job: jobView(job) });
+      for (const watcher of watchers)
+        if (watcher.targets.has(job.targetId))
+          send(watcher, { type: 'job', targetId: job.targetId, job: jobView(job) });
     }
   });
 
   onJobText((job, text) => {
-    for (const watcher of watchers) if (watcher.targets.has(job.targetId)) send(watcher, { type: 'text', jobId: job.id, text });
+    for (const watcher of watchers)
+      if (watcher.targets.has(job.targetId)) send(watcher, { type: 'text', jobId: job.id, text });
   });
 }

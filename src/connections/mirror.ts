@@ -16,14 +16,32 @@ import type { Connection } from './types';
 /** The columns Inkling keeps in the connections database, by name, with the type each must have. */
 export const CONNECTIONS_SCHEMA = {
   Name: { title: {} },
-  Type: { select: { options: [{ name: 'Page', color: 'blue' }, { name: 'Database', color: 'purple' }] } },
+  Type: {
+    select: {
+      options: [
+        { name: 'Page', color: 'blue' },
+        { name: 'Database', color: 'purple' },
+      ],
+    },
+  },
   Target: { url: {} },
   Prompt: { rich_text: {} },
-  Engine: { select: { options: [{ name: 'gemini', color: 'green' }, { name: 'openai', color: 'gray' }, { name: 'compatible', color: 'orange' }, { name: 'chrome', color: 'yellow' }] } },
+  Engine: {
+    select: {
+      options: [
+        { name: 'gemini', color: 'green' },
+        { name: 'openai', color: 'gray' },
+        { name: 'compatible', color: 'orange' },
+        { name: 'chrome', color: 'yellow' },
+      ],
+    },
+  },
   Model: { rich_text: {} },
   Status: {
     select: {
-      options: ['running', 'paused', 'done', 'failed', 'cancelled', 'undoing', 'undone', 'new'].map((name) => ({ name })),
+      options: ['running', 'paused', 'done', 'failed', 'cancelled', 'undoing', 'undone', 'new'].map((name) => ({
+        name,
+      })),
     },
   },
   'Last run': { date: {} },
@@ -57,7 +75,8 @@ export async function createConnectionsDatabase(client: Client, parentPageId: st
  */
 export async function ensureConnectionsSchema(client: Client, dataSourceId: string): Promise<string[]> {
   const dataSource = await client.dataSources.retrieve({ data_source_id: dataSourceId });
-  if (!isFullDataSource(dataSource)) throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
+  if (!isFullDataSource(dataSource))
+    throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
   const existing = new Map(schemaOf(dataSource).map((p) => [p.name, p.type]));
   const missing: Partial<Record<ColumnName, unknown>> = {};
   for (const name of Object.keys(CONNECTIONS_SCHEMA) as ColumnName[]) {
@@ -66,12 +85,16 @@ export async function ensureConnectionsSchema(client: Client, dataSourceId: stri
       if (name !== 'Name') missing[name] = CONNECTIONS_SCHEMA[name];
     } else if (type !== typeOf(name)) {
       throw new InklingError(
-        notionProblem('validation', `“${name}” in this database is a ${type.replace('_', ' ')} column; Inkling needs it to be ${typeOf(name).replace('_', ' ')}. Choose another database, or let Inkling create one.`),
+        notionProblem(
+          'validation',
+          `“${name}” in this database is a ${type.replace('_', ' ')} column; Inkling needs it to be ${typeOf(name).replace('_', ' ')}. Choose another database, or let Inkling create one.`,
+        ),
       );
     }
   }
   // The title column may have any name; Inkling writes it by type.
-  if (Object.keys(missing).length > 0) await client.dataSources.update({ data_source_id: dataSourceId, properties: missing as never });
+  if (Object.keys(missing).length > 0)
+    await client.dataSources.update({ data_source_id: dataSourceId, properties: missing as never });
   return Object.keys(missing);
 }
 
@@ -93,7 +116,17 @@ export function connectionProperties(connection: Connection, titleColumn: string
     Tokens: { number: connection.usage.inputTokens + connection.usage.outputTokens },
     Cost: { number: connection.usage.costUsd === null ? null : Math.round(connection.usage.costUsd * 10_000) / 10_000 },
     'Connection ID': { rich_text: text(connection.id) },
-    Options: { rich_text: text(JSON.stringify({ v: 1, targetId: connection.targetId, targetTitle: connection.targetTitle, options: connection.options, createdAt: connection.createdAt })) },
+    Options: {
+      rich_text: text(
+        JSON.stringify({
+          v: 1,
+          targetId: connection.targetId,
+          targetTitle: connection.targetTitle,
+          options: connection.options,
+          createdAt: connection.createdAt,
+        }),
+      ),
+    },
   };
 }
 
@@ -136,7 +169,11 @@ export async function readConnectionRows(client: Client, dataSourceId: string): 
   const connections: Connection[] = [];
   let cursor: string | undefined;
   do {
-    const response = await client.dataSources.query({ data_source_id: dataSourceId, page_size: 100, ...(cursor ? { start_cursor: cursor } : {}) });
+    const response = await client.dataSources.query({
+      data_source_id: dataSourceId,
+      page_size: 100,
+      ...(cursor ? { start_cursor: cursor } : {}),
+    });
     for (const page of response.results) {
       if (!isFullPage(page)) continue;
       const connection = connectionFromRow(page);
@@ -186,7 +223,12 @@ export async function enqueueMirror(op: MirrorOp): Promise<void> {
   });
 }
 
-async function findRow(client: Client, dataSourceId: string, connectionId: string, cached: string | undefined): Promise<string | undefined> {
+async function findRow(
+  client: Client,
+  dataSourceId: string,
+  connectionId: string,
+  cached: string | undefined,
+): Promise<string | undefined> {
   if (cached) {
     try {
       const page = await client.pages.retrieve({ page_id: cached });
@@ -223,7 +265,10 @@ export async function flushMirror(clientFor = createNotionClient): Promise<{ sen
           const properties = connectionProperties(op.connection, titleColumn) as never;
           const page = rowId
             ? await client.pages.update({ page_id: rowId, properties })
-            : await client.pages.create({ parent: { type: 'data_source_id', data_source_id: db.dataSourceId }, properties });
+            : await client.pages.create({
+                parent: { type: 'data_source_id', data_source_id: db.dataSourceId },
+                properties,
+              });
           state.rows[op.connectionId] = page.id;
         }
         state.pending.shift();

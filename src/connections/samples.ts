@@ -15,7 +15,17 @@ export async function createSamplePage(client: Client, parentPageId: string): Pr
     children: [
       {
         type: 'paragraph',
-        paragraph: { rich_text: [{ type: 'text', text: { content: 'Open Inkling on this page, write a prompt such as “Write me a blog on Notion in 100 words”, and Generate.' } }] },
+        paragraph: {
+          rich_text: [
+            {
+              type: 'text',
+              text: {
+                content:
+                  'Open Inkling on this page, write a prompt such as “Write me a blog on Notion in 100 words”, and Generate.',
+              },
+            },
+          ],
+        },
       },
     ],
   });
@@ -31,7 +41,15 @@ export async function createSampleDatabase(client: Client, parentPageId: string)
         Topic: { title: {} },
         Generate: { checkbox: {} },
         Output: { rich_text: {} },
-        Category: { select: { options: [{ name: 'Learning', color: 'blue' }, { name: 'Tools', color: 'green' }, { name: 'Society', color: 'orange' }] } },
+        Category: {
+          select: {
+            options: [
+              { name: 'Learning', color: 'blue' },
+              { name: 'Tools', color: 'green' },
+              { name: 'Society', color: 'orange' },
+            ],
+          },
+        },
       },
     },
   });

@@ -37,8 +37,15 @@ beforeEach(async () => {
 const PROMPT = 'Translate the topic to Japanese';
 
 function topics(count: number) {
-  const rows = Array.from({ length: count }, (_, i) => ({ Topic: `Topic ${String(i + 1).padStart(2, '0')}`, Generate: true }));
-  return world.notion.createDatabase({ title: `Topics ${Date.now()}`, properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text' }, rows });
+  const rows = Array.from({ length: count }, (_, i) => ({
+    Topic: `Topic ${String(i + 1).padStart(2, '0')}`,
+    Generate: true,
+  }));
+  return world.notion.createDatabase({
+    title: `Topics ${Date.now()}`,
+    properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text' },
+    rows,
+  });
 }
 
 async function newJob(databaseId: string): Promise<DatabaseJob> {
@@ -46,7 +53,15 @@ async function newJob(databaseId: string): Promise<DatabaseJob> {
   const { properties } = await retrieveDatabase(notion, databaseId);
   const output = properties.find((p) => p.name === 'Output')!;
   const generate = properties.find((p) => p.name === 'Generate')!;
-  const setup = { databaseId, template: PROMPT, outputs: [{ id: output.id }], selection: 'ticked' as const, checkboxId: generate.id, overwrite: false, untick: true };
+  const setup = {
+    databaseId,
+    template: PROMPT,
+    outputs: [{ id: output.id }],
+    selection: 'ticked' as const,
+    checkboxId: generate.id,
+    overwrite: false,
+    untick: true,
+  };
   const checked = await checkSetup(notion, setup);
   const now = Date.now();
   const base = {
@@ -66,7 +81,10 @@ async function newJob(databaseId: string): Promise<DatabaseJob> {
 
 const cells = (dataSourceId: string) =>
   world.notion.queryRows(dataSourceId).map((row) => {
-    const props = row.properties as Record<string, { title?: Array<{ plain_text: string }>; rich_text?: Array<{ plain_text: string }>; checkbox?: boolean }>;
+    const props = row.properties as Record<
+      string,
+      { title?: Array<{ plain_text: string }>; rich_text?: Array<{ plain_text: string }>; checkbox?: boolean }
+    >;
     return {
       id: row.id,
       topic: props.Topic!.title!.map((t) => t.plain_text).join(''),
@@ -89,7 +107,10 @@ function appliedWrites(): Map<string, number> {
 const compact = (id: string) => id.replace(/-/g, '');
 const writesTo = (id: string) => appliedWrites().get(id) ?? appliedWrites().get(compact(id)) ?? 0;
 
-async function untilRows(job: DatabaseJob, test: (rows: Awaited<ReturnType<typeof readRows>>) => boolean): Promise<void> {
+async function untilRows(
+  job: DatabaseJob,
+  test: (rows: Awaited<ReturnType<typeof readRows>>) => boolean,
+): Promise<void> {
   for (let i = 0; i < 400; i++) {
     const current = (await readJob(job.id)) as DatabaseJob;
     if (test(await readRows(job.id, current.chunks))) return;
@@ -123,7 +144,9 @@ describe('a database run', () => {
     expect(world.notion.requestLog.filter((e) => e.route === 'GET /v1/pages/:id')).toHaveLength(0);
     // The stored rows keep one copy of each answer (the write), not the prompt values any more.
     const stored = await readRows(job.id, done.chunks);
-    expect(stored.every((row) => row.values === undefined && row.write !== undefined && row.baseline !== undefined)).toBe(true);
+    expect(
+      stored.every((row) => row.values === undefined && row.write !== undefined && row.baseline !== undefined),
+    ).toBe(true);
   });
 
   it('after a Cancel, skips the rows a person filled meanwhile, and finds the writes that landed late instead of sending them again', async () => {
@@ -133,7 +156,12 @@ describe('a database run', () => {
     const slow = world.hold('PATCH', /^\/v1\/pages\//);
     const cancel = new AbortController();
     const run = runDatabaseJob(job, world.context(cancel.signal)).catch((e: unknown) => e);
-    await untilRows(job, (rows) => rows.filter((r) => r.state === 'generated').length >= 8 && rows.filter((r) => r.sentAt !== undefined).length >= 2);
+    await untilRows(
+      job,
+      (rows) =>
+        rows.filter((r) => r.state === 'generated').length >= 8 &&
+        rows.filter((r) => r.sentAt !== undefined).length >= 2,
+    );
     const rows = await readRows(job.id, ((await readJob(job.id)) as DatabaseJob).chunks);
     const inFlight = rows.filter((r) => r.sentAt !== undefined).map((r) => r.id);
     const answered = rows.filter((r) => r.state === 'generated' && r.sentAt === undefined).map((r) => r.id);
@@ -145,7 +173,9 @@ describe('a database run', () => {
     // The writes that were in flight land now, after the run gave up on them.
     await slow.release();
     await updateJob<DatabaseJob>(job.id, (j) => void (j.status = 'cancelled'));
-    const kept = (await readRows(job.id, ((await readJob(job.id)) as DatabaseJob).chunks)).filter((r) => r.state === 'generated');
+    const kept = (await readRows(job.id, ((await readJob(job.id)) as DatabaseJob).chunks)).filter(
+      (r) => r.state === 'generated',
+    );
     const callsBefore = world.models.calls.length;
     const done = await resume((await readJob(job.id)) as DatabaseJob);
     expect(done.status).toBe('done');
@@ -159,12 +189,20 @@ describe('a database run', () => {
       }
     }
     const stored = await readRows(job.id, done.chunks);
-    for (const id of filled) expect(stored.find((r) => r.id === id)).toMatchObject({ state: 'skipped', reason: 'Filled in Notion since the run started (“Output”).' });
+    for (const id of filled)
+      expect(stored.find((r) => r.id === id)).toMatchObject({
+        state: 'skipped',
+        reason: 'Filled in Notion since the run started (“Output”).',
+      });
     for (const id of inFlight) expect(stored.find((r) => r.id === id)?.state).toBe('written');
     // Answers kept before the Cancel were written without asking the model again.
     expect(kept.length).toBeGreaterThanOrEqual(8);
     const later = world.models.calls.slice(callsBefore);
-    for (const row of kept) expect(later.some((call) => call.prompt.includes(row.title)), row.title).toBe(false);
+    for (const row of kept)
+      expect(
+        later.some((call) => call.prompt.includes(row.title)),
+        row.title,
+      ).toBe(false);
   });
 
   it('pauses with “storage full” when the browser has no room, loses nothing, and Resume finishes every row once', async () => {
@@ -175,13 +213,15 @@ describe('a database run', () => {
     let full = true;
     let rowSaves = 0;
     let refused = 0;
-    const spy = vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementation(async (items: Record<string, unknown>) => {
-      if (full && Object.keys(items).some((key) => key.startsWith('jobrows:')) && ++rowSaves > 40) {
-        refused++;
-        throw new Error('Resource::kQuotaBytes quota exceeded');
-      }
-      return set(items);
-    });
+    const spy = vi
+      .spyOn(fakeBrowser.storage.local, 'set')
+      .mockImplementation(async (items: Record<string, unknown>) => {
+        if (full && Object.keys(items).some((key) => key.startsWith('jobrows:')) && ++rowSaves > 40) {
+          refused++;
+          throw new Error('Resource::kQuotaBytes quota exceeded');
+        }
+        return set(items);
+      });
     const paused = await runDatabaseJob(job, world.context());
     expect(refused).toBeGreaterThan(0);
     expect(paused.status).toBe('paused');
@@ -212,7 +252,10 @@ describe('Undo of a database run', () => {
     expect(done.counts).toMatchObject({ written: 10, skipped: 1 });
     const [corrected] = db.rowIds;
     world.notion.updateRow(corrected!, { Output: 'A better answer.' });
-    const undone = await undoDatabaseJob((await updateJob<DatabaseJob>(job.id, (j) => void (j.status = 'undoing')))!, world.context());
+    const undone = await undoDatabaseJob(
+      (await updateJob<DatabaseJob>(job.id, (j) => void (j.status = 'undoing')))!,
+      world.context(),
+    );
     expect(undone.status).toBe('undone');
     expect(undone.keptOnUndo).toBe(1);
     for (const row of cells(db.dataSourceId)) {
@@ -224,6 +267,8 @@ describe('Undo of a database run', () => {
     const skipped = cells(db.dataSourceId).find((row) => row.topic === 'Filled before')!;
     expect(writesTo(skipped.id)).toBe(0);
     const stored = await readRows(job.id, undone.chunks);
-    expect(stored.find((r) => r.id === corrected)?.reason).toBe('Left as it was: “Output” changed in Notion after the run.');
+    expect(stored.find((r) => r.id === corrected)?.reason).toBe(
+      'Left as it was: “Output” changed in Notion after the run.',
+    );
   });
 });

@@ -3,7 +3,13 @@
 // row still holds what was read (database-rows.ts), through the one checked writer, at Notion's rate.
 // After a restart, a Cancel or Retry failed, the rows not yet finished are read again before any is
 // written. Undo puts back only cells that still hold what the run wrote.
-import { isFullDataSource, isFullPage, type Client, type PageObjectResponse, type UpdatePageParameters } from '@notionhq/client';
+import {
+  isFullDataSource,
+  isFullPage,
+  type Client,
+  type PageObjectResponse,
+  type UpdatePageParameters,
+} from '@notionhq/client';
 import PQueue from 'p-queue';
 import { InklingError, isAbortError, type Problem } from '../errors';
 import { blocksToMarkdown } from '../notion/blocks-to-markdown';
@@ -17,7 +23,16 @@ import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
-import { finish, JIT_PAGE_ROWS, minuteOf, readRunPage, recheckRows, standingOf, toJobRow, valueById } from './database-rows';
+import {
+  finish,
+  JIT_PAGE_ROWS,
+  minuteOf,
+  readRunPage,
+  recheckRows,
+  standingOf,
+  toJobRow,
+  valueById,
+} from './database-rows';
 import { updateJob } from './job-store';
 import { RowBook } from './row-book';
 import type { Cells, DatabaseJob, JobRow } from './types';
@@ -35,7 +50,19 @@ export const READ_AHEAD_ROWS = 10;
 const QUOTA_DEFAULT_PAUSE_MS = 60 * 60_000;
 
 /** Model problems no row can get past: the run stops (rows stay pending, nothing is lost). */
-const STOPS_THE_RUN = new Set(['bad_key', 'no_key', 'no_permission', 'ollama_origin', 'model_not_found', 'unsupported', 'unauthorized', 'not_shared', 'restricted', 'no_token', 'output_missing']);
+const STOPS_THE_RUN = new Set([
+  'bad_key',
+  'no_key',
+  'no_permission',
+  'ollama_origin',
+  'model_not_found',
+  'unsupported',
+  'unauthorized',
+  'not_shared',
+  'restricted',
+  'no_token',
+  'output_missing',
+]);
 
 /** Why a run stops; a paused one carries on by itself at `pauseUntil`, or (null) when the user resumes it. */
 class Stop extends Error {
@@ -55,7 +82,8 @@ function stopFor(problem: Problem): Stop {
 const save = (id: string, change: (j: DatabaseJob) => void) =>
   updateJob<DatabaseJob>(id, (j) => void change(j)).then((saved) => {
     if (!saved) throw new InklingError(notionProblem('validation', 'This run was removed.'));
-    if (saved.status === 'cancelled') throw new InklingError({ source: 'inkling', kind: 'aborted', message: 'Stopped.', retryable: false });
+    if (saved.status === 'cancelled')
+      throw new InklingError({ source: 'inkling', kind: 'aborted', message: 'Stopped.', retryable: false });
     return saved;
   });
 
@@ -71,7 +99,8 @@ function outputMissing(name: string): Problem {
 /** The database's current columns, checked against what the run was set up with. Renames are followed. */
 async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: DatabaseJob; schema: PropertyInfo[] }> {
   const dataSource = await notion.dataSources.retrieve({ data_source_id: job.dataSourceId });
-  if (!isFullDataSource(dataSource)) throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
+  if (!isFullDataSource(dataSource))
+    throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
   const schema = schemaOf(dataSource);
   const byId = new Map(schema.map((p) => [p.id, p]));
   const follow = <T extends { id: string; name: string; type: string }>(column: T): T => {
@@ -87,12 +116,23 @@ async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: Da
     }
     return { ...column, name: now.name };
   };
-  const outputs = job.outputs.map((o) => ({ ...follow(o), ...(byId.get(o.id)?.options ? { options: byId.get(o.id)!.options!.map((x) => x.name) } : {}) }));
+  const outputs = job.outputs.map((o) => ({
+    ...follow(o),
+    ...(byId.get(o.id)?.options ? { options: byId.get(o.id)!.options!.map((x) => x.name) } : {}),
+  }));
   const checkbox = job.checkbox ? follow(job.checkbox) : undefined;
   const titleColumn = follow(job.titleColumn);
-  const template = checkTemplate(job.template, schema.map((p) => p.name));
+  const template = checkTemplate(
+    job.template,
+    schema.map((p) => p.name),
+  );
   if (template.errors.length > 0) {
-    throw new InklingError({ source: 'inkling', kind: 'template', message: template.errors.join(' '), retryable: false });
+    throw new InklingError({
+      source: 'inkling',
+      kind: 'template',
+      message: template.errors.join(' '),
+      retryable: false,
+    });
   }
   const saved = await save(job.id, (j) => {
     j.outputs = outputs;
@@ -181,7 +221,8 @@ class RowsRun {
     if (stopped) throw new InklingError(stopped.problem);
     // Every row ends written, skipped or failed, each with its reason: none is left behind silently.
     for (const row of this.book.rows) {
-      if (row.state === 'pending' || row.state === 'generated') await finish(this.book, row.id, 'failed', 'Inkling could not finish this row. Retry failed runs it again.');
+      if (row.state === 'pending' || row.state === 'generated')
+        await finish(this.book, row.id, 'failed', 'Inkling could not finish this row. Retry failed runs it again.');
     }
     await this.book.flushCounts();
     if (this.capReached) throw new InklingError(QUERY_CAP_PROBLEM);
@@ -265,21 +306,34 @@ class RowsRun {
         exclude: this.exclude,
       });
       const result = await ctx.scheduler.run(
-        (signal) => ctx.engine.generate({ system: prompt.system, prompt: prompt.prompt, ...(prompt.schema ? { schema: prompt.schema } : {}), signal }),
+        (signal) =>
+          ctx.engine.generate({
+            system: prompt.system,
+            prompt: prompt.prompt,
+            ...(prompt.schema ? { schema: prompt.schema } : {}),
+            signal,
+          }),
         { signal: ctx.signal },
       );
       await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, ctx.price(result.usage))));
-      const results = interpretAnswer(prompt, job.outputs, { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) });
+      const results = interpretAnswer(prompt, job.outputs, {
+        text: result.text,
+        ...(result.json === undefined ? {} : { json: result.json }),
+      });
       const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
       if (failures.length > 0) {
         await this.book.update(id, (r) => {
-          r.display = Object.fromEntries(results.map((x) => [x.spec.name, x.result.ok ? requestText(x.result.request) : '']));
+          r.display = Object.fromEntries(
+            results.map((x) => [x.spec.name, x.result.ok ? requestText(x.result.request) : '']),
+          );
           r.state = 'failed';
           r.reason = failures.join(' ');
         });
         return false;
       }
-      const write: Cells = updateBody(results.flatMap((r) => (r.result.ok ? [{ spec: r.spec, request: r.result.request }] : [])));
+      const write: Cells = updateBody(
+        results.flatMap((r) => (r.result.ok ? [{ spec: r.spec, request: r.result.request }] : [])),
+      );
       if (job.untick && job.checkbox && job.selection === 'ticked') write[job.checkbox.id] = { checkbox: false };
       // The answer is paid for: it is kept (as the write it makes) before anything else can go wrong.
       await this.book.update(id, (r) => {
@@ -293,7 +347,8 @@ class RowsRun {
       if (ctx.signal.aborted || isAbortError(error)) return false;
       const problem = error instanceof InklingError ? error.problem : toNotionProblem(error, 'page');
       if (problem.kind === 'aborted') return false;
-      if (problem.kind === 'quota') this.halt(new Stop(problem, Date.now() + (problem.retryAfterMs ?? QUOTA_DEFAULT_PAUSE_MS)));
+      if (problem.kind === 'quota')
+        this.halt(new Stop(problem, Date.now() + (problem.retryAfterMs ?? QUOTA_DEFAULT_PAUSE_MS)));
       else if (problem.kind === 'storage_full' || STOPS_THE_RUN.has(problem.kind)) this.halt(stopFor(problem));
       else await finish(this.book, id, 'failed', problem.message);
       return false;
@@ -306,7 +361,8 @@ class RowsRun {
   private async write(id: string): Promise<void> {
     const { ctx, job, book } = this;
     const row = book.get(id);
-    if (this.stop?.problem.source === 'notion' || ctx.signal.aborted || !row || row.state !== 'generated' || !row.write) return;
+    if (this.stop?.problem.source === 'notion' || ctx.signal.aborted || !row || row.state !== 'generated' || !row.write)
+      return;
     const properties = row.write as UpdatePageParameters['properties'];
     try {
       const outcome = await writeOnce({
@@ -336,9 +392,24 @@ class RowsRun {
       const problem = toNotionProblem(error, 'page');
       const missing = /(.+) is not a property that exists/.exec(problem.message);
       if (problem.kind === 'storage_full') this.halt(stopFor(problem));
-      else if (missing) this.halt(new Stop(outputMissing(job.outputs.find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output')));
+      else if (missing)
+        this.halt(
+          new Stop(
+            outputMissing(
+              job.outputs.find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output',
+            ),
+          ),
+        );
       else if (STOPS_THE_RUN.has(problem.kind) && problem.kind !== 'not_shared') this.halt(new Stop(problem));
-      else await finish(book, id, 'failed', problem.kind === 'not_shared' ? 'This row was deleted, or is no longer shared with Inkling.' : problem.message);
+      else
+        await finish(
+          book,
+          id,
+          'failed',
+          problem.kind === 'not_shared'
+            ? 'This row was deleted, or is no longer shared with Inkling.'
+            : problem.message,
+        );
     } finally {
       this.moved.fire();
     }
@@ -391,7 +462,10 @@ export async function undoDatabaseJob(job: DatabaseJob, ctx: JobContext): Promis
   const names = new Map([...job.outputs, ...(job.checkbox ? [job.checkbox] : [])].map((c) => [c.id, c.name]));
   // Set by the writes below while the loop waits for them.
   const undo: { failure?: Problem; kept: number } = { kept: job.keptOnUndo ?? 0 };
-  const editedSince = { timestamp: 'last_edited_time', last_edited_time: { on_or_after: minuteOf(job.createdAt) } } as const;
+  const editedSince = {
+    timestamp: 'last_edited_time',
+    last_edited_time: { on_or_after: minuteOf(job.createdAt) },
+  } as const;
   let at: RowsPosition | null = FIRST_ROWS;
   while (at && left.size > 0 && !undo.failure) {
     ctx.signal.throwIfAborted();
@@ -422,13 +496,19 @@ export async function undoDatabaseJob(job: DatabaseJob, ctx: JobContext): Promis
   }
   await book.flushCounts();
   await save(job.id, (j) => void (j.keptOnUndo = undo.kept));
-  if (failure) throw new InklingError({ ...failure, message: `Undo did not finish: ${failure.message} Try Undo run again.` });
+  if (failure)
+    throw new InklingError({ ...failure, message: `Undo did not finish: ${failure.message} Try Undo run again.` });
   ctx.signal.throwIfAborted();
   return save(job.id, (j) => void (j.status = 'undone'));
 }
 
 /** Puts one row's cells back where they still hold the run's write. Returns how many cells it left as a person changed them. */
-async function undoRow(ctx: JobContext, book: RowBook, page: PageObjectResponse, names: ReadonlyMap<string, string>): Promise<number> {
+async function undoRow(
+  ctx: JobContext,
+  book: RowBook,
+  page: PageObjectResponse,
+  names: ReadonlyMap<string, string>,
+): Promise<number> {
   const row = book.get(page.id)!;
   const back: Cells = {};
   const changed: string[] = [];
@@ -441,7 +521,10 @@ async function undoRow(ctx: JobContext, book: RowBook, page: PageObjectResponse,
   }
   if (Object.keys(back).length > 0) {
     const outcome = await writeOnce({
-      send: (dispatched) => ctx.notionWith(dispatched).pages.update({ page_id: row.id, properties: back as UpdatePageParameters['properties'] }),
+      send: (dispatched) =>
+        ctx
+          .notionWith(dispatched)
+          .pages.update({ page_id: row.id, properties: back as UpdatePageParameters['properties'] }),
       check: async () => {
         const now = await retrieveRow(ctx.notion, row.id);
         const cells = Object.entries(back);
@@ -455,7 +538,8 @@ async function undoRow(ctx: JobContext, book: RowBook, page: PageObjectResponse,
   }
   await book.update(row.id, (r) => {
     r.state = 'undone';
-    if (changed.length > 0) r.reason = `Left as it was: ${changed.map((name) => `“${name}”`).join(', ')} changed in Notion after the run.`;
+    if (changed.length > 0)
+      r.reason = `Left as it was: ${changed.map((name) => `“${name}”`).join(', ')} changed in Notion after the run.`;
   });
   return changed.length;
 }

@@ -35,7 +35,9 @@ export function minuteOf(at: number): string {
 function valuesFor(job: DatabaseJob, page: PageObjectResponse): Record<string, string> {
   const refs = checkTemplate(job.template, job.propertyNames).references.filter((r) => r !== PAGE_PLACEHOLDER);
   const names = refs.length > 0 ? refs : Object.keys(page.properties);
-  return Object.fromEntries(names.map((name) => [name, propertyText(page.properties[name] as PropertyValue | undefined)]));
+  return Object.fromEntries(
+    names.map((name) => [name, propertyText(page.properties[name] as PropertyValue | undefined)]),
+  );
 }
 
 /** The cells a run may change, as they are now: the outputs, and the checkbox that picks a ticked run's rows. */
@@ -126,7 +128,10 @@ export async function recheckRows(notion: Client, job: DatabaseJob, book: RowBoo
   while (i < targets.length && at) {
     const read = await readRunPage(notion, job, at, ROWS_PAGE_SIZE);
     const found = new Map(read.rows.map((page) => [page.id, page]));
-    const reached = read.next === null ? Number.POSITIVE_INFINITY : Math.max(-1, ...read.rows.map((page) => order.get(page.id) ?? -1));
+    const reached =
+      read.next === null
+        ? Number.POSITIVE_INFINITY
+        : Math.max(-1, ...read.rows.map((page) => order.get(page.id) ?? -1));
     for (; i < targets.length && order.get(targets[i]!.id)! <= reached; i++) {
       const row = targets[i]!;
       const page = found.get(row.id);
@@ -148,7 +153,12 @@ export async function recheckRows(notion: Client, job: DatabaseJob, book: RowBoo
 }
 
 /** Ends a row's part in the run (a failed one keeps its values for Retry failed), with no write in flight. */
-export function finish(book: RowBook, id: string, state: 'written' | 'skipped' | 'failed', reason?: string): Promise<JobRow | undefined> {
+export function finish(
+  book: RowBook,
+  id: string,
+  state: 'written' | 'skipped' | 'failed',
+  reason?: string,
+): Promise<JobRow | undefined> {
   return book.update(id, (row) => {
     row.state = state;
     if (state !== 'failed') delete row.values;

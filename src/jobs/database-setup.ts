@@ -7,8 +7,22 @@ import { InklingError, type Problem } from '../errors';
 import { estimateCallCost } from '../llm/prices';
 import type { EngineConfig } from '../llm/factory';
 import type { DatabaseRunSetup } from '../messaging';
-import { isEmptyValue, isWritableOutput, propertyText, type OutputSpec, type PropertyValue } from '../notion/properties';
-import { FIRST_ROWS, queryRowsPage, readRowsAt, rowFilter, type ColumnRef, type RowsPosition, type RowsRead } from '../notion/rows';
+import {
+  isEmptyValue,
+  isWritableOutput,
+  propertyText,
+  type OutputSpec,
+  type PropertyValue,
+} from '../notion/properties';
+import {
+  FIRST_ROWS,
+  queryRowsPage,
+  readRowsAt,
+  rowFilter,
+  type ColumnRef,
+  type RowsPosition,
+  type RowsRead,
+} from '../notion/rows';
 import { retrieveDatabase, type DatabaseTarget } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
@@ -35,26 +49,45 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
   if (setup.outputs.length === 0) throw new InklingError(problem('no_output', 'Choose at least one Output property.'));
   const outputs: OutputSpec[] = setup.outputs.map(({ id, allowNewOptions }) => {
     const property = byId.get(id);
-    if (!property) throw new InklingError(problem('output_missing', 'An output column no longer exists in this database (renamed or deleted?). Choose it again under Output property.'));
+    if (!property)
+      throw new InklingError(
+        problem(
+          'output_missing',
+          'An output column no longer exists in this database (renamed or deleted?). Choose it again under Output property.',
+        ),
+      );
     if (!isWritableOutput(property)) {
-      throw new InklingError(problem('wrong_type', `“${property.name}” is a ${property.type.replace('_', ' ')} column, which Notion computes: it cannot be an output.`));
+      throw new InklingError(
+        problem(
+          'wrong_type',
+          `“${property.name}” is a ${property.type.replace('_', ' ')} column, which Notion computes: it cannot be an output.`,
+        ),
+      );
     }
     return {
       id: property.id,
       name: property.name,
       type: property.type,
       ...(property.options ? { options: property.options.map((o) => o.name) } : {}),
-      ...(allowNewOptions && (property.type === 'select' || property.type === 'multi_select') ? { allowNewOptions: true } : {}),
+      ...(allowNewOptions && (property.type === 'select' || property.type === 'multi_select')
+        ? { allowNewOptions: true }
+        : {}),
     };
   });
   let checkbox: ColumnRef | undefined;
   if (setup.checkboxId) {
     const property = byId.get(setup.checkboxId);
-    if (!property || property.type !== 'checkbox') throw new InklingError(problem('no_checkbox', 'The checkbox column that picks rows is gone. Choose it again.'));
+    if (!property || property.type !== 'checkbox')
+      throw new InklingError(problem('no_checkbox', 'The checkbox column that picks rows is gone. Choose it again.'));
     checkbox = { id: property.id, name: property.name, type: property.type };
   }
   if (setup.selection === 'ticked' && !checkbox) {
-    throw new InklingError(problem('no_checkbox', 'To run the ticked rows, this database needs a checkbox column (like the seed’s “Generate”).'));
+    throw new InklingError(
+      problem(
+        'no_checkbox',
+        'To run the ticked rows, this database needs a checkbox column (like the seed’s “Generate”).',
+      ),
+    );
   }
   const propertyNames = target.properties.map((p) => p.name);
   const template = setup.template.trim();
@@ -76,7 +109,9 @@ function exclusions(checked: CheckedSetup): string[] {
 }
 
 function rowValues(page: PageObjectResponse): Record<string, string> {
-  return Object.fromEntries(Object.entries(page.properties).map(([name, value]) => [name, propertyText(value as PropertyValue)]));
+  return Object.fromEntries(
+    Object.entries(page.properties).map(([name, value]) => [name, propertyText(value as PropertyValue)]),
+  );
 }
 
 function titleOf(page: PageObjectResponse): string {
@@ -92,9 +127,17 @@ export interface PreviewRow {
 }
 
 /** Preview: the first few chosen rows, answered by the model and shown — nothing is written. */
-export async function previewRows(checked: CheckedSetup, setup: DatabaseRunSetup, ctx: JobContext, count: number): Promise<{ rows: PreviewRow[]; usage: ReturnType<JobContext['price']>[] }> {
+export async function previewRows(
+  checked: CheckedSetup,
+  setup: DatabaseRunSetup,
+  ctx: JobContext,
+  count: number,
+): Promise<{ rows: PreviewRow[]; usage: ReturnType<JobContext['price']>[] }> {
   const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
-  const { rows } = await queryRowsPage(ctx.notion, checked.target.dataSourceId, { ...(filter ? { filter } : {}), pageSize: count });
+  const { rows } = await queryRowsPage(ctx.notion, checked.target.dataSourceId, {
+    ...(filter ? { filter } : {}),
+    pageSize: count,
+  });
   const usage: ReturnType<JobContext['price']>[] = [];
   const results = await Promise.all(
     rows.map(async (page): Promise<PreviewRow> => {
@@ -107,20 +150,32 @@ export async function previewRows(checked: CheckedSetup, setup: DatabaseRunSetup
       });
       try {
         const result = await ctx.scheduler.run(
-          (signal) => ctx.engine.generate({ system: prompt.system, prompt: prompt.prompt, ...(prompt.schema ? { schema: prompt.schema } : {}), signal }),
+          (signal) =>
+            ctx.engine.generate({
+              system: prompt.system,
+              prompt: prompt.prompt,
+              ...(prompt.schema ? { schema: prompt.schema } : {}),
+              signal,
+            }),
           { signal: ctx.signal },
         );
         usage.push(ctx.price(result.usage));
-        const interpreted = interpretAnswer(prompt, checked.outputs, { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) });
+        const interpreted = interpretAnswer(prompt, checked.outputs, {
+          text: result.text,
+          ...(result.json === undefined ? {} : { json: result.json }),
+        });
         const reasons = interpreted.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
         return {
           id: page.id,
           title: titleOf(page),
-          outputs: Object.fromEntries(interpreted.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : ''])),
+          outputs: Object.fromEntries(
+            interpreted.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : '']),
+          ),
           ...(reasons.length ? { reason: reasons.join(' ') } : {}),
         };
       } catch (error) {
-        if (error instanceof InklingError) return { id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message };
+        if (error instanceof InklingError)
+          return { id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message };
         throw error;
       }
     }),
@@ -158,9 +213,17 @@ export interface RunEstimate {
  * Before a run: counts the chosen rows (page by page) and prices them — input from each row's own
  * prompt, output from a per-type guess.
  */
-export async function estimateRun(notion: Client, checked: CheckedSetup, setup: DatabaseRunSetup, engine: EngineConfig): Promise<RunEstimate> {
+export async function estimateRun(
+  notion: Client,
+  checked: CheckedSetup,
+  setup: DatabaseRunSetup,
+  engine: EngineConfig,
+): Promise<RunEstimate> {
   const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
-  const perRowOutput = checked.outputs.reduce((sum, o) => sum + (EXPECTED_OUTPUT_TOKENS[o.type] ?? 20), checked.outputs.length > 1 ? 10 : 0);
+  const perRowOutput = checked.outputs.reduce(
+    (sum, o) => sum + (EXPECTED_OUTPUT_TOKENS[o.type] ?? 20),
+    checked.outputs.length > 1 ? 10 : 0,
+  );
   const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
   let rows = 0;
   let skipped = 0;
@@ -173,7 +236,9 @@ export async function estimateRun(notion: Client, checked: CheckedSetup, setup: 
     for (const row of read.rows) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      const filled = checked.outputs.some((o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined));
+      const filled = checked.outputs.some(
+        (o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined),
+      );
       if (filled && !setup.overwrite) {
         skipped++;
         continue;
@@ -187,7 +252,11 @@ export async function estimateRun(notion: Client, checked: CheckedSetup, setup: 
         exclude: exclusions(checked),
       });
       // A page's content is unknown until it is read; count a modest page.
-      promptChars += prompt.system.length + prompt.prompt.length + JSON.stringify(prompt.schema ?? '').length + (usesPage ? 2_000 : 0);
+      promptChars +=
+        prompt.system.length +
+        prompt.prompt.length +
+        JSON.stringify(prompt.schema ?? '').length +
+        (usesPage ? 2_000 : 0);
     }
     at = read.next;
   }

@@ -37,7 +37,9 @@ describe('job store', () => {
 
   it('serialises concurrent changes so none is lost', async () => {
     await createJob(pageJob('b'));
-    await Promise.all(Array.from({ length: 20 }, (_, i) => updateJob<PageJob>('b', (j) => void j.createdIds.push(`id-${i}`))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => updateJob<PageJob>('b', (j) => void j.createdIds.push(`id-${i}`))),
+    );
     expect(((await readJob('b')) as PageJob).createdIds).toHaveLength(20);
   });
 

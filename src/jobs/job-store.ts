@@ -32,7 +32,10 @@ const chains = new Map<string, Promise<unknown>>();
 
 function serialise<T>(key: string, work: () => Promise<T>): Promise<T> {
   const next = (chains.get(key) ?? Promise.resolve()).then(work);
-  chains.set(key, next.catch(() => undefined));
+  chains.set(
+    key,
+    next.catch(() => undefined),
+  );
   return next;
 }
 
@@ -41,11 +44,20 @@ export function readJob(id: string): Promise<Job | null> {
 }
 
 function indexEntry(job: Job): JobIndexEntry {
-  return { id: job.id, kind: job.kind, targetId: job.targetId, connectionId: job.connectionId, status: job.status, createdAt: job.createdAt };
+  return {
+    id: job.id,
+    kind: job.kind,
+    targetId: job.targetId,
+    connectionId: job.connectionId,
+    status: job.status,
+    createdAt: job.createdAt,
+  };
 }
 
 function updateIndex(change: (index: JobIndexEntry[]) => JobIndexEntry[]): Promise<void> {
-  return serialise('index', async () => stored(async () => jobIndexItem.setValue(change(await jobIndexItem.getValue()))));
+  return serialise('index', async () =>
+    stored(async () => jobIndexItem.setValue(change(await jobIndexItem.getValue()))),
+  );
 }
 
 export async function createJob(job: Job): Promise<Job> {

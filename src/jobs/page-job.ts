@@ -26,7 +26,8 @@ const save = (job: PageJob, change: (j: PageJob) => void) =>
     change(j);
   }).then((saved) => {
     if (!saved) throw new InklingError(notionProblem('validation', 'This run was removed.'));
-    if (saved.status === 'cancelled') throw new InklingError({ source: 'inkling', kind: 'aborted', message: 'Stopped.', retryable: false });
+    if (saved.status === 'cancelled')
+      throw new InklingError({ source: 'inkling', kind: 'aborted', message: 'Stopped.', retryable: false });
     return saved;
   });
 
@@ -67,7 +68,11 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
     const { blocks } = await readBlockTree(ctx.notion, job.targetId);
     pageMarkdown = blocksToMarkdown(blocks);
   }
-  const { request, contextNote } = buildPagePrompt({ prompt: job.prompt, pageTitle: job.targetTitle, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) });
+  const { request, contextNote } = buildPagePrompt({
+    prompt: job.prompt,
+    pageTitle: job.targetTitle,
+    ...(pageMarkdown === undefined ? {} : { pageMarkdown }),
+  });
   let lastSaved = Date.now();
   const result = await ctx.scheduler.run(
     (signal) =>
@@ -84,7 +89,13 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
       }),
     { signal: ctx.signal, onRetry: () => ctx.onText('') },
   );
-  if (!result.text.trim()) throw new InklingError({ source: 'model', kind: 'bad_output', message: 'The model answered with nothing. Try again or rephrase the prompt.', retryable: false });
+  if (!result.text.trim())
+    throw new InklingError({
+      source: 'model',
+      kind: 'bad_output',
+      message: 'The model answered with nothing. Try again or rephrase the prompt.',
+      retryable: false,
+    });
   // Images become blocks Notion fetches: only those whose address the user gave (in the prompt or
   // the page), unless the user let the answer bring its own.
   const given = `${job.prompt}\n${pageMarkdown ?? ''}`;
@@ -116,11 +127,20 @@ async function clear(job: PageJob, ctx: JobContext): Promise<PageJob> {
   if (!current.replaced) {
     const { blocks, truncated } = await readBlockTree(ctx.notion, current.targetId);
     if (truncated) {
-      throw new InklingError(notionProblem('validation', 'This page is too long to replace safely. Choose “At the end of the page” instead.'));
+      throw new InklingError(
+        notionProblem(
+          'validation',
+          'This page is too long to replace safely. Choose “At the end of the page” instead.',
+        ),
+      );
     }
     const removable = blocks.filter((b) => !KEPT_ON_REPLACE.has(b.type));
     current = await save(current, (j) => {
-      j.replaced = { blocks: removable.map(toBlockTree), removedIds: removable.map((b) => b.id), keptCount: blocks.length - removable.length };
+      j.replaced = {
+        blocks: removable.map(toBlockTree),
+        removedIds: removable.map((b) => b.id),
+        keptCount: blocks.length - removable.length,
+      };
     });
   }
   await deleteBlocks(ctx, current.replaced!.removedIds);
@@ -131,7 +151,13 @@ async function clear(job: PageJob, ctx: JobContext): Promise<PageJob> {
  * Writes `blocks` into the page, carrying on from the ledger `key` of the job, and saving it as it
  * goes. Returns the write's outcome.
  */
-function writeWithLedger(job: PageJob, ctx: JobContext, blocks: BlockTree[], key: 'ledger' | 'restoreLedger', onProgress?: (done: number, total: number) => void) {
+function writeWithLedger(
+  job: PageJob,
+  ctx: JobContext,
+  blocks: BlockTree[],
+  key: 'ledger' | 'restoreLedger',
+  onProgress?: (done: number, total: number) => void,
+) {
   const ledger: WriteLedger = (key === 'ledger' ? job.ledger : job.replaced?.restoreLedger) ?? EMPTY_LEDGER;
   return writeBlocks(job.targetId, blocks, blockWriteIo(ctx.notion, ctx.notionWith), {
     ledger,
@@ -163,7 +189,12 @@ async function write(job: PageJob, ctx: JobContext): Promise<PageJob> {
     const problem = toNotionProblem(result.failure.error, 'page');
     await updateJob<PageJob>(current.id, (j) => void (j.notWritten = result.failure!.description));
     throw new InklingError(
-      problem.kind === 'aborted' ? problem : { ...problem, message: `${problem.message} Not written: ${result.failure.description}. What was written is kept; Undo removes it.` },
+      problem.kind === 'aborted'
+        ? problem
+        : {
+            ...problem,
+            message: `${problem.message} Not written: ${result.failure.description}. What was written is kept; Undo removes it.`,
+          },
       { cause: result.failure.error },
     );
   }
@@ -191,7 +222,9 @@ export async function runPageJob(job: PageJob, ctx: JobContext): Promise<PageJob
 async function splitByEdits(job: PageJob, ctx: JobContext): Promise<{ unchanged: string[]; edited: string[] }> {
   const planned = plannedBlocks(job);
   // A run written before the ledger existed kept only its top-level ids, in order.
-  const byPath = job.ledger ? Object.entries(job.ledger.ids).filter(([path]) => !path.includes('.')) : job.createdIds.map((id, i) => [String(i), id] as const);
+  const byPath = job.ledger
+    ? Object.entries(job.ledger.ids).filter(([path]) => !path.includes('.'))
+    : job.createdIds.map((id, i) => [String(i), id] as const);
   const ours = new Map(byPath.map(([path, id]) => [id, planned[Number(path)]]));
   const unchanged: string[] = [];
   const edited: string[] = [];
@@ -218,7 +251,10 @@ export async function undoPageJob(job: PageJob, ctx: JobContext): Promise<PageJo
   if (current.replaced && current.replaced.blocks.length > 0) {
     const result = await writeWithLedger(current, ctx, current.replaced.blocks, 'restoreLedger');
     if (result.failure) {
-      throw new InklingError({ ...toNotionProblem(result.failure.error, 'page'), message: `Undo could not put back all of the page’s previous content (${result.failure.description}). Try Undo again.` });
+      throw new InklingError({
+        ...toNotionProblem(result.failure.error, 'page'),
+        message: `Undo could not put back all of the page’s previous content (${result.failure.description}). Try Undo again.`,
+      });
     }
     current = await save(current, (j) => {
       if (j.replaced) j.replaced = { ...j.replaced, blocks: [] };

@@ -76,7 +76,12 @@ async function drive(id: string): Promise<void> {
   const job = await readJob(id);
   try {
     if (!job || !isActive(job.status)) return;
-    const ctx = await createJobContext(job.engine, controller.signal, (text) => textListener(job, text), job.connectionId);
+    const ctx = await createJobContext(
+      job.engine,
+      controller.signal,
+      (text) => textListener(job, text),
+      job.connectionId,
+    );
     if (job.kind === 'page') {
       if (job.status === 'undoing') await undoPageJob(job, ctx);
       else await runPageJob(job, ctx);
@@ -124,7 +129,9 @@ const HOLDS_TARGET: ReadonlySet<JobStatus> = new Set(['running', 'undoing', 'pau
 
 /** The run going on a page or database (other than `except`), if any. */
 async function activeJobOn(targetId: string, except?: string): Promise<JobIndexEntry | undefined> {
-  return (await listJobIndex()).find((entry) => entry.targetId === targetId && entry.id !== except && HOLDS_TARGET.has(entry.status));
+  return (await listJobIndex()).find(
+    (entry) => entry.targetId === targetId && entry.id !== except && HOLDS_TARGET.has(entry.status),
+  );
 }
 
 /** Why a second run (or an Undo) could not start on a target now, if another run holds it. */
@@ -197,8 +204,20 @@ export async function cancelJob(id: string): Promise<void> {
 
 export async function undoJob(id: string): Promise<void> {
   const job = await readJob(id);
-  if (!job) throw new InklingError({ source: 'inkling', kind: 'missing', message: 'This run no longer exists.', retryable: false });
-  if (job.status === 'running') throw new InklingError({ source: 'inkling', kind: 'busy', message: 'Stop the run before undoing it.', retryable: false });
+  if (!job)
+    throw new InklingError({
+      source: 'inkling',
+      kind: 'missing',
+      message: 'This run no longer exists.',
+      retryable: false,
+    });
+  if (job.status === 'running')
+    throw new InklingError({
+      source: 'inkling',
+      kind: 'busy',
+      message: 'Stop the run before undoing it.',
+      retryable: false,
+    });
   if (job.status === 'undone') return;
   await exclusively(job.targetId, id, () =>
     updateJob(id, (j) => {

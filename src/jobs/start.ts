@@ -16,7 +16,15 @@ import { resolveTarget } from '../notion/target';
 import { readSecrets, readSettings } from '../storage';
 import { startJob, targetBusy } from './runner';
 import { checkSetup, type CheckedSetup } from './database-setup';
-import { EMPTY_COUNTS, EMPTY_USAGE, type DatabaseJob, type Job, type JobBase, type JobEngine, type PageJob } from './types';
+import {
+  EMPTY_COUNTS,
+  EMPTY_USAGE,
+  type DatabaseJob,
+  type Job,
+  type JobBase,
+  type JobEngine,
+  type PageJob,
+} from './types';
 
 /** A page answer's length guess for the estimate before a run (a substantial article). */
 const PAGE_EXPECTED_OUTPUT_TOKENS = 1_500;
@@ -94,7 +102,9 @@ async function saveConnection(choice: ConnectionChoice): Promise<Omit<JobBase, '
   };
 }
 
-export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome<{ jobId: string; connectionId: string }>> {
+export async function startDatabaseRun(
+  setup: DatabaseRunSetup,
+): Promise<Outcome<{ jobId: string; connectionId: string }>> {
   const ready = await runEngine();
   if ('problem' in ready) return fail(ready.problem);
   let checked;
@@ -115,7 +125,13 @@ export async function startDatabaseRun(setup: DatabaseRunSetup): Promise<Outcome
     target,
     prompt: checked.template,
     engine: ready.engine,
-    options: { outputs: setup.outputs, selection: setup.selection, checkboxId: setup.checkboxId, overwrite: setup.overwrite, untick: setup.untick },
+    options: {
+      outputs: setup.outputs,
+      selection: setup.selection,
+      checkboxId: setup.checkboxId,
+      overwrite: setup.overwrite,
+      untick: setup.untick,
+    },
     overBudgetOk: setup.overBudgetOk,
   });
   return launch(databaseJob(base, checked, setup));
@@ -155,9 +171,12 @@ async function launch(job: Job): Promise<Outcome<{ jobId: string; connectionId: 
   return { ok: true, value: { jobId: job.id, connectionId: job.connectionId } };
 }
 
-export async function startPageRun(request: StartPageRunRequest): Promise<Outcome<{ jobId: string; connectionId: string }>> {
+export async function startPageRun(
+  request: StartPageRunRequest,
+): Promise<Outcome<{ jobId: string; connectionId: string }>> {
   const prompt = request.prompt.trim();
-  if (!prompt) return fail({ source: 'inkling', kind: 'no_prompt', message: 'Write a prompt first.', retryable: false });
+  if (!prompt)
+    return fail({ source: 'inkling', kind: 'no_prompt', message: 'Write a prompt first.', retryable: false });
   const ready = await runEngine();
   if ('problem' in ready) return fail(ready.problem);
   let target;
@@ -167,11 +186,22 @@ export async function startPageRun(request: StartPageRunRequest): Promise<Outcom
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'page'));
   }
   if (target.kind !== 'page') {
-    return fail({ source: 'inkling', kind: 'wrong_kind', message: 'This is a database: generate into its rows instead.', retryable: false });
+    return fail({
+      source: 'inkling',
+      kind: 'wrong_kind',
+      message: 'This is a database: generate into its rows instead.',
+      retryable: false,
+    });
   }
   const busy = await targetBusy(target.id);
   if (busy) return fail(busy);
-  const estimate = estimateCallCost(ready.engine.engine, ready.engine.model, PAGE_SYSTEM_PROMPT.length + prompt.length, PAGE_EXPECTED_OUTPUT_TOKENS, ready.engine.baseUrl);
+  const estimate = estimateCallCost(
+    ready.engine.engine,
+    ready.engine.model,
+    PAGE_SYSTEM_PROMPT.length + prompt.length,
+    PAGE_EXPECTED_OUTPUT_TOKENS,
+    ready.engine.baseUrl,
+  );
   const budget = checkBudget(await budgetState(), estimate.usd, request.overBudgetOk ?? false);
   if (budget) return fail(budget);
 

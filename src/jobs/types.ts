@@ -124,7 +124,15 @@ export interface RowCounts {
   undone: number;
 }
 
-export const EMPTY_COUNTS: RowCounts = { total: 0, pending: 0, generated: 0, written: 0, skipped: 0, failed: 0, undone: 0 };
+export const EMPTY_COUNTS: RowCounts = {
+  total: 0,
+  pending: 0,
+  generated: 0,
+  written: 0,
+  skipped: 0,
+  failed: 0,
+  undone: 0,
+};
 
 /**
  * A database run: its rows are read just in time, a small page at a time right before their answers

@@ -5,17 +5,22 @@ export type Availability = 'unavailable' | 'downloadable' | 'downloading' | 'ava
 
 /** The part of the Prompt API Inkling uses (it is not in TypeScript's DOM library yet). */
 export interface LanguageModelSession {
-  promptStreaming(input: string, options?: { signal?: AbortSignal; responseConstraint?: unknown }): AsyncIterable<string> | ReadableStream<string>;
+  promptStreaming(
+    input: string,
+    options?: { signal?: AbortSignal; responseConstraint?: unknown },
+  ): AsyncIterable<string> | ReadableStream<string>;
   measureInputUsage?(input: string): Promise<number>;
   destroy(): void;
 }
 export interface LanguageModelApi {
   availability(options?: LanguageModelOptions): Promise<Availability>;
-  create(options?: LanguageModelOptions & {
-    signal?: AbortSignal;
-    monitor?: (m: EventTarget) => void;
-    initialPrompts?: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
-  }): Promise<LanguageModelSession>;
+  create(
+    options?: LanguageModelOptions & {
+      signal?: AbortSignal;
+      monitor?: (m: EventTarget) => void;
+      initialPrompts?: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+    },
+  ): Promise<LanguageModelSession>;
 }
 interface LanguageModelOptions {
   expectedInputs?: Array<{ type: 'text'; languages?: string[] }>;
@@ -42,4 +47,3 @@ export async function chromeAiAvailability(api = chromeLanguageModel()): Promise
     return 'unavailable';
   }
 }
-

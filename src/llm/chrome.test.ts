@@ -6,7 +6,10 @@ import { createChromeEngine } from './chrome';
 import type { Availability, LanguageModelApi } from './chrome-availability';
 
 function standIn(availability: Availability, answer = 'On-device answer') {
-  const seen: { prompts: string[]; system?: string; constraint?: unknown; destroyed: number } = { prompts: [], destroyed: 0 };
+  const seen: { prompts: string[]; system?: string; constraint?: unknown; destroyed: number } = {
+    prompts: [],
+    destroyed: 0,
+  };
   const api: LanguageModelApi = {
     availability: async () => availability,
     create: async (options) => {
@@ -33,7 +36,11 @@ describe('Chrome built-in AI engine', () => {
   it('streams the on-device answer, free, with estimated usage', async () => {
     const { api, seen } = standIn('available');
     const pieces: string[] = [];
-    const result = await createChromeEngine(api).generate({ system: 'Be kind', prompt: 'Hi', onText: (d) => pieces.push(d) });
+    const result = await createChromeEngine(api).generate({
+      system: 'Be kind',
+      prompt: 'Hi',
+      onText: (d) => pieces.push(d),
+    });
     expect(result.text).toBe('On-device answer');
     expect(pieces).toEqual(['On-device ', 'answer']);
     expect(pieces.join('')).toBe('On-device answer');
@@ -54,6 +61,8 @@ describe('Chrome built-in AI engine', () => {
     await expect(download).rejects.toThrow('not downloaded yet');
     const none = createChromeEngine(standIn('unavailable').api).listModels();
     await expect(none).rejects.toBeInstanceOf(InklingError);
-    await expect(createChromeEngine(undefined).generate({ prompt: 'Hi' })).rejects.toThrow('not available in this browser');
+    await expect(createChromeEngine(undefined).generate({ prompt: 'Hi' })).rejects.toThrow(
+      'not available in this browser',
+    );
   });
 });

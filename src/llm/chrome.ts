@@ -24,7 +24,10 @@ export function createChromeEngine(api = chromeLanguageModel()): Engine {
     if (availability === 'unavailable') throw new InklingError(modelProblem('unsupported', UNAVAILABLE_MESSAGE));
     if (availability !== 'available') {
       throw new InklingError(
-        modelProblem('unsupported', 'Chrome’s on-device model is not downloaded yet. Open Settings and click “Download model”.'),
+        modelProblem(
+          'unsupported',
+          'Chrome’s on-device model is not downloaded yet. Open Settings and click “Download model”.',
+        ),
       );
     }
     let session: LanguageModelSession | undefined;
@@ -52,7 +55,11 @@ export function createChromeEngine(api = chromeLanguageModel()): Engine {
       text,
       model: CHROME_AI_MODEL,
       // The on-device model reports no usage; it costs nothing, so an estimate is enough.
-      usage: { inputTokens: estimateTokens((request.system ?? '') + request.prompt), outputTokens: estimateTokens(text), estimated: true },
+      usage: {
+        inputTokens: estimateTokens((request.system ?? '') + request.prompt),
+        outputTokens: estimateTokens(text),
+        estimated: true,
+      },
     };
     if (request.schema) result.json = parseJsonAnswer(text, ctx);
     return result;

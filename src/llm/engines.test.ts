@@ -13,9 +13,18 @@ let geminiServer: Served;
 let compatServer: Served;
 
 beforeAll(async () => {
-  openaiServer = await serveHandler((q, s) => apis.handleOpenAI(q, s), () => 'https://api.openai.com');
-  geminiServer = await serveHandler((q, s) => apis.handleGemini(q, s), () => 'https://generativelanguage.googleapis.com');
-  compatServer = await serveHandler((q, s) => apis.handleCompatible(q, s), (port) => `http://127.0.0.1:${port}`);
+  openaiServer = await serveHandler(
+    (q, s) => apis.handleOpenAI(q, s),
+    () => 'https://api.openai.com',
+  );
+  geminiServer = await serveHandler(
+    (q, s) => apis.handleGemini(q, s),
+    () => 'https://generativelanguage.googleapis.com',
+  );
+  compatServer = await serveHandler(
+    (q, s) => apis.handleCompatible(q, s),
+    (port) => `http://127.0.0.1:${port}`,
+  );
 });
 afterAll(() => Promise.all([openaiServer.close(), geminiServer.close(), compatServer.close()]));
 beforeEach(() => {
@@ -28,11 +37,28 @@ beforeEach(() => {
 type Maker = (opts?: { key?: string; model?: string; timeoutMs?: number }) => Engine;
 const engines: Record<'openai' | 'gemini' | 'compatible', Maker> = {
   openai: (o = {}) =>
-    createOpenAIEngine({ engine: 'openai', apiKey: o.key ?? apis.keys.openai, model: o.model ?? 'gpt-5.5-mini', baseURL: `${openaiServer.url}/v1`, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }),
+    createOpenAIEngine({
+      engine: 'openai',
+      apiKey: o.key ?? apis.keys.openai,
+      model: o.model ?? 'gpt-5.5-mini',
+      baseURL: `${openaiServer.url}/v1`,
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    }),
   gemini: (o = {}) =>
-    createGeminiEngine({ apiKey: o.key ?? apis.keys.gemini, model: o.model ?? 'gemini-3.8-flash', baseUrl: geminiServer.url, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }),
+    createGeminiEngine({
+      apiKey: o.key ?? apis.keys.gemini,
+      model: o.model ?? 'gemini-3.8-flash',
+      baseUrl: geminiServer.url,
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    }),
   compatible: (o = {}) =>
-    createOpenAIEngine({ engine: 'compatible', apiKey: o.key ?? '', model: o.model ?? 'llama3.2', baseURL: `${compatServer.url}/v1`, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }),
+    createOpenAIEngine({
+      engine: 'compatible',
+      apiKey: o.key ?? '',
+      model: o.model ?? 'llama3.2',
+      baseURL: `${compatServer.url}/v1`,
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    }),
 };
 
 async function problemOf(promise: Promise<unknown>): Promise<Problem> {
@@ -76,7 +102,9 @@ describe.each(Object.keys(engines) as Array<keyof typeof engines>)('%s engine', 
   it('lists the provider’s models', async () => {
     const models = await make().listModels();
     expect(models.length).toBeGreaterThan(0);
-    expect(models).toContain(name === 'openai' ? 'gpt-5.5-mini' : name === 'gemini' ? 'gemini-3.8-flash' : 'llama3.2:latest');
+    expect(models).toContain(
+      name === 'openai' ? 'gpt-5.5-mini' : name === 'gemini' ? 'gemini-3.8-flash' : 'llama3.2:latest',
+    );
   });
 
   it('stops when aborted, with nothing more streamed', async () => {
@@ -148,7 +176,9 @@ describe('bad keys and blocked answers, as each provider reports them', () => {
 
   it('Gemini: finishReason SAFETY and a blocked prompt → safety', async () => {
     apis.script({ fault: 'safety', times: 1 });
-    expect((await problemOf(engines.gemini().generate({ prompt: 'hi' }))).message).toContain('blocked this answer (SAFETY)');
+    expect((await problemOf(engines.gemini().generate({ prompt: 'hi' }))).message).toContain(
+      'blocked this answer (SAFETY)',
+    );
     apis.script({ fault: 'prompt_blocked', times: 1 });
     expect((await problemOf(engines.gemini().generate({ prompt: 'hi' }))).kind).toBe('safety');
   });

@@ -18,30 +18,58 @@ describe('toModelProblem', () => {
   });
 
   it('reads the wait from retry-after-ms or retry-after', () => {
-    const ms = new RateLimitError(429, { code: 'rate_limit_exceeded' }, 'slow down', headers({ 'retry-after-ms': '1500' }));
+    const ms = new RateLimitError(
+      429,
+      { code: 'rate_limit_exceeded' },
+      'slow down',
+      headers({ 'retry-after-ms': '1500' }),
+    );
     expect(toModelProblem(ms, { engine: 'openai' }).retryAfterMs).toBe(1500);
     const s = new RateLimitError(429, { code: 'rate_limit_exceeded' }, 'slow down', headers({ 'retry-after': '7' }));
-    expect(toModelProblem(s, { engine: 'openai' })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000, retryable: true });
+    expect(toModelProblem(s, { engine: 'openai' })).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 7000,
+      retryable: true,
+    });
   });
 
   it('tells quota from rate limit on both providers', () => {
     const openaiQuota = new RateLimitError(429, { code: 'insufficient_quota' }, 'quota', headers({}));
     expect(toModelProblem(openaiQuota, { engine: 'openai' })).toMatchObject({ kind: 'quota', retryable: false });
-    const geminiDay = new ApiError({ status: 429, message: '{"error":{"message":"Quota exceeded … GenerateRequestsPerDayPerProjectPerModel-FreeTier","details":[{"retryDelay":"30s"}]}}' });
+    const geminiDay = new ApiError({
+      status: 429,
+      message:
+        '{"error":{"message":"Quota exceeded … GenerateRequestsPerDayPerProjectPerModel-FreeTier","details":[{"retryDelay":"30s"}]}}',
+    });
     expect(toModelProblem(geminiDay, { engine: 'gemini' })).toMatchObject({ kind: 'quota', retryAfterMs: 30_000 });
-    const geminiMinute = new ApiError({ status: 429, message: '{"error":{"message":"Quota exceeded … GenerateRequestsPerMinutePerProjectPerModel-FreeTier","details":[{"retryDelay":"7s"}]}}' });
-    expect(toModelProblem(geminiMinute, { engine: 'gemini' })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7_000 });
+    const geminiMinute = new ApiError({
+      status: 429,
+      message:
+        '{"error":{"message":"Quota exceeded … GenerateRequestsPerMinutePerProjectPerModel-FreeTier","details":[{"retryDelay":"7s"}]}}',
+    });
+    expect(toModelProblem(geminiMinute, { engine: 'gemini' })).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 7_000,
+    });
   });
 
   it('never repeats the key in its message', () => {
-    const error = new AuthenticationError(401, { message: 'Incorrect API key provided: sk-proj-abcdef123456' }, 'Incorrect API key provided: sk-proj-abcdef123456', headers({}));
+    const error = new AuthenticationError(
+      401,
+      { message: 'Incorrect API key provided: sk-proj-abcdef123456' },
+      'Incorrect API key provided: sk-proj-abcdef123456',
+      headers({}),
+    );
     const problem = toModelProblem(error, { engine: 'openai' });
     expect(problem.kind).toBe('bad_key');
     expect(problem.message).not.toContain('abcdef');
   });
 
   it('names an unreachable server and how to check it', () => {
-    const problem = toModelProblem(new APIConnectionError({ message: 'Connection error.' }), { engine: 'compatible', baseUrl: 'http://localhost:1234/v1' });
+    const problem = toModelProblem(new APIConnectionError({ message: 'Connection error.' }), {
+      engine: 'compatible',
+      baseUrl: 'http://localhost:1234/v1',
+    });
     expect(problem).toMatchObject({ kind: 'network', retryable: true });
     expect(problem.message).toContain('http://localhost:1234/v1');
   });

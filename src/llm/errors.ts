@@ -25,7 +25,13 @@ export type ModelProblemKind =
 const RETRYABLE: ReadonlySet<ModelProblemKind> = new Set(['rate_limited', 'unavailable', 'network', 'timeout']);
 
 export function modelProblem(kind: ModelProblemKind, message: string, retryAfterMs?: number): Problem {
-  return { source: 'model', kind, message, retryable: RETRYABLE.has(kind), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  return {
+    source: 'model',
+    kind,
+    message,
+    retryable: RETRYABLE.has(kind),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
 }
 
 export interface ProblemContext {
@@ -42,7 +48,10 @@ const KEY_HELP: Record<EngineId, string> = {
 };
 
 function badKey(ctx: ProblemContext): Problem {
-  return modelProblem('bad_key', `${ENGINE_LABELS[ctx.engine]} did not accept this API key. ${KEY_HELP[ctx.engine]}`.trim());
+  return modelProblem(
+    'bad_key',
+    `${ENGINE_LABELS[ctx.engine]} did not accept this API key. ${KEY_HELP[ctx.engine]}`.trim(),
+  );
 }
 
 function rateLimited(ctx: ProblemContext, retryAfterMs: number | undefined): Problem {
@@ -59,15 +68,24 @@ function quota(ctx: ProblemContext, retryAfterMs?: number): Problem {
 }
 
 function notFound(ctx: ProblemContext): Problem {
-  return modelProblem('model_not_found', `${ENGINE_LABELS[ctx.engine]} has no model named “${ctx.model ?? ''}”. Choose one from the Model list in Settings.`);
+  return modelProblem(
+    'model_not_found',
+    `${ENGINE_LABELS[ctx.engine]} has no model named “${ctx.model ?? ''}”. Choose one from the Model list in Settings.`,
+  );
 }
 
 function tooLong(ctx: ProblemContext): Problem {
-  return modelProblem('prompt_too_long', `The prompt is too long for ${ctx.model ?? 'this model'}. Shorten it, or leave out the page content.`);
+  return modelProblem(
+    'prompt_too_long',
+    `The prompt is too long for ${ctx.model ?? 'this model'}. Shorten it, or leave out the page content.`,
+  );
 }
 
 function unavailable(ctx: ProblemContext, status?: number): Problem {
-  return modelProblem('unavailable', `${ENGINE_LABELS[ctx.engine]} is having trouble${status ? ` (HTTP ${status})` : ''}. Try again in a minute.`);
+  return modelProblem(
+    'unavailable',
+    `${ENGINE_LABELS[ctx.engine]} is having trouble${status ? ` (HTTP ${status})` : ''}. Try again in a minute.`,
+  );
 }
 
 export function safetyProblem(ctx: ProblemContext, reason = 'SAFETY'): Problem {
@@ -102,12 +120,16 @@ export async function explainUnreachableServer(baseUrl: string, ctx: ProblemCont
 }
 
 export function timeoutProblem(ctx: ProblemContext): Problem {
-  return modelProblem('timeout', `${ENGINE_LABELS[ctx.engine]} took too long to answer. Try again, or pick a faster model.`);
+  return modelProblem(
+    'timeout',
+    `${ENGINE_LABELS[ctx.engine]} took too long to answer. Try again, or pick a faster model.`,
+  );
 }
 
 function network(ctx: ProblemContext): Problem {
   const where = ctx.engine === 'compatible' && ctx.baseUrl ? `the server at ${ctx.baseUrl}` : ENGINE_LABELS[ctx.engine];
-  const hint = ctx.engine === 'compatible' ? ' Is it running, and is the Base URL right?' : ' Check your internet connection.';
+  const hint =
+    ctx.engine === 'compatible' ? ' Is it running, and is the Base URL right?' : ' Check your internet connection.';
   return modelProblem('network', `Couldn’t reach ${where}.${hint}`);
 }
 
@@ -139,7 +161,10 @@ export function toModelProblem(error: unknown, ctx: ProblemContext): Problem {
         return badKey(ctx);
       case 403:
         if (ctx.engine === 'compatible') return ollamaOriginProblem(ctx.baseUrl ?? 'this Base URL');
-        return modelProblem('no_permission', `${ENGINE_LABELS[ctx.engine]} refused this request: the key has no access to ${ctx.model ?? 'this model'}.`);
+        return modelProblem(
+          'no_permission',
+          `${ENGINE_LABELS[ctx.engine]} refused this request: the key has no access to ${ctx.model ?? 'this model'}.`,
+        );
       case 404:
         return notFound(ctx);
       case 429:
@@ -147,7 +172,8 @@ export function toModelProblem(error: unknown, ctx: ProblemContext): Problem {
       case 400:
       case 413:
       case 422:
-        if (code === 'context_length_exceeded' || /context length|too long|maximum context/i.test(error.message)) return tooLong(ctx);
+        if (code === 'context_length_exceeded' || /context length|too long|maximum context/i.test(error.message))
+          return tooLong(ctx);
         if (code === 'invalid_api_key') return badKey(ctx);
         return modelProblem('bad_output', `${ENGINE_LABELS[ctx.engine]} rejected the request: ${error.message}`);
       default:
@@ -160,7 +186,10 @@ export function toModelProblem(error: unknown, ctx: ProblemContext): Problem {
     switch (error.status) {
       case 401:
       case 403:
-        return modelProblem('no_permission', `Gemini refused this key (${error.status}). Check that the Generative Language API is enabled for its project.`);
+        return modelProblem(
+          'no_permission',
+          `Gemini refused this key (${error.status}). Check that the Generative Language API is enabled for its project.`,
+        );
       case 404:
         return notFound(ctx);
       case 429: {

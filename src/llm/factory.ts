@@ -36,8 +36,14 @@ export function createEngine(config: EngineConfig): Engine {
       if (!config.apiKey) throw new InklingError(modelProblem('no_key', 'Add your OpenAI API key in Settings first.'));
       return createOpenAIEngine({ engine: 'openai', apiKey: config.apiKey, model: config.model });
     case 'compatible':
-      if (!config.baseUrl) throw new InklingError(modelProblem('no_key', 'Add the server’s Base URL in Settings first.'));
-      return createOpenAIEngine({ engine: 'compatible', apiKey: config.apiKey, model: config.model, baseURL: config.baseUrl });
+      if (!config.baseUrl)
+        throw new InklingError(modelProblem('no_key', 'Add the server’s Base URL in Settings first.'));
+      return createOpenAIEngine({
+        engine: 'compatible',
+        apiKey: config.apiKey,
+        model: config.model,
+        baseURL: config.baseUrl,
+      });
     case 'chrome':
       return createChromeEngine();
   }

@@ -8,7 +8,15 @@ import { LLM_TIMEOUT_MS } from './openai';
 import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
 
 /** finishReasons that mean the answer was withheld, not finished. */
-const BLOCKED_FINISH_REASONS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
+const BLOCKED_FINISH_REASONS = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'LANGUAGE',
+]);
 
 export interface GeminiEngineOptions {
   apiKey: string;
@@ -22,7 +30,10 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
   // No retryOptions: the SDK then does not retry, and the scheduler (scheduler.ts) is the one layer that does.
   const ai = new GoogleGenAI({
     apiKey: options.apiKey,
-    httpOptions: { timeout: options.timeoutMs ?? LLM_TIMEOUT_MS, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) },
+    httpOptions: {
+      timeout: options.timeoutMs ?? LLM_TIMEOUT_MS,
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    },
   });
   const ctx: ProblemContext = { engine: 'gemini', model: options.model };
 
@@ -55,7 +66,8 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
         checkBlocked(chunk);
         if (chunk.usageMetadata) {
           inputTokens = chunk.usageMetadata.promptTokenCount ?? inputTokens;
-          outputTokens = (chunk.usageMetadata.candidatesTokenCount ?? 0) + (chunk.usageMetadata.thoughtsTokenCount ?? 0);
+          outputTokens =
+            (chunk.usageMetadata.candidatesTokenCount ?? 0) + (chunk.usageMetadata.thoughtsTokenCount ?? 0);
         }
         const delta = chunk.text;
         if (delta) {
@@ -65,7 +77,8 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
       }
     } catch (error) {
       // The SDK enforces its timeout with an abort of its own: that is a timeout, not the user's Stop.
-      if (isAbortError(error) && !request.signal?.aborted) throw new InklingError(timeoutProblem(ctx), { cause: error });
+      if (isAbortError(error) && !request.signal?.aborted)
+        throw new InklingError(timeoutProblem(ctx), { cause: error });
       throw new InklingError(toModelProblem(error, ctx), { cause: error });
     }
     if (request.signal?.aborted) throw new InklingError(modelProblem('aborted', 'Stopped.'));
@@ -74,7 +87,11 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
       model: options.model,
       usage:
         inputTokens === undefined
-          ? { inputTokens: estimateTokens((request.system ?? '') + request.prompt), outputTokens: estimateTokens(text), estimated: true }
+          ? {
+              inputTokens: estimateTokens((request.system ?? '') + request.prompt),
+              outputTokens: estimateTokens(text),
+              estimated: true,
+            }
           : { inputTokens, outputTokens: outputTokens ?? estimateTokens(text), estimated: false },
     };
     if (request.schema) result.json = parseJsonAnswer(text, ctx);

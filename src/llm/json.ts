@@ -11,7 +11,10 @@ export function parseJsonAnswer(text: string, ctx: ProblemContext): unknown {
     return JSON.parse(trimmed);
   } catch {
     throw new InklingError(
-      modelProblem('bad_output', `${ENGINE_LABELS[ctx.engine]} answered with text that is not the JSON Inkling asked for. Try again, or choose a stronger model.`),
+      modelProblem(
+        'bad_output',
+        `${ENGINE_LABELS[ctx.engine]} answered with text that is not the JSON Inkling asked for. Try again, or choose a stronger model.`,
+      ),
     );
   }
 }

@@ -27,14 +27,24 @@ export const LIMIT_PRESETS: Record<EngineId, readonly LimitPreset[]> = {
   openai: [
     { id: 'tier1', label: 'Tier 1 — 500 requests a minute', limits: { concurrency: 8, requestsPerMinute: 500 } },
     { id: 'free', label: 'Free trial — 3 requests a minute', limits: { concurrency: 1, requestsPerMinute: 3 } },
-    { id: 'tier3', label: 'Tier 3 and up — 5,000 requests a minute', limits: { concurrency: 16, requestsPerMinute: 5_000 } },
+    {
+      id: 'tier3',
+      label: 'Tier 3 and up — 5,000 requests a minute',
+      limits: { concurrency: 16, requestsPerMinute: 5_000 },
+    },
   ],
   compatible: [
     { id: 'local', label: 'Local server — one request at a time', limits: { concurrency: 1, requestsPerMinute: 0 } },
-    { id: 'hosted', label: 'Hosted (OpenRouter, Groq…) — 60 requests a minute', limits: { concurrency: 4, requestsPerMinute: 60 } },
+    {
+      id: 'hosted',
+      label: 'Hosted (OpenRouter, Groq…) — 60 requests a minute',
+      limits: { concurrency: 4, requestsPerMinute: 60 },
+    },
     { id: 'fast', label: 'Fast hosted — 600 requests a minute', limits: { concurrency: 8, requestsPerMinute: 600 } },
   ],
-  chrome: [{ id: 'device', label: 'On this device — one request at a time', limits: { concurrency: 1, requestsPerMinute: 0 } }],
+  chrome: [
+    { id: 'device', label: 'On this device — one request at a time', limits: { concurrency: 1, requestsPerMinute: 0 } },
+  ],
 };
 
 export function limitsFor(engine: EngineId, presetId: string | undefined): LimitPreset {

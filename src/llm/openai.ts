@@ -32,11 +32,18 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     maxRetries: 0,
     timeout: options.timeoutMs ?? LLM_TIMEOUT_MS,
   });
-  const ctx: ProblemContext = { engine: options.engine, model: options.model, ...(options.baseURL ? { baseUrl: options.baseURL } : {}) };
+  const ctx: ProblemContext = {
+    engine: options.engine,
+    model: options.model,
+    ...(options.baseURL ? { baseUrl: options.baseURL } : {}),
+  };
 
   async function failure(error: unknown): Promise<InklingError> {
     const problem =
-      options.engine === 'compatible' && options.baseURL && error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError)
+      options.engine === 'compatible' &&
+      options.baseURL &&
+      error instanceof APIConnectionError &&
+      !(error instanceof APIConnectionTimeoutError)
         ? await explainUnreachableServer(options.baseURL, ctx)
         : toModelProblem(error, ctx);
     return new InklingError(problem, { cause: error });
@@ -59,7 +66,12 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
           ...(request.schema
-            ? { response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: request.schema, strict: true } } }
+            ? {
+                response_format: {
+                  type: 'json_schema',
+                  json_schema: { name: 'answer', schema: request.schema, strict: true },
+                },
+              }
             : {}),
         },
         { signal: request.signal },

@@ -17,9 +17,13 @@ describe('prices', () => {
   });
 
   it('makes local and on-device models free, and unknown ones unknown rather than wrong', () => {
-    expect(costOf('compatible', 'llama3.2', { inputTokens: 10, outputTokens: 10 }, 'http://localhost:11434/v1')).toEqual({ usd: 0, free: true });
+    expect(
+      costOf('compatible', 'llama3.2', { inputTokens: 10, outputTokens: 10 }, 'http://localhost:11434/v1'),
+    ).toEqual({ usd: 0, free: true });
     expect(costOf('chrome', 'gemini-nano', { inputTokens: 10, outputTokens: 10 })).toEqual({ usd: 0, free: true });
-    expect(costOf('compatible', 'meta/llama', { inputTokens: 10, outputTokens: 10 }, 'https://openrouter.ai/api/v1').usd).toBeNull();
+    expect(
+      costOf('compatible', 'meta/llama', { inputTokens: 10, outputTokens: 10 }, 'https://openrouter.ai/api/v1').usd,
+    ).toBeNull();
     expect(costOf('openai', 'my-finetune', { inputTokens: 10, outputTokens: 10 }).usd).toBeNull();
   });
 

@@ -64,11 +64,19 @@ export function priceOf(engine: EngineId, model: string): Price | undefined {
   return key ? table[key] : undefined;
 }
 
-export function costOf(engine: EngineId, model: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>, baseUrl = ''): CostEstimate {
+export function costOf(
+  engine: EngineId,
+  model: string,
+  usage: Pick<Usage, 'inputTokens' | 'outputTokens'>,
+  baseUrl = '',
+): CostEstimate {
   if (engine === 'chrome' || (engine === 'compatible' && isLocal(baseUrl))) return { usd: 0, free: true };
   const price = priceOf(engine, model);
   if (!price) return { usd: null, free: false };
-  return { usd: (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000, free: false };
+  return {
+    usd: (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000,
+    free: false,
+  };
 }
 
 /** Before a call: the prompt's length gives the input; the caller's guess gives the output. */
@@ -80,7 +88,11 @@ export function estimateCallCost(
   baseUrl = '',
 ): CostEstimate & { inputTokens: number; outputTokens: number } {
   const inputTokens = Math.ceil(promptChars / CHARS_PER_TOKEN);
-  return { ...costOf(engine, model, { inputTokens, outputTokens: expectedOutputTokens }, baseUrl), inputTokens, outputTokens: expectedOutputTokens };
+  return {
+    ...costOf(engine, model, { inputTokens, outputTokens: expectedOutputTokens }, baseUrl),
+    inputTokens,
+    outputTokens: expectedOutputTokens,
+  };
 }
 
 /** "$0.0123", "< $0.0001", "free", "unknown". */

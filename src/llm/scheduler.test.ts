@@ -5,9 +5,12 @@ import { EngineScheduler } from './scheduler';
 
 /** A call that never answers: it ends only when its signal aborts. */
 const untilAborted = (signal: AbortSignal) =>
-  new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError'))));
+  new Promise<string>((_resolve, reject) =>
+    signal.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError'))),
+  );
 
-const fail = (kind: Parameters<typeof modelProblem>[0], retryAfterMs?: number) => new InklingError(modelProblem(kind, kind, retryAfterMs));
+const fail = (kind: Parameters<typeof modelProblem>[0], retryAfterMs?: number) =>
+  new InklingError(modelProblem(kind, kind, retryAfterMs));
 
 describe('EngineScheduler', () => {
   it('keeps to the engine’s concurrency', async () => {
@@ -65,10 +68,12 @@ describe('EngineScheduler', () => {
     expect(result).toBe('done');
     expect(resets).toEqual(['unavailable', 'unavailable']);
     let always = 0;
-    await expect(scheduler.run(async () => {
-      always++;
-      throw fail('network');
-    })).rejects.toThrow('network');
+    await expect(
+      scheduler.run(async () => {
+        always++;
+        throw fail('network');
+      }),
+    ).rejects.toThrow('network');
     expect(always).toBe(3);
   });
 
@@ -76,10 +81,12 @@ describe('EngineScheduler', () => {
     const scheduler = new EngineScheduler({ concurrency: 1, requestsPerMinute: 0 }, { transientBaseDelayMs: 1 });
     for (const kind of ['bad_key', 'quota', 'safety'] as const) {
       let calls = 0;
-      await expect(scheduler.run(async () => {
-        calls++;
-        throw fail(kind);
-      })).rejects.toThrow(kind);
+      await expect(
+        scheduler.run(async () => {
+          calls++;
+          throw fail(kind);
+        }),
+      ).rejects.toThrow(kind);
       expect(calls).toBe(1);
     }
   });
@@ -87,15 +94,21 @@ describe('EngineScheduler', () => {
   it('stops waiting when aborted', async () => {
     const scheduler = new EngineScheduler({ concurrency: 1, requestsPerMinute: 0 });
     const controller = new AbortController();
-    const run = scheduler.run(async () => {
-      throw fail('rate_limited', 60_000);
-    }, { signal: controller.signal });
+    const run = scheduler.run(
+      async () => {
+        throw fail('rate_limited', 60_000);
+      },
+      { signal: controller.signal },
+    );
     setTimeout(() => controller.abort(), 20);
     await expect(run).rejects.toMatchObject({ problem: { kind: 'aborted' } });
   });
 
   it('aborts a call that passes its time limit, and tries it again as a timeout', async () => {
-    const scheduler = new EngineScheduler({ concurrency: 1, requestsPerMinute: 0 }, { attemptTimeoutMs: 100, transientBaseDelayMs: 1 });
+    const scheduler = new EngineScheduler(
+      { concurrency: 1, requestsPerMinute: 0 },
+      { attemptTimeoutMs: 100, transientBaseDelayMs: 1 },
+    );
     let attempts = 0;
     const result = await scheduler.run(
       (signal) =>
@@ -110,7 +123,10 @@ describe('EngineScheduler', () => {
   });
 
   it('a call that keeps passing its limit fails as a timeout, not as the user’s Stop', async () => {
-    const scheduler = new EngineScheduler({ concurrency: 1, requestsPerMinute: 0 }, { attemptTimeoutMs: 50, transientBaseDelayMs: 1 });
+    const scheduler = new EngineScheduler(
+      { concurrency: 1, requestsPerMinute: 0 },
+      { attemptTimeoutMs: 50, transientBaseDelayMs: 1 },
+    );
     await expect(scheduler.run(untilAborted)).rejects.toMatchObject({ problem: { kind: 'timeout' } });
   });
 });

@@ -37,10 +37,14 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -84,7 +88,9 @@ export class EngineScheduler {
     } catch (error) {
       // Stop means stop, wherever it caught the call: queued, running, or waiting out a pause.
       if (options.signal?.aborted || isAbortError(error)) {
-        throw error instanceof InklingError ? error : new InklingError(modelProblem('aborted', 'Stopped.'), { cause: error });
+        throw error instanceof InklingError
+          ? error
+          : new InklingError(modelProblem('aborted', 'Stopped.'), { cause: error });
       }
       throw error;
     }
@@ -123,7 +129,10 @@ export class EngineScheduler {
       return await task(signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal);
     } catch (error) {
       if (timeout.signal.aborted && !signal?.aborted) {
-        throw new InklingError(modelProblem('timeout', 'The model took too long to answer. Try again, or pick a faster model.'), { cause: error });
+        throw new InklingError(
+          modelProblem('timeout', 'The model took too long to answer. Try again, or pick a faster model.'),
+          { cause: error },
+        );
       }
       throw error;
     } finally {

@@ -3,13 +3,35 @@ import { describe, expect, it } from 'vitest';
 import { toBlockTree, toRequestBlock } from './block-restore';
 import type { ReadBlock } from './blocks-to-markdown';
 
-const defaults = { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' } as const;
+const defaults = {
+  bold: false,
+  italic: false,
+  strikethrough: false,
+  underline: false,
+  code: false,
+  color: 'default',
+} as const;
 
-function rt(content: string, annotations: Partial<RichTextItemResponse['annotations']> = {}, href: string | null = null): RichTextItemResponse {
-  return { type: 'text', text: { content, link: href ? { url: href } : null }, annotations: { ...defaults, ...annotations }, plain_text: content, href };
+function rt(
+  content: string,
+  annotations: Partial<RichTextItemResponse['annotations']> = {},
+  href: string | null = null,
+): RichTextItemResponse {
+  return {
+    type: 'text',
+    text: { content, link: href ? { url: href } : null },
+    annotations: { ...defaults, ...annotations },
+    plain_text: content,
+    href,
+  };
 }
 
-function block(type: string, data: Record<string, unknown>, children?: ReadBlock[], id = 'c0ffee00-0000-4000-8000-000000000001'): ReadBlock {
+function block(
+  type: string,
+  data: Record<string, unknown>,
+  children?: ReadBlock[],
+  id = 'c0ffee00-0000-4000-8000-000000000001',
+): ReadBlock {
   return {
     object: 'block',
     id,
@@ -29,7 +51,11 @@ function block(type: string, data: Record<string, unknown>, children?: ReadBlock
 
 describe('toBlockTree / toRequestBlock', () => {
   it('drops ids, timestamps and other read-only fields, keeping annotations, colors and links', () => {
-    const read = block('paragraph', { rich_text: [rt('Hi ', { bold: true, color: 'red' }), rt('there', {}, 'https://x.example')], color: 'blue_background', icon: null });
+    const read = block('paragraph', {
+      rich_text: [rt('Hi ', { bold: true, color: 'red' }), rt('there', {}, 'https://x.example')],
+      color: 'blue_background',
+      icon: null,
+    });
     expect(toBlockTree(read)).toEqual({
       type: 'paragraph',
       paragraph: {
@@ -67,7 +93,16 @@ describe('toBlockTree / toRequestBlock', () => {
                   toggle: {
                     rich_text: [{ type: 'text', text: { content: 'c' }, annotations: defaults }],
                     color: 'default',
-                    children: [{ type: 'to_do', to_do: { rich_text: [{ type: 'text', text: { content: 'leaf' }, annotations: defaults }], color: 'default', checked: true } }],
+                    children: [
+                      {
+                        type: 'to_do',
+                        to_do: {
+                          rich_text: [{ type: 'text', text: { content: 'leaf' }, annotations: defaults }],
+                          color: 'default',
+                          checked: true,
+                        },
+                      },
+                    ],
                   },
                 },
               ],
@@ -80,16 +115,23 @@ describe('toBlockTree / toRequestBlock', () => {
   });
 
   it('restores code, equations, headings, callouts and tables', () => {
-    expect(toBlockTree(block('code', { rich_text: [rt('x')], language: 'python', caption: [rt('cap')] }))).toMatchObject({
+    expect(
+      toBlockTree(block('code', { rich_text: [rt('x')], language: 'python', caption: [rt('cap')] })),
+    ).toMatchObject({
       type: 'code',
       code: { language: 'python', caption: [{ text: { content: 'cap' } }] },
     });
-    expect(toBlockTree(block('equation', { expression: 'a^2' }))).toEqual({ type: 'equation', equation: { expression: 'a^2' } });
+    expect(toBlockTree(block('equation', { expression: 'a^2' }))).toEqual({
+      type: 'equation',
+      equation: { expression: 'a^2' },
+    });
     expect(toBlockTree(block('heading_2', { rich_text: [], color: 'default', is_toggleable: true }))).toEqual({
       type: 'heading_2',
       heading_2: { rich_text: [], color: 'default', is_toggleable: true },
     });
-    expect(toBlockTree(block('callout', { rich_text: [], color: 'gray_background', icon: { type: 'emoji', emoji: '💡' } }))).toEqual({
+    expect(
+      toBlockTree(block('callout', { rich_text: [], color: 'gray_background', icon: { type: 'emoji', emoji: '💡' } })),
+    ).toEqual({
       type: 'callout',
       callout: { rich_text: [], color: 'gray_background', icon: { type: 'emoji', emoji: '💡' } },
     });
@@ -102,7 +144,12 @@ describe('toBlockTree / toRequestBlock', () => {
         table_width: 2,
         has_column_header: true,
         has_row_header: false,
-        children: [{ type: 'table_row', table_row: { cells: [[{ type: 'text', text: { content: 'a' }, annotations: defaults }], []] } }],
+        children: [
+          {
+            type: 'table_row',
+            table_row: { cells: [[{ type: 'text', text: { content: 'a' }, annotations: defaults }], []] },
+          },
+        ],
       },
     });
   });
@@ -129,7 +176,9 @@ describe('toBlockTree / toRequestBlock', () => {
       plain_text: 'github.com/x',
       href: 'https://github.com/x',
     };
-    const restored = toBlockTree(block('paragraph', { rich_text: [mentionPage, mentionDate, linkMention], color: 'default', icon: null }));
+    const restored = toBlockTree(
+      block('paragraph', { rich_text: [mentionPage, mentionDate, linkMention], color: 'default', icon: null }),
+    );
     expect(restored.type === 'paragraph' && restored.paragraph.rich_text).toEqual([
       { type: 'mention', mention: { page: { id: 'page-id' } }, annotations: defaults },
       { type: 'mention', mention: { date: { start: '2026-03-09' } }, annotations: defaults },
@@ -146,7 +195,11 @@ describe('toBlockTree / toRequestBlock', () => {
       type: 'link_to_page',
       link_to_page: { database_id: 'db-1' },
     });
-    expect(toBlockTree(block('image', { type: 'file', file: { url: 'https://s3.example/i.png', expiry_time: 'x' }, caption: [] }))).toEqual({
+    expect(
+      toBlockTree(
+        block('image', { type: 'file', file: { url: 'https://s3.example/i.png', expiry_time: 'x' }, caption: [] }),
+      ),
+    ).toEqual({
       type: 'image',
       image: { type: 'external', external: { url: 'https://s3.example/i.png' }, caption: [] },
     });

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { APIErrorCode, APIResponseError } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_LEDGER, topLevelIds, writeBlocks, minimumRequests, type AppendFn, type AppendRequest, type WriteIo, type WriteLedger } from './block-writer';
+import {
+  EMPTY_LEDGER,
+  topLevelIds,
+  writeBlocks,
+  minimumRequests,
+  type AppendFn,
+  type AppendRequest,
+  type WriteIo,
+  type WriteLedger,
+} from './block-writer';
 import { toBlockTree } from './block-restore';
 import { blocksToMarkdown, type ReadBlock } from './blocks-to-markdown';
 import { WRITE_MAX_SENDS } from './checked-write';
@@ -34,7 +43,15 @@ interface Stored {
 
 /** Notion's refusals, as the SDK throws them. */
 function apiError(code: APIErrorCode, status: number, message: string): APIResponseError {
-  return new APIResponseError({ code, status, message, headers: new Headers(), rawBodyText: '{}', additional_data: undefined, request_id: undefined });
+  return new APIResponseError({
+    code,
+    status,
+    message,
+    headers: new Headers(),
+    rawBodyText: '{}',
+    additional_data: undefined,
+    request_id: undefined,
+  });
 }
 
 class NotionValidationError extends Error {
@@ -44,7 +61,8 @@ class NotionValidationError extends Error {
   }
 }
 
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const BOT = 'bot-user';
 
@@ -115,7 +133,13 @@ class FakeNotion {
   private store(block: Json, createdBy = BOT): Stored {
     const type = String(block.type);
     const { children = [], ...data } = (block[type] ?? {}) as Json & { children?: Json[] };
-    const stored: Stored = { id: `block-${this.nextId++}`, type, createdBy, data, children: children.map((child) => this.store(child, createdBy)) };
+    const stored: Stored = {
+      id: `block-${this.nextId++}`,
+      type,
+      createdBy,
+      data,
+      children: children.map((child) => this.store(child, createdBy)),
+    };
     this.pages.set(stored.id, stored);
     return stored;
   }
@@ -139,7 +163,8 @@ function storedToTree(stored: Stored): BlockTree {
 /** Adds the read-only fields and defaults the API returns. */
 function storedToRead(stored: Stored): ReadBlock {
   const data: Json = { ...stored.data };
-  for (const key of ['rich_text', 'caption']) if (Array.isArray(data[key])) data[key] = (data[key] as Json[]).map(readRichText);
+  for (const key of ['rich_text', 'caption'])
+    if (Array.isArray(data[key])) data[key] = (data[key] as Json[]).map(readRichText);
   if (Array.isArray(data.cells)) data.cells = (data.cells as Json[][]).map((cell) => cell.map(readRichText));
   if ('rich_text' in data && !('color' in data)) data.color = 'default';
   if (stored.type.startsWith('heading_')) data.is_toggleable ??= false;
@@ -186,7 +211,10 @@ function readRichText(item: Json): Json {
 /** Throws like Notion's validator for anything one append request may not contain. */
 function validateRequest(req: AppendRequest): void {
   const bytes = Buffer.byteLength(
-    JSON.stringify({ children: req.children, position: { type: 'after_block', after_block: { id: req.afterBlockId } } }),
+    JSON.stringify({
+      children: req.children,
+      position: { type: 'after_block', after_block: { id: req.afterBlockId } },
+    }),
   );
   if (bytes > NOTION_REQUEST_MAX_BYTES) throw new NotionValidationError(`Request body is ${bytes} bytes.`);
   let elements = 0;
@@ -219,21 +247,27 @@ function validateData(type: string, data: Json, path: string): void {
   const richTextArrays: [string, unknown][] = [];
   if ('rich_text' in data) richTextArrays.push([`${path}.rich_text`, data.rich_text]);
   if ('caption' in data) richTextArrays.push([`${path}.caption`, data.caption]);
-  if (type === 'table_row') (data.cells as unknown[]).forEach((cell, i) => richTextArrays.push([`${path}.cells[${i}]`, cell]));
+  if (type === 'table_row')
+    (data.cells as unknown[]).forEach((cell, i) => richTextArrays.push([`${path}.cells[${i}]`, cell]));
   for (const [where, items] of richTextArrays) {
     if (!Array.isArray(items)) throw new NotionValidationError(`${where} should be an array.`);
-    if (items.length > NOTION_RICH_TEXT_MAX_ITEMS) throw new NotionValidationError(`${where}.length is ${items.length}.`);
+    if (items.length > NOTION_RICH_TEXT_MAX_ITEMS)
+      throw new NotionValidationError(`${where}.length is ${items.length}.`);
     items.forEach((item: Json, i) => {
       const text = item.text as { content: string; link?: { url: string } } | undefined;
       if (!text) return;
       if (text.content.length > NOTION_TEXT_MAX_CHARS) {
-        throw new NotionValidationError(`${where}[${i}].text.content.length should be ≤ 2000, instead was ${text.content.length}.`);
+        throw new NotionValidationError(
+          `${where}[${i}].text.content.length should be ≤ 2000, instead was ${text.content.length}.`,
+        );
       }
       if (text.link) assertValidUrl(text.link.url, ['http:', 'https:', 'mailto:', 'tel:'], 'Invalid URL for link.');
     });
   }
   if (type === 'code' && !(NOTION_LANGUAGES as readonly string[]).includes(String(data.language))) {
-    throw new NotionValidationError(`${path}.language should be one of Notion's languages, instead was ${String(data.language)}.`);
+    throw new NotionValidationError(
+      `${path}.language should be one of Notion's languages, instead was ${String(data.language)}.`,
+    );
   }
   if (type === 'equation' && String(data.expression).length > NOTION_EQUATION_MAX_CHARS) {
     throw new NotionValidationError(`${path}.expression is too long.`);
@@ -267,12 +301,20 @@ function assertTableWidths(blocks: readonly BlockTree[]): void {
 
 // ---- Builders ----
 
-const paragraph = (content: string): BlockTree => ({ type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content } }] } });
-const heading = (content: string): BlockTree => ({ type: 'heading_2', heading_2: { rich_text: [{ type: 'text', text: { content } }] } });
+const paragraph = (content: string): BlockTree => ({
+  type: 'paragraph',
+  paragraph: { rich_text: [{ type: 'text', text: { content } }] },
+});
+const heading = (content: string): BlockTree => ({
+  type: 'heading_2',
+  heading_2: { rich_text: [{ type: 'text', text: { content } }] },
+});
 
 /** 250 top-level blocks: a heading every 50 ("Part 1" … "Part 5"), paragraphs otherwise. */
 function flatDocument(): BlockTree[] {
-  return Array.from({ length: 250 }, (_, i) => (i % 50 === 0 ? heading(`Part ${i / 50 + 1}`) : paragraph(`Paragraph ${i + 1}`)));
+  return Array.from({ length: 250 }, (_, i) =>
+    i % 50 === 0 ? heading(`Part ${i / 50 + 1}`) : paragraph(`Paragraph ${i + 1}`),
+  );
 }
 
 /** A Markdown list `depth` levels deep with `width` items per level, using the given markers. */
@@ -310,7 +352,11 @@ describe('writeBlocks', () => {
     expect(notion.requests.map((req) => req.children.length)).toEqual([100, 100, 50]);
     // Each request after the first goes right after the blocks the one before it wrote.
     expect(notion.requests.every((req) => req.blockId === 'page')).toBe(true);
-    expect(notion.requests.map((req) => req.afterBlockId)).toEqual([undefined, topLevelIds(result.ledger)[99], topLevelIds(result.ledger)[199]]);
+    expect(notion.requests.map((req) => req.afterBlockId)).toEqual([
+      undefined,
+      topLevelIds(result.ledger)[99],
+      topLevelIds(result.ledger)[199],
+    ]);
     expect(notion.tree('page')).toEqual(blocks);
     expect(topLevelIds(result.ledger)).toEqual(notion.pages.get('page')?.children.map((child) => child.id));
     expect(topLevelIds(result.ledger)).toHaveLength(250);
@@ -352,7 +398,10 @@ describe('writeBlocks', () => {
       '# Deep and wide',
       nestedList(6, 2, () => '- '),
       'A paragraph between lists.',
-      nestedList(3, 120, (_l, i) => `${i + 1}. `).split('\n').slice(0, 260).join('\n'),
+      nestedList(3, 120, (_l, i) => `${i + 1}. `)
+        .split('\n')
+        .slice(0, 260)
+        .join('\n'),
       '> quote',
       '>',
       '> - with a list',
@@ -391,7 +440,9 @@ describe('writeBlocks', () => {
 
   it('writes a 150-row table nested in a list item: the table becomes first-level under the item', async () => {
     const rows = Array.from({ length: 149 }, (_, i) => `  | ${i + 1} | row ${i + 1} |`);
-    const blocks = markdownToBlocks(['- Results:', '', '  | # | Row |', '  |---|---|', ...rows, '- After the table'].join('\n'));
+    const blocks = markdownToBlocks(
+      ['- Results:', '', '  | # | Row |', '  |---|---|', ...rows, '- After the table'].join('\n'),
+    );
     expect(blocks).toHaveLength(2);
     const notion = new FakeNotion('page');
     const result = await writeBlocks('page', blocks, notion.io);
@@ -495,7 +546,13 @@ describe('writeBlocks', () => {
 
   it('carries a failed follow-up on under the block that landed: one table, with every row once', async () => {
     const rows = Array.from({ length: 150 }, (_, i) => `| row ${i + 1} | ${i + 1} |`);
-    const blocks = markdownToBlocks([...Array.from({ length: 100 }, (_, i) => `Paragraph ${i + 1}.`), ['| Name | Value |', '|---|---|', ...rows].join('\n'), 'After.'].join('\n\n'));
+    const blocks = markdownToBlocks(
+      [
+        ...Array.from({ length: 100 }, (_, i) => `Paragraph ${i + 1}.`),
+        ['| Name | Value |', '|---|---|', ...rows].join('\n'),
+        'After.',
+      ].join('\n\n'),
+    );
     const notion = new FakeNotion('page');
     notion.failFrom = 3;
     const first = await writeBlocks('page', blocks, notion.io);
@@ -658,7 +715,14 @@ describe('round trip through Notion', () => {
     '# Release notes',
     'This release has **bold changes**, *small fixes*, ~~old bugs~~ and `inline code`, plus a [link](https://example.com/docs).\nA second line.',
     '## Steps',
-    ['1. Install the update', '2. Restart the app', '   - Check the version', '     - It should be 2.0', '       - Or newer', '3. Done'].join('\n'),
+    [
+      '1. Install the update',
+      '2. Restart the app',
+      '   - Check the version',
+      '     - It should be 2.0',
+      '       - Or newer',
+      '3. Done',
+    ].join('\n'),
     ['- [ ] Write the announcement', '- [x] Tag the release', '  More about tagging.'].join('\n'),
     ['> Upgrade before Friday.', '>', '> Older versions stop syncing.'].join('\n'),
     ['```ts', 'const version = "2.0";', '', 'console.log(version);', '```'].join('\n'),

@@ -52,7 +52,11 @@ export interface AppendRequest {
  * One PATCH /v1/blocks/{blockId}/children. Resolves with the ids of the new FIRST-LEVEL blocks, in
  * order. `dispatched` is awaited the moment the request leaves for Notion.
  */
-export type AppendFn = (req: AppendRequest, signal?: AbortSignal, dispatched?: () => Promise<void>) => Promise<{ ids: string[] }>;
+export type AppendFn = (
+  req: AppendRequest,
+  signal?: AbortSignal,
+  dispatched?: () => Promise<void>,
+) => Promise<{ ids: string[] }>;
 
 /** Where a block sits in the tree being written: "3" is the 4th top-level block, "3.120" its 121st child. */
 export type BlockPath = string;
@@ -179,7 +183,10 @@ function shallowPrefix(node: PlanNode, fits: (child: PlanNode) => boolean = () =
 function inlinePrefix(node: PlanNode): number {
   // Such a child is better off first-level in the parent's job, where its own children can spread
   // over several requests.
-  return shallowPrefix(node, (child) => node.ownBytes + child.fullBytes + 2 * CHILDREN_KEY_BYTES <= REQUEST_BLOCK_BYTES);
+  return shallowPrefix(
+    node,
+    (child) => node.ownBytes + child.fullBytes + 2 * CHILDREN_KEY_BYTES <= REQUEST_BLOCK_BYTES,
+  );
 }
 
 /**
@@ -235,12 +242,14 @@ function packRequest(items: readonly PlanNode[], start: number): Entry[] {
 
 /** The request body for one first-level block: at most two levels below it, by construction. */
 function entryRequest({ node, inline }: Entry): BlockObjectRequest {
-  const carried = node.children
-    .slice(0, inline)
-    .map((child) => withChildren(child.block, child.children.map((leaf) => withChildren(leaf.block, undefined))));
+  const carried = node.children.slice(0, inline).map((child) =>
+    withChildren(
+      child.block,
+      child.children.map((leaf) => withChildren(leaf.block, undefined)),
+    ),
+  );
   return toBlockRequest(withChildren(node.block, carried));
 }
-
 
 /** One append request of a write, planned before anything is sent. */
 interface PlannedRequest {
@@ -262,8 +271,12 @@ interface PlannedRequest {
 /** Every request of the write in the order they are sent: depth-first, so the page fills in reading order. */
 function planRequests(roots: readonly PlanNode[]): PlannedRequest[] {
   const requests: PlannedRequest[] = [];
-  const job = (parentPath: BlockPath, items: ReadonlyArray<{ node: PlanNode; path: BlockPath }>, landsAfterInline: number): void => {
-    for (let start = 0; start < items.length; ) {
+  const job = (
+    parentPath: BlockPath,
+    items: ReadonlyArray<{ node: PlanNode; path: BlockPath }>,
+    landsAfterInline: number,
+  ): void => {
+    for (let start = 0; start < items.length;) {
       const packed = packRequest(
         items.map((item) => item.node),
         start,
@@ -278,12 +291,21 @@ function planRequests(roots: readonly PlanNode[]): PlannedRequest[] {
       });
       for (const entry of entries) {
         const rest = entry.node.children.slice(entry.inline);
-        if (rest.length > 0) job(entry.path, rest.map((node, j) => ({ node, path: `${entry.path}.${entry.inline + j}` })), entry.inline);
+        if (rest.length > 0)
+          job(
+            entry.path,
+            rest.map((node, j) => ({ node, path: `${entry.path}.${entry.inline + j}` })),
+            entry.inline,
+          );
       }
       start += entries.length;
     }
   };
-  job('', roots.map((node, i) => ({ node, path: String(i) })), 0);
+  job(
+    '',
+    roots.map((node, i) => ({ node, path: String(i) })),
+    0,
+  );
   return requests;
 }
 
@@ -299,7 +321,12 @@ function withoutSent(ledger: WriteLedger): WriteLedger {
  * `opts.afterBlockId`, carrying on from `opts.ledger`. Never throws for API errors or an abort: a
  * failure stops the write and is returned with the ledger so far and what did not land.
  */
-export async function writeBlocks(parentId: string, blocks: BlockTree[], io: WriteIo, opts: WriteOptions = {}): Promise<WriteResult> {
+export async function writeBlocks(
+  parentId: string,
+  blocks: BlockTree[],
+  io: WriteIo,
+  opts: WriteOptions = {},
+): Promise<WriteResult> {
   const plan = planRequests(blocks.map((block, index) => planNode(block, index)));
   const total = plan.reduce((sum, request) => sum + request.elements, 0);
   let ledger: WriteLedger = structuredClone(opts.ledger ?? EMPTY_LEDGER);
@@ -333,7 +360,7 @@ export async function writeBlocks(parentId: string, blocks: BlockTree[], io: Wri
       const check = async (): Promise<WriteCheck<string[]>> => {
         botId ??= io.botId();
         const ids = findLanded(await io.listChildren(blockId), planned, {
-          after: after ?? (request.parentPath === '' ? ledger.anchor ?? null : null),
+          after: after ?? (request.parentPath === '' ? (ledger.anchor ?? null) : null),
           skip: request.landsAfterInline,
           known: new Set(Object.values(ledger.ids)),
           botId: await botId,
@@ -344,8 +371,13 @@ export async function writeBlocks(parentId: string, blocks: BlockTree[], io: Wri
         await writeOnce({
           send: async (dispatched) => {
             requests++;
-            const result = await io.append({ blockId, children, ...(after === undefined ? {} : { afterBlockId: after }) }, opts.signal, dispatched);
-            if (result.ids.length !== children.length) throw new Error(`Notion returned ${result.ids.length} block ids for ${children.length} new blocks.`);
+            const result = await io.append(
+              { blockId, children, ...(after === undefined ? {} : { afterBlockId: after }) },
+              opts.signal,
+              dispatched,
+            );
+            if (result.ids.length !== children.length)
+              throw new Error(`Notion returned ${result.ids.length} block ids for ${children.length} new blocks.`);
             return result.ids;
           },
           check,
@@ -364,7 +396,17 @@ export async function writeBlocks(parentId: string, blocks: BlockTree[], io: Wri
       opts.onProgress?.(done, total);
     }
   } catch (error) {
-    return { ledger, requests, failure: { error, description: describeNotWritten(blocks, plan.filter((request) => !isDone(request))) } };
+    return {
+      ledger,
+      requests,
+      failure: {
+        error,
+        description: describeNotWritten(
+          blocks,
+          plan.filter((request) => !isDone(request)),
+        ),
+      },
+    };
   }
   return { ledger, requests };
 }
@@ -383,7 +425,9 @@ function findLanded(
   const from = anchorAt >= 0 ? anchorAt + 1 : Math.min(where.skip, children.length);
   for (let start = from; start + planned.length <= children.length; start++) {
     const run = children.slice(start, start + planned.length);
-    const matches = run.every((child, k) => !where.known.has(child.id) && child.created_by.id === where.botId && sameBlock(child, planned[k]!));
+    const matches = run.every(
+      (child, k) => !where.known.has(child.id) && child.created_by.id === where.botId && sameBlock(child, planned[k]!),
+    );
     if (matches) return run.map((child) => child.id);
   }
   return null;
@@ -433,17 +477,20 @@ function identityText(data: BlockData | undefined, rich: (items: unknown) => str
 function describeNotWritten(blocks: readonly BlockTree[], missing: readonly PlannedRequest[]): string {
   const firstTopLevel = missing.find((request) => request.parentPath === '');
   const rootFrom = firstTopLevel ? topIndexOf(firstTopLevel.entries[0]!.path) : blocks.length;
-  const nested = [...new Set(missing.filter((request) => request.parentPath !== '').map((request) => topIndexOf(request.parentPath)))].filter(
-    (index) => index < rootFrom,
-  );
+  const nested = [
+    ...new Set(missing.filter((request) => request.parentPath !== '').map((request) => topIndexOf(request.parentPath))),
+  ].filter((index) => index < rootFrom);
   const parts: string[] = [];
   const [firstNested, ...laterNested] = nested;
   if (firstNested !== undefined) {
     const top = blocks[firstNested];
-    parts.push(`the rest of the content nested in block ${firstNested + 1} of ${blocks.length} (the ${top ? describeBlock(top) : 'block'})`);
+    parts.push(
+      `the rest of the content nested in block ${firstNested + 1} of ${blocks.length} (the ${top ? describeBlock(top) : 'block'})`,
+    );
   }
   if (laterNested.length === 1) parts.push(`the content nested in block ${laterNested[0]! + 1}`);
-  else if (laterNested.length > 1) parts.push(`the content nested in blocks ${laterNested.map((i) => i + 1).join(', ')}`);
+  else if (laterNested.length > 1)
+    parts.push(`the content nested in blocks ${laterNested.map((i) => i + 1).join(', ')}`);
   if (rootFrom < blocks.length) parts.push(describeTopLevel(blocks, rootFrom));
   const last = parts.pop() ?? '';
   return parts.length === 0 ? last : `${parts.join(', ')} and ${last}`;

@@ -9,7 +9,15 @@ function rt(content: string, annotations: Partial<Annotations> = {}, href: strin
   return {
     type: 'text',
     text: { content, link: href ? { url: href } : null },
-    annotations: { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default', ...annotations },
+    annotations: {
+      bold: false,
+      italic: false,
+      strikethrough: false,
+      underline: false,
+      code: false,
+      color: 'default',
+      ...annotations,
+    },
     plain_text: content,
     href,
   };
@@ -32,7 +40,8 @@ function block(type: string, data: Record<string, unknown>, children?: ReadBlock
   } as unknown as ReadBlock;
 }
 
-const para = (...rich_text: RichTextItemResponse[]): ReadBlock => block('paragraph', { rich_text, color: 'default', icon: null });
+const para = (...rich_text: RichTextItemResponse[]): ReadBlock =>
+  block('paragraph', { rich_text, color: 'default', icon: null });
 const item = (type: 'bulleted_list_item' | 'numbered_list_item', text: string, children?: ReadBlock[]): ReadBlock =>
   block(type, { rich_text: [rt(text)], color: 'default' }, children);
 
@@ -105,7 +114,9 @@ describe('blocksToMarkdown', () => {
   });
 
   it('puts a blank line before non-list children of a list item', () => {
-    expect(blocksToMarkdown([item('bulleted_list_item', 'step', [para(rt('More detail.'))])])).toBe('- step\n\n  More detail.\n');
+    expect(blocksToMarkdown([item('bulleted_list_item', 'step', [para(rt('More detail.'))])])).toBe(
+      '- step\n\n  More detail.\n',
+    );
   });
 
   it('renders quotes and callouts with their children', () => {
@@ -130,7 +141,11 @@ describe('blocksToMarkdown', () => {
     const row = (...cells: string[]): ReadBlock => block('table_row', { cells: cells.map((cell) => [rt(cell)]) });
     expect(
       blocksToMarkdown([
-        block('table', { table_width: 2, has_column_header: true, has_row_header: false }, [row('Name', 'Note'), row('a|b', 'line\nbreak'), row('c')]),
+        block('table', { table_width: 2, has_column_header: true, has_row_header: false }, [
+          row('Name', 'Note'),
+          row('a|b', 'line\nbreak'),
+          row('c'),
+        ]),
       ]),
     ).toBe('| Name | Note |\n| --- | --- |\n| a\\|b | line break |\n| c |  |\n');
   });
@@ -160,7 +175,9 @@ describe('blocksToMarkdown', () => {
   });
 
   it('skips empty paragraphs and blocks with nothing to show', () => {
-    expect(blocksToMarkdown([para(), block('table_of_contents', { color: 'default' }), para(rt('Only this'))])).toBe('Only this\n');
+    expect(blocksToMarkdown([para(), block('table_of_contents', { color: 'default' }), para(rt('Only this'))])).toBe(
+      'Only this\n',
+    );
     expect(blocksToMarkdown([])).toBe('');
   });
 });

@@ -127,7 +127,9 @@ function joinSections(first: string[], second: string[]): string[] {
 }
 
 function heading(level: number, richText: readonly RichTextItemResponse[], children: readonly ReadBlock[]): string[] {
-  const text = richTextToMarkdown(richText).replace(/\s*\n\s*/g, ' ').trim();
+  const text = richTextToMarkdown(richText)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   const own = text.length > 0 ? [`${'#'.repeat(level)} ${text}`] : [];
   return joinSections(own, renderBlocks(children));
 }
@@ -166,9 +168,7 @@ function codeFence(code: string, language: string): string[] {
 /** A GFM table. Its first row is the header row (GFM has no headerless table). */
 function table(width: number, rows: readonly ReadBlock[]): string[] {
   const cells = rows.flatMap((row) =>
-    row.type === 'table_row'
-      ? [Array.from({ length: width }, (_, i) => tableCell(row.table_row.cells[i] ?? []))]
-      : [],
+    row.type === 'table_row' ? [Array.from({ length: width }, (_, i) => tableCell(row.table_row.cells[i] ?? []))] : [],
   );
   const [header, ...body] = cells;
   if (!header) return [];
@@ -178,12 +178,13 @@ function table(width: number, rows: readonly ReadBlock[]): string[] {
 const tableLine = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 function tableCell(richText: readonly RichTextItemResponse[]): string {
-  return richTextToMarkdown(richText).replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+  return richTextToMarkdown(richText)
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 }
 
-type MediaData =
-  | { type: 'external'; external: { url: string } }
-  | { type: 'file'; file: { url: string } };
+type MediaData = { type: 'external'; external: { url: string } } | { type: 'file'; file: { url: string } };
 
 function mediaUrl(media: MediaData): string {
   return media.type === 'external' ? media.external.url : media.file.url;

@@ -3,10 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { WRITE_MAX_SENDS, writeOnce, type CheckedWrite, type WriteCheck } from './checked-write';
 
 const serverError = () =>
-  new APIResponseError({ code: APIErrorCode.InternalServerError, status: 500, message: 'Unexpected error.', headers: new Headers(), rawBodyText: '{}', additional_data: undefined, request_id: undefined });
+  new APIResponseError({
+    code: APIErrorCode.InternalServerError,
+    status: 500,
+    message: 'Unexpected error.',
+    headers: new Headers(),
+    rawBodyText: '{}',
+    additional_data: undefined,
+    request_id: undefined,
+  });
 
 /** A write to a fake Notion: `landsAt` says after how many ms a sent request is applied (never: undefined). */
-function fakeWrite(script: Array<{ fail?: () => unknown; landsAfterMs?: number }>, extra: Partial<CheckedWrite<string>> = {}) {
+function fakeWrite(
+  script: Array<{ fail?: () => unknown; landsAfterMs?: number }>,
+  extra: Partial<CheckedWrite<string>> = {},
+) {
   const state = { applied: 0, sends: 0, checks: 0, intents: [] as number[], cleared: 0 };
   const write: CheckedWrite<string> = {
     send: async (dispatched) => {

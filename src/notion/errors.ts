@@ -1,6 +1,12 @@
 // Notion failures → Problems with a message that says what to do. One place, so every screen words
 // the same failure the same way.
-import { APIErrorCode, APIResponseError, isHTTPResponseError, isNotionClientError, RequestTimeoutError } from '@notionhq/client';
+import {
+  APIErrorCode,
+  APIResponseError,
+  isHTTPResponseError,
+  isNotionClientError,
+  RequestTimeoutError,
+} from '@notionhq/client';
 import { InklingError, isAbortError, logRaw, type Problem } from '../errors';
 
 export type NotionProblemKind =
@@ -48,26 +54,43 @@ export function toNotionProblem(error: unknown, about: NotionObjectKind = 'objec
           'Notion did not accept this secret. Copy your integration’s secret again from notion.so/profile/integrations and save it in Settings.',
         );
       case APIErrorCode.ObjectNotFound:
-        return notionProblem('not_shared', `Inkling can’t see this ${about === 'object' ? 'page or database' : about}. ${SHARE_HINT}`);
+        return notionProblem(
+          'not_shared',
+          `Inkling can’t see this ${about === 'object' ? 'page or database' : about}. ${SHARE_HINT}`,
+        );
       case APIErrorCode.RestrictedResource:
         return notionProblem(
           'restricted',
           'Your integration is missing a capability for this. In notion.so/profile/integrations, allow it to read, update and insert content.',
         );
       case APIErrorCode.RateLimited:
-        return notionProblem('rate_limited', 'Notion is rate-limiting requests. Inkling waits and carries on.', retryAfterMs);
+        return notionProblem(
+          'rate_limited',
+          'Notion is rate-limiting requests. Inkling waits and carries on.',
+          retryAfterMs,
+        );
       case APIErrorCode.ConflictError:
         return notionProblem('conflict', 'Notion reported a conflict while saving. Try again.');
       case APIErrorCode.ValidationError: {
-        const wrongKind = /is an? (page|database|block|data source), not an? (page|database|block|data source)/i.exec(error.message);
-        if (wrongKind) return notionProblem('wrong_kind', `This link is a ${wrongKind[1]?.toLowerCase()}, not a ${wrongKind[2]?.toLowerCase()}.`);
+        const wrongKind = /is an? (page|database|block|data source), not an? (page|database|block|data source)/i.exec(
+          error.message,
+        );
+        if (wrongKind)
+          return notionProblem(
+            'wrong_kind',
+            `This link is a ${wrongKind[1]?.toLowerCase()}, not a ${wrongKind[2]?.toLowerCase()}.`,
+          );
         return notionProblem('validation', `Notion rejected the request: ${error.message}`);
       }
       case APIErrorCode.InternalServerError:
       case APIErrorCode.ServiceUnavailable:
       case APIErrorCode.GatewayTimeout:
       case APIErrorCode.ServiceOverload:
-        return notionProblem('unavailable', `Notion is having trouble (HTTP ${error.status}). Try again in a minute.`, retryAfterMs);
+        return notionProblem(
+          'unavailable',
+          `Notion is having trouble (HTTP ${error.status}). Try again in a minute.`,
+          retryAfterMs,
+        );
       default:
         return notionProblem('validation', `Notion rejected the request: ${error.message}`);
     }

@@ -47,4 +47,3 @@ export const REQUEST_ENVELOPE_BYTES = 2_000;
  * cannot be split across requests, so the Markdown converter starts a new block before this.
  */
 export const BLOCK_MAX_BYTES = 200_000;
-

@@ -23,15 +23,23 @@ const todo = (content: string, checked: boolean, children?: BlockTree[]): BlockT
 /** The plain text of a block's rich_text (or expression), for compact assertions. */
 function textOf(block: BlockTree | undefined): string {
   if (!block) return '';
-  const data = (block as unknown as Record<string, { rich_text?: RichTextItemRequest[]; expression?: string }>)[block.type];
+  const data = (block as unknown as Record<string, { rich_text?: RichTextItemRequest[]; expression?: string }>)[
+    block.type
+  ];
   return data?.rich_text ? richTextToPlainText(data.rich_text) : (data?.expression ?? '');
 }
 
 /** Every rich text array anywhere in the tree. */
 function richTextArrays(blocks: readonly BlockTree[]): RichTextItemRequest[][] {
   return blocks.flatMap((block) => {
-    const data = (block as unknown as Record<string, { rich_text?: RichTextItemRequest[]; cells?: RichTextItemRequest[][] }>)[block.type];
-    return [...(data?.rich_text ? [data.rich_text] : []), ...(data?.cells ?? []), ...richTextArrays(blockChildren(block))];
+    const data = (
+      block as unknown as Record<string, { rich_text?: RichTextItemRequest[]; cells?: RichTextItemRequest[][] }>
+    )[block.type];
+    return [
+      ...(data?.rich_text ? [data.rich_text] : []),
+      ...(data?.cells ?? []),
+      ...richTextArrays(blockChildren(block)),
+    ];
   });
 }
 
@@ -43,26 +51,40 @@ describe('markdownToBlocks', () => {
 
   it('maps h1–h3 to heading_1–3 and deeper headings to heading_3', () => {
     const blocks = markdownToBlocks('# One\n## Two\n### Three\n#### Four\n##### Five\n###### Six');
-    expect(blocks.map((block) => block.type)).toEqual(['heading_1', 'heading_2', 'heading_3', 'heading_3', 'heading_3', 'heading_3']);
+    expect(blocks.map((block) => block.type)).toEqual([
+      'heading_1',
+      'heading_2',
+      'heading_3',
+      'heading_3',
+      'heading_3',
+      'heading_3',
+    ]);
     expect(blocks.map(textOf)).toEqual(['One', 'Two', 'Three', 'Four', 'Five', 'Six']);
   });
 
   it('keeps inline formatting in headings and paragraphs', () => {
     expect(markdownToBlocks('## A **bold** title\n\nText with `code`.')).toEqual([
-      { type: 'heading_2', heading_2: { rich_text: [t('A '), { type: 'text', text: { content: 'bold' }, annotations: { bold: true } }, t(' title')] } },
-      { type: 'paragraph', paragraph: { rich_text: [t('Text with '), { type: 'text', text: { content: 'code' }, annotations: { code: true } }, t('.')] } },
+      {
+        type: 'heading_2',
+        heading_2: {
+          rich_text: [t('A '), { type: 'text', text: { content: 'bold' }, annotations: { bold: true } }, t(' title')],
+        },
+      },
+      {
+        type: 'paragraph',
+        paragraph: {
+          rich_text: [
+            t('Text with '),
+            { type: 'text', text: { content: 'code' }, annotations: { code: true } },
+            t('.'),
+          ],
+        },
+      },
     ]);
   });
 
   it('nests bulleted, numbered and task lists to any depth', () => {
-    const markdown = [
-      '- a',
-      '  - b',
-      '    1. c',
-      '       - [ ] d',
-      '         - [x] e',
-      '- f',
-    ].join('\n');
+    const markdown = ['- a', '  - b', '    1. c', '       - [ ] d', '         - [x] e', '- f'].join('\n');
     expect(markdownToBlocks(markdown)).toEqual([
       bullet('a', [bullet('b', [numbered('c', [todo('d', false, [todo('e', true)])])])]),
       bullet('f'),
@@ -70,9 +92,21 @@ describe('markdownToBlocks', () => {
   });
 
   it('turns a list item’s further paragraphs and blocks into its children', () => {
-    const markdown = ['1. First step', '', '   More about it.', '', '   ```sh', '   npm test', '   ```', '2. Second step'].join('\n');
+    const markdown = [
+      '1. First step',
+      '',
+      '   More about it.',
+      '',
+      '   ```sh',
+      '   npm test',
+      '   ```',
+      '2. Second step',
+    ].join('\n');
     expect(markdownToBlocks(markdown)).toEqual([
-      numbered('First step', [p('More about it.'), { type: 'code', code: { rich_text: [t('npm test')], language: 'shell' } }]),
+      numbered('First step', [
+        p('More about it.'),
+        { type: 'code', code: { rich_text: [t('npm test')], language: 'shell' } },
+      ]),
       numbered('Second step'),
     ]);
   });
@@ -84,7 +118,12 @@ describe('markdownToBlocks', () => {
   });
 
   it('maps thematic breaks to dividers', () => {
-    expect(markdownToBlocks('a\n\n---\n\nb\n\n***')).toEqual([p('a'), { type: 'divider', divider: {} }, p('b'), { type: 'divider', divider: {} }]);
+    expect(markdownToBlocks('a\n\n---\n\nb\n\n***')).toEqual([
+      p('a'),
+      { type: 'divider', divider: {} },
+      p('b'),
+      { type: 'divider', divider: {} },
+    ]);
   });
 
   it.each([
@@ -96,7 +135,9 @@ describe('markdownToBlocks', () => {
     ['unknownlang', 'plain text'],
     ['', 'plain text'],
   ])('maps a ```%s fence to the %s language', (tag, language) => {
-    expect(markdownToBlocks(`\`\`\`${tag}\nx = 1\n\`\`\``)).toEqual([{ type: 'code', code: { rich_text: [t('x = 1')], language } }]);
+    expect(markdownToBlocks(`\`\`\`${tag}\nx = 1\n\`\`\``)).toEqual([
+      { type: 'code', code: { rich_text: [t('x = 1')], language } },
+    ]);
   });
 
   it('splits long code into ≤2,000-char items and continues past 100 items in another code block', () => {
@@ -117,7 +158,10 @@ describe('markdownToBlocks', () => {
 
   it('keeps "$5 and $10" as text', () => {
     expect(markdownToBlocks('It costs $5 and $10.')).toEqual([p('It costs $5 and $10.')]);
-    expect(markdownToBlocks('Prices: $5 and $10\n\nand $20 and $30.')).toEqual([p('Prices: $5 and $10'), p('and $20 and $30.')]);
+    expect(markdownToBlocks('Prices: $5 and $10\n\nand $20 and $30.')).toEqual([
+      p('Prices: $5 and $10'),
+      p('and $20 and $30.'),
+    ]);
   });
 
   it('makes an equation of a $$ block on its own lines', () => {
@@ -130,13 +174,18 @@ describe('markdownToBlocks', () => {
   });
 
   it('reads Windows line endings around $$', () => {
-    expect(markdownToBlocks('Intro\r\n\r\n$$\r\nE=mc^2\r\n$$\r\n')).toEqual([p('Intro'), { type: 'equation', equation: { expression: 'E=mc^2' } }]);
+    expect(markdownToBlocks('Intro\r\n\r\n$$\r\nE=mc^2\r\n$$\r\n')).toEqual([
+      p('Intro'),
+      { type: 'equation', equation: { expression: 'E=mc^2' } },
+    ]);
   });
 
   it('does not make math of $$ inline, unclosed, or inside code', () => {
     expect(markdownToBlocks('Inline $$x$$ stays.')).toEqual([p('Inline $$x$$ stays.')]);
     expect(markdownToBlocks('$$\nnot closed')).toEqual([p('$$\nnot closed')]);
-    expect(markdownToBlocks('```\n$$\nx\n$$\n```')).toEqual([{ type: 'code', code: { rich_text: [t('$$\nx\n$$')], language: 'plain text' } }]);
+    expect(markdownToBlocks('```\n$$\nx\n$$\n```')).toEqual([
+      { type: 'code', code: { rich_text: [t('$$\nx\n$$')], language: 'plain text' } },
+    ]);
   });
 
   it('makes math inside a list item and a quote', () => {
@@ -151,7 +200,9 @@ describe('markdownToBlocks', () => {
   it('writes an expression over 1,000 characters as a LaTeX code block', () => {
     const expression = Array.from({ length: 200 }, (_, i) => `x_{${i}}`).join(' + ');
     expect(expression.length).toBeGreaterThan(1_000);
-    expect(markdownToBlocks(`$$\n${expression}\n$$`)).toEqual([{ type: 'code', code: { rich_text: [t(expression)], language: 'latex' } }]);
+    expect(markdownToBlocks(`$$\n${expression}\n$$`)).toEqual([
+      { type: 'code', code: { rich_text: [t(expression)], language: 'latex' } },
+    ]);
   });
 
   it('chooses a math token that does not occur in the input', () => {
@@ -161,7 +212,15 @@ describe('markdownToBlocks', () => {
   });
 
   it('maps a GFM table with a column header and exactly table_width cells per row', () => {
-    const blocks = markdownToBlocks(['| A | B | C |', '|---|---|---|', '| 1 | 2 |', '| 4 | 5 | 6 | 7 |', '| **x** | [l](https://l.example) | `c` |'].join('\n'));
+    const blocks = markdownToBlocks(
+      [
+        '| A | B | C |',
+        '|---|---|---|',
+        '| 1 | 2 |',
+        '| 4 | 5 | 6 | 7 |',
+        '| **x** | [l](https://l.example) | `c` |',
+      ].join('\n'),
+    );
     expect(blocks).toHaveLength(1);
     const table = blocks[0];
     if (table?.type !== 'table') throw new Error('expected a table');
@@ -183,7 +242,10 @@ describe('markdownToBlocks', () => {
   it('makes external image blocks of allowed absolute http(s) images and keeps the alt text of others', () => {
     const all = { allowImage: () => true };
     expect(markdownToBlocks('![A chart](https://img.example.com/chart.png)', all)).toEqual([
-      { type: 'image', image: { type: 'external', external: { url: 'https://img.example.com/chart.png' }, caption: [t('A chart')] } },
+      {
+        type: 'image',
+        image: { type: 'external', external: { url: 'https://img.example.com/chart.png' }, caption: [t('A chart')] },
+      },
     ]);
     expect(markdownToBlocks('![Local chart](./chart.png)', all)).toEqual([p('Local chart')]);
     expect(markdownToBlocks('See ![one](https://a.example/1.png) and text', all)).toEqual([
@@ -197,7 +259,9 @@ describe('markdownToBlocks', () => {
     const leak = 'https://attacker.example/collect?d=secret%20row%20values';
     const link = (content: string) => ({ type: 'text', text: { content, link: { url: leak } } });
     expect(markdownToBlocks(`![](${leak})`)).toEqual([{ type: 'paragraph', paragraph: { rich_text: [link(leak)] } }]);
-    expect(markdownToBlocks(`![chart](${leak})`)).toEqual([{ type: 'paragraph', paragraph: { rich_text: [link('chart')] } }]);
+    expect(markdownToBlocks(`![chart](${leak})`)).toEqual([
+      { type: 'paragraph', paragraph: { rich_text: [link('chart')] } },
+    ]);
     const allowed = 'https://img.example.com/from-the-prompt.png';
     const blocks = markdownToBlocks(`![a](${allowed})\n\n![b](${leak})`, { allowImage: (url) => url === allowed });
     expect(blocks.map((block) => block.type)).toEqual(['image', 'paragraph']);
@@ -238,13 +302,23 @@ describe('markdownToBlocks', () => {
     const blocks = markdownToBlocks(`# ${long}\n\n- ${long}\n\n> ${long}\n\n| h |\n|---|\n| ${long} |`);
     for (const array of richTextArrays(blocks)) {
       expect(array.length).toBeLessThanOrEqual(NOTION_RICH_TEXT_MAX_ITEMS);
-      for (const item of array) if ('text' in item) expect(item.text.content.length).toBeLessThanOrEqual(NOTION_TEXT_MAX_CHARS);
+      for (const item of array)
+        if ('text' in item) expect(item.text.content.length).toBeLessThanOrEqual(NOTION_TEXT_MAX_CHARS);
     }
   });
 
   it('resolves reference-style links and images', () => {
     expect(markdownToBlocks('See [the guide][g].\n\n[g]: https://example.com/guide')).toEqual([
-      { type: 'paragraph', paragraph: { rich_text: [t('See '), { type: 'text', text: { content: 'the guide', link: { url: 'https://example.com/guide' } } }, t('.')] } },
+      {
+        type: 'paragraph',
+        paragraph: {
+          rich_text: [
+            t('See '),
+            { type: 'text', text: { content: 'the guide', link: { url: 'https://example.com/guide' } } },
+            t('.'),
+          ],
+        },
+      },
     ]);
   });
 
@@ -253,10 +327,13 @@ describe('markdownToBlocks', () => {
     const blocks = markdownToBlocks(markdown);
     expect(blocks).toHaveLength(250);
 
-    const all = (list: readonly BlockTree[]): BlockTree[] => list.flatMap((block) => [block, ...all(blockChildren(block))]);
+    const all = (list: readonly BlockTree[]): BlockTree[] =>
+      list.flatMap((block) => [block, ...all(blockChildren(block))]);
     const everything = all(blocks);
     const depth = (list: readonly BlockTree[]): number =>
-      list.length === 0 ? 0 : 1 + Math.max(...list.map((block) => depth(blockChildren(block).filter((c) => c.type !== 'table_row'))));
+      list.length === 0
+        ? 0
+        : 1 + Math.max(...list.map((block) => depth(blockChildren(block).filter((c) => c.type !== 'table_row'))));
     expect(depth(blocks)).toBe(3);
     expect(everything.some((block) => block.type === 'code' && block.code.language === 'typescript')).toBe(true);
     expect(everything.filter((block) => block.type === 'table').length).toBeGreaterThanOrEqual(1);

@@ -85,13 +85,7 @@ export function toBlockRequest(block: BlockTree): BlockObjectRequest {
 
 /** Text blocks whose data is `{ rich_text, … }`. */
 type TextBlockType =
-  | 'paragraph'
-  | 'heading_1'
-  | 'heading_2'
-  | 'heading_3'
-  | 'bulleted_list_item'
-  | 'numbered_list_item'
-  | 'quote';
+  'paragraph' | 'heading_1' | 'heading_2' | 'heading_3' | 'bulleted_list_item' | 'numbered_list_item' | 'quote';
 
 /**
  * Heading depth → block type. Markdown's h4–h6 become heading_3: heading_4 exists only on newer
@@ -128,7 +122,11 @@ function parse(markdown: string): { tree: Root; token: string } {
  */
 export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): BlockTree[] {
   const { tree, token } = parse(markdown);
-  const ctx: Context = { definitions: collectDefinitions(tree), mathToken: token, allowImage: options.allowImage ?? (() => false) };
+  const ctx: Context = {
+    definitions: collectDefinitions(tree),
+    mathToken: token,
+    allowImage: options.allowImage ?? (() => false),
+  };
   return convertNodes(tree.children, ctx);
 }
 
@@ -366,10 +364,7 @@ function footnoteBlocks(node: FootnoteDefinition, ctx: Context): BlockTree[] {
   const label = plainItem(`[^${node.label ?? node.identifier}]: `);
   const [first, ...rest] = convertNodes(node.children, ctx);
   if (first?.type === 'paragraph') {
-    return [
-      ...textBlocks('paragraph', [label, ...first.paragraph.rich_text]),
-      ...rest,
-    ];
+    return [...textBlocks('paragraph', [label, ...first.paragraph.rich_text]), ...rest];
   }
   return [textBlock('paragraph', [label]), ...(first ? [first, ...rest] : [])];
 }

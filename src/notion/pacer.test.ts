@@ -17,7 +17,10 @@ function scriptedFetch(answers: Array<(call: Call) => Response | Promise<Respons
 }
 
 const drop = () => Promise.reject(new TypeError('Failed to fetch'));
-const status = (code: number, headers: Record<string, string> = {}) => () => new Response('{}', { status: code, headers });
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  () =>
+    new Response('{}', { status: code, headers });
 
 describe('NotionPacer', () => {
   it('knows which requests are safe to repeat', () => {
@@ -70,7 +73,9 @@ describe('NotionPacer', () => {
     expect((await pacer.fetch('https://api.notion.com/v1/users/me')).status).toBe(200);
     const writes = scriptedFetch([drop]);
     const writer = new NotionPacer({ fetch: writes.fetch, transientBaseDelayMs: 1 });
-    await expect(writer.fetch('https://api.notion.com/v1/pages', { method: 'POST' })).rejects.toThrow('Failed to fetch');
+    await expect(writer.fetch('https://api.notion.com/v1/pages', { method: 'POST' })).rejects.toThrow(
+      'Failed to fetch',
+    );
     expect(writes.calls).toHaveLength(1);
   });
 
@@ -126,7 +131,9 @@ describe('NotionPacer', () => {
     const started: number[] = [];
     const fetch = ((_input: RequestInfo | URL, init?: RequestInit) => {
       started.push(Date.now());
-      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+      return new Promise<Response>((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)),
+      );
     }) as typeof globalThis.fetch;
     const pacer = new NotionPacer({ fetch, attemptTimeoutMs: 200, transientBaseDelayMs: 1 });
     // A write is not repeated: the timeout comes back, as a timeout.

@@ -120,16 +120,27 @@ export class NotionPacer {
    * the body after fetch resolves, where no limit would apply). Throws RequestTimeoutError when the
    * limit passed, the caller's abort reason when the caller aborted.
    */
-  private async attempt(input: Parameters<Fetch>[0], init: PacedInit | undefined, signal: AbortSignal | undefined): Promise<Response> {
+  private async attempt(
+    input: Parameters<Fetch>[0],
+    init: PacedInit | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const { onDispatch, ...request } = init ?? {};
     await onDispatch?.();
     signal?.throwIfAborted();
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new RequestTimeoutError()), this.attemptTimeoutMs);
     try {
-      const response = await this.fetchImpl(input, { ...request, signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
+      const response = await this.fetchImpl(input, {
+        ...request,
+        signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
+      });
       const body = await response.arrayBuffer();
-      return new Response(response.status === 204 ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return new Response(response.status === 204 ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     } catch (error) {
       if (timeout.signal.aborted && !signal?.aborted) throw timeout.signal.reason;
       throw error;
@@ -152,10 +163,14 @@ export class NotionPacer {
     const delay = this.transientBaseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, delay);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 }

@@ -17,7 +17,14 @@ import {
 
 // ---- Response values built by hand, as apis.md §1.5 shows them ----
 
-const PLAIN = { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' } as const;
+const PLAIN = {
+  bold: false,
+  italic: false,
+  strikethrough: false,
+  underline: false,
+  code: false,
+  color: 'default',
+} as const;
 
 function text(content: string, opts: { bold?: boolean; link?: string; href?: string } = {}): RichTextItemResponse {
   return {
@@ -30,10 +37,22 @@ function text(content: string, opts: { bold?: boolean; link?: string; href?: str
 }
 
 const title = (...items: RichTextItemResponse[]): PropertyValue => ({ id: 'title', type: 'title', title: items });
-const richText = (...items: RichTextItemResponse[]): PropertyValue => ({ id: 'a%3Bc', type: 'rich_text', rich_text: items });
+const richText = (...items: RichTextItemResponse[]): PropertyValue => ({
+  id: 'a%3Bc',
+  type: 'rich_text',
+  rich_text: items,
+});
 const number = (n: number | null): PropertyValue => ({ id: 'n', type: 'number', number: n });
-const select = (name: string | null): PropertyValue => ({ id: 's', type: 'select', select: name === null ? null : { id: 'o1', name, color: 'blue' } });
-const status = (name: string | null): PropertyValue => ({ id: 'st', type: 'status', status: name === null ? null : { id: 'o2', name, color: 'green' } });
+const select = (name: string | null): PropertyValue => ({
+  id: 's',
+  type: 'select',
+  select: name === null ? null : { id: 'o1', name, color: 'blue' },
+});
+const status = (name: string | null): PropertyValue => ({
+  id: 'st',
+  type: 'status',
+  status: name === null ? null : { id: 'o2', name, color: 'green' },
+});
 const multi = (...names: string[]): PropertyValue => ({
   id: 'm',
   type: 'multi_select',
@@ -53,10 +72,35 @@ const USER = { object: 'user', id: 'u1', name: 'Ada Lovelace', avatar_url: null,
 
 describe('WRITABLE_OUTPUT_TYPES and isWritableOutput', () => {
   it('offers the eleven writable types and nothing computed or hard to generate', () => {
-    expect(WRITABLE_OUTPUT_TYPES).toEqual(['title', 'rich_text', 'select', 'status', 'multi_select', 'number', 'checkbox', 'date', 'url', 'email', 'phone_number']);
+    expect(WRITABLE_OUTPUT_TYPES).toEqual([
+      'title',
+      'rich_text',
+      'select',
+      'status',
+      'multi_select',
+      'number',
+      'checkbox',
+      'date',
+      'url',
+      'email',
+      'phone_number',
+    ]);
     expect(isWritableOutput({ id: 'x', name: 'Summary', type: 'rich_text' })).toBe(true);
     expect(isWritableOutput({ id: 'x', name: 'Stage', type: 'status', options: [{ name: 'Done' }] })).toBe(true);
-    for (const type of ['formula', 'rollup', 'created_time', 'created_by', 'last_edited_time', 'last_edited_by', 'unique_id', 'button', 'verification', 'people', 'files', 'relation']) {
+    for (const type of [
+      'formula',
+      'rollup',
+      'created_time',
+      'created_by',
+      'last_edited_time',
+      'last_edited_by',
+      'unique_id',
+      'button',
+      'verification',
+      'people',
+      'files',
+      'relation',
+    ]) {
       expect(isWritableOutput({ id: 'x', name: 'X', type })).toBe(false);
     }
   });
@@ -117,11 +161,18 @@ describe('propertyText', () => {
       ],
     };
     expect(propertyText(files)).toBe('brief.pdf, photo.png');
-    expect(propertyText({ id: 'r', type: 'relation', relation: [{ id: 'p1' }, { id: 'p2' }, { id: 'p3' }] })).toBe('3 linked pages');
+    expect(propertyText({ id: 'r', type: 'relation', relation: [{ id: 'p1' }, { id: 'p2' }, { id: 'p3' }] })).toBe(
+      '3 linked pages',
+    );
     expect(propertyText({ id: 'r', type: 'relation', relation: [{ id: 'p1' }] })).toBe('1 linked page');
     expect(propertyText({ id: 'r', type: 'relation', relation: [] })).toBe('');
     // The page object stops at 25 references and says so.
-    const capped = { id: 'r', type: 'relation', relation: Array.from({ length: 25 }, (_, i) => ({ id: `p${i}` })), has_more: true } as PropertyValue;
+    const capped = {
+      id: 'r',
+      type: 'relation',
+      relation: Array.from({ length: 25 }, (_, i) => ({ id: `p${i}` })),
+      has_more: true,
+    } as PropertyValue;
     expect(propertyText(capped)).toBe('25+ linked pages');
   });
 
@@ -129,16 +180,30 @@ describe('propertyText', () => {
     expect(propertyText({ id: 'fx', type: 'formula', formula: { type: 'string', string: 'High' } })).toBe('High');
     expect(propertyText({ id: 'fx', type: 'formula', formula: { type: 'number', number: 7.5 } })).toBe('7.5');
     expect(propertyText({ id: 'fx', type: 'formula', formula: { type: 'boolean', boolean: true } })).toBe('Yes');
-    expect(propertyText({ id: 'fx', type: 'formula', formula: { type: 'date', date: { start: '2026-03-01', end: null, time_zone: null } } })).toBe(
-      '2026-03-01',
-    );
+    expect(
+      propertyText({
+        id: 'fx',
+        type: 'formula',
+        formula: { type: 'date', date: { start: '2026-03-01', end: null, time_zone: null } },
+      }),
+    ).toBe('2026-03-01');
     expect(propertyText({ id: 'fx', type: 'formula', formula: { type: 'string', string: null } })).toBe('');
   });
 
   it('reads rollups: number, date, and arrays recursively', () => {
-    expect(propertyText({ id: 'ru', type: 'rollup', rollup: { type: 'number', number: 12, function: 'sum' } })).toBe('12');
+    expect(propertyText({ id: 'ru', type: 'rollup', rollup: { type: 'number', number: 12, function: 'sum' } })).toBe(
+      '12',
+    );
     expect(
-      propertyText({ id: 'ru', type: 'rollup', rollup: { type: 'date', date: { start: '2026-01-01', end: '2026-02-01', time_zone: null }, function: 'date_range' } }),
+      propertyText({
+        id: 'ru',
+        type: 'rollup',
+        rollup: {
+          type: 'date',
+          date: { start: '2026-01-01', end: '2026-02-01', time_zone: null },
+          function: 'date_range',
+        },
+      }),
     ).toBe('2026-01-01 → 2026-02-01');
     const array: PropertyValue = {
       id: 'ru',
@@ -158,10 +223,16 @@ describe('propertyText', () => {
   });
 
   it('reads created/edited times and people, and unique ids with or without prefix', () => {
-    expect(propertyText({ id: 'ct', type: 'created_time', created_time: '2026-01-15T10:00:00.000Z' })).toBe('2026-01-15T10:00:00.000Z');
-    expect(propertyText({ id: 'et', type: 'last_edited_time', last_edited_time: '2026-01-16T10:00:00.000Z' })).toBe('2026-01-16T10:00:00.000Z');
+    expect(propertyText({ id: 'ct', type: 'created_time', created_time: '2026-01-15T10:00:00.000Z' })).toBe(
+      '2026-01-15T10:00:00.000Z',
+    );
+    expect(propertyText({ id: 'et', type: 'last_edited_time', last_edited_time: '2026-01-16T10:00:00.000Z' })).toBe(
+      '2026-01-16T10:00:00.000Z',
+    );
     expect(propertyText({ id: 'cb', type: 'created_by', created_by: USER })).toBe('Ada Lovelace');
-    expect(propertyText({ id: 'eb', type: 'last_edited_by', last_edited_by: { object: 'user', id: 'u9' } })).toBe('a person');
+    expect(propertyText({ id: 'eb', type: 'last_edited_by', last_edited_by: { object: 'user', id: 'u9' } })).toBe(
+      'a person',
+    );
     expect(propertyText({ id: 'id', type: 'unique_id', unique_id: { prefix: 'TASK', number: 12 } })).toBe('TASK-12');
     expect(propertyText({ id: 'id', type: 'unique_id', unique_id: { prefix: null, number: 12 } })).toBe('12');
   });
@@ -175,14 +246,34 @@ describe('propertyText', () => {
 
 describe('isEmptyValue', () => {
   it('is true for empty cells of every kind', () => {
-    for (const value of [undefined, title(), richText(text('   ')), select(null), status(null), multi(), number(null), date(null), url(null), email(null), phone(null)]) {
+    for (const value of [
+      undefined,
+      title(),
+      richText(text('   ')),
+      select(null),
+      status(null),
+      multi(),
+      number(null),
+      date(null),
+      url(null),
+      email(null),
+      phone(null),
+    ]) {
       expect(isEmptyValue(value)).toBe(true);
     }
     expect(isEmptyValue({ id: 'r', type: 'relation', relation: [] })).toBe(true);
   });
 
   it('is false for filled cells, including the number 0', () => {
-    for (const value of [title(text('Hi')), select('A'), multi('a'), number(0), date('2026-01-01'), url('https://a.com'), checkbox(true)]) {
+    for (const value of [
+      title(text('Hi')),
+      select('A'),
+      multi('a'),
+      number(0),
+      date('2026-01-01'),
+      url('https://a.com'),
+      checkbox(true),
+    ]) {
       expect(isEmptyValue(value)).toBe(false);
     }
   });
@@ -198,24 +289,62 @@ describe('toRequestValue', () => {
     expect(toRequestValue(value)).toEqual({
       rich_text: [
         { type: 'text', text: { content: 'Read ' } },
-        { type: 'text', text: { content: 'the docs', link: { url: 'https://example.com/docs' } }, annotations: { bold: true } },
+        {
+          type: 'text',
+          text: { content: 'the docs', link: { url: 'https://example.com/docs' } },
+          annotations: { bold: true },
+        },
       ],
     });
   });
 
   it('turns relative Notion page links into absolute ones Notion accepts back', () => {
-    const value = title(text('See page', { link: '/0123456789abcdef0123456789abcdef', href: 'https://www.notion.so/0123456789abcdef0123456789abcdef' }));
+    const value = title(
+      text('See page', {
+        link: '/0123456789abcdef0123456789abcdef',
+        href: 'https://www.notion.so/0123456789abcdef0123456789abcdef',
+      }),
+    );
     expect(toRequestValue(value)).toEqual({
-      title: [{ type: 'text', text: { content: 'See page', link: { url: 'https://www.notion.so/0123456789abcdef0123456789abcdef' } } }],
+      title: [
+        {
+          type: 'text',
+          text: { content: 'See page', link: { url: 'https://www.notion.so/0123456789abcdef0123456789abcdef' } },
+        },
+      ],
     });
   });
 
   it('keeps mentions and equations as request items, and link mentions as links', () => {
     const items: RichTextItemResponse[] = [
-      { type: 'mention', mention: { type: 'user', user: USER }, annotations: { ...PLAIN, italic: true }, plain_text: '@Ada Lovelace', href: null },
-      { type: 'mention', mention: { type: 'page', page: { id: 'p1' } }, annotations: PLAIN, plain_text: 'Plan', href: 'https://www.notion.so/p1' },
-      { type: 'mention', mention: { type: 'date', date: { start: '2026-01-15', end: null, time_zone: null } }, annotations: PLAIN, plain_text: 'Jan 15', href: null },
-      { type: 'equation', equation: { expression: 'E=mc^2' }, annotations: { ...PLAIN, color: 'red' }, plain_text: 'E=mc^2', href: null },
+      {
+        type: 'mention',
+        mention: { type: 'user', user: USER },
+        annotations: { ...PLAIN, italic: true },
+        plain_text: '@Ada Lovelace',
+        href: null,
+      },
+      {
+        type: 'mention',
+        mention: { type: 'page', page: { id: 'p1' } },
+        annotations: PLAIN,
+        plain_text: 'Plan',
+        href: 'https://www.notion.so/p1',
+      },
+      {
+        type: 'mention',
+        mention: { type: 'date', date: { start: '2026-01-15', end: null, time_zone: null } },
+        annotations: PLAIN,
+        plain_text: 'Jan 15',
+        href: null,
+      },
+      {
+        type: 'equation',
+        equation: { expression: 'E=mc^2' },
+        annotations: { ...PLAIN, color: 'red' },
+        plain_text: 'E=mc^2',
+        href: null,
+      },
       {
         type: 'mention',
         mention: { type: 'link_mention', link_mention: { href: 'https://github.com/x/y' } },
@@ -249,7 +378,10 @@ describe('toRequestValue', () => {
       [number(null), { number: null }],
       [checkbox(true), { checkbox: true }],
       [checkbox(false), { checkbox: false }],
-      [date('2026-02-01T09:00:00.000+02:00', null, 'Europe/Paris'), { date: { start: '2026-02-01T09:00:00.000+02:00', end: null, time_zone: 'Europe/Paris' } }],
+      [
+        date('2026-02-01T09:00:00.000+02:00', null, 'Europe/Paris'),
+        { date: { start: '2026-02-01T09:00:00.000+02:00', end: null, time_zone: 'Europe/Paris' } },
+      ],
       [date('2026-01-15', '2026-01-20'), { date: { start: '2026-01-15', end: '2026-01-20', time_zone: null } }],
       [date(null), { date: null }],
       [url('https://example.com'), { url: 'https://example.com' }],
@@ -263,13 +395,20 @@ describe('toRequestValue', () => {
   });
 
   it('refuses read-only types', () => {
-    expect(() => toRequestValue({ id: 'fx', type: 'formula', formula: { type: 'string', string: 'x' } })).toThrow(/formula/);
+    expect(() => toRequestValue({ id: 'fx', type: 'formula', formula: { type: 'string', string: 'x' } })).toThrow(
+      /formula/,
+    );
   });
 });
 
 // ---- Answers ----
 
-const spec = (type: string, extra: Partial<OutputSpec> = {}): OutputSpec => ({ id: `id-${type}`, name: extra.name ?? 'Output', type, ...extra });
+const spec = (type: string, extra: Partial<OutputSpec> = {}): OutputSpec => ({
+  id: `id-${type}`,
+  name: extra.name ?? 'Output',
+  type,
+  ...extra,
+});
 const category = spec('select', { name: 'Category', options: ['Red', 'Green'] });
 
 function ok(result: Coerced): PropertyRequestValue {
@@ -283,9 +422,13 @@ function reason(result: Coerced): string {
 
 describe('coerceAnswer: text', () => {
   it('writes short text as one item, trimmed; numbers and booleans as text', () => {
-    expect(ok(coerceAnswer(spec('rich_text'), '  学ぶことは楽しい \n'))).toEqual({ rich_text: [{ type: 'text', text: { content: '学ぶことは楽しい' } }] });
+    expect(ok(coerceAnswer(spec('rich_text'), '  学ぶことは楽しい \n'))).toEqual({
+      rich_text: [{ type: 'text', text: { content: '学ぶことは楽しい' } }],
+    });
     expect(ok(coerceAnswer(spec('title'), 42))).toEqual({ title: [{ type: 'text', text: { content: '42' } }] });
-    expect(ok(coerceAnswer(spec('rich_text'), false))).toEqual({ rich_text: [{ type: 'text', text: { content: 'false' } }] });
+    expect(ok(coerceAnswer(spec('rich_text'), false))).toEqual({
+      rich_text: [{ type: 'text', text: { content: 'false' } }],
+    });
   });
 
   it('allows an empty string, which clears the cell', () => {
@@ -304,15 +447,21 @@ describe('coerceAnswer: text', () => {
     const request = ok(result) as { rich_text: Array<{ text: { content: string } }> };
     expect(request.rich_text).toHaveLength(100);
     expect(request.rich_text.every((i) => i.text.content.length <= NOTION_TEXT_MAX_CHARS)).toBe(true);
-    expect(result.ok && result.note).toBe("Text was cut to 200,000 of 250,000 characters (Notion's limit for a property is 200,000).");
+    expect(result.ok && result.note).toBe(
+      "Text was cut to 200,000 of 250,000 characters (Notion's limit for a property is 200,000).",
+    );
   });
 
   it('rejects objects and arrays', () => {
-    expect(reason(coerceAnswer(spec('rich_text', { name: 'Summary' }), { a: 1 }))).toBe('The model answered {"a":1} for “Summary”, which is not text.');
+    expect(reason(coerceAnswer(spec('rich_text', { name: 'Summary' }), { a: 1 }))).toBe(
+      'The model answered {"a":1} for “Summary”, which is not text.',
+    );
   });
 
   it('says which column got no value', () => {
-    expect(reason(coerceAnswer(spec('rich_text', { name: 'Summary' }), undefined))).toBe('The model gave no value for “Summary”.');
+    expect(reason(coerceAnswer(spec('rich_text', { name: 'Summary' }), undefined))).toBe(
+      'The model gave no value for “Summary”.',
+    );
     expect(reason(coerceAnswer(category, null))).toBe('The model gave no value for “Category”.');
   });
 });
@@ -324,7 +473,9 @@ describe('coerceAnswer: select and status', () => {
   });
 
   it('rejects a name that is not an option, listing the options', () => {
-    expect(reason(coerceAnswer(category, 'Purple'))).toBe('The model answered “Purple” for “Category”, which is not one of its options (Red, Green).');
+    expect(reason(coerceAnswer(category, 'Purple'))).toBe(
+      'The model answered “Purple” for “Category”, which is not one of its options (Red, Green).',
+    );
   });
 
   it('adds a new select option only when allowed', () => {
@@ -354,9 +505,15 @@ describe('coerceAnswer: select and status', () => {
   });
 
   it('never adds a status option, even when new options are allowed', () => {
-    const stage = spec('status', { name: 'Stage', options: ['Not started', 'In progress', 'Done'], allowNewOptions: true });
+    const stage = spec('status', {
+      name: 'Stage',
+      options: ['Not started', 'In progress', 'Done'],
+      allowNewOptions: true,
+    });
     expect(ok(coerceAnswer(stage, 'done'))).toEqual({ status: { name: 'Done' } });
-    expect(reason(coerceAnswer(stage, 'Blocked'))).toBe('The model answered “Blocked” for “Stage”, which is not one of its options (Not started, In progress, Done).');
+    expect(reason(coerceAnswer(stage, 'Blocked'))).toBe(
+      'The model answered “Blocked” for “Stage”, which is not one of its options (Not started, In progress, Done).',
+    );
   });
 
   it('reads a number answer as an option name', () => {
@@ -368,15 +525,21 @@ describe('coerceAnswer: multi_select', () => {
   const tags = spec('multi_select', { name: 'Tags', options: ['News', 'Tech', 'Science'] });
 
   it('takes an array or a comma-separated string, matching spellings and dropping duplicates', () => {
-    expect(ok(coerceAnswer(tags, ['tech', 'News', 'TECH']))).toEqual({ multi_select: [{ name: 'Tech' }, { name: 'News' }] });
+    expect(ok(coerceAnswer(tags, ['tech', 'News', 'TECH']))).toEqual({
+      multi_select: [{ name: 'Tech' }, { name: 'News' }],
+    });
     expect(ok(coerceAnswer(tags, 'science, news'))).toEqual({ multi_select: [{ name: 'Science' }, { name: 'News' }] });
     expect(ok(coerceAnswer(tags, []))).toEqual({ multi_select: [] });
   });
 
   it('applies the select rule to each value', () => {
-    expect(reason(coerceAnswer(tags, ['News', 'Sports']))).toBe('The model answered “Sports” for “Tags”, which is not one of its options (News, Tech, Science).');
+    expect(reason(coerceAnswer(tags, ['News', 'Sports']))).toBe(
+      'The model answered “Sports” for “Tags”, which is not one of its options (News, Tech, Science).',
+    );
     const open = { ...tags, allowNewOptions: true };
-    expect(ok(coerceAnswer(open, ['News', 'Sports', 'sports']))).toEqual({ multi_select: [{ name: 'News' }, { name: 'Sports' }] });
+    expect(ok(coerceAnswer(open, ['News', 'Sports', 'sports']))).toEqual({
+      multi_select: [{ name: 'News' }, { name: 'Sports' }],
+    });
   });
 
   it('counts new values toward the 100-option limit', () => {
@@ -388,7 +551,10 @@ describe('coerceAnswer: multi_select', () => {
 
   it('counts duplicates once toward the 100-value limit', () => {
     const options = Array.from({ length: 100 }, (_, i) => `T${i}`);
-    const result = coerceAnswer(spec('multi_select', { name: 'Tags', options }), [...options, ...options.map((o) => o.toLowerCase())]);
+    const result = coerceAnswer(spec('multi_select', { name: 'Tags', options }), [
+      ...options,
+      ...options.map((o) => o.toLowerCase()),
+    ]);
     expect((ok(result) as { multi_select: unknown[] }).multi_select).toHaveLength(100);
     expect(result.ok && result.note).toBeUndefined();
   });
@@ -404,7 +570,9 @@ describe('coerceAnswer: multi_select', () => {
   });
 
   it('rejects answers that are not names', () => {
-    expect(reason(coerceAnswer(tags, [{ name: 'News' }]))).toBe('The model answered [{"name":"News"}] for “Tags”, which is not a list of options.');
+    expect(reason(coerceAnswer(tags, [{ name: 'News' }]))).toBe(
+      'The model answered [{"name":"News"}] for “Tags”, which is not a list of options.',
+    );
   });
 });
 
@@ -444,17 +612,33 @@ describe('coerceAnswer: date', () => {
   it('takes real dates and ISO datetimes with an offset', () => {
     expect(ok(coerceAnswer(due, '2026-02-28'))).toEqual({ date: { start: '2026-02-28', end: null, time_zone: null } });
     expect(ok(coerceAnswer(due, '2028-02-29'))).toEqual({ date: { start: '2028-02-29', end: null, time_zone: null } });
-    expect(ok(coerceAnswer(due, '2026-02-01T09:00:00+02:00'))).toEqual({ date: { start: '2026-02-01T09:00:00+02:00', end: null, time_zone: null } });
-    expect(ok(coerceAnswer(due, '2026-02-01T09:00:00.000Z'))).toEqual({ date: { start: '2026-02-01T09:00:00.000Z', end: null, time_zone: null } });
+    expect(ok(coerceAnswer(due, '2026-02-01T09:00:00+02:00'))).toEqual({
+      date: { start: '2026-02-01T09:00:00+02:00', end: null, time_zone: null },
+    });
+    expect(ok(coerceAnswer(due, '2026-02-01T09:00:00.000Z'))).toEqual({
+      date: { start: '2026-02-01T09:00:00.000Z', end: null, time_zone: null },
+    });
   });
 
   it('takes a range written as propertyText writes one', () => {
-    expect(ok(coerceAnswer(due, '2026-01-15 → 2026-01-20'))).toEqual({ date: { start: '2026-01-15', end: '2026-01-20', time_zone: null } });
+    expect(ok(coerceAnswer(due, '2026-01-15 → 2026-01-20'))).toEqual({
+      date: { start: '2026-01-15', end: '2026-01-20', time_zone: null },
+    });
   });
 
   it('rejects impossible dates, datetimes without an offset and prose', () => {
-    expect(reason(coerceAnswer(due, '2026-02-30'))).toBe('The model answered “2026-02-30” for “Due”, which is not a date like 2026-01-31.');
-    for (const bad of ['2027-02-29', '2026-13-01', '2026-1-5', '2026-02-01T25:00:00Z', '2026-02-01T09:00:00', 'next Tuesday', 20260201]) {
+    expect(reason(coerceAnswer(due, '2026-02-30'))).toBe(
+      'The model answered “2026-02-30” for “Due”, which is not a date like 2026-01-31.',
+    );
+    for (const bad of [
+      '2027-02-29',
+      '2026-13-01',
+      '2026-1-5',
+      '2026-02-01T25:00:00Z',
+      '2026-02-01T09:00:00',
+      'next Tuesday',
+      20260201,
+    ]) {
       expect(coerceAnswer(due, bad).ok).toBe(false);
     }
   });
@@ -465,7 +649,9 @@ describe('coerceAnswer: url, email, phone', () => {
     const link = spec('url', { name: 'Link' });
     expect(ok(coerceAnswer(link, ' https://example.com/a?b=1 '))).toEqual({ url: 'https://example.com/a?b=1' });
     expect(ok(coerceAnswer(link, 'mailto:ada@example.com'))).toEqual({ url: 'mailto:ada@example.com' });
-    expect(reason(coerceAnswer(link, '/docs/intro'))).toBe('The model answered “/docs/intro” for “Link”, which is not a full web address (like https://example.com).');
+    expect(reason(coerceAnswer(link, '/docs/intro'))).toBe(
+      'The model answered “/docs/intro” for “Link”, which is not a full web address (like https://example.com).',
+    );
     expect(coerceAnswer(link, 'tel:+15550100').ok).toBe(false);
     expect(coerceAnswer(link, 'example.com').ok).toBe(false);
     expect(coerceAnswer(link, `https://example.com/${'a'.repeat(2_000)}`).ok).toBe(false);
@@ -474,28 +660,40 @@ describe('coerceAnswer: url, email, phone', () => {
   it('takes simple email addresses up to 200 characters', () => {
     const mail = spec('email', { name: 'Email' });
     expect(ok(coerceAnswer(mail, 'ada@example.com'))).toEqual({ email: 'ada@example.com' });
-    expect(reason(coerceAnswer(mail, 'ada at example'))).toBe('The model answered “ada at example” for “Email”, which is not an email address.');
+    expect(reason(coerceAnswer(mail, 'ada at example'))).toBe(
+      'The model answered “ada at example” for “Email”, which is not an email address.',
+    );
     expect(coerceAnswer(mail, `${'a'.repeat(195)}@b.com`).ok).toBe(false);
   });
 
   it('takes phone numbers with digits up to 200 characters', () => {
     const tel = spec('phone_number', { name: 'Phone' });
     expect(ok(coerceAnswer(tel, '+44 (20) 7946-0000'))).toEqual({ phone_number: '+44 (20) 7946-0000' });
-    expect(reason(coerceAnswer(tel, 'unknown'))).toBe('The model answered “unknown” for “Phone”, which is not a phone number.');
+    expect(reason(coerceAnswer(tel, 'unknown'))).toBe(
+      'The model answered “unknown” for “Phone”, which is not a phone number.',
+    );
     expect(coerceAnswer(tel, '1'.repeat(201)).ok).toBe(false);
   });
 
   it('refuses column types that are not outputs', () => {
-    expect(reason(coerceAnswer(spec('people', { name: 'Owner' }), 'Ada'))).toBe('Inkling can’t write answers into “Owner”, a people property.');
+    expect(reason(coerceAnswer(spec('people', { name: 'Owner' }), 'Ada'))).toBe(
+      'Inkling can’t write answers into “Owner”, a people property.',
+    );
   });
 });
 
 describe('updateBody', () => {
   it('keys each value by property id', () => {
     const body = updateBody([
-      { spec: spec('rich_text', { id: 'a%3Bc', name: 'Notes' }), request: { rich_text: [{ type: 'text', text: { content: 'Hi' } }] } },
+      {
+        spec: spec('rich_text', { id: 'a%3Bc', name: 'Notes' }),
+        request: { rich_text: [{ type: 'text', text: { content: 'Hi' } }] },
+      },
       { spec: category, request: { select: { name: 'Red' } } },
     ]);
-    expect(body).toEqual({ 'a%3Bc': { rich_text: [{ type: 'text', text: { content: 'Hi' } }] }, 'id-select': { select: { name: 'Red' } } });
+    expect(body).toEqual({
+      'a%3Bc': { rich_text: [{ type: 'text', text: { content: 'Hi' } }] },
+      'id-select': { select: { name: 'Red' } },
+    });
   });
 });

@@ -101,7 +101,8 @@ const dateText = (date: DateValue): string => {
 const yesNo = (b: boolean | null): string => (b === null ? '' : b ? 'Yes' : 'No');
 
 // A partial user (only an id) has no name to show, but it is still somebody.
-const personName = (user: object): string => ('name' in user && typeof user.name === 'string' && user.name) || 'a person';
+const personName = (user: object): string =>
+  ('name' in user && typeof user.name === 'string' && user.name) || 'a person';
 
 /**
  * Any property value as a person would read it. Used for prompts and the panel's table, so it is
@@ -285,7 +286,11 @@ function requestLinkUrl(url: string, href: string | null): string | null {
   );
 }
 
-function textItem(content: string, url: string | null, annotations: RichTextAnnotations | undefined): RichTextItemRequest {
+function textItem(
+  content: string,
+  url: string | null,
+  annotations: RichTextAnnotations | undefined,
+): RichTextItemRequest {
   return {
     type: 'text',
     text: url ? { content, link: { url } } : { content },
@@ -298,7 +303,11 @@ function toRequestItem(item: RichTextItemResponse): RichTextItemRequest {
   const withAnnotations = annotations ? { annotations } : {};
   switch (item.type) {
     case 'text':
-      return textItem(item.text.content, item.text.link ? requestLinkUrl(item.text.link.url, item.href) : null, annotations);
+      return textItem(
+        item.text.content,
+        item.text.link ? requestLinkUrl(item.text.link.url, item.href) : null,
+        annotations,
+      );
     case 'equation':
       return { type: 'equation', equation: { expression: item.equation.expression }, ...withAnnotations };
     case 'mention':
@@ -310,7 +319,10 @@ function toRequestItem(item: RichTextItemResponse): RichTextItemRequest {
 
 const plainTextOf = (item: { plain_text?: string }): string => item.plain_text ?? '';
 
-function mentionItem(item: Extract<RichTextItemResponse, { type: 'mention' }>, annotations: RichTextAnnotations | undefined): RichTextItemRequest {
+function mentionItem(
+  item: Extract<RichTextItemResponse, { type: 'mention' }>,
+  annotations: RichTextAnnotations | undefined,
+): RichTextItemRequest {
   const withAnnotations = annotations ? { annotations } : {};
   const { mention } = item;
   switch (mention.type) {
@@ -319,17 +331,32 @@ function mentionItem(item: Extract<RichTextItemResponse, { type: 'mention' }>, a
     case 'date':
       return {
         type: 'mention',
-        mention: { type: 'date', date: { start: mention.date.start, end: mention.date.end, time_zone: mention.date.time_zone } },
+        mention: {
+          type: 'date',
+          date: { start: mention.date.start, end: mention.date.end, time_zone: mention.date.time_zone },
+        },
         ...withAnnotations,
       };
     case 'page':
       return { type: 'mention', mention: { type: 'page', page: { id: mention.page.id } }, ...withAnnotations };
     case 'database':
-      return { type: 'mention', mention: { type: 'database', database: { id: mention.database.id } }, ...withAnnotations };
+      return {
+        type: 'mention',
+        mention: { type: 'database', database: { id: mention.database.id } },
+        ...withAnnotations,
+      };
     case 'template_mention':
-      return { type: 'mention', mention: { type: 'template_mention', template_mention: mention.template_mention }, ...withAnnotations };
+      return {
+        type: 'mention',
+        mention: { type: 'template_mention', template_mention: mention.template_mention },
+        ...withAnnotations,
+      };
     case 'custom_emoji':
-      return { type: 'mention', mention: { type: 'custom_emoji', custom_emoji: { id: mention.custom_emoji.id } }, ...withAnnotations };
+      return {
+        type: 'mention',
+        mention: { type: 'custom_emoji', custom_emoji: { id: mention.custom_emoji.id } },
+        ...withAnnotations,
+      };
     case 'link_preview':
       // Link previews and link mentions cannot be created through the API: keep them as links.
       return textItem(item.plain_text, requestLinkUrl(mention.link_preview.url, item.href), annotations);
@@ -349,7 +376,8 @@ function mentionItem(item: Extract<RichTextItemResponse, { type: 'mention' }>, a
  * options by name, dates by instant. A missing cell equals nothing but an empty value.
  */
 export function sameCell(value: PropertyValue | undefined, request: PropertyRequestValue | undefined): boolean {
-  const now = value === undefined || !WRITABLE_OUTPUT_TYPES.includes(value.type) ? undefined : comparable(toRequestValue(value));
+  const now =
+    value === undefined || !WRITABLE_OUTPUT_TYPES.includes(value.type) ? undefined : comparable(toRequestValue(value));
   const then = request === undefined ? undefined : comparable(request);
   return JSON.stringify(now ?? null) === JSON.stringify(then ?? null);
 }
@@ -412,9 +440,7 @@ export interface OutputSpec {
   allowNewOptions?: boolean;
 }
 
-export type Coerced =
-  | { ok: true; request: PropertyRequestValue; note?: string }
-  | { ok: false; reason: string };
+export type Coerced = { ok: true; request: PropertyRequestValue; note?: string } | { ok: false; reason: string };
 
 const fail = (reason: string): Coerced => ({ ok: false, reason });
 
@@ -514,10 +540,16 @@ function chooseOption(spec: OutputSpec, raw: string, added: number): Chosen {
   if (spec.type === 'status' || !spec.allowNewOptions) return { ok: false, reason: `${notOne}.` };
   if (name.includes(',')) return { ok: false, reason: `${notOne}, and Notion doesn’t allow commas in option names.` };
   if (name.length > SELECT_OPTION_NAME_MAX_CHARS) {
-    return { ok: false, reason: `${notOne}, and it is too long for an option (at most ${SELECT_OPTION_NAME_MAX_CHARS} characters).` };
+    return {
+      ok: false,
+      reason: `${notOne}, and it is too long for an option (at most ${SELECT_OPTION_NAME_MAX_CHARS} characters).`,
+    };
   }
   if (options.length + added >= SELECT_MAX_OPTIONS) {
-    return { ok: false, reason: `${notOne}, and the column already has ${SELECT_MAX_OPTIONS} options, so no more are added.` };
+    return {
+      ok: false,
+      reason: `${notOne}, and the column already has ${SELECT_MAX_OPTIONS} options, so no more are added.`,
+    };
   }
   return { ok: true, name };
 }
@@ -655,7 +687,9 @@ function coercePhone(spec: OutputSpec, value: unknown): Coerced {
 }
 
 /** Builds the `properties` object of a pages.update body (keys are property ids). */
-export function updateBody(values: Array<{ spec: OutputSpec; request: PropertyRequestValue }>): Record<string, PropertyRequestValue> {
+export function updateBody(
+  values: Array<{ spec: OutputSpec; request: PropertyRequestValue }>,
+): Record<string, PropertyRequestValue> {
   const properties: Record<string, PropertyRequestValue> = {};
   // Ids, not names: a column renamed while a run is going still gets its answer.
   for (const { spec, request } of values) properties[spec.id] = request;

@@ -15,7 +15,11 @@ export async function listChildren(client: Client, blockId: string): Promise<Rea
  * The block tree under a page: children attached at every level. Child pages and databases are
  * not descended into (they are pages of their own). `truncated` tells that READ_MAX_BLOCKS was hit.
  */
-export async function readBlockTree(client: Client, blockId: string, maxBlocks = READ_MAX_BLOCKS): Promise<{ blocks: ReadBlock[]; truncated: boolean }> {
+export async function readBlockTree(
+  client: Client,
+  blockId: string,
+  maxBlocks = READ_MAX_BLOCKS,
+): Promise<{ blocks: ReadBlock[]; truncated: boolean }> {
   let count = 0;
   let truncated = false;
   const read = async (id: string): Promise<ReadBlock[]> => {

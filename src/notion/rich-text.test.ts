@@ -35,7 +35,11 @@ function inline(markdown: string): PhrasingContent[] {
   return first.children;
 }
 
-const text = (content: string, extra: Partial<TextItem> = {}): TextItem => ({ type: 'text', text: { content }, ...extra });
+const text = (content: string, extra: Partial<TextItem> = {}): TextItem => ({
+  type: 'text',
+  text: { content },
+  ...extra,
+});
 
 describe('splitText', () => {
   it('splits a 5,000-character paragraph with emoji into ≤2,000-char pieces that reassemble exactly', () => {
@@ -89,7 +93,8 @@ describe('textToRichText', () => {
     expect(truncated).toBe(false);
     expect(items).toHaveLength(3);
     expect(richTextToPlainText(items)).toBe(paragraph);
-    for (const item of items) expect('text' in item && item.text.content.length).toBeLessThanOrEqual(NOTION_TEXT_MAX_CHARS);
+    for (const item of items)
+      expect('text' in item && item.text.content.length).toBeLessThanOrEqual(NOTION_TEXT_MAX_CHARS);
   });
 
   it('stops at 100 items (or maxItems) and says it truncated', () => {
@@ -158,7 +163,9 @@ describe('phrasingToRichText', () => {
   });
 
   it('links absolute URLs and autolinks', () => {
-    expect(phrasingToRichText(inline('[Notion](https://notion.so) and https://example.com/x and <mailto:a@b.co>'))).toEqual([
+    expect(
+      phrasingToRichText(inline('[Notion](https://notion.so) and https://example.com/x and <mailto:a@b.co>')),
+    ).toEqual([
       { type: 'text', text: { content: 'Notion', link: { url: 'https://notion.so' } } },
       text(' and '),
       { type: 'text', text: { content: 'https://example.com/x', link: { url: 'https://example.com/x' } } },
@@ -172,9 +179,11 @@ describe('phrasingToRichText', () => {
   });
 
   it('keeps the text of a malformed link as plain text', () => {
-    expect(phrasingToRichText(inline('Open [the site](https://) or [this](http//example.com) or [that](javascript:void(0)).'))).toEqual([
-      text('Open the site or this or that.'),
-    ]);
+    expect(
+      phrasingToRichText(
+        inline('Open [the site](https://) or [this](http//example.com) or [that](javascript:void(0)).'),
+      ),
+    ).toEqual([text('Open the site or this or that.')]);
   });
 
   it('resolves reference links through definitions', () => {
@@ -196,11 +205,15 @@ describe('phrasingToRichText', () => {
   });
 
   it('turns hard breaks into newlines and merges the runs around them', () => {
-    expect(phrasingToRichText(inline('line one  \nline two\\\nline three'))).toEqual([text('line one\nline two\nline three')]);
+    expect(phrasingToRichText(inline('line one  \nline two\\\nline three'))).toEqual([
+      text('line one\nline two\nline three'),
+    ]);
   });
 
   it('leaves $ signs alone: "$5 and $10" is text, not math', () => {
-    expect(phrasingToRichText(inline('It costs $5 and $10, or $x$ in TeX.'))).toEqual([text('It costs $5 and $10, or $x$ in TeX.')]);
+    expect(phrasingToRichText(inline('It costs $5 and $10, or $x$ in TeX.'))).toEqual([
+      text('It costs $5 and $10, or $x$ in TeX.'),
+    ]);
   });
 
   it('shows inline HTML as its source', () => {

@@ -2,12 +2,7 @@
 // Notion's per-item and per-array limits.
 import type { BlockObjectRequest } from '@notionhq/client';
 import type { PhrasingContent } from 'mdast';
-import {
-  BLOCK_MAX_BYTES,
-  NOTION_RICH_TEXT_MAX_ITEMS,
-  NOTION_TEXT_MAX_CHARS,
-  NOTION_URL_MAX_CHARS,
-} from './limits';
+import { BLOCK_MAX_BYTES, NOTION_RICH_TEXT_MAX_ITEMS, NOTION_TEXT_MAX_CHARS, NOTION_URL_MAX_CHARS } from './limits';
 
 // The SDK exports `BlockObjectRequest` from its root but not its rich text request type, so take
 // the rich text type from a paragraph's `rich_text` rather than deep-importing build/src files.

@@ -15,7 +15,10 @@ afterAll(() => h.close());
 const MINUTE = 60_000;
 const START = Date.parse('2026-01-01T00:00:00Z');
 
-async function readAll(dataSourceId: string, filter?: Parameters<typeof readRowsAt>[2]): Promise<{ ids: string[]; queries: number }> {
+async function readAll(
+  dataSourceId: string,
+  filter?: Parameters<typeof readRowsAt>[2],
+): Promise<{ ids: string[]; queries: number }> {
   const client = h.client();
   const ids: string[] = [];
   let at: RowsPosition | null = FIRST_ROWS;
@@ -33,7 +36,12 @@ describe('readRowsAt', () => {
   it('reads past the 10,000-results cap in created_time windows: every row, none skipped', async () => {
     // 10,050 rows entered over a week (two a minute), as a real database grows.
     const rows = Array.from({ length: 10_050 }, (_, i) => ({ Name: `Row ${i + 1}`, Done: i % 3 === 0 }));
-    const db = h.api.createDatabase({ title: 'Big', properties: { Name: 'title', Done: 'checkbox' }, rows, rowsCreatedAt: (i) => START + Math.floor(i / 2) * MINUTE });
+    const db = h.api.createDatabase({
+      title: 'Big',
+      properties: { Name: 'title', Done: 'checkbox' },
+      rows,
+      rowsCreatedAt: (i) => START + Math.floor(i / 2) * MINUTE,
+    });
     const { ids, queries } = await readAll(db.dataSourceId);
     // The second window starts in the minute the first one ended: its first rows come again.
     expect(new Set(ids)).toEqual(new Set(db.rowIds));
@@ -47,7 +55,12 @@ describe('readRowsAt', () => {
 
   it('says clearly that it cannot go on when more than 10,000 rows were created in the same minute', async () => {
     const rows = Array.from({ length: 10_010 }, (_, i) => ({ Name: `Row ${i + 1}` }));
-    const db = h.api.createDatabase({ title: 'Imported at once', properties: { Name: 'title' }, rows, rowsCreatedAt: () => START });
+    const db = h.api.createDatabase({
+      title: 'Imported at once',
+      properties: { Name: 'title' },
+      rows,
+      rowsCreatedAt: () => START,
+    });
     const error = await readAll(db.dataSourceId).then(
       () => undefined,
       (e: unknown) => e,

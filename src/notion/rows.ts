@@ -100,7 +100,13 @@ function createdFrom(filter: Filter, from: string | undefined): Filter {
  * last row's creation time, as the SDK's iterateAllDataSourceRows does (rows of that minute come
  * again: callers keep rows by id). It stops with QUERY_CAP_PROBLEM when a window cannot move on.
  */
-export async function readRowsAt(client: Client, dataSourceId: string, filter: Filter, at: RowsPosition, pageSize = ROWS_PAGE_SIZE): Promise<RowsRead> {
+export async function readRowsAt(
+  client: Client,
+  dataSourceId: string,
+  filter: Filter,
+  at: RowsPosition,
+  pageSize = ROWS_PAGE_SIZE,
+): Promise<RowsRead> {
   const combined = createdFrom(filter, at.from);
   const response = await client.dataSources.query({
     data_source_id: dataSourceId,
@@ -134,7 +140,13 @@ export async function queryRowsPage(
 }
 
 /** A new row with this title (and ticked, when there is a checkbox column). */
-export async function addRow(client: Client, dataSourceId: string, titleColumn: ColumnRef, title: string, tick?: ColumnRef): Promise<PageObjectResponse> {
+export async function addRow(
+  client: Client,
+  dataSourceId: string,
+  titleColumn: ColumnRef,
+  title: string,
+  tick?: ColumnRef,
+): Promise<PageObjectResponse> {
   const page = await client.pages.create({
     parent: { type: 'data_source_id', data_source_id: dataSourceId },
     properties: {

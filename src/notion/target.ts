@@ -1,6 +1,13 @@
 // What a Notion link points at, as the API sees it: a page (or a database row) or a database with
 // its data source and schema. Resolved in the background, shown by the panel and the Create tab.
-import { isFullDataSource, isFullDatabase, isFullPage, type Client, type DataSourceObjectResponse, type PageObjectResponse } from '@notionhq/client';
+import {
+  isFullDataSource,
+  isFullDatabase,
+  isFullPage,
+  type Client,
+  type DataSourceObjectResponse,
+  type PageObjectResponse,
+} from '@notionhq/client';
 import { InklingError } from '../errors';
 import { notionProblem, toNotionProblem } from './errors';
 import type { NotionLink } from './url';
@@ -63,11 +70,14 @@ async function retrievePage(client: Client, id: string): Promise<PageTarget> {
 
 export async function retrieveDatabase(client: Client, id: string): Promise<DatabaseTarget> {
   const database = await client.databases.retrieve({ database_id: id });
-  if (!isFullDatabase(database)) throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
+  if (!isFullDatabase(database))
+    throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
   const first = database.data_sources[0];
-  if (!first) throw new InklingError(notionProblem('validation', 'This database has no data source Inkling can write to.'));
+  if (!first)
+    throw new InklingError(notionProblem('validation', 'This database has no data source Inkling can write to.'));
   const dataSource = await client.dataSources.retrieve({ data_source_id: first.id });
-  if (!isFullDataSource(dataSource)) throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
+  if (!isFullDataSource(dataSource))
+    throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
   return {
     kind: 'database',
     id: database.id,

@@ -48,7 +48,7 @@ export function parseNotionLink(input: string): NotionLink | null {
   const peek = url.searchParams.get('p');
   const peekId = peek ? bareId(peek) : null;
   const view = url.searchParams.get('v');
-  const viewId = view ? bareId(view) ?? undefined : undefined;
+  const viewId = view ? (bareId(view) ?? undefined) : undefined;
   if (peekId) return pathId ? { id: peekId, databaseId: pathId } : { id: peekId };
   if (!pathId) return null;
   return viewId ? { id: pathId, viewId } : { id: pathId };

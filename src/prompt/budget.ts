@@ -8,7 +8,10 @@ export const CONTEXT_MAX_TOKENS = 6_000;
  * Cuts text to a token budget at a paragraph or line boundary where possible, and says so.
  * Never splits a surrogate pair.
  */
-export function fitToBudget(text: string, maxTokens: number): { text: string; cut: boolean; keptTokens: number; totalTokens: number } {
+export function fitToBudget(
+  text: string,
+  maxTokens: number,
+): { text: string; cut: boolean; keptTokens: number; totalTokens: number } {
   const totalTokens = Math.ceil(text.length / CHARS_PER_TOKEN);
   const maxChars = maxTokens * CHARS_PER_TOKEN;
   if (text.length <= maxChars) return { text, cut: false, keptTokens: totalTokens, totalTokens };

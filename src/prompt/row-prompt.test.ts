@@ -11,7 +11,10 @@ function seedInput(overrides: Partial<RowPromptInput> = {}): RowPromptInput {
   return {
     template: 'Translate the topic to Japanese',
     propertyNames: ['Topic', 'Output', 'Done', 'Notes'],
-    row: { title: 'Learning is fun', values: { Topic: 'Learning is fun', Output: 'old answer', Done: 'Yes', Notes: '' } },
+    row: {
+      title: 'Learning is fun',
+      values: { Topic: 'Learning is fun', Output: 'old answer', Done: 'Yes', Notes: '' },
+    },
     outputs: [output],
     exclude: ['Output', 'Done'],
     ...overrides,
@@ -48,13 +51,18 @@ describe('buildRowPrompt: the prompt', () => {
   it('adds page content read without a {{page}} as marked context', () => {
     const input = seedInput({ template: 'Summarise {{Topic}}' });
     const { prompt, contextNote } = buildRowPrompt({ ...input, row: { ...input.row, pageMarkdown: 'Body.' } });
-    expect(prompt).toBe('Summarise Learning is fun\n\nThe row\'s page “Learning is fun” contains:\n<page>\nBody.\n</page>');
+    expect(prompt).toBe(
+      "Summarise Learning is fun\n\nThe row's page “Learning is fun” contains:\n<page>\nBody.\n</page>",
+    );
     expect(contextNote).toBeUndefined();
   });
 
   it('says when the page was cut to fit', () => {
     const input = seedInput({ template: '{{page}}' });
-    const { prompt, contextNote } = buildRowPrompt({ ...input, row: { ...input.row, pageMarkdown: 'word '.repeat(20_000) } });
+    const { prompt, contextNote } = buildRowPrompt({
+      ...input,
+      row: { ...input.row, pageMarkdown: 'word '.repeat(20_000) },
+    });
     expect(prompt.length).toBeLessThan(30_000);
     expect(contextNote).toMatch(/^Only the first ~[\d,]+ of ~25,000 tokens of the page were sent as context\.$/);
   });
@@ -96,7 +104,11 @@ describe('buildRowPrompt: structured outputs', () => {
         output: { type: 'string', description: 'The “Output” column (rich text).' },
         category: { type: 'string', description: 'The “Category” column (select).', enum: ['Red', 'Green'] },
         due_date: { type: 'string', format: 'date', description: 'The “Due date” column (date, YYYY-MM-DD).' },
-        tags: { type: 'array', description: 'The “Tags” column (multi-select).', items: { type: 'string', enum: ['News', 'Tech'] } },
+        tags: {
+          type: 'array',
+          description: 'The “Tags” column (multi-select).',
+          items: { type: 'string', enum: ['News', 'Tech'] },
+        },
         score: { type: 'number', description: 'The “Score” column (number).' },
         done: { type: 'boolean', description: 'The “Done?” column (checkbox).' },
       },
@@ -120,13 +132,26 @@ describe('buildRowPrompt: structured outputs', () => {
     const open = { ...category, allowNewOptions: true };
     const built = buildRowPrompt(seedInput({ outputs: [open, { ...tags, allowNewOptions: true }] }));
     const properties = (built.schema as { properties: Record<string, Record<string, unknown>> }).properties;
-    expect(properties.category).toEqual({ type: 'string', description: 'The “Category” column (select); existing options: Red, Green.' });
-    expect(properties.tags).toEqual({ type: 'array', description: 'The “Tags” column (multi-select); existing options: News, Tech.', items: { type: 'string' } });
+    expect(properties.category).toEqual({
+      type: 'string',
+      description: 'The “Category” column (select); existing options: Red, Green.',
+    });
+    expect(properties.tags).toEqual({
+      type: 'array',
+      description: 'The “Tags” column (multi-select); existing options: News, Tech.',
+      items: { type: 'string' },
+    });
     expect(built.system).toContain('one of: Red, Green; or a new short name without commas.');
   });
 
   it('keeps the enum for status even when new options are asked for', () => {
-    const stage: OutputSpec = { id: 'st', name: 'Stage', type: 'status', options: ['To do', 'Done'], allowNewOptions: true };
+    const stage: OutputSpec = {
+      id: 'st',
+      name: 'Stage',
+      type: 'status',
+      options: ['To do', 'Done'],
+      allowNewOptions: true,
+    };
     const built = buildRowPrompt(seedInput({ outputs: [stage] }));
     expect((built.schema as { properties: Record<string, unknown> }).properties.stage).toEqual({
       type: 'string',
@@ -146,7 +171,15 @@ describe('buildRowPrompt: structured outputs', () => {
       { id: '7', name: '  Summary (short)!  ', type: 'rich_text' },
     ];
     const built = buildRowPrompt(seedInput({ outputs }));
-    expect(Object.keys(built.keys ?? {})).toEqual(['due_date', 'due_date_2', 'cafe_creme', 'field', 'field_2', 'field_2024_score', 'summary_short']);
+    expect(Object.keys(built.keys ?? {})).toEqual([
+      'due_date',
+      'due_date_2',
+      'cafe_creme',
+      'field',
+      'field_2',
+      'field_2024_score',
+      'summary_short',
+    ]);
     for (const key of Object.keys(built.keys ?? {})) expect(key).toMatch(/^[a-z][a-z0-9_]*$/);
   });
 });
@@ -155,19 +188,28 @@ describe('interpretAnswer', () => {
   it('takes the whole trimmed text for a single text output', () => {
     const built = buildRowPrompt(seedInput());
     expect(interpretAnswer(built, [output], { text: '\n  学ぶことは楽しい \n' })).toEqual([
-      { spec: output, result: { ok: true, request: { rich_text: [{ type: 'text', text: { content: '学ぶことは楽しい' } }] } } },
+      {
+        spec: output,
+        result: { ok: true, request: { rich_text: [{ type: 'text', text: { content: '学ぶことは楽しい' } }] } },
+      },
     ]);
   });
 
   it('fails an empty single text answer instead of clearing the cell', () => {
     const built = buildRowPrompt(seedInput());
-    expect(interpretAnswer(built, [output], { text: '   ' })[0]?.result).toEqual({ ok: false, reason: 'The model gave no value for “Output”.' });
+    expect(interpretAnswer(built, [output], { text: '   ' })[0]?.result).toEqual({
+      ok: false,
+      reason: 'The model gave no value for “Output”.',
+    });
   });
 
   it('reads each key of valid JSON into its column', () => {
     const outputs = [output, category, due];
     const built = buildRowPrompt(seedInput({ outputs }));
-    const results = interpretAnswer(built, outputs, { text: '', json: { output: 'Bonjour', category: 'green', due_date: '2026-03-01' } });
+    const results = interpretAnswer(built, outputs, {
+      text: '',
+      json: { output: 'Bonjour', category: 'green', due_date: '2026-03-01' },
+    });
     expect(results).toEqual([
       { spec: output, result: { ok: true, request: { rich_text: [{ type: 'text', text: { content: 'Bonjour' } }] } } },
       { spec: category, result: { ok: true, request: { select: { name: 'Green' } } } },
@@ -187,7 +229,10 @@ describe('interpretAnswer', () => {
     const built = buildRowPrompt(seedInput({ outputs }));
     const results = interpretAnswer(built, outputs, { text: '', json: { category: 'Purple' } });
     expect(results.map((r) => r.result)).toEqual([
-      { ok: false, reason: 'The model answered “Purple” for “Category”, which is not one of its options (Red, Green).' },
+      {
+        ok: false,
+        reason: 'The model answered “Purple” for “Category”, which is not one of its options (Red, Green).',
+      },
       { ok: false, reason: 'The model gave no value for “Due date”.' },
     ]);
   });
@@ -197,7 +242,10 @@ describe('interpretAnswer', () => {
     const built = buildRowPrompt(seedInput({ outputs }));
     const results = interpretAnswer(built, outputs, { text: 'Sure! The category is Red.' });
     expect(results.map((r) => r.result.ok)).toEqual([false, false]);
-    expect(results[0]?.result).toEqual({ ok: false, reason: 'The model’s answer was not the JSON object Inkling asked for, so “Category” has no value.' });
+    expect(results[0]?.result).toEqual({
+      ok: false,
+      reason: 'The model’s answer was not the JSON object Inkling asked for, so “Category” has no value.',
+    });
     expect(interpretAnswer(built, outputs, { text: '', json: ['Red'] }).every((r) => !r.result.ok)).toBe(true);
   });
 

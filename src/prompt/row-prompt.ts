@@ -64,7 +64,10 @@ export function buildRowPrompt(input: RowPromptInput): RowPrompt {
 
 // ---- The user prompt ----
 
-function userPrompt({ template, propertyNames, row, outputs, exclude }: RowPromptInput): { prompt: string; contextNote?: string } {
+function userPrompt({ template, propertyNames, row, outputs, exclude }: RowPromptInput): {
+  prompt: string;
+  contextNote?: string;
+} {
   const { references } = checkTemplate(template, propertyNames);
   const page = row.pageMarkdown === undefined ? undefined : fitToBudget(row.pageMarkdown.trim(), CONTEXT_MAX_TOKENS);
   const pageText = page === undefined ? '' : page.text || '(The page is empty.)';
@@ -121,7 +124,8 @@ function outputKeys(outputs: readonly OutputSpec[]): Record<string, OutputSpec> 
   return keys;
 }
 
-const listOptions = (options: readonly string[]): string => (options.length > 0 ? options.join(', ') : '(it has no options yet)');
+const listOptions = (options: readonly string[]): string =>
+  options.length > 0 ? options.join(', ') : '(it has no options yet)';
 
 /** What a key holds, for the system prompt: the column, its type, and what it accepts. */
 function keyHint(spec: OutputSpec): string {
@@ -182,7 +186,11 @@ function keySchema(spec: OutputSpec): Record<string, unknown> {
     case 'status':
       return { type: 'string', description: `${description} (${spec.type})${existing}.`, ...optionEnum(spec) };
     case 'multi_select':
-      return { type: 'array', description: `${description} (multi-select)${existing}.`, items: { type: 'string', ...optionEnum(spec) } };
+      return {
+        type: 'array',
+        description: `${description} (multi-select)${existing}.`,
+        items: { type: 'string', ...optionEnum(spec) },
+      };
     case 'number':
       return { type: 'number', description: `${description} (number).` };
     case 'checkbox':
@@ -238,7 +246,13 @@ export function interpretAnswer(
   const entries = Object.entries(rowPrompt.keys);
   return outputs.map((spec) => {
     if (!isRecord(json)) {
-      return { spec, result: { ok: false, reason: `The model’s answer was not the JSON object Inkling asked for, so “${spec.name}” has no value.` } };
+      return {
+        spec,
+        result: {
+          ok: false,
+          reason: `The model’s answer was not the JSON object Inkling asked for, so “${spec.name}” has no value.`,
+        },
+      };
     }
     const key = entries.find(([, keyed]) => keyed.id === spec.id)?.[0];
     return { spec, result: coerceAnswer(spec, key === undefined ? undefined : json[key]) };

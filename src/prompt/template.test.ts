@@ -10,20 +10,31 @@ describe('checkTemplate', () => {
   });
 
   it('accepts names with spaces, punctuation and emoji', () => {
-    expect(checkTemplate('{{Status 🚦}} / {{Notes (internal)}}', NAMES).references).toEqual(['Status 🚦', 'Notes (internal)']);
+    expect(checkTemplate('{{Status 🚦}} / {{Notes (internal)}}', NAMES).references).toEqual([
+      'Status 🚦',
+      'Notes (internal)',
+    ]);
   });
 
   it('suggests the close name for a typo', () => {
-    expect(checkTemplate('Translate {{Topik}}', NAMES).errors).toEqual(['{{Topik}} is not a property of this database. Did you mean {{Topic}}?']);
-    expect(checkTemplate('{{Otuput}}', NAMES).errors).toEqual(['{{Otuput}} is not a property of this database. Did you mean {{Output}}?']);
+    expect(checkTemplate('Translate {{Topik}}', NAMES).errors).toEqual([
+      '{{Topik}} is not a property of this database. Did you mean {{Topic}}?',
+    ]);
+    expect(checkTemplate('{{Otuput}}', NAMES).errors).toEqual([
+      '{{Otuput}} is not a property of this database. Did you mean {{Output}}?',
+    ]);
   });
 
   it('suggests names that differ only in spaces or punctuation', () => {
-    expect(checkTemplate('{{duedate}}', NAMES).errors).toEqual(['{{duedate}} is not a property of this database. Did you mean {{Due date}}?']);
+    expect(checkTemplate('{{duedate}}', NAMES).errors).toEqual([
+      '{{duedate}} is not a property of this database. Did you mean {{Due date}}?',
+    ]);
   });
 
   it('suggests {{page}} for a misspelt page', () => {
-    expect(checkTemplate('{{pgae}}', NAMES).errors).toEqual(['{{pgae}} is not a property of this database. Did you mean {{page}}?']);
+    expect(checkTemplate('{{pgae}}', NAMES).errors).toEqual([
+      '{{pgae}} is not a property of this database. Did you mean {{page}}?',
+    ]);
   });
 
   it('lists the properties when nothing is close', () => {
@@ -39,7 +50,9 @@ describe('checkTemplate', () => {
   });
 
   it('reports an empty placeholder', () => {
-    expect(checkTemplate('Hello {{}} and {{  }}', NAMES).errors).toEqual(['{{}} has no property name: write one between the braces, like {{Topic}}.']);
+    expect(checkTemplate('Hello {{}} and {{  }}', NAMES).errors).toEqual([
+      '{{}} has no property name: write one between the braces, like {{Topic}}.',
+    ]);
   });
 
   it('treats an unclosed {{ and an escaped \\{{ as plain text', () => {
@@ -71,7 +84,9 @@ describe('renderTemplate', () => {
   });
 
   it('keeps escaped braces literal, without the backslash', () => {
-    expect(renderTemplate('Write \\{{Topic}} then {{Topic}}', values, NAMES)).toBe('Write {{Topic}} then Learning is fun');
+    expect(renderTemplate('Write \\{{Topic}} then {{Topic}}', values, NAMES)).toBe(
+      'Write {{Topic}} then Learning is fun',
+    );
   });
 
   it('inserts values verbatim, even with $ patterns', () => {
@@ -97,7 +112,11 @@ describe('suggestAt', () => {
 
   it('offers every name, and page, right after {{', () => {
     const template = 'Hi {{';
-    expect(suggestAt(template, template.length, NAMES)).toEqual({ partial: '', start: 5, names: [...NAMES, PAGE_PLACEHOLDER] });
+    expect(suggestAt(template, template.length, NAMES)).toEqual({
+      partial: '',
+      start: 5,
+      names: [...NAMES, PAGE_PLACEHOLDER],
+    });
   });
 
   it('skips leading spaces and matches case-insensitively', () => {
@@ -123,7 +142,10 @@ describe('applySuggestion', () => {
   it('inserts the name and closes the braces, caret after them', () => {
     const template = 'Write about {{to and more';
     const suggestion = suggestAt(template, 16, NAMES)!;
-    expect(applySuggestion(template, suggestion, 16, 'Topic')).toEqual({ text: 'Write about {{Topic}} and more', caret: 21 });
+    expect(applySuggestion(template, suggestion, 16, 'Topic')).toEqual({
+      text: 'Write about {{Topic}} and more',
+      caret: 21,
+    });
   });
 
   it('replaces the rest of a placeholder that was already closed', () => {

@@ -142,7 +142,11 @@ function editDistance(a: string, b: string): number {
  * name with no value becomes ''). Names match exactly, or case-insensitively and trimmed
  * ("{{ topic }}" works). Unknown names are left as written; `\{{…}}` loses its backslash.
  */
-export function renderTemplate(template: string, values: Record<string, string>, propertyNames: readonly string[]): string {
+export function renderTemplate(
+  template: string,
+  values: Record<string, string>,
+  propertyNames: readonly string[],
+): string {
   let out = '';
   let last = 0;
   for (const p of placeholders(template)) {
@@ -191,7 +195,12 @@ export function suggestAt(template: string, caret: number, propertyNames: readon
  * caret, just after `}}`. When the caret sat inside a placeholder that was already closed, the
  * rest of that placeholder is replaced rather than left dangling.
  */
-export function applySuggestion(template: string, suggestion: { start: number }, caret: number, name: string): { text: string; caret: number } {
+export function applySuggestion(
+  template: string,
+  suggestion: { start: number },
+  caret: number,
+  name: string,
+): { text: string; caret: number } {
   const restOfPlaceholder = /^[^{}\n]*\}\}/.exec(template.slice(caret));
   const end = caret + (restOfPlaceholder?.[0].length ?? 0);
   const inserted = `${name}}}`;

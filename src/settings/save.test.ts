@@ -15,10 +15,22 @@ const GEMINI = 'AIzaSyA-0123456789abcdefghijklmnopqrs';
 /** Notion and the model providers, as far as Save asks them: who am I, which models are there. */
 function deps(seen: EngineConfig[]): SaveDeps {
   return {
-    notionClient: () => ({ users: { me: async () => ({ type: 'bot', bot: { workspace_name: 'Acme' }, name: 'Inkling' }) } }) as unknown as Client,
+    notionClient: () =>
+      ({
+        users: { me: async () => ({ type: 'bot', bot: { workspace_name: 'Acme' }, name: 'Inkling' }) },
+      }) as unknown as Client,
     engine: (config) => {
       seen.push(config);
-      return { id: config.engine, model: config.model, generate: async () => ({ text: '', usage: { inputTokens: 0, outputTokens: 0, estimated: true }, model: config.model }), listModels: async () => [config.model] };
+      return {
+        id: config.engine,
+        model: config.model,
+        generate: async () => ({
+          text: '',
+          usage: { inputTokens: 0, outputTokens: 0, estimated: true },
+          model: config.model,
+        }),
+        listModels: async () => [config.model],
+      };
     },
   };
 }
@@ -62,7 +74,10 @@ describe('saveSettings', () => {
     expect((await readSecrets()).compatibleKey).toBeUndefined();
 
     // The same address keeps its key; a key typed for a new address is used there.
-    await saveSettings(form({ engine: 'compatible', baseUrl: 'https://other.example/v1', compatibleKey: 'sk-other-0002' }), deps(seen));
+    await saveSettings(
+      form({ engine: 'compatible', baseUrl: 'https://other.example/v1', compatibleKey: 'sk-other-0002' }),
+      deps(seen),
+    );
     await saveSettings(form({ engine: 'compatible', baseUrl: 'https://other.example/v1' }), deps(seen));
     expect(seen.at(-1)).toMatchObject({ apiKey: 'sk-other-0002' });
   });

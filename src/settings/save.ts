@@ -96,7 +96,11 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
   const newAddress = (form.baseUrl.trim() && normaliseBaseUrl(form.baseUrl)) || '';
   // A kept (not re-entered) key saved for another address is not sent to this one, nor kept for it.
   const droppedKeyFor =
-    form.compatibleKey === undefined && secrets.compatibleKey && keyForAddress('compatible', secrets.compatibleKey, saved.baseUrl, newAddress) === '' ? saved.baseUrl : undefined;
+    form.compatibleKey === undefined &&
+    secrets.compatibleKey &&
+    keyForAddress('compatible', secrets.compatibleKey, saved.baseUrl, newAddress) === ''
+      ? saved.baseUrl
+      : undefined;
   if (droppedKeyFor !== undefined) delete secrets.compatibleKey;
   const errors: Partial<Record<SettingsField, string>> = {};
   const notes: string[] = [];
@@ -109,7 +113,8 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
     else errors.baseUrl = 'Enter the server’s full address, such as http://localhost:11434/v1.';
   } else {
     next.baseUrl = '';
-    if (form.engine === 'compatible') errors.baseUrl = 'Enter the server’s Base URL, such as http://localhost:11434/v1 for Ollama.';
+    if (form.engine === 'compatible')
+      errors.baseUrl = 'Enter the server’s Base URL, such as http://localhost:11434/v1 for Ollama.';
   }
   const budget = form.monthlyBudget.trim().replace(/^\$/, '');
   if (!budget) next.monthlyBudgetUsd = null;
@@ -138,7 +143,8 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
   let databaseCheck: Promise<void> = Promise.resolve();
   if (dbUrl) {
     const link = parseNotionLink(dbUrl);
-    if (!link) errors.connectionsDatabaseUrl = 'This is not a Notion link. Open the database in Notion and copy its link.';
+    if (!link)
+      errors.connectionsDatabaseUrl = 'This is not a Notion link. Open the database in Notion and copy its link.';
     else if (!notion) errors.connectionsDatabaseUrl = 'Add your Notion internal integration secret first.';
     else {
       databaseCheck = retrieveDatabase(notion, link.id)
@@ -148,7 +154,10 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
           if (added.length > 0) notes.push(`Added the columns Inkling keeps to “${db.title}”: ${added.join(', ')}.`);
           next.connectionsDatabase = { url: dbUrl, databaseId: db.id, dataSourceId: db.dataSourceId, title: db.title };
         })
-        .catch((error: unknown) => void (errors.connectionsDatabaseUrl = connectionsDatabaseMessage(toNotionProblem(error, 'database'))));
+        .catch(
+          (error: unknown) =>
+            void (errors.connectionsDatabaseUrl = connectionsDatabaseMessage(toNotionProblem(error, 'database'))),
+        );
     }
   }
 
@@ -160,7 +169,10 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
     errors.compatibleKey = `This server wants an API key. Enter it again: Inkling does not send the key saved for ${droppedKeyFor} to a new address.`;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  if (droppedKeyFor !== undefined) notes.push(`The API key saved for ${droppedKeyFor} was removed: Inkling sends a key only to the address it was saved for. Enter one if ${newAddress} needs it.`);
+  if (droppedKeyFor !== undefined)
+    notes.push(
+      `The API key saved for ${droppedKeyFor} was removed: Inkling sends a key only to the address it was saved for. Enter one if ${newAddress} needs it.`,
+    );
 
   next.secretHints = Object.fromEntries(
     SECRET_NAMES.flatMap((name) => (secrets[name] ? [[name, maskSecret(secrets[name])]] : [])),

@@ -19,7 +19,9 @@ export interface DatabaseRunProps {
   target: DatabaseTarget;
   connectionId?: string;
   connectionName?: string;
-  initial?: Partial<Pick<DatabaseRunSetup, 'template' | 'outputs' | 'selection' | 'checkboxId' | 'overwrite' | 'untick'>>;
+  initial?: Partial<
+    Pick<DatabaseRunSetup, 'template' | 'outputs' | 'selection' | 'checkboxId' | 'overwrite' | 'untick'>
+  >;
 }
 
 /** The checkbox people tick to pick rows: the seed template's "Generate", else the first checkbox. */
@@ -30,7 +32,10 @@ function defaultCheckbox(properties: readonly PropertyInfo[]): PropertyInfo | un
 
 /** The output people most likely want: the seed's "Output", else the first text column that is not the title. */
 function defaultOutput(properties: readonly PropertyInfo[]): PropertyInfo | undefined {
-  return properties.find((p) => /^output$/i.test(p.name) && isWritableOutput(p)) ?? properties.find((p) => p.type === 'rich_text');
+  return (
+    properties.find((p) => /^output$/i.test(p.name) && isWritableOutput(p)) ??
+    properties.find((p) => p.type === 'rich_text')
+  );
 }
 
 export function DatabaseRun({ target, connectionId, connectionName, initial }: DatabaseRunProps) {
@@ -65,7 +70,10 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     ...(connectionName ? { connectionName } : {}),
   });
 
-  async function run<T>(kind: 'preview' | 'estimate' | 'start', action: () => Promise<{ ok: true; value: T } | { ok: false; problem: { message: string; jobId?: string } }>): Promise<T | undefined> {
+  async function run<T>(
+    kind: 'preview' | 'estimate' | 'start',
+    action: () => Promise<{ ok: true; value: T } | { ok: false; problem: { message: string; jobId?: string } }>,
+  ): Promise<T | undefined> {
     setError('');
     setBusyJob(undefined);
     setBusy(kind);
@@ -88,14 +96,26 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const running = job?.status === 'running' || job?.status === 'undoing';
   // Functional updates: several boxes can change before the next render.
   const toggleOutput = (id: string, on: boolean) =>
-    setOutputs((current) => (on ? [...current.filter((o) => o.id !== id), { id }] : current.filter((o) => o.id !== id)));
-  const allowNew = (id: string, on: boolean) => setOutputs((current) => current.map((o) => (o.id === id ? { ...o, allowNewOptions: on } : o)));
+    setOutputs((current) =>
+      on ? [...current.filter((o) => o.id !== id), { id }] : current.filter((o) => o.id !== id),
+    );
+  const allowNew = (id: string, on: boolean) =>
+    setOutputs((current) => current.map((o) => (o.id === id ? { ...o, allowNewOptions: on } : o)));
 
   return (
     <div class="database-run">
-      <RowsTable target={target} checkboxId={checkboxId} outputIds={outputs.map((o) => o.id)} refreshKey={`${job?.id}:${job?.status}`} />
+      <RowsTable
+        target={target}
+        checkboxId={checkboxId}
+        outputIds={outputs.map((o) => o.id)}
+        refreshKey={`${job?.id}:${job?.status}`}
+      />
 
-      <TemplatePromptField value={template} onChange={setTemplate} propertyNames={target.properties.map((p) => p.name)} />
+      <TemplatePromptField
+        value={template}
+        onChange={setTemplate}
+        propertyNames={target.properties.map((p) => p.name)}
+      />
 
       <fieldset class="choices" aria-label="Output property">
         <legend>Output property</legend>
@@ -106,13 +126,23 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             <div key={p.id}>
               <div class="check">
                 <label>
-                  <input type="checkbox" checked={Boolean(chosen)} onChange={(e) => toggleOutput(p.id, e.currentTarget.checked)} /> {p.name}
+                  <input
+                    type="checkbox"
+                    checked={Boolean(chosen)}
+                    onChange={(e) => toggleOutput(p.id, e.currentTarget.checked)}
+                  />{' '}
+                  {p.name}
                 </label>
                 <span class="muted"> · {p.type.replace('_', ' ')}</span>
               </div>
               {chosen && (p.type === 'select' || p.type === 'multi_select') && (
                 <label class="check check--nested">
-                  <input type="checkbox" checked={Boolean(chosen.allowNewOptions)} onChange={(e) => allowNew(p.id, e.currentTarget.checked)} /> Allow new options in “{p.name}”
+                  <input
+                    type="checkbox"
+                    checked={Boolean(chosen.allowNewOptions)}
+                    onChange={(e) => allowNew(p.id, e.currentTarget.checked)}
+                  />{' '}
+                  Allow new options in “{p.name}”
                 </label>
               )}
             </div>
@@ -123,7 +153,9 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       <Field label="Rows">
         {({ id }) => (
           <select id={id} value={selection} onChange={(e) => setSelection(e.currentTarget.value as Selection)}>
-            {checkboxId && <option value="ticked">Ticked rows ({checkboxes.find((c) => c.id === checkboxId)?.name})</option>}
+            {checkboxId && (
+              <option value="ticked">Ticked rows ({checkboxes.find((c) => c.id === checkboxId)?.name})</option>
+            )}
             <option value="empty">Rows whose output is empty</option>
             <option value="all">All rows</option>
           </select>
@@ -143,11 +175,13 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
         </Field>
       )}
       <label class="check">
-        <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} /> Overwrite outputs that already have a value
+        <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} /> Overwrite
+        outputs that already have a value
       </label>
       {checkboxId && selection === 'ticked' && (
         <label class="check">
-          <input type="checkbox" checked={untick} onChange={(e) => setUntick(e.currentTarget.checked)} /> Untick each row once it is written
+          <input type="checkbox" checked={untick} onChange={(e) => setUntick(e.currentTarget.checked)} /> Untick each
+          row once it is written
         </label>
       )}
 
@@ -155,17 +189,28 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
         <div class="confirm" role="alertdialog" aria-label="Start the run">
           <p data-testid="estimate">
             {formatNumber(estimate.rows)} {estimate.rows === 1 ? 'row' : 'rows'} to do
-            {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
+            {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about{' '}
+            {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
             {formatCost({ usd: estimate.costUsd, free: estimate.free })}
           </p>
-          {estimate.budgetWarning && <p class="ink-problem" role="alert">{estimate.budgetWarning}</p>}
+          {estimate.budgetWarning && (
+            <p class="ink-problem" role="alert">
+              {estimate.budgetWarning}
+            </p>
+          )}
           <div class="actions">
             <button
               type="button"
               class="button button--primary"
               disabled={busy !== '' || estimate.rows === 0}
               onClick={async () => {
-                await run('start', () => sendMessage('startDatabaseRun', { ...setup(), expectedRows: estimate.rows + estimate.skipped, ...(estimate.budgetWarning ? { overBudgetOk: true } : {}) }));
+                await run('start', () =>
+                  sendMessage('startDatabaseRun', {
+                    ...setup(),
+                    expectedRows: estimate.rows + estimate.skipped,
+                    ...(estimate.budgetWarning ? { overBudgetOk: true } : {}),
+                  }),
+                );
                 setEstimate(null);
               }}
             >
@@ -178,10 +223,22 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
         </div>
       ) : (
         <div class="actions">
-          <button type="button" class="button" disabled={busy !== '' || running} onClick={async () => setPreview((await run('preview', () => sendMessage('previewRows', setup()))) ?? null)}>
+          <button
+            type="button"
+            class="button"
+            disabled={busy !== '' || running}
+            onClick={async () => setPreview((await run('preview', () => sendMessage('previewRows', setup()))) ?? null)}
+          >
             {busy === 'preview' ? 'Previewing…' : 'Preview'}
           </button>
-          <button type="button" class="button button--primary" disabled={busy !== '' || running} onClick={async () => setEstimate((await run('estimate', () => sendMessage('estimateRun', setup()))) ?? null)}>
+          <button
+            type="button"
+            class="button button--primary"
+            disabled={busy !== '' || running}
+            onClick={async () =>
+              setEstimate((await run('estimate', () => sendMessage('estimateRun', setup()))) ?? null)
+            }
+          >
             {busy === 'estimate' ? 'Counting rows…' : 'Generate'}
           </button>
         </div>
@@ -242,7 +299,8 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
   const { counts } = job;
   const finished = counts.written + counts.failed + counts.skipped + counts.undone;
   const left = counts.pending + counts.generated + unread(job);
-  const undoable = job.status !== 'running' && job.status !== 'undoing' && job.status !== 'undone' && counts.written > 0;
+  const undoable =
+    job.status !== 'running' && job.status !== 'undoing' && job.status !== 'undone' && counts.written > 0;
 
   useEffect(() => {
     if (job.status === 'running' || counts.failed === 0) {
@@ -271,11 +329,19 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
       : 'Undone: every changed cell is back to what it was.',
   };
   const problem = job.problem?.message;
-  const pausedUntil = job.status === 'paused' && job.resumeAt ? ` Inkling carries on by itself at ${new Date(job.resumeAt).toLocaleTimeString()}.` : '';
+  const pausedUntil =
+    job.status === 'paused' && job.resumeAt
+      ? ` Inkling carries on by itself at ${new Date(job.resumeAt).toLocaleTimeString()}.`
+      : '';
 
   return (
     <section class="run-status" aria-label="Run">
-      <p class={problem && job.status !== 'done' ? 'ink-problem' : 'status'} role={problem ? 'alert' : 'status'} data-testid="run-status" data-status={job.status}>
+      <p
+        class={problem && job.status !== 'done' ? 'ink-problem' : 'status'}
+        role={problem ? 'alert' : 'status'}
+        data-testid="run-status"
+        data-status={job.status}
+      >
         {headline[job.status]} {problem}
         {pausedUntil}
       </p>
@@ -290,7 +356,9 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
             Cancel
           </button>
         )}
-        {(job.status === 'paused' || ((job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') && (counts.failed > 0 || left > 0))) && (
+        {(job.status === 'paused' ||
+          ((job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') &&
+            (counts.failed > 0 || left > 0))) && (
           <button type="button" class="button" onClick={() => act('retryJob')}>
             {counts.failed > 0 && job.status !== 'paused' ? 'Retry failed' : 'Resume'}
           </button>
@@ -302,7 +370,11 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
         )}
       </div>
       {undoable && <UndoUntil job={job} />}
-      {error && <p class="ink-problem" role="alert">{error}</p>}
+      {error && (
+        <p class="ink-problem" role="alert">
+          {error}
+        </p>
+      )}
       {failures.length > 0 && (
         <ul class="failures" aria-label="Failed rows">
           {failures.map((f) => (
@@ -316,7 +388,17 @@ function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
   );
 }
 
-function RowsTable({ target, checkboxId, outputIds, refreshKey }: { target: DatabaseTarget; checkboxId: string | undefined; outputIds: string[]; refreshKey: string }) {
+function RowsTable({
+  target,
+  checkboxId,
+  outputIds,
+  refreshKey,
+}: {
+  target: DatabaseTarget;
+  checkboxId: string | undefined;
+  outputIds: string[];
+  refreshKey: string;
+}) {
   const [rows, setRows] = useState<RowView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -327,7 +409,12 @@ function RowsTable({ target, checkboxId, outputIds, refreshKey }: { target: Data
 
   async function load(from?: string) {
     setLoading(true);
-    const outcome = await sendMessage('listRows', { dataSourceId: target.dataSourceId, columns, ...(from ? { cursor: from } : {}), ...(checkboxId ? { checkboxId } : {}) });
+    const outcome = await sendMessage('listRows', {
+      dataSourceId: target.dataSourceId,
+      columns,
+      ...(from ? { cursor: from } : {}),
+      ...(checkboxId ? { checkboxId } : {}),
+    });
     setLoading(false);
     if (!outcome.ok) {
       setError(outcome.problem.message);
@@ -353,7 +440,11 @@ function RowsTable({ target, checkboxId, outputIds, refreshKey }: { target: Data
   async function add(event: Event) {
     event.preventDefault();
     if (!newTitle.trim()) return;
-    const outcome = await sendMessage('addRow', { databaseId: target.id, title: newTitle, ...(checkboxId ? { checkboxId } : {}) });
+    const outcome = await sendMessage('addRow', {
+      databaseId: target.id,
+      title: newTitle,
+      ...(checkboxId ? { checkboxId } : {}),
+    });
     if (!outcome.ok) {
       setError(outcome.problem.message);
       return;
@@ -379,7 +470,12 @@ function RowsTable({ target, checkboxId, outputIds, refreshKey }: { target: Data
             <tr key={row.id} data-row-id={row.id}>
               {checkboxId && (
                 <td>
-                  <input type="checkbox" aria-label={`Tick ${row.title}`} checked={Boolean(row.ticked)} onChange={(e) => void tick(row, e.currentTarget.checked)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Tick ${row.title}`}
+                    checked={Boolean(row.ticked)}
+                    onChange={(e) => void tick(row, e.currentTarget.checked)}
+                  />
                 </td>
               )}
               <td>{row.title}</td>
@@ -400,13 +496,25 @@ function RowsTable({ target, checkboxId, outputIds, refreshKey }: { target: Data
       )}
       <form class="add-row" onSubmit={add}>
         <Field label="New row">
-          {({ id }) => <input id={id} type="text" value={newTitle} placeholder="A topic, a title…" onInput={(e) => setNewTitle(e.currentTarget.value)} />}
+          {({ id }) => (
+            <input
+              id={id}
+              type="text"
+              value={newTitle}
+              placeholder="A topic, a title…"
+              onInput={(e) => setNewTitle(e.currentTarget.value)}
+            />
+          )}
         </Field>
         <button type="submit" class="button">
           Add row
         </button>
       </form>
-      {error && <p class="ink-problem" role="alert">{error}</p>}
+      {error && (
+        <p class="ink-problem" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -77,7 +77,12 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
   }
 
   const answer = running && job?.phase === 'generating' ? streamed || job.partial || '' : (job?.answer ?? '');
-  const canUndo = job && !running && !undoing && job.status !== 'undone' && (job.createdIds.length > 0 || (job.replaced?.removedIds.length ?? 0) > 0);
+  const canUndo =
+    job &&
+    !running &&
+    !undoing &&
+    job.status !== 'undone' &&
+    (job.createdIds.length > 0 || (job.replaced?.removedIds.length ?? 0) > 0);
 
   return (
     <div class="page-run">
@@ -100,18 +105,27 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         )}
       </Field>
       <label class="check">
-        <input type="checkbox" checked={useContext} onChange={(e) => setUseContext(e.currentTarget.checked)} /> Use page content as context
+        <input type="checkbox" checked={useContext} onChange={(e) => setUseContext(e.currentTarget.checked)} /> Use page
+        content as context
       </label>
       <label class="check">
-        <input type="checkbox" checked={allowImages} onChange={(e) => setAllowImages(e.currentTarget.checked)} /> Let the answer add images from the web
+        <input type="checkbox" checked={allowImages} onChange={(e) => setAllowImages(e.currentTarget.checked)} /> Let
+        the answer add images from the web
       </label>
       <fieldset class="choices">
         <legend>Where the answer goes</legend>
         <label class="check">
-          <input type="radio" name={`mode-${pageId}`} checked={mode === 'append'} onChange={() => setMode('append')} /> At the end of the page
+          <input type="radio" name={`mode-${pageId}`} checked={mode === 'append'} onChange={() => setMode('append')} />{' '}
+          At the end of the page
         </label>
         <label class="check">
-          <input type="radio" name={`mode-${pageId}`} checked={mode === 'replace'} onChange={() => setMode('replace')} /> Replace the page’s content
+          <input
+            type="radio"
+            name={`mode-${pageId}`}
+            checked={mode === 'replace'}
+            onChange={() => setMode('replace')}
+          />{' '}
+          Replace the page’s content
         </label>
       </fieldset>
 
@@ -236,7 +250,10 @@ function RunStatus({ job }: { job: PageJob }) {
       text = job.problem?.message ?? 'The run failed.';
       break;
     case 'cancelled':
-      text = job.createdIds.length > 0 ? `Stopped. ${formatNumber(job.createdIds.length)} blocks were written; Undo removes them.` : 'Stopped.';
+      text =
+        job.createdIds.length > 0
+          ? `Stopped. ${formatNumber(job.createdIds.length)} blocks were written; Undo removes them.`
+          : 'Stopped.';
       break;
     case 'undoing':
       text = `Undoing… removing ${formatNumber(job.createdIds.length)} blocks (about ${Math.ceil(job.createdIds.length / 3)} s at Notion’s rate).`;
@@ -252,7 +269,12 @@ function RunStatus({ job }: { job: PageJob }) {
   }
   const failed = job.status === 'failed' || (job.status === 'done' && job.problem);
   return (
-    <p class={failed ? 'ink-problem' : 'status'} role={failed ? 'alert' : 'status'} data-testid="run-status" data-status={job.status}>
+    <p
+      class={failed ? 'ink-problem' : 'status'}
+      role={failed ? 'alert' : 'status'}
+      data-testid="run-status"
+      data-status={job.status}
+    >
       {text}
       {usage && <span class="muted"> ·{usage}</span>}
     </p>

@@ -53,7 +53,11 @@ export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }
               refresh(e.currentTarget.value, e.currentTarget.selectionStart);
             }}
             onKeyDown={(e) => {
-              if (suggestion && suggestion.names.length > 0 && (e.key === 'Tab' || (e.key === 'Enter' && !e.ctrlKey && !e.metaKey))) {
+              if (
+                suggestion &&
+                suggestion.names.length > 0 &&
+                (e.key === 'Tab' || (e.key === 'Enter' && !e.ctrlKey && !e.metaKey))
+              ) {
                 e.preventDefault();
                 choose(suggestion.names[0]!);
               } else if (e.key === 'Escape') setSuggestion(null);
@@ -67,7 +71,12 @@ export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }
           {suggestion && suggestion.names.length > 0 && (
             <ul class="suggestions" role="listbox" id={`${id}-suggestions`} aria-label="Property names">
               {suggestion.names.map((name) => (
-                <li key={name} role="option" aria-selected={false} onMouseDown={(e) => (e.preventDefault(), choose(name))}>
+                <li
+                  key={name}
+                  role="option"
+                  aria-selected={false}
+                  onMouseDown={(e) => (e.preventDefault(), choose(name))}
+                >
                   {name}
                 </li>
               ))}

@@ -6,7 +6,10 @@ interface WatchableItem<T> {
   watch(cb: (value: T) => void): () => void;
 }
 
-export function useStorageItem<T>(item: WatchableItem<T>, read: () => Promise<T> = () => item.getValue()): T | undefined {
+export function useStorageItem<T>(
+  item: WatchableItem<T>,
+  read: () => Promise<T> = () => item.getValue(),
+): T | undefined {
   const [value, setValue] = useState<T | undefined>(undefined);
   useEffect(() => {
     let live = true;

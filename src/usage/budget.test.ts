@@ -3,7 +3,17 @@ import { checkBudget } from './budget';
 import { groupBy, spentThisMonth, total, type UsageEntry } from './ledger';
 
 const entry = (day: string, costUsd: number, extra: Partial<UsageEntry> = {}): UsageEntry => ({
-  day, engine: 'openai', model: 'gpt-5.5-mini', connectionId: 'c', runs: 1, calls: 2, inputTokens: 100, outputTokens: 50, costUsd, unpricedCalls: 0, ...extra,
+  day,
+  engine: 'openai',
+  model: 'gpt-5.5-mini',
+  connectionId: 'c',
+  runs: 1,
+  calls: 2,
+  inputTokens: 100,
+  outputTokens: 50,
+  costUsd,
+  unpricedCalls: 0,
+  ...extra,
 });
 
 describe('budget', () => {
@@ -23,12 +33,19 @@ describe('budget', () => {
 });
 
 describe('ledger sums', () => {
-  const entries = [entry('2026-11-01', 1), entry('2026-11-20', 2, { engine: 'gemini', model: 'gemini-3.8-flash' }), entry('2026-10-31', 4)];
+  const entries = [
+    entry('2026-11-01', 1),
+    entry('2026-11-20', 2, { engine: 'gemini', model: 'gemini-3.8-flash' }),
+    entry('2026-10-31', 4),
+  ];
   it('totals, and this month only', () => {
     expect(total(entries)).toMatchObject({ runs: 3, calls: 6, inputTokens: 300, outputTokens: 150, costUsd: 7 });
     expect(spentThisMonth(entries, new Date(2026, 10, 22).getTime())).toBe(3);
   });
   it('groups by engine, largest cost first', () => {
-    expect(groupBy(entries, (e) => e.engine).map((g) => [g.key, g.totals.costUsd])).toEqual([['openai', 5], ['gemini', 2]]);
+    expect(groupBy(entries, (e) => e.engine).map((g) => [g.key, g.totals.costUsd])).toEqual([
+      ['openai', 5],
+      ['gemini', 2],
+    ]);
   });
 });

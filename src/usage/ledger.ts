@@ -42,9 +42,26 @@ export function recordUsage(addition: UsageAddition, at = Date.now()): Promise<v
   const next = chain.then(async () => {
     const entries = [...(await usageItem.getValue())];
     const day = dayOf(at);
-    let entry = entries.find((e) => e.day === day && e.engine === addition.engine && e.model === addition.model && e.connectionId === addition.connectionId);
+    let entry = entries.find(
+      (e) =>
+        e.day === day &&
+        e.engine === addition.engine &&
+        e.model === addition.model &&
+        e.connectionId === addition.connectionId,
+    );
     if (!entry) {
-      entry = { day, engine: addition.engine, model: addition.model, connectionId: addition.connectionId, runs: 0, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedCalls: 0 };
+      entry = {
+        day,
+        engine: addition.engine,
+        model: addition.model,
+        connectionId: addition.connectionId,
+        runs: 0,
+        calls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        unpricedCalls: 0,
+      };
       entries.push(entry);
     }
     entry.runs += addition.runs ?? 0;
@@ -85,13 +102,18 @@ export function total(entries: readonly UsageEntry[]): UsageTotals {
 }
 
 /** Totals grouped by a key, largest cost first. */
-export function groupBy(entries: readonly UsageEntry[], key: (e: UsageEntry) => string): Array<{ key: string; totals: UsageTotals }> {
+export function groupBy(
+  entries: readonly UsageEntry[],
+  key: (e: UsageEntry) => string,
+): Array<{ key: string; totals: UsageTotals }> {
   const groups = new Map<string, UsageEntry[]>();
   for (const entry of entries) {
     const k = key(entry);
     groups.set(k, [...(groups.get(k) ?? []), entry]);
   }
-  return [...groups.entries()].map(([k, list]) => ({ key: k, totals: total(list) })).toSorted((a, b) => b.totals.costUsd - a.totals.costUsd || b.totals.calls - a.totals.calls);
+  return [...groups.entries()]
+    .map(([k, list]) => ({ key: k, totals: total(list) }))
+    .toSorted((a, b) => b.totals.costUsd - a.totals.costUsd || b.totals.calls - a.totals.calls);
 }
 
 /** This calendar month's spend (local time). */

@@ -9,7 +9,12 @@ import { click, openNotion, openPanel, typeInto, type World } from './harness.ts
 
 /** A fresh shared page with one paragraph, open in a tab with the panel showing it. */
 export async function freshPage(world: World, pages: Page[], title: string): Promise<{ id: string; page: Page }> {
-  const id = world.sandbox.notion.createPage({ title, children: [{ type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: 'Existing text.' } }] } }] });
+  const id = world.sandbox.notion.createPage({
+    title,
+    children: [
+      { type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: 'Existing text.' } }] } },
+    ],
+  });
   const page = await openNotion(world, pageHref(id, title));
   pages.push(page);
   await openPanel(page, title);
@@ -26,7 +31,8 @@ export async function generate(page: Page, prompt: string): Promise<void> {
 export const treeOf = (world: World, id: string): Shape[] => world.sandbox.notion.getBlockTree(id).map(shapeOf);
 
 /** Append requests the sandbox answered (or saw fail). */
-export const appendRequests = (world: World) => world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/blocks/:id/children');
+export const appendRequests = (world: World) =>
+  world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/blocks/:id/children');
 
 export interface Shape {
   type: string;
@@ -39,11 +45,15 @@ export interface Shape {
   children?: Shape[];
 }
 
-type Rich = Array<{ text?: { content: string; link?: { url: string } | null }; plain_text?: string; href?: string | null }>;
+type Rich = Array<{
+  text?: { content: string; link?: { url: string } | null };
+  plain_text?: string;
+  href?: string | null;
+}>;
 
 const textOf = (rich: Rich | undefined) => (rich ?? []).map((t) => t.plain_text ?? t.text?.content ?? '').join('');
 const linksOf = (rich: Rich | undefined) =>
-  (rich ?? []).flatMap((t) => (t.href ?? t.text?.link?.url ? [t.href ?? t.text!.link!.url] : []));
+  (rich ?? []).flatMap((t) => ((t.href ?? t.text?.link?.url) ? [t.href ?? t.text!.link!.url] : []));
 
 export function shapeOf(block: BlockTree | BlockTreeNode): Shape {
   const record = block as Record<string, unknown>;

@@ -22,7 +22,10 @@ import {
   useWorld,
 } from './harness.ts';
 
-const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
+const { world, pages } = useWorld({
+  configure: { limitPresets: { gemini: 'paid' } },
+  models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 },
+});
 
 async function popup(tab?: string): Promise<Page> {
   const page = await openPopup(world);
@@ -43,7 +46,9 @@ async function createConnectionsDatabase(): Promise<string> {
 }
 
 const mirrorRows = (dataSourceId: string) =>
-  world.sandbox.notion.queryRows(dataSourceId).map((row) => rowCells(row, ['Name', 'Type', 'Status', 'Connection ID', 'Prompt', 'Engine', 'Model', 'Target']));
+  world.sandbox.notion
+    .queryRows(dataSourceId)
+    .map((row) => rowCells(row, ['Name', 'Type', 'Status', 'Connection ID', 'Prompt', 'Engine', 'Model', 'Target']));
 
 async function runOnPage(title: string, prompt: string): Promise<string> {
   world.sandbox.models.script({ text: `# ${title}\n\nWritten for you.` });
@@ -74,18 +79,39 @@ const connectionNames = (page: Page) => page.$$eval('.connection__name', (els) =
 describe('The connections database in Notion', () => {
   it('is created under a chosen page with its schema, and mirrors page and database runs', async () => {
     const dataSourceId = await createConnectionsDatabase();
-    const schema = world.sandbox.notion.getDataSource(dataSourceId) as unknown as { properties: Record<string, { type: string }>; parent: unknown };
+    const schema = world.sandbox.notion.getDataSource(dataSourceId) as unknown as {
+      properties: Record<string, { type: string }>;
+      parent: unknown;
+    };
     expect(Object.fromEntries(Object.entries(schema.properties).map(([name, p]) => [name, p.type]))).toMatchObject({
-      Name: 'title', Type: 'select', Target: 'url', Prompt: 'rich_text', Engine: 'select', Model: 'rich_text', Status: 'select',
-      'Last run': 'date', Rows: 'number', Tokens: 'number', Cost: 'number', 'Connection ID': 'rich_text',
+      Name: 'title',
+      Type: 'select',
+      Target: 'url',
+      Prompt: 'rich_text',
+      Engine: 'select',
+      Model: 'rich_text',
+      Status: 'select',
+      'Last run': 'date',
+      Rows: 'number',
+      Tokens: 'number',
+      Cost: 'number',
+      'Connection ID': 'rich_text',
     });
-    expect(JSON.stringify(world.sandbox.notion.getBlockTree(FIXTURES.playgroundPageId))).toContain('Inkling connections');
+    expect(JSON.stringify(world.sandbox.notion.getBlockTree(FIXTURES.playgroundPageId))).toContain(
+      'Inkling connections',
+    );
 
     await runOnPage('Blog post', 'Write a post');
     await runOnTopics();
-    const local = Object.values((await readExtensionStorage(world)).connections as Record<string, { id: string; name: string }>);
+    const local = Object.values(
+      (await readExtensionStorage(world)).connections as Record<string, { id: string; name: string }>,
+    );
     expect(local.map((c) => c.name).toSorted()).toEqual(['Blog post', 'Topics']);
-    await waitFor(() => mirrorRows(dataSourceId).filter((r) => r.Status === 'done').length === 2, 'both runs in Notion', 30_000);
+    await waitFor(
+      () => mirrorRows(dataSourceId).filter((r) => r.Status === 'done').length === 2,
+      'both runs in Notion',
+      30_000,
+    );
     const rows = mirrorRows(dataSourceId);
     expect(rows.map((r) => [r.Name, r.Type, r.Engine, r.Model]).toSorted()).toEqual([
       ['Blog post', 'Page', 'gemini', 'gemini-3.8-flash'],
@@ -94,19 +120,42 @@ describe('The connections database in Notion', () => {
     expect(rows.map((r) => r['Connection ID']).toSorted()).toEqual(local.map((c) => c.id).toSorted());
     // No secret ever goes into Notion.
     const written = JSON.stringify(world.sandbox.notion.queryRows(dataSourceId));
-    for (const secret of [FIXTURES.token, world.sandbox.models.keys.gemini, world.sandbox.models.keys.openai]) expect(written).not.toContain(secret);
+    for (const secret of [FIXTURES.token, world.sandbox.models.keys.gemini, world.sandbox.models.keys.openai])
+      expect(written).not.toContain(secret);
   });
 
   it('catches up after Notion failed during a delete and a run, with no duplicates', async () => {
     const dataSourceId = await createConnectionsDatabase();
     await runOnPage('First', 'Write one');
-    await waitFor(() => mirrorRows(dataSourceId).some((r) => r.Name === 'First' && r.Status === 'done'), 'the first row', 30_000);
-    const first = world.sandbox.notion.queryRows(dataSourceId).find((r) => rowCells(r, ['Name']).Name === 'First') as PageObject;
+    await waitFor(
+      () => mirrorRows(dataSourceId).some((r) => r.Name === 'First' && r.Status === 'done'),
+      'the first row',
+      30_000,
+    );
+    const first = world.sandbox.notion
+      .queryRows(dataSourceId)
+      .find((r) => rowCells(r, ['Name']).Name === 'First') as PageObject;
 
     // Notion answers 503 to everything about the connections database from now on.
-    world.sandbox.faults.add({ host: 'api.notion.com', path: `/v1/data_sources/${dataSourceId}/query`, status: 503, times: Infinity });
-    world.sandbox.faults.add({ host: 'api.notion.com', path: `/v1/pages/${String(first.id)}`, status: 503, times: Infinity });
-    world.sandbox.faults.add({ host: 'api.notion.com', method: 'POST', path: '/v1/pages', status: 503, times: Infinity });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      path: `/v1/data_sources/${dataSourceId}/query`,
+      status: 503,
+      times: Infinity,
+    });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      path: `/v1/pages/${String(first.id)}`,
+      status: 503,
+      times: Infinity,
+    });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      method: 'POST',
+      path: '/v1/pages',
+      status: 503,
+      times: Infinity,
+    });
     await runOnPage('Second', 'Write two');
     const tab = await popup('Connections');
     await click(tab, '••• First');
@@ -114,17 +163,25 @@ describe('The connections database in Notion', () => {
     await click(tab, 'Delete connection');
     await waitFor(() => connectionNames(tab).then((n) => n.length === 1), 'the list without “First”');
     await tab.waitForSelector('[data-testid="mirror-status"]');
-    expect(await tab.$eval('[data-testid="mirror-status"]', (e) => e.textContent)).toMatch(/changes waiting to reach “Inkling connections”/);
+    expect(await tab.$eval('[data-testid="mirror-status"]', (e) => e.textContent)).toMatch(
+      /changes waiting to reach “Inkling connections”/,
+    );
     expect(mirrorRows(dataSourceId).map((r) => r.Name)).toEqual(['First']);
 
     // Notion recovers: within the next retry the mirror catches up.
     world.sandbox.faults.clear();
-    await waitFor(() => {
-      const rows = mirrorRows(dataSourceId);
-      return rows.length === 1 && rows[0]?.Name === 'Second' && rows[0]?.Status === 'done';
-    }, 'the mirror to catch up', 75_000);
+    await waitFor(
+      () => {
+        const rows = mirrorRows(dataSourceId);
+        return rows.length === 1 && rows[0]?.Name === 'Second' && rows[0]?.Status === 'done';
+      },
+      'the mirror to catch up',
+      75_000,
+    );
     expect(world.sandbox.notion.getPage(String(first.id))).toMatchObject({ in_trash: true });
-    const ids = world.sandbox.notion.queryRows(dataSourceId).map((r) => rowCells(r, ['Connection ID'])['Connection ID']);
+    const ids = world.sandbox.notion
+      .queryRows(dataSourceId)
+      .map((r) => rowCells(r, ['Connection ID'])['Connection ID']);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -132,7 +189,11 @@ describe('The connections database in Notion', () => {
     const dataSourceId = await createConnectionsDatabase();
     await runOnPage('Imported page', 'Write a post');
     await runOnTopics();
-    await waitFor(() => mirrorRows(dataSourceId).filter((r) => r.Status === 'done').length === 2, 'both runs in Notion', 30_000);
+    await waitFor(
+      () => mirrorRows(dataSourceId).filter((r) => r.Status === 'done').length === 2,
+      'both runs in Notion',
+      30_000,
+    );
     const settings = (await readExtensionStorage(world)).settings;
 
     const fresh = await launch({ sandbox: world.sandbox });
@@ -140,21 +201,37 @@ describe('The connections database in Notion', () => {
       await configure(fresh);
       const worker = await fresh.worker();
       await worker.evaluate(
-        (s) => chrome.storage.local.get('settings').then((v) => chrome.storage.local.set({ settings: { ...(v.settings as object), connectionsDatabase: s.connectionsDatabase } })),
+        (s) =>
+          chrome.storage.local.get('settings').then((v) =>
+            chrome.storage.local.set({
+              settings: { ...(v.settings as object), connectionsDatabase: s.connectionsDatabase },
+            }),
+          ),
         settings as { connectionsDatabase: unknown },
       );
       const tab = await openPopup(fresh);
       await click(tab, 'Connections', 'tab');
       await click(tab, 'Import from connections database');
       const status = await waitFor(
-        () => tab.$eval('.connections [role="status"]:last-child', (e) => (e.textContent === 'Importing…' ? '' : e.textContent)).catch(() => ''),
+        () =>
+          tab
+            .$eval('.connections [role="status"]:last-child', (e) =>
+              e.textContent === 'Importing…' ? '' : e.textContent,
+            )
+            .catch(() => ''),
         'the import to finish',
       );
       expect(status).toBe('Imported 2 connections from your connections database.');
       expect((await connectionNames(tab)).toSorted()).toEqual(['Imported page', 'Topics']);
       // Resuming an imported database connection restores its prompt.
       await click(tab, 'Open Topics');
-      await waitFor(() => tab.$eval('textarea', (t) => (t as HTMLTextAreaElement).value === 'Translate the topic to Japanese').catch(() => false), 'the restored prompt');
+      await waitFor(
+        () =>
+          tab
+            .$eval('textarea', (t) => (t as HTMLTextAreaElement).value === 'Translate the topic to Japanese')
+            .catch(() => false),
+        'the restored prompt',
+      );
     } finally {
       await fresh.close();
     }
@@ -184,9 +261,14 @@ describe('The Connections tab', () => {
 
     await click(tab, 'Open Topics');
     await tab.waitForSelector('[data-testid="target"][data-kind="database"]');
-    expect(await tab.$eval(byLabel(tab, 'Notion URL'), (e) => (e as HTMLInputElement).value)).toContain(FIXTURES.topicsDatabaseId.replace(/-/g, ''));
+    expect(await tab.$eval(byLabel(tab, 'Notion URL'), (e) => (e as HTMLInputElement).value)).toContain(
+      FIXTURES.topicsDatabaseId.replace(/-/g, ''),
+    );
     expect(await tab.$eval(byLabel(tab, 'Connection name'), (e) => (e as HTMLInputElement).value)).toBe('Topics');
-    await waitFor(() => tab.$eval('textarea', (t) => (t as HTMLTextAreaElement).value === 'Translate the topic to Japanese'), 'the prompt');
+    await waitFor(
+      () => tab.$eval('textarea', (t) => (t as HTMLTextAreaElement).value === 'Translate the topic to Japanese'),
+      'the prompt',
+    );
     // The run's status shows too: the connection's last run, done.
     await runStatus(tab, 'Done', 15_000, '.popup');
   });
@@ -202,7 +284,10 @@ describe('Sample targets', () => {
     world.sandbox.models.script({ text: '## Notion\n\nA blog post.' });
     await click(create, 'Generate');
     await runStatus(create, 'Done', 30_000, '.popup');
-    const samplePage = world.sandbox.notion.sidebarIds().map((id) => world.sandbox.notion.resolveTitle(id)).find((t) => t?.title === 'Inkling sample page');
+    const samplePage = world.sandbox.notion
+      .sidebarIds()
+      .map((id) => world.sandbox.notion.resolveTitle(id))
+      .find((t) => t?.title === 'Inkling sample page');
     expect(samplePage).toBeTruthy();
 
     await click(create, 'Create', 'tab');
@@ -211,12 +296,20 @@ describe('Sample targets', () => {
     await typeInto(create, 'Parent page', 'Playground');
     await click(create, 'Create the sample database under Inkling Playground');
     await create.waitForSelector('[data-testid="target"][data-kind="database"]');
-    await waitFor(() => create.$eval('[aria-label="Rows"]', (e) => e.textContent?.includes('Social media is a boon')).catch(() => false), 'the sample rows');
+    await waitFor(
+      () =>
+        create
+          .$eval('[aria-label="Rows"]', (e) => e.textContent?.includes('Social media is a boon'))
+          .catch(() => false),
+      'the sample rows',
+    );
     await click(create, 'Generate');
     await create.waitForSelector('[data-testid="estimate"]');
     await click(create, 'Start');
     await runStatus(create, 'Done', 30_000, '.popup');
-    const connections = Object.values((await readExtensionStorage(world)).connections as Record<string, { name: string }>).map((c) => c.name);
+    const connections = Object.values(
+      (await readExtensionStorage(world)).connections as Record<string, { name: string }>,
+    ).map((c) => c.name);
     expect(connections.toSorted()).toEqual(['Inkling sample database', 'Inkling sample page']);
   });
 });

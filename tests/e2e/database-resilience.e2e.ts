@@ -3,10 +3,21 @@
 // chosen row written exactly once and every other row untouched. Cancel stops at once; Undo
 // restores every cell; failures say what to do and lose nothing.
 import { describe, expect, it } from 'vitest';
-import { appliedWrites, openAndSetUp as openAndSetUpIn, rowCells, startRun, storedRun, topicsDatabase as topicsOf, type Topics } from './databases.ts';
+import {
+  appliedWrites,
+  openAndSetUp as openAndSetUpIn,
+  rowCells,
+  startRun,
+  storedRun,
+  topicsDatabase as topicsOf,
+  type Topics,
+} from './databases.ts';
 import { click, configure, panelText, runStatus, stopWorker, waitFor, useWorld } from './harness.ts';
 
-const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
+const { world, pages } = useWorld({
+  configure: { limitPresets: { gemini: 'paid' } },
+  models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 },
+});
 
 const topicsDatabase = () => topicsOf(world);
 const openAndSetUp = (db: Topics, prompt?: string) => openAndSetUpIn(world, pages, db, prompt);
@@ -69,7 +80,11 @@ describe('A database run survives', () => {
     const page = await openAndSetUp(db);
     await start(page);
     for (const atLeast of [3, 10, 18]) {
-      await waitFor(async () => ((await storedJob())?.counts.written ?? 0) >= atLeast, `${atLeast} rows written`, 60_000);
+      await waitFor(
+        async () => ((await storedJob())?.counts.written ?? 0) >= atLeast,
+        `${atLeast} rows written`,
+        60_000,
+      );
       await stopWorker(world);
     }
     await runStatus(page, 'Done', 120_000);
@@ -103,7 +118,11 @@ describe('Cancel, and failures that stop a run', () => {
     const clicked = Date.now();
     await waitFor(async () => (await storedJob())?.status === 'cancelled', 'the run to be cancelled', 1_000);
     // Streams in flight were cut (each stopped well short of its 20-token-a-second answer) …
-    await waitFor(() => world.sandbox.models.calls.every((c) => c.status !== 0 || c.aborted), 'in-flight streams to be cut', 3_000);
+    await waitFor(
+      () => world.sandbox.models.calls.every((c) => c.status !== 0 || c.aborted),
+      'in-flight streams to be cut',
+      3_000,
+    );
     // … and no model call started later than a second after Cancel.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(world.sandbox.models.calls.filter((c) => c.at > clicked + 1_000)).toEqual([]);
@@ -121,7 +140,11 @@ describe('Cancel, and failures that stop a run', () => {
     expect(job?.counts.failed).toBe(0);
     expect(job?.counts.written).toBe(0);
     // Every chosen row is still to do: those read and waiting, and those not read yet.
-    await waitFor(async () => (await panelText(page, '[data-testid="run-counts"]')).includes('0 written · 0 failed · 0 skipped · 30 left'), 'the counts');
+    await waitFor(
+      async () =>
+        (await panelText(page, '[data-testid="run-counts"]')).includes('0 written · 0 failed · 0 skipped · 30 left'),
+      'the counts',
+    );
     expect(db.cells()).toEqual(before);
   });
 
@@ -149,7 +172,10 @@ describe('Cancel, and failures that stop a run', () => {
     const page2 = await openAndSetUp(other);
     world.sandbox.notion.editColumn(other.dataSourceId, 'Output', null);
     await click(page2, 'Generate');
-    await waitFor(() => panelText(page2, '[role="alert"]').then((t) => t.includes('no longer exists')), 'the missing-column message');
+    await waitFor(
+      () => panelText(page2, '[role="alert"]').then((t) => t.includes('no longer exists')),
+      'the missing-column message',
+    );
     // The second run stopped before any model call.
     expect(world.sandbox.models.calls.filter((c) => c.prompt.includes('Topic 01'))).toHaveLength(1);
   });
@@ -160,7 +186,12 @@ describe('Cancel, and failures that stop a run', () => {
     world.sandbox.notion.share(db.databaseId, false);
     await click(page, 'Generate');
     await waitFor(
-      () => panelText(page, '[role="alert"]').then((t) => t.includes('Inkling can’t see this database. In Notion, open it, click ••• → Connections, and add your integration.')),
+      () =>
+        panelText(page, '[role="alert"]').then((t) =>
+          t.includes(
+            'Inkling can’t see this database. In Notion, open it, click ••• → Connections, and add your integration.',
+          ),
+        ),
       'the sharing message',
     );
   });

@@ -4,20 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref } from '../sandbox/site/index.ts';
-import {
-  click,
-  openNotion,
-  openPanel,
-  panelText,
-  runStatus,
-  typeInto,
-  waitFor,
-  useWorld,
-} from './harness.ts';
+import { click, openNotion, openPanel, panelText, runStatus, typeInto, waitFor, useWorld } from './harness.ts';
 import { mixedDatabase, rowCells, setOutputs } from './databases.ts';
 import { recordMeasurement } from './measurements.ts';
 
-const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
+const { world, pages } = useWorld({
+  configure: { limitPresets: { gemini: 'paid' } },
+  models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 },
+});
 
 async function openDatabase(databaseId: string, title: string): Promise<Page> {
   const page = await openNotion(world, databaseHref(databaseId));
@@ -26,7 +20,10 @@ async function openDatabase(databaseId: string, title: string): Promise<Page> {
   return page;
 }
 
-const topics = () => world.sandbox.notion.queryRows(FIXTURES.topicsDataSourceId).map((row) => rowCells(row, ['Topic', 'Generate', 'Output']));
+const topics = () =>
+  world.sandbox.notion
+    .queryRows(FIXTURES.topicsDataSourceId)
+    .map((row) => rowCells(row, ['Topic', 'Generate', 'Output']));
 
 async function generateAll(page: Page): Promise<string> {
   await click(page, 'Generate');
@@ -38,7 +35,10 @@ async function generateAll(page: Page): Promise<string> {
 describe('Generate into a database', () => {
   it('runs the seed’s flow: topics entered in the panel, ticked rows translated, written and unticked', async () => {
     const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
-    await waitFor(() => panelText(page, '[aria-label="Rows"]').then((t) => t.includes('Social media is a boon')), 'the rows');
+    await waitFor(
+      () => panelText(page, '[aria-label="Rows"]').then((t) => t.includes('Social media is a boon')),
+      'the rows',
+    );
     await typeInto(page, 'New row', 'Stay curious');
     await click(page, 'Add row');
     await waitFor(() => topics().some((r) => r.Topic === 'Stay curious'), 'the new row in Notion');
@@ -110,12 +110,23 @@ describe('Generate into a database', () => {
     await typeInto(page, 'Prompt', 'Translate {{Topic}} to Japanese');
     const before = topics();
     await click(page, 'Preview');
-    await waitFor(async () => (await page.$$eval('inkling-panel', (h) => h[0]!.shadowRoot!.querySelectorAll('[data-testid="preview-row"]').length)) === 2, 'two preview rows');
+    await waitFor(
+      async () =>
+        (await page.$$eval(
+          'inkling-panel',
+          (h) => h[0]!.shadowRoot!.querySelectorAll('[data-testid="preview-row"]').length,
+        )) === 2,
+      'two preview rows',
+    );
     const shown = await panelText(page, '[aria-label="Preview"]');
     expect(shown).toContain('Learning is fun');
     expect(shown).toContain('(ja)');
     expect(topics()).toEqual(before);
-    expect(world.sandbox.notion.requestLog.filter((r) => r.method === 'PATCH' || r.method === 'POST' && !r.route.endsWith('/query'))).toEqual([]);
+    expect(
+      world.sandbox.notion.requestLog.filter(
+        (r) => r.method === 'PATCH' || (r.method === 'POST' && !r.route.endsWith('/query')),
+      ),
+    ).toEqual([]);
   });
 
   it('suggests property names, and names a misspelled one before anything runs', async () => {
@@ -123,12 +134,24 @@ describe('Generate into a database', () => {
     await typeInto(page, 'Prompt', 'Translate {{To');
     await waitFor(() => panelText(page, '[role="listbox"]').then((t) => t.includes('Topic')), 'the suggestion');
     await page.keyboard.press('Tab');
-    await waitFor(() => page.$eval('inkling-panel', (h) => (h.shadowRoot!.querySelector('textarea') as HTMLTextAreaElement).value === 'Translate {{Topic}}'), 'the completed name');
+    await waitFor(
+      () =>
+        page.$eval(
+          'inkling-panel',
+          (h) => (h.shadowRoot!.querySelector('textarea') as HTMLTextAreaElement).value === 'Translate {{Topic}}',
+        ),
+      'the completed name',
+    );
 
     await typeInto(page, 'Prompt', 'Translate {{Topik}} to Japanese');
-    expect(await panelText(page, '.field__error')).toContain('{{Topik}} is not a property of this database. Did you mean {{Topic}}?');
+    expect(await panelText(page, '.field__error')).toContain(
+      '{{Topik}} is not a property of this database. Did you mean {{Topic}}?',
+    );
     await click(page, 'Generate');
-    await waitFor(() => panelText(page, '[role="alert"]').then((t) => t.includes('Did you mean')), 'the template error');
+    await waitFor(
+      () => panelText(page, '[role="alert"]').then((t) => t.includes('Did you mean')),
+      'the template error',
+    );
     expect(world.sandbox.models.calls).toHaveLength(0);
   });
 
@@ -143,15 +166,23 @@ describe('Generate into a database', () => {
     const estimate = await generateAll(page);
     expect(estimate).toContain('2 rows to do · 1 skipped (already filled)');
     await runStatus(page, 'Done');
-    expect(topics().map((r) => r.Output)).toEqual(['Written by hand', '「Notion is best tool」(ja)', '「Social media is a boon」(ja)']);
+    expect(topics().map((r) => r.Output)).toEqual([
+      'Written by hand',
+      '「Notion is best tool」(ja)',
+      '「Social media is a boon」(ja)',
+    ]);
     // The skipped row keeps its tick; nothing was sent for it.
     expect(topics()[0]?.Generate).toBe(true);
-    const written = world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/pages/:id' && r.path.includes(first!.replace(/-/g, '')));
+    const written = world.sandbox.notion.requestLog.filter(
+      (r) => r.route === 'PATCH /v1/pages/:id' && r.path.includes(first!.replace(/-/g, '')),
+    );
     expect(written.filter((r) => JSON.stringify(r.body).includes('rich_text'))).toEqual([]);
 
     // With Overwrite, the hand-written value is replaced.
     await page.$eval('inkling-panel', (host) => {
-      const label = [...host.shadowRoot!.querySelectorAll('label.check')].find((l) => l.textContent?.includes('Overwrite outputs'))!;
+      const label = [...host.shadowRoot!.querySelectorAll('label.check')].find((l) =>
+        l.textContent?.includes('Overwrite outputs'),
+      )!;
       (label.querySelector('input') as HTMLInputElement).click();
     });
     expect(await generateAll(page)).toMatch(/^1 row to do/);
@@ -169,11 +200,16 @@ describe('Generate into a database', () => {
     await runStatus(page, 'Done');
     expect(await panelText(page, '[data-testid="run-counts"]')).toContain('4 written · 2 failed');
     const failures = await waitFor(() => panelText(page, '[aria-label="Failed rows"]'), 'the failure list');
-    expect(failures).toContain('Item 2: The model answered “Purple” for “Category”, which is not one of its options (Red, Green, Blue).');
+    expect(failures).toContain(
+      'Item 2: The model answered “Purple” for “Category”, which is not one of its options (Red, Green, Blue).',
+    );
     expect(failures).toContain('Item 5');
     const calls = world.sandbox.models.calls.length;
     await click(page, 'Retry failed');
-    await waitFor(() => panelText(page, '[data-testid="run-counts"]').then((t) => t.includes('6 written · 0 failed')), 'the retried rows');
+    await waitFor(
+      () => panelText(page, '[data-testid="run-counts"]').then((t) => t.includes('6 written · 0 failed')),
+      'the retried rows',
+    );
     expect(world.sandbox.models.calls.length).toBe(calls + 2);
     expect(db.rows().every((r) => ['Red', 'Green', 'Blue'].includes(r.Category as string))).toBe(true);
   });

@@ -3,7 +3,16 @@
 import type { Page } from 'puppeteer-core';
 import type { PageObject, SeedRow } from '../sandbox/notion/index.ts';
 import { databaseHref } from '../sandbox/site/index.ts';
-import { click, openNotion, openPanel, panelText, readExtensionStorage, typeInto, waitFor, type World } from './harness.ts';
+import {
+  click,
+  openNotion,
+  openPanel,
+  panelText,
+  readExtensionStorage,
+  typeInto,
+  waitFor,
+  type World,
+} from './harness.ts';
 
 type Cell = string | number | boolean | null;
 
@@ -32,7 +41,17 @@ export function rowCells(row: PageObject, names: readonly string[]): Record<stri
   );
 }
 
-export const MIXED_COLUMNS = ['Name', 'Topic', 'Generate', 'Summary', 'Category', 'Tags', 'Score', 'Due', 'Done'] as const;
+export const MIXED_COLUMNS = [
+  'Name',
+  'Topic',
+  'Generate',
+  'Summary',
+  'Category',
+  'Tags',
+  'Score',
+  'Due',
+  'Done',
+] as const;
 
 /** A database with every kind of output: text, select with options, multi-select, number, date, checkbox. */
 export function mixedDatabase(world: World, rows: number, title = `Catalogue ${Date.now()}`) {
@@ -43,13 +62,25 @@ export function mixedDatabase(world: World, rows: number, title = `Catalogue ${D
       Topic: 'rich_text',
       Generate: 'checkbox',
       Summary: 'rich_text',
-      Category: { select: { options: [{ name: 'Red', color: 'red' }, { name: 'Green', color: 'green' }, { name: 'Blue', color: 'blue' }] } },
+      Category: {
+        select: {
+          options: [
+            { name: 'Red', color: 'red' },
+            { name: 'Green', color: 'green' },
+            { name: 'Blue', color: 'blue' },
+          ],
+        },
+      },
       Tags: { multi_select: { options: [{ name: 'alpha' }, { name: 'beta' }, { name: 'gamma' }] } },
       Score: { number: { format: 'number' } },
       Due: 'date',
       Done: 'checkbox',
     },
-    rows: Array.from({ length: rows }, (_, i) => ({ Name: `Item ${i + 1}`, Topic: `Topic number ${i + 1}`, Generate: true })),
+    rows: Array.from({ length: rows }, (_, i) => ({
+      Name: `Item ${i + 1}`,
+      Topic: `Topic number ${i + 1}`,
+      Generate: true,
+    })),
   });
   return {
     ...db,
@@ -87,10 +118,19 @@ export interface TopicsOptions {
 /** The seed's Topics database: Topic, Generate (ticks the rows to run), Output, Category. */
 export function topicsDatabase(world: World, options: TopicsOptions = {}) {
   const { title = `Topics ${Date.now()}`, count = 40, ticked = (i: number) => i % 4 !== 3 } = options;
-  const rows = Array.from({ length: count }, (_, i) => ({ Topic: `Topic ${String(i + 1).padStart(2, '0')}`, Generate: ticked(i), ...options.extra?.(i) }));
+  const rows = Array.from({ length: count }, (_, i) => ({
+    Topic: `Topic ${String(i + 1).padStart(2, '0')}`,
+    Generate: ticked(i),
+    ...options.extra?.(i),
+  }));
   const db = world.sandbox.notion.createDatabase({
     title,
-    properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text', Category: { select: { options: [{ name: 'Easy' }, { name: 'Hard' }] } } },
+    properties: {
+      Topic: 'title',
+      Generate: 'checkbox',
+      Output: 'rich_text',
+      Category: { select: { options: [{ name: 'Easy' }, { name: 'Hard' }] } },
+    },
     rows,
     ...(options.rowsCreatedAt ? { rowsCreatedAt: options.rowsCreatedAt } : {}),
   });
@@ -99,16 +139,28 @@ export function topicsDatabase(world: World, options: TopicsOptions = {}) {
     title,
     ticked: new Set(db.rowIds.filter((_, i) => rows[i]!.Generate)),
     cells: () =>
-      world.sandbox.notion
-        .queryRows(db.dataSourceId)
-        .map((r) => ({ id: r.id as string, ...rowCells(r, ['Topic', 'Generate', 'Output', 'Category']) }) as { id: string; Topic: string; Generate: boolean; Output: string; Category: string }),
+      world.sandbox.notion.queryRows(db.dataSourceId).map(
+        (r) =>
+          ({ id: r.id as string, ...rowCells(r, ['Topic', 'Generate', 'Output', 'Category']) }) as {
+            id: string;
+            Topic: string;
+            Generate: boolean;
+            Output: string;
+            Category: string;
+          },
+      ),
   };
 }
 
 export type Topics = ReturnType<typeof topicsDatabase>;
 
 /** Opens the database in a tab with the panel, and writes the prompt (the seed's has no placeholder). */
-export async function openAndSetUp(world: World, pages: Page[], db: Topics, prompt = 'Translate the topic to Japanese'): Promise<Page> {
+export async function openAndSetUp(
+  world: World,
+  pages: Page[],
+  db: Topics,
+  prompt = 'Translate the topic to Japanese',
+): Promise<Page> {
   const page = await openNotion(world, databaseHref(db.databaseId));
   pages.push(page);
   await openPanel(page, db.title);

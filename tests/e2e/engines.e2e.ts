@@ -1,7 +1,17 @@
 // The AI engine settings: model lists from each provider, rate-limit presets, Chrome built-in AI.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { byLabel, clearExtension, click, launch, openPopup, readExtensionStorage, typeInto, waitFor, type World } from './harness.ts';
+import {
+  byLabel,
+  clearExtension,
+  click,
+  launch,
+  openPopup,
+  readExtensionStorage,
+  typeInto,
+  waitFor,
+  type World,
+} from './harness.ts';
 import { languageModelStandIn } from './stand-ins.ts';
 
 let world: World;
@@ -18,7 +28,8 @@ beforeEach(async () => {
   popup = undefined;
 });
 
-const modelOptions = (page: Page) => page.$$eval('[data-testid="model-options"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+const modelOptions = (page: Page) =>
+  page.$$eval('[data-testid="model-options"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
 
 const selectOption = (page: Page, label: string, text: string) =>
   page.$eval(
@@ -32,7 +43,13 @@ const selectOption = (page: Page, label: string, text: string) =>
   );
 
 const status = (page: Page) =>
-  waitFor(() => page.$eval('[role="status"]', (el) => (el.textContent?.startsWith('Checking') ? '' : el.textContent)).catch(() => ''), 'status');
+  waitFor(
+    () =>
+      page
+        .$eval('[role="status"]', (el) => (el.textContent?.startsWith('Checking') ? '' : el.textContent))
+        .catch(() => ''),
+    'status',
+  );
 
 describe('AI engine settings', () => {
   it('lists the models each provider reports, with the key typed but not yet saved', async () => {
@@ -60,7 +77,10 @@ describe('AI engine settings', () => {
     const settings = (await readExtensionStorage(world)).settings as { limitPresets: Record<string, string> };
     expect(settings.limitPresets).toEqual({ gemini: 'paid' });
     await popup.reload();
-    await waitFor(() => popup!.$eval(byLabel(popup!, 'Rate limit'), (s) => (s as HTMLSelectElement).value === 'paid'), 'the saved preset');
+    await waitFor(
+      () => popup!.$eval(byLabel(popup!, 'Rate limit'), (s) => (s as HTMLSelectElement).value === 'paid'),
+      'the saved preset',
+    );
   });
 
   it('does not offer Chrome built-in AI where it cannot run', async () => {
@@ -77,7 +97,10 @@ describe('AI engine settings', () => {
     await selectOption(popup, 'AI engine', 'Chrome built-in AI');
     await click(popup, 'Download model');
     await popup.waitForSelector('::-p-aria([name="Model download"][role="progressbar"])');
-    await waitFor(() => popup!.$eval('[data-testid="chrome-ai"]', (el) => el.textContent?.includes('ready')), 'the model to be ready');
+    await waitFor(
+      () => popup!.$eval('[data-testid="chrome-ai"]', (el) => el.textContent?.includes('ready')),
+      'the model to be ready',
+    );
     // The worker holds the engine: give it the same stand-in, as Chrome would have the model there too.
     const worker = await world.worker();
     await worker.evaluate(languageModelStandIn({ initially: 'available' }));

@@ -78,7 +78,9 @@ async function releaseRestartedWorkers(browser: Browser, extensionId: string): P
   session.on('ServiceWorker.workerVersionUpdated', (event) => {
     if (!event.versions.some((v) => v.runningStatus === 'starting')) return;
     void (async () => {
-      const target = browser.targets().find((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`));
+      const target = browser
+        .targets()
+        .find((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`));
       const worker = await target?.createCDPSession().catch(() => undefined);
       await worker?.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
       await worker?.detach().catch(() => undefined);
@@ -93,14 +95,20 @@ const workerControl = new WeakMap<Browser, CDPSession>();
 
 async function evaluateInWorker<T>(browser: Browser, extensionId: string, expression: string): Promise<T> {
   return waitFor(async () => {
-    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`));
+    const target = await browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
+    );
     const session = await target.createCDPSession();
     try {
-      const ready = await session.send('Runtime.evaluate', { expression: 'typeof chrome !== "undefined" && !!chrome.runtime?.id', returnByValue: true });
+      const ready = await session.send('Runtime.evaluate', {
+        expression: 'typeof chrome !== "undefined" && !!chrome.runtime?.id',
+        returnByValue: true,
+      });
       // The first evaluate can race the worker's own script: wait until the extension API is there.
       if (ready.result.value !== true) return undefined;
       const result = await session.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
-      if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
+      if (result.exceptionDetails)
+        throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
       return { value: result.result.value as T };
     } finally {
       await session.detach().catch(() => undefined);
@@ -124,7 +132,11 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
     async worker() {
       return {
         evaluate: (fn, ...args) =>
-          evaluateInWorker(browser, extensionId, typeof fn === 'string' ? fn : `(${fn.toString()})(...${JSON.stringify(args)})`),
+          evaluateInWorker(
+            browser,
+            extensionId,
+            typeof fn === 'string' ? fn : `(${fn.toString()})(...${JSON.stringify(args)})`,
+          ),
       };
     },
     async closeBrowser() {
@@ -143,7 +155,11 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
 }
 
 /** Polls until `check` returns a truthy value; fails with `message` after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T> | T, message = 'condition', timeoutMs = 15_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  message = 'condition',
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -153,7 +169,8 @@ export async function waitFor<T>(check: () => Promise<T> | T, message = 'conditi
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${message}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${message}${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -206,7 +223,10 @@ export function panelText(page: Page, selector: string): Promise<string> {
 /** Opens the panel on a notion.so page and waits for it to name its target. */
 export async function openPanel(page: Page, title: string): Promise<void> {
   await click(page, 'Open Inkling');
-  await waitFor(async () => (await panelText(page, '[data-testid="target"]')).includes(title), `the panel to show “${title}”`);
+  await waitFor(
+    async () => (await panelText(page, '[data-testid="target"]')).includes(title),
+    `the panel to show “${title}”`,
+  );
 }
 
 /** Waits until the run's status line says `expected` (a substring), and returns it. */
@@ -214,7 +234,9 @@ export function runStatus(page: Page, expected: string, timeoutMs = 60_000, root
   return waitFor(
     async () => {
       const text = root
-        ? await page.$eval(root, (el) => el.querySelector('[data-testid="run-status"]')?.textContent ?? '').catch(() => '')
+        ? await page
+            .$eval(root, (el) => el.querySelector('[data-testid="run-status"]')?.textContent ?? '')
+            .catch(() => '')
         : await panelText(page, '[data-testid="run-status"]');
       return text.includes(expected) ? text : '';
     },
@@ -230,7 +252,8 @@ export async function evaluateInContentScript<T>(page: Page, world: World, expre
   session.on('Runtime.executionContextCreated', (event) => contexts.push(event.context));
   await session.send('Runtime.enable');
   const context = await waitFor(
-    () => contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${world.extensionId}`),
+    () =>
+      contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${world.extensionId}`),
     'the content script world',
   );
   const result = await session.send('Runtime.evaluate', {
@@ -286,7 +309,10 @@ export async function configure(world: World, config: Configuration = {}): Promi
  * Reads (`value` undefined), writes, or (`value` null) removes the secrets record in the extension
  * origin's IndexedDB — where the background keeps secrets — from the worker.
  */
-function secretsRecord(mode: 'read' | 'write', value?: Record<string, string> | null): Promise<Record<string, string> | null> {
+function secretsRecord(
+  mode: 'read' | 'write',
+  value?: Record<string, string> | null,
+): Promise<Record<string, string> | null> {
   return new Promise((done, fail) => {
     const open = indexedDB.open('inkling-secrets');
     open.addEventListener('upgradeneeded', () => open.result.createObjectStore('secrets'));
@@ -298,7 +324,10 @@ function secretsRecord(mode: 'read' | 'write', value?: Record<string, string> | 
       let result: Record<string, string> | null = null;
       if (mode === 'read') {
         const request = store.get('secrets');
-        request.addEventListener('success', () => (result = (request.result as Record<string, string> | undefined) ?? null));
+        request.addEventListener(
+          'success',
+          () => (result = (request.result as Record<string, string> | undefined) ?? null),
+        );
       } else if (value) store.put(value, 'secrets');
       else store.delete('secrets');
       tx.addEventListener('complete', () => {
@@ -381,7 +410,10 @@ export function useWorld(options: SuiteOptions = {}): { world: World; pages: Pag
   // Whatever the test made Inkling store is under a key the storage registry declares (so Clear finds it).
   afterEach(async () => {
     const keys = Object.keys(await readExtensionStorage(world).catch(() => ({})));
-    expect(keys.filter((key) => !isRegisteredKey(key)), 'storage keys the registry does not declare').toEqual([]);
+    expect(
+      keys.filter((key) => !isRegisteredKey(key)),
+      'storage keys the registry does not declare',
+    ).toEqual([]);
   });
   beforeEach(async () => {
     world.sandbox.reset();

@@ -7,7 +7,13 @@ import { minimumRequests } from '../../src/notion/block-writer.ts';
 import { markdownToBlocks } from '../../src/notion/markdown-to-blocks.ts';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { pageHref } from '../sandbox/site/index.ts';
-import { appendRequests as appendRequestsOf, expectedShapes, freshPage as freshPageIn, generate, treeOf } from './blocks.ts';
+import {
+  appendRequests as appendRequestsOf,
+  expectedShapes,
+  freshPage as freshPageIn,
+  generate,
+  treeOf,
+} from './blocks.ts';
 import {
   byLabel,
   click,
@@ -84,7 +90,9 @@ describe('Generate into a page', () => {
   it('uses the page’s content as context when asked', async () => {
     const { page } = await freshPage('Context page');
     await typeInto(page, 'Prompt', 'Summarise the page');
-    await page.$eval('inkling-panel', (host) => (host.shadowRoot!.querySelector('input[type=checkbox]') as HTMLInputElement).click());
+    await page.$eval('inkling-panel', (host) =>
+      (host.shadowRoot!.querySelector('input[type=checkbox]') as HTMLInputElement).click(),
+    );
     await click(page, 'Generate');
     await runStatus(page, 'Done');
     const call = world.sandbox.models.calls.at(-1)!;
@@ -107,7 +115,9 @@ describe('Generate into a page', () => {
     await runStatus(popup, 'Done', 30_000, '.popup');
     expect(tree(id)).toEqual(expectedShapes(LONG_ANSWER));
     expect(appendRequests()).toHaveLength(minimumRequests(markdownToBlocks(LONG_ANSWER)));
-    const connections = Object.values((await readExtensionStorage(world)).connections as Record<string, Record<string, unknown>>);
+    const connections = Object.values(
+      (await readExtensionStorage(world)).connections as Record<string, Record<string, unknown>>,
+    );
     expect(connections).toHaveLength(1);
     expect(connections[0]).toMatchObject({
       name: 'Blog post',
@@ -129,7 +139,9 @@ describe('When things go wrong', () => {
     await click(popup, 'Create', 'tab');
     await typeInto(popup, 'Notion URL', `https://www.notion.so${pageHref(FIXTURES.privatePageId, 'Private notes')}`);
     await click(popup, 'Next');
-    await popup.waitForSelector('::-p-text(Inkling can’t see this page. In Notion, open it, click ••• → Connections, and add your integration.)');
+    await popup.waitForSelector(
+      '::-p-text(Inkling can’t see this page. In Notion, open it, click ••• → Connections, and add your integration.)',
+    );
     expect(world.sandbox.models.calls).toHaveLength(0);
   });
 
@@ -137,7 +149,13 @@ describe('When things go wrong', () => {
     world.sandbox.models.script({ text: LONG_ANSWER });
     const { id, page } = await freshPage('Rate limited');
     const before = tree(id);
-    world.sandbox.faults.add({ host: 'api.notion.com', method: 'PATCH', status: 429, headers: { 'retry-after': '1' }, times: 4 });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      method: 'PATCH',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      times: 4,
+    });
     await generate(page, 'Write the plan');
     await runStatus(page, 'Done');
     expect(world.sandbox.faults.firedCount).toBe(4);
@@ -149,8 +167,23 @@ describe('When things go wrong', () => {
     const { id, page } = await freshPage('Flaky');
     const before = tree(id);
     // The second append fails without landing; the third lands but its answer is lost.
-    world.sandbox.faults.add({ host: 'api.notion.com', method: 'PATCH', path: '/v1/blocks/', status: 500, skip: 1, times: 1 });
-    world.sandbox.faults.add({ host: 'api.notion.com', method: 'PATCH', path: '/v1/blocks/', drop: true, afterApplying: true, skip: 2, times: 1 });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      method: 'PATCH',
+      path: '/v1/blocks/',
+      status: 500,
+      skip: 1,
+      times: 1,
+    });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      method: 'PATCH',
+      path: '/v1/blocks/',
+      drop: true,
+      afterApplying: true,
+      skip: 2,
+      times: 1,
+    });
     await generate(page, 'Write the plan');
     await runStatus(page, 'Done');
     expect(world.sandbox.faults.firedCount).toBe(2);
@@ -158,11 +191,20 @@ describe('When things go wrong', () => {
   });
 
   it('a write that keeps failing says which part did not land, keeps the rest, writes the rest later, and Undo still works', async () => {
-    const answer = Array.from({ length: 105 }, (_, i) => (i === 100 ? '## Part two' : `Paragraph ${i + 1}.`)).join('\n\n');
+    const answer = Array.from({ length: 105 }, (_, i) => (i === 100 ? '## Part two' : `Paragraph ${i + 1}.`)).join(
+      '\n\n',
+    );
     world.sandbox.models.script({ text: answer });
     const { id, page } = await freshPage('Broken');
     const before = tree(id);
-    world.sandbox.faults.add({ host: 'api.notion.com', method: 'PATCH', path: '/v1/blocks/', status: 500, skip: 1, times: Infinity });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      method: 'PATCH',
+      path: '/v1/blocks/',
+      status: 500,
+      skip: 1,
+      times: Infinity,
+    });
     await generate(page, 'Write the plan');
     const status = await runStatus(page, 'Not written');
     expect(status).toContain('Notion is having trouble (HTTP 500)');
@@ -185,18 +227,31 @@ describe('When things go wrong', () => {
     const { id, page } = await freshPage('Interrupted');
     const before = tree(id);
     // Each append takes a while, so the worker can be stopped between them.
-    world.sandbox.faults.add({ host: 'api.notion.com', method: 'PATCH', path: '/v1/blocks/', delayMs: 1_500, times: Infinity });
+    world.sandbox.faults.add({
+      host: 'api.notion.com',
+      method: 'PATCH',
+      path: '/v1/blocks/',
+      delayMs: 1_500,
+      times: Infinity,
+    });
     await generate(page, 'Write the plan');
-    await waitFor(async () => {
-      const stored = await readExtensionStorage(world);
-      const job = Object.entries(stored).find(([k]) => k.startsWith('job:'))?.[1] as { createdIds?: string[] } | undefined;
-      return (job?.createdIds?.length ?? 0) >= 100;
-    }, 'the first 100 blocks to land', 30_000);
+    await waitFor(
+      async () => {
+        const stored = await readExtensionStorage(world);
+        const job = Object.entries(stored).find(([k]) => k.startsWith('job:'))?.[1] as
+          { createdIds?: string[] } | undefined;
+        return (job?.createdIds?.length ?? 0) >= 100;
+      },
+      'the first 100 blocks to land',
+      30_000,
+    );
     await stopWorker(world);
     await runStatus(page, 'Done', 60_000);
     expect(tree(id).slice(before.length)).toEqual(expectedShapes(LONG_ANSWER));
     // Nothing was deleted and written again: three appends in all, as without the stop.
-    expect(appendRequests().filter((r) => r.status === 200)).toHaveLength(minimumRequests(markdownToBlocks(LONG_ANSWER)));
+    expect(appendRequests().filter((r) => r.status === 200)).toHaveLength(
+      minimumRequests(markdownToBlocks(LONG_ANSWER)),
+    );
   });
 
   it('a rejected model key and a safety block say so, and nothing is written', async () => {

@@ -42,11 +42,17 @@ describe('Panel', () => {
   it('mounts in a shadow root with an accessible “Open Inkling” button, and Notion’s CSS stays out', async () => {
     const page = await openNotion(world, pageHref(FIXTURES.playgroundPageId, 'Inkling Playground'));
     await page.waitForSelector(byLabel(page, 'Open Inkling'));
-    const hostInfo = await page.$eval('inkling-panel', (host) => ({ hasShadow: !!host.shadowRoot, inBody: host.parentElement === document.body }));
+    const hostInfo = await page.$eval('inkling-panel', (host) => ({
+      hasShadow: !!host.shadowRoot,
+      inBody: host.parentElement === document.body,
+    }));
     expect(hostInfo).toEqual({ hasShadow: true, inBody: true });
     // The page's own stylesheet cannot reach the panel's button.
     await page.addStyleTag({ content: 'button { background: rgb(255, 0, 0) !important; }' });
-    const background = await page.$eval('inkling-panel', (host) => getComputedStyle(host.shadowRoot!.querySelector('button')!).backgroundColor);
+    const background = await page.$eval(
+      'inkling-panel',
+      (host) => getComputedStyle(host.shadowRoot!.querySelector('button')!).backgroundColor,
+    );
     expect(background).not.toBe('rgb(255, 0, 0)');
     await page.close();
   });

@@ -44,7 +44,9 @@ const fieldError = (page: Page, label: string) =>
   waitFor(
     () =>
       page.evaluate((name) => {
-        const field = [...document.querySelectorAll('.field')].find((f) => f.querySelector('label')?.textContent === name);
+        const field = [...document.querySelectorAll('.field')].find(
+          (f) => f.querySelector('label')?.textContent === name,
+        );
         return field?.querySelector('.field__error')?.textContent ?? '';
       }, label),
     `an error under ${label}`,
@@ -62,19 +64,31 @@ const selectEngine = (page: Page, label: string) =>
     label,
   );
 
-const placeholderOf = (page: Page, label: string) => page.$eval(byLabel(page, label), (el) => (el as HTMLInputElement).placeholder);
+const placeholderOf = (page: Page, label: string) =>
+  page.$eval(byLabel(page, label), (el) => (el as HTMLInputElement).placeholder);
 
 const notionUrl = (path: string) => `https://www.notion.so${path}`;
 
 describe('Settings', () => {
   it('offers the seed app’s fields and the four engines', async () => {
-    for (const label of ['Notion internal integration secret', 'AI engine', 'Gemini API key', 'Model', 'Connections database']) {
+    for (const label of [
+      'Notion internal integration secret',
+      'AI engine',
+      'Gemini API key',
+      'Model',
+      'Connections database',
+    ]) {
       expect(await popup.$(byLabel(popup, label))).not.toBeNull();
     }
     const engines = await popup.$eval(byLabel(popup, 'AI engine'), (s) =>
       [...(s as HTMLSelectElement).options].map((o) => o.textContent),
     );
-    expect(engines.map((e) => e?.replace(/ — .*/, ''))).toEqual(['Gemini', 'GPT (OpenAI)', 'OpenAI-compatible', 'Chrome built-in AI']);
+    expect(engines.map((e) => e?.replace(/ — .*/, ''))).toEqual([
+      'Gemini',
+      'GPT (OpenAI)',
+      'OpenAI-compatible',
+      'Chrome built-in AI',
+    ]);
     // Each credential says where to get it.
     const links = await popup.$$eval('.field__link', (as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(links).toEqual(['https://www.notion.so/profile/integrations', 'https://aistudio.google.com/app/apikey']);
@@ -95,14 +109,21 @@ describe('Settings', () => {
 
     await popup.reload();
     await popup.waitForSelector(byLabel(popup, 'Notion internal integration secret'));
-    const placeholder = await waitFor(() => placeholderOf(popup, 'Notion internal integration secret').then((p) => p.startsWith('Saved') && p));
+    const placeholder = await waitFor(() =>
+      placeholderOf(popup, 'Notion internal integration secret').then((p) => p.startsWith('Saved') && p),
+    );
     expect(placeholder).toBe(`Saved: ntn_…${FIXTURES.token.slice(-4)}`);
-    expect(await popup.$eval(byLabel(popup, 'Notion internal integration secret'), (el) => (el as HTMLInputElement).value)).toBe('');
+    expect(
+      await popup.$eval(byLabel(popup, 'Notion internal integration secret'), (el) => (el as HTMLInputElement).value),
+    ).toBe('');
     expect(await popup.content()).not.toContain(FIXTURES.token);
     expect(await placeholderOf(popup, 'Gemini API key')).toMatch(/^Saved: …\w{4}$/);
 
     const stored = await readExtensionStorage(world);
-    expect(await readSecrets(world)).toEqual({ notionToken: FIXTURES.token, geminiKey: world.sandbox.models.keys.gemini });
+    expect(await readSecrets(world)).toEqual({
+      notionToken: FIXTURES.token,
+      geminiKey: world.sandbox.models.keys.gemini,
+    });
     // Secrets are not in storage.local, the area a content script could read where the browser cannot lock it.
     expect(JSON.stringify(stored)).not.toContain(FIXTURES.token);
     expect((stored.settings as { workspaceName: string }).workspaceName).toBe('Inkling Sandbox');
@@ -120,7 +141,9 @@ describe('Settings', () => {
   it('rejects a bad secret with a specific message and saves nothing', async () => {
     await typeInto(popup, 'Notion internal integration secret', 'ntn_this-is-not-a-real-secret-0000000000000000');
     await click(popup, 'Save');
-    expect(await fieldError(popup, 'Notion internal integration secret')).toContain('This secret was not accepted by Notion');
+    expect(await fieldError(popup, 'Notion internal integration secret')).toContain(
+      'This secret was not accepted by Notion',
+    );
     expect(await statusText(popup)).toContain('Nothing was saved');
     expect(await readExtensionStorage(world)).toEqual({});
     expect(await readSecrets(world)).toEqual({});
@@ -130,7 +153,11 @@ describe('Settings', () => {
     await typeInto(popup, 'Notion internal integration secret', FIXTURES.token);
 
     // A database the integration cannot see.
-    const hidden = world.sandbox.notion.createDatabase({ title: 'Hidden connections', properties: { Name: 'title' }, shared: false });
+    const hidden = world.sandbox.notion.createDatabase({
+      title: 'Hidden connections',
+      properties: { Name: 'title' },
+      shared: false,
+    });
     await typeInto(popup, 'Connections database', notionUrl(databaseHref(hidden.databaseId)));
     await click(popup, 'Save');
     expect(await fieldError(popup, 'Connections database')).toContain(
@@ -149,21 +176,35 @@ describe('Settings', () => {
     expect(await readExtensionStorage(world)).toEqual({});
 
     // A database whose columns clash with what Inkling keeps there.
-    const clash = world.sandbox.notion.createDatabase({ title: 'Old list', properties: { Name: 'title', Type: 'rich_text' } });
+    const clash = world.sandbox.notion.createDatabase({
+      title: 'Old list',
+      properties: { Name: 'title', Type: 'rich_text' },
+    });
     await typeInto(popup, 'Connections database', notionUrl(databaseHref(clash.databaseId)));
     await click(popup, 'Save');
-    expect(await fieldError(popup, 'Connections database')).toContain('“Type” in this database is a rich text column; Inkling needs it to be select.');
+    expect(await fieldError(popup, 'Connections database')).toContain(
+      '“Type” in this database is a rich text column; Inkling needs it to be select.',
+    );
 
     // A shared database of the user's own: the columns Inkling keeps are added to it.
-    const own = world.sandbox.notion.createDatabase({ title: 'My connections', properties: { Name: 'title', Prompt: 'rich_text' } });
+    const own = world.sandbox.notion.createDatabase({
+      title: 'My connections',
+      properties: { Name: 'title', Prompt: 'rich_text' },
+    });
     await typeInto(popup, 'Connections database', notionUrl(databaseHref(own.databaseId)));
     await click(popup, 'Save');
     const saved = await statusText(popup);
     expect(saved).toContain('Saved.');
-    expect(saved).toContain('Added the columns Inkling keeps to “My connections”: Type, Target, Engine, Model, Status, Last run, Rows, Tokens, Cost, Connection ID, Options.');
-    const stored = (await readExtensionStorage(world)).settings as { connectionsDatabase: { databaseId: string; title: string } };
+    expect(saved).toContain(
+      'Added the columns Inkling keeps to “My connections”: Type, Target, Engine, Model, Status, Last run, Rows, Tokens, Cost, Connection ID, Options.',
+    );
+    const stored = (await readExtensionStorage(world)).settings as {
+      connectionsDatabase: { databaseId: string; title: string };
+    };
     expect(stored.connectionsDatabase).toMatchObject({ databaseId: own.databaseId, title: 'My connections' });
-    const columns = Object.keys((world.sandbox.notion.getDataSource(own.dataSourceId) as unknown as { properties: object }).properties);
+    const columns = Object.keys(
+      (world.sandbox.notion.getDataSource(own.dataSourceId) as unknown as { properties: object }).properties,
+    );
     expect(columns).toEqual(expect.arrayContaining(['Name', 'Prompt', 'Type', 'Connection ID', 'Cost']));
   });
 
@@ -202,7 +243,9 @@ describe('Settings', () => {
     // Nothing listening at that address.
     await typeInto(popup, 'Base URL', 'http://127.0.0.1:9/v1');
     await click(popup, 'Save');
-    expect(await fieldError(popup, 'Base URL')).toContain('Couldn’t reach the server at http://127.0.0.1:9/v1. Is it running');
+    expect(await fieldError(popup, 'Base URL')).toContain(
+      'Couldn’t reach the server at http://127.0.0.1:9/v1. Is it running',
+    );
 
     await typeInto(popup, 'Base URL', 'not a url');
     await click(popup, 'Save');
@@ -218,13 +261,20 @@ describe('Settings', () => {
     await click(popup, 'Save');
     expect(await statusText(popup)).toContain('Saved.');
     // The key did go to its own server (so it would be seen if it went elsewhere).
-    expect(world.sandbox.compatibleRequests.some((r) => r.host.startsWith('127.0.0.1') && r.authorization === `Bearer ${key}`)).toBe(true);
+    expect(
+      world.sandbox.compatibleRequests.some(
+        (r) => r.host.startsWith('127.0.0.1') && r.authorization === `Bearer ${key}`,
+      ),
+    ).toBe(true);
 
     // Another address for a server (here the same one, reached by another name) is typed and saved.
     const other = world.sandbox.compatibleBaseUrl.replace('127.0.0.1', 'localhost');
     world.sandbox.compatibleRequests.length = 0;
     await typeInto(popup, 'Base URL', other);
-    await waitFor(() => world.sandbox.compatibleRequests.some((r) => r.host.startsWith('localhost')), 'the model list from the new address');
+    await waitFor(
+      () => world.sandbox.compatibleRequests.some((r) => r.host.startsWith('localhost')),
+      'the model list from the new address',
+    );
     await click(popup, 'Save');
     expect(await statusText(popup)).toContain(`The API key saved for ${world.sandbox.compatibleBaseUrl} was removed`);
     const toOther = world.sandbox.compatibleRequests.filter((r) => r.host.startsWith('localhost'));
@@ -280,7 +330,11 @@ describe('Secrets and the notion.so tab', () => {
     // The panel's own world holds no secret either (it asked the background what the page is).
     await click(page, 'Open Inkling');
     await page.waitForSelector('::-p-text(Inkling Playground)');
-    const html = await evaluateInContentScript<string>(page, world, `document.documentElement.outerHTML + JSON.stringify(Object.keys(globalThis))`);
+    const html = await evaluateInContentScript<string>(
+      page,
+      world,
+      `document.documentElement.outerHTML + JSON.stringify(Object.keys(globalThis))`,
+    );
     expect(html).not.toContain(FIXTURES.token);
     // A content script cannot save settings: the background refuses it.
     const refused = await evaluateInContentScript<string>(

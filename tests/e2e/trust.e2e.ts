@@ -24,12 +24,17 @@ import {
   waitFor,
 } from './harness.ts';
 
-const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
+const { world, pages } = useWorld({
+  configure: { limitPresets: { gemini: 'paid' } },
+  models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 },
+});
 
 /** 100 paragraphs, then a table of a header and 150 rows, then a list four levels deep, then a closing line. */
 const BIG_ANSWER = [
   ...Array.from({ length: 100 }, (_, i) => `Paragraph ${i + 1}.`),
-  ['| Item | Value |', '|---|---|', ...Array.from({ length: 150 }, (_, i) => `| item ${i + 1} | ${i + 1} |`)].join('\n'),
+  ['| Item | Value |', '|---|---|', ...Array.from({ length: 150 }, (_, i) => `| item ${i + 1} | ${i + 1} |`)].join(
+    '\n',
+  ),
   ['- Level 1', '  - Level 2', '    - Level 3', '      - Level 4', '- Level 1 again'].join('\n'),
   'The end.',
 ].join('\n\n');
@@ -41,7 +46,8 @@ const followUps = { ...notionPatches, path: '/v1/blocks/', skip: 2 } as const;
 /** What a person types into a row's output during a run. */
 const person = (n: number) => `Filled by a person (${n})`;
 
-const tablesIn = (shapes: Shape[]): Shape[] => shapes.flatMap((s) => [...(s.type === 'table' ? [s] : []), ...tablesIn(s.children ?? [])]);
+const tablesIn = (shapes: Shape[]): Shape[] =>
+  shapes.flatMap((s) => [...(s.type === 'table' ? [s] : []), ...tablesIn(s.children ?? [])]);
 
 /** The page holds its old content, the whole answer exactly once, and then `after`. */
 function expectOneCopy(id: string, after: Shape[] = []): void {
@@ -80,7 +86,9 @@ describe('A page run beside a person', () => {
 
   it('the same, with a paragraph the person typed at the end meanwhile: it stays untouched, where it was', async () => {
     const { id, page } = await failFollowUps('Inventory with a note');
-    world.sandbox.notion.appendBlocks(id, [{ type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: 'My own note.' } }] } }]);
+    world.sandbox.notion.appendBlocks(id, [
+      { type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: 'My own note.' } }] } },
+    ]);
     await click(page, 'Write it again');
     await runStatus(page, 'Done');
     expectOneCopy(id, [{ type: 'paragraph', text: 'My own note.' }]);
@@ -96,7 +104,9 @@ describe('A page run beside a person', () => {
     await stopWorker(world);
     await runStatus(page, 'Done', 90_000);
     expectOneCopy(id);
-    expect(appendRequests(world).filter((r) => r.status === 200)).toHaveLength(minimumRequests(markdownToBlocks(BIG_ANSWER)));
+    expect(appendRequests(world).filter((r) => r.status === 200)).toHaveLength(
+      minimumRequests(markdownToBlocks(BIG_ANSWER)),
+    );
   });
 
   it('keeps an image the prompt did not give as visible link text, so Notion never fetches it', async () => {
@@ -133,10 +143,14 @@ describe('A database run beside a person', () => {
     for (const [id, value] of filled) world.sandbox.notion.updateRow(id, { Output: value });
 
     // Three rows already answered and waiting for their write (the last in line), filled right before the worker stops.
-    const answered = await waitFor(async () => {
-      const rows = (await storedRun(world)).rows.filter((r) => r.state === 'generated' && r.sentAt === undefined);
-      return rows.length >= 3 ? rows : undefined;
-    }, 'answered rows waiting for their write', 60_000);
+    const answered = await waitFor(
+      async () => {
+        const rows = (await storedRun(world)).rows.filter((r) => r.state === 'generated' && r.sentAt === undefined);
+        return rows.length >= 3 ? rows : undefined;
+      },
+      'answered rows waiting for their write',
+      60_000,
+    );
     for (const row of answered.slice(-3)) {
       filled.set(row.id, person(filled.size + 1));
       world.sandbox.notion.updateRow(row.id, { Output: filled.get(row.id)! });
@@ -156,7 +170,8 @@ describe('A database run beside a person', () => {
       }
     }
     const { rows } = await storedRun(world);
-    for (const id of filled.keys()) expect(rows.find((r) => r.id === id)?.reason).toMatch(/^Filled in Notion since the run started/);
+    for (const id of filled.keys())
+      expect(rows.find((r) => r.id === id)?.reason).toMatch(/^Filled in Notion since the run started/);
     expect(await panelText(page, '[data-testid="run-counts"]')).toContain('43 written · 0 failed · 5 skipped · 0 left');
 
     // After the run the person corrects one answer; Undo run takes back everything else.
@@ -187,7 +202,9 @@ describe('A database run beside a person', () => {
     expect(estimate).toContain('50 rows to do · 10,000 skipped (already filled)');
     await click(page, 'Start');
     expect(await runStatus(page, 'Done', 180_000)).toBeTruthy();
-    expect(await panelText(page, '[data-testid="run-counts"]')).toContain('50 written · 0 failed · 10,000 skipped · 0 left');
+    expect(await panelText(page, '[data-testid="run-counts"]')).toContain(
+      '50 written · 0 failed · 10,000 skipped · 0 left',
+    );
     const writes = appliedWrites(world, db.rowIds);
     const cells = db.cells();
     for (const row of cells.slice(10_000)) {
@@ -216,7 +233,9 @@ describe('One run at a time, and Cancel', () => {
     // run. (A tab in the background answers no accessibility queries, so the buttons are found in the DOM.)
     await Promise.all(
       tabs.map((tab) =>
-        tab.$eval('inkling-panel', (host) => [...host.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Generate')!.click()),
+        tab.$eval('inkling-panel', (host) =>
+          [...host.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Generate')!.click(),
+        ),
       ),
     );
     const refused = await waitFor(async () => {
@@ -238,13 +257,22 @@ describe('One run at a time, and Cancel', () => {
   it('Cancel takes the requests waiting their turn out of the queue: Notion never receives them', async () => {
     const db = topicsDatabase(world);
     // The first row write meets a 429 that asks for 4 s: every other request waits in Inkling's queue.
-    world.sandbox.faults.add({ ...notionPatches, path: '/v1/pages/', status: 429, headers: { 'retry-after': '4' }, times: 1 });
+    world.sandbox.faults.add({
+      ...notionPatches,
+      path: '/v1/pages/',
+      status: 429,
+      headers: { 'retry-after': '4' },
+      times: 1,
+    });
     // Counts (and lets through) every row write that reaches Notion after that.
     world.sandbox.faults.add({ ...notionPatches, path: '/v1/pages/', times: Infinity });
     const page = await openAndSetUp(world, pages, db);
     await startRun(page);
     await waitFor(() => world.sandbox.faults.firedCount >= 1, 'the 429', 30_000);
-    await waitFor(async () => ((await storedRun(world)).rows.filter((r) => r.state === 'generated').length ?? 0) >= 4, 'answered rows queued for Notion');
+    await waitFor(
+      async () => ((await storedRun(world)).rows.filter((r) => r.state === 'generated').length ?? 0) >= 4,
+      'answered rows queued for Notion',
+    );
     await click(page, 'Cancel');
     await runStatus(page, 'Cancelled');
     // Past the 429's wait, and then some: nothing that was queued went out.

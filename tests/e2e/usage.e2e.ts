@@ -18,7 +18,10 @@ import {
   useWorld,
 } from './harness.ts';
 
-const { world, pages } = useWorld({ configure: { limitPresets: { gemini: 'paid', openai: 'tier1' } }, models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 } });
+const { world, pages } = useWorld({
+  configure: { limitPresets: { gemini: 'paid', openai: 'tier1' } },
+  models: { timeToFirstTokenMs: 5, tokensPerSecond: 0 },
+});
 
 const fmt = (n: number) => new Intl.NumberFormat('en').format(n);
 
@@ -42,7 +45,23 @@ async function spendThisMonth(usd: number): Promise<void> {
   const today = new Date();
   const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
   await worker.evaluate(
-    (d, cost) => chrome.storage.local.set({ usage: [{ day: d, engine: 'openai', model: 'gpt-5.5', connectionId: '', runs: 1, calls: 1, inputTokens: 10, outputTokens: 10, costUsd: cost, unpricedCalls: 0 }] }),
+    (d, cost) =>
+      chrome.storage.local.set({
+        usage: [
+          {
+            day: d,
+            engine: 'openai',
+            model: 'gpt-5.5',
+            connectionId: '',
+            runs: 1,
+            calls: 1,
+            inputTokens: 10,
+            outputTokens: 10,
+            costUsd: cost,
+            unpricedCalls: 0,
+          },
+        ],
+      }),
     day,
     usd,
   );
@@ -50,7 +69,13 @@ async function spendThisMonth(usd: number): Promise<void> {
 
 async function setBudget(usd: number): Promise<void> {
   const worker = await world.worker();
-  await worker.evaluate((b) => chrome.storage.local.get('settings').then((v) => chrome.storage.local.set({ settings: { ...(v.settings as object), monthlyBudgetUsd: b } })), usd);
+  await worker.evaluate(
+    (b) =>
+      chrome.storage.local
+        .get('settings')
+        .then((v) => chrome.storage.local.set({ settings: { ...(v.settings as object), monthlyBudgetUsd: b } })),
+    usd,
+  );
 }
 
 describe('Usage', () => {
@@ -69,27 +94,45 @@ describe('Usage', () => {
     await startDatabaseRun(db);
     await runStatus(db, 'Done');
 
-    const counted = Object.values(world.sandbox.models.usageTotals()).reduce((a, t) => ({ in: a.in + t.inputTokens, out: a.out + t.outputTokens, calls: a.calls + t.calls }), { in: 0, out: 0, calls: 0 });
+    const counted = Object.values(world.sandbox.models.usageTotals()).reduce(
+      (a, t) => ({ in: a.in + t.inputTokens, out: a.out + t.outputTokens, calls: a.calls + t.calls }),
+      { in: 0, out: 0, calls: 0 },
+    );
     expect(counted.calls).toBe(1 + 2 + 2);
     const tab = await openPopup(world);
     pages.push(tab);
     await click(tab, 'Usage', 'tab');
     const expected = `2 runs · ${fmt(counted.in)} tokens in · ${fmt(counted.out)} tokens out · $`;
     const total = () => tab.$eval('[data-testid="usage-total"]', (e) => e.textContent ?? '').catch(() => '');
-    await waitFor(async () => (await total()).includes(expected), `the totals “${expected}”`).catch(async (error: unknown) => {
-      throw new Error(`${String(error)} — shown: “${await total()}”`);
-    });
+    await waitFor(async () => (await total()).includes(expected), `the totals “${expected}”`).catch(
+      async (error: unknown) => {
+        throw new Error(`${String(error)} — shown: “${await total()}”`);
+      },
+    );
     // Per engine and model, per connection (the preview stands apart), per day.
-    const tables = await tab.$$eval('table.usage-table', (ts) => ts.map((t) => t.getAttribute('aria-label') + ': ' + [...t.querySelectorAll('tbody th')].map((th) => th.textContent).join(', ')));
+    const tables = await tab.$$eval('table.usage-table', (ts) =>
+      ts.map(
+        (t) =>
+          t.getAttribute('aria-label') +
+          ': ' +
+          [...t.querySelectorAll('tbody th')].map((th) => th.textContent).join(', '),
+      ),
+    );
     expect(tables[0]).toBe('By engine and model: gemini · gemini-3.8-flash');
-    expect(tables[1]?.replace('By connection: ', '').split(', ').toSorted()).toEqual(['Counted page', 'Previews', 'Topics']);
+    expect(tables[1]?.replace('By connection: ', '').split(', ').toSorted()).toEqual([
+      'Counted page',
+      'Previews',
+      'Topics',
+    ]);
     expect(tables[2]).toMatch(/^By day: \d{4}-\d{2}-\d{2}$/);
   });
 
   it('Feedback opens the issue page with a diagnostics summary that holds no key and no Notion content', async () => {
     const tab = await openPopup(world);
     pages.push(tab);
-    await world.browser.defaultBrowserContext().overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read', 'clipboard-sanitized-write']);
+    await world.browser
+      .defaultBrowserContext()
+      .overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read', 'clipboard-sanitized-write']);
     await click(tab, 'Usage', 'tab');
     const opened = new Promise<string>((resolve) => world.browser.once('targetcreated', (t) => resolve(t.url())));
     await click(tab, 'Feedback');
@@ -115,7 +158,10 @@ describe('The monthly budget', () => {
     const page = await open(pageHref(pageId, 'Over budget'), 'Over budget');
     await typeInto(page, 'Prompt', 'Write something');
     await click(page, 'Generate');
-    await waitFor(() => panelText(page, '[role="alert"]').then((t) => t.includes('Your monthly budget of $0.0500 is used up')), 'the budget message');
+    await waitFor(
+      () => panelText(page, '[role="alert"]').then((t) => t.includes('Your monthly budget of $0.0500 is used up')),
+      'the budget message',
+    );
     expect(world.sandbox.models.calls).toHaveLength(0);
   });
 
@@ -125,7 +171,13 @@ describe('The monthly budget', () => {
     const db = await open(databaseHref(FIXTURES.topicsDatabaseId), 'Topics');
     await typeInto(db, 'Prompt', 'Translate the topic to Japanese');
     await click(db, 'Generate');
-    await waitFor(() => panelText(db, '[role="alertdialog"]').then((t) => t.includes('This run would take you past your monthly budget')), 'the question');
+    await waitFor(
+      () =>
+        panelText(db, '[role="alertdialog"]').then((t) =>
+          t.includes('This run would take you past your monthly budget'),
+        ),
+      'the question',
+    );
     await click(db, 'Start anyway');
     await runStatus(db, 'Done');
   });
@@ -137,7 +189,11 @@ describe('The monthly budget', () => {
     await setBudget(0.06);
     world.sandbox.models.script({ text: 'A long translation. '.repeat(200) });
     const rows = Array.from({ length: 30 }, (_, i) => ({ Topic: `Topic ${i + 1}`, Generate: true }));
-    const made = world.sandbox.notion.createDatabase({ title: 'Pricey', properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text' }, rows });
+    const made = world.sandbox.notion.createDatabase({
+      title: 'Pricey',
+      properties: { Topic: 'title', Generate: 'checkbox', Output: 'rich_text' },
+      rows,
+    });
     const db = await open(databaseHref(made.databaseId), 'Pricey');
     await typeInto(db, 'Prompt', 'Translate the topic to Japanese');
     await startDatabaseRun(db);

@@ -32,7 +32,10 @@ export async function handleControl(sandbox: Sandbox, req: SandboxRequest, res: 
       sandbox.faults.clear();
       return sendJson(res, 200, { ok: true });
     case 'POST /rate-limit':
-      sandbox.notion.setRateLimit(Number(body.perSecond ?? 0), body.burst === undefined ? undefined : Number(body.burst));
+      sandbox.notion.setRateLimit(
+        Number(body.perSecond ?? 0),
+        body.burst === undefined ? undefined : Number(body.burst),
+      );
       return sendJson(res, 200, { ok: true });
     case 'POST /models/script':
       sandbox.models.script(body as Parameters<Sandbox['models']['script']>[0]);
@@ -47,7 +50,10 @@ export async function handleControl(sandbox: Sandbox, req: SandboxRequest, res: 
     default: {
       const page = /^GET \/notion\/(pages|blocks)\/([\w-]+)$/.exec(route);
       if (page?.[2]) {
-        return sendJson(res, 200, { page: sandbox.notion.getPage(page[2]), blocks: sandbox.notion.getBlockTree(page[2]) });
+        return sendJson(res, 200, {
+          page: sandbox.notion.getPage(page[2]),
+          blocks: sandbox.notion.getBlockTree(page[2]),
+        });
       }
       return sendJson(res, 404, { error: `No control route ${route}` });
     }

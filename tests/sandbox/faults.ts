@@ -101,14 +101,32 @@ export function faultBody(host: string, status: number): { contentType: string; 
     };
   }
   if (host === 'generativelanguage.googleapis.com') {
-    const statusName: Record<number, string> = { 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
+    const statusName: Record<number, string> = {
+      429: 'RESOURCE_EXHAUSTED',
+      500: 'INTERNAL',
+      503: 'UNAVAILABLE',
+      504: 'DEADLINE_EXCEEDED',
+    };
     return {
       contentType: 'application/json',
-      text: JSON.stringify({ error: { code: status, message: 'The service is currently unavailable.', status: statusName[status] ?? 'INTERNAL' } }),
+      text: JSON.stringify({
+        error: {
+          code: status,
+          message: 'The service is currently unavailable.',
+          status: statusName[status] ?? 'INTERNAL',
+        },
+      }),
     };
   }
   return {
     contentType: 'application/json',
-    text: JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } }),
+    text: JSON.stringify({
+      error: {
+        message: 'The server had an error while processing your request.',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
+    }),
   };
 }

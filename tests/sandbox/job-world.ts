@@ -38,15 +38,26 @@ export async function startJobWorld(): Promise<JobWorld> {
   const notion = new NotionApi();
   const models = new ModelApis({ timeToFirstTokenMs: 0, tokensPerSecond: 0 });
   const holds: Hold[] = [];
-  const notionServer: Served = await serveHandler(async (req, res) => {
-    const hold = holds.find((h) => !h.released && h.matches(req));
-    if (hold) await new Promise<void>((resolve) => hold.held.push(resolve));
-    await notion.handle(req, res);
-  }, () => 'https://api.notion.com');
-  const modelServer = await serveHandler((req, res) => models.handleCompatible(req, res), (port) => `http://127.0.0.1:${port}`);
+  const notionServer: Served = await serveHandler(
+    async (req, res) => {
+      const hold = holds.find((h) => !h.released && h.matches(req));
+      if (hold) await new Promise<void>((resolve) => hold.held.push(resolve));
+      await notion.handle(req, res);
+    },
+    () => 'https://api.notion.com',
+  );
+  const modelServer = await serveHandler(
+    (req, res) => models.handleCompatible(req, res),
+    (port) => `http://127.0.0.1:${port}`,
+  );
   const pacer = new NotionPacer({ requestsPerSecond: 1_000, transientBaseDelayMs: 1 });
   const clientFor = (signal?: AbortSignal, onDispatch?: () => Promise<void>) =>
-    createNotionClient(FIXTURES.token, { pacer, baseUrl: notionServer.url, ...(signal ? { signal } : {}), ...(onDispatch ? { onDispatch } : {}) });
+    createNotionClient(FIXTURES.token, {
+      pacer,
+      baseUrl: notionServer.url,
+      ...(signal ? { signal } : {}),
+      ...(onDispatch ? { onDispatch } : {}),
+    });
   return {
     notion,
     models,
@@ -55,7 +66,12 @@ export async function startJobWorld(): Promise<JobWorld> {
         signal,
         notion: clientFor(signal),
         notionWith: (onDispatch) => clientFor(signal, onDispatch),
-        engine: createOpenAIEngine({ engine: 'compatible', apiKey: '', model: 'llama3.2:latest', baseURL: `${modelServer.url}/v1` }),
+        engine: createOpenAIEngine({
+          engine: 'compatible',
+          apiKey: '',
+          model: 'llama3.2:latest',
+          baseURL: `${modelServer.url}/v1`,
+        }),
         scheduler: new EngineScheduler({ concurrency: 4, requestsPerMinute: 0 }, { transientBaseDelayMs: 1 }),
         price: (usage) => ({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: 0, calls: 1 }),
         onText: () => undefined,
@@ -63,7 +79,11 @@ export async function startJobWorld(): Promise<JobWorld> {
     },
     client: () => clientFor(),
     hold(method, path) {
-      const hold: Hold = { matches: (req) => req.method === method && path.test(req.url.pathname), held: [], released: false };
+      const hold: Hold = {
+        matches: (req) => req.method === method && path.test(req.url.pathname),
+        held: [],
+        released: false,
+      };
       holds.push(hold);
       return {
         count: () => hold.held.length,

@@ -6,7 +6,10 @@ const sandbox = await Sandbox.start({
   httpPort: Number(process.env.SANDBOX_HTTP_PORT ?? 8080),
   notion: { rateLimitPerSecond: Number(process.env.SANDBOX_NOTION_RPS ?? 3), rateLimitBurst: 10 },
 });
-const args = sandbox.chromiumArgs().map((a) => `'${a}'`).join(' ');
+const args = sandbox
+  .chromiumArgs()
+  .map((a) => `'${a}'`)
+  .join(' ');
 console.log(`Inkling sandbox is up.
   Notion API, notion.so, OpenAI, Gemini: https on 127.0.0.1:${sandbox.httpsPort} at their real host names
   OpenAI-compatible server (as Ollama):  ${sandbox.compatibleBaseUrl}

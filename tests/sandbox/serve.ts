@@ -20,7 +20,13 @@ export async function serveHandler(handler: Handler, origin: (port: number) => s
     void (async () => {
       const body = await readBody(raw);
       const port = (server.address() as AddressInfo).port;
-      const req: SandboxRequest = { method: raw.method ?? 'GET', url: new URL(`${origin(port)}${raw.url ?? '/'}`), headers: raw.headers, body, raw };
+      const req: SandboxRequest = {
+        method: raw.method ?? 'GET',
+        url: new URL(`${origin(port)}${raw.url ?? '/'}`),
+        headers: raw.headers,
+        body,
+        raw,
+      };
       try {
         await handler(req, res);
       } catch (e) {

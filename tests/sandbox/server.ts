@@ -31,7 +31,12 @@ export class Sandbox {
   readonly site: NotionSite;
   readonly faults = new Faults();
   /** Every request to the OpenAI-compatible server: the address it was sent to and the key it carried. */
-  readonly compatibleRequests: Array<{ host: string; method: string; path: string; authorization: string | undefined }> = [];
+  readonly compatibleRequests: Array<{
+    host: string;
+    method: string;
+    path: string;
+    authorization: string | undefined;
+  }> = [];
   readonly cert: SandboxCertificate;
   httpsPort = 0;
   httpPort = 0;
@@ -120,7 +125,12 @@ export class Sandbox {
       }
       if (scheme === 'http' && req.method !== 'OPTIONS') {
         const authorization = raw.headers.authorization;
-        this.compatibleRequests.push({ host: raw.headers.host ?? '', method: req.method, path: req.url.pathname, authorization: typeof authorization === 'string' ? authorization : undefined });
+        this.compatibleRequests.push({
+          host: raw.headers.host ?? '',
+          method: req.method,
+          path: req.url.pathname,
+          authorization: typeof authorization === 'string' ? authorization : undefined,
+        });
       }
       const handler = this.handlerFor(req);
       if (!handler) {

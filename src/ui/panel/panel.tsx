@@ -19,7 +19,13 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
 
   if (!open) {
     return (
-      <button type="button" class="ink-launcher" aria-label="Open Inkling" title="Open Inkling (Alt+K)" onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        class="ink-launcher"
+        aria-label="Open Inkling"
+        title="Open Inkling (Alt+K)"
+        onClick={() => setOpen(true)}
+      >
         <span aria-hidden="true">✦</span>
       </button>
     );
@@ -37,7 +43,9 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
         {target.status === 'ready' && target.target.kind === 'page' && (
           <PageRun key={target.target.id} pageId={target.target.id} pageTitle={target.target.title} />
         )}
-        {target.status === 'ready' && target.target.kind === 'database' && <DatabaseRun key={target.target.id} target={target.target} />}
+        {target.status === 'ready' && target.target.kind === 'database' && (
+          <DatabaseRun key={target.target.id} target={target.target} />
+        )}
       </section>
     </aside>
   );
@@ -46,9 +54,17 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
 function TargetSummary({ state }: { state: TargetState }) {
   switch (state.status) {
     case 'none':
-      return <p class="muted" data-testid="target">Open a Notion page or database to generate into it.</p>;
+      return (
+        <p class="muted" data-testid="target">
+          Open a Notion page or database to generate into it.
+        </p>
+      );
     case 'loading':
-      return <p class="muted" data-testid="target">Looking this up in Notion…</p>;
+      return (
+        <p class="muted" data-testid="target">
+          Looking this up in Notion…
+        </p>
+      );
     case 'failed':
       return (
         <p class="ink-problem" role="alert" data-testid="target">

@@ -27,7 +27,11 @@ export function useTarget(url: string, active: boolean): TargetState {
     sendMessage('resolveTarget', { url })
       .then((outcome) => {
         if (!live) return;
-        setState(outcome.ok ? { status: 'ready', key, target: outcome.value } : { status: 'failed', key, problem: outcome.problem });
+        setState(
+          outcome.ok
+            ? { status: 'ready', key, target: outcome.value }
+            : { status: 'failed', key, problem: outcome.problem },
+        );
       })
       .catch((error: unknown) => {
         if (!live) return;

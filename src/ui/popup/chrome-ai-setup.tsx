@@ -1,7 +1,12 @@
 // Chrome built-in AI: whether the on-device model can run here, and its first download — started
 // from a click, as the Prompt API requires, with its progress shown.
 import { useEffect, useState } from 'preact/hooks';
-import { CHROME_AI_OPTIONS, chromeAiAvailability, chromeLanguageModel, type Availability } from '../../llm/chrome-availability';
+import {
+  CHROME_AI_OPTIONS,
+  chromeAiAvailability,
+  chromeLanguageModel,
+  type Availability,
+} from '../../llm/chrome-availability';
 
 export function ChromeAiSetup() {
   const [availability, setAvailability] = useState<Availability | 'checking'>('checking');
@@ -31,9 +36,18 @@ export function ChromeAiSetup() {
   }
 
   if (availability === 'checking') return <p class="muted">Checking Chrome’s on-device model…</p>;
-  if (availability === 'available') return <p class="status status--saved" data-testid="chrome-ai">Chrome’s on-device model is ready.</p>;
+  if (availability === 'available')
+    return (
+      <p class="status status--saved" data-testid="chrome-ai">
+        Chrome’s on-device model is ready.
+      </p>
+    );
   if (availability === 'unavailable') {
-    return <p class="field__error" data-testid="chrome-ai">Chrome’s on-device model cannot run in this browser.</p>;
+    return (
+      <p class="field__error" data-testid="chrome-ai">
+        Chrome’s on-device model cannot run in this browser.
+      </p>
+    );
   }
   return (
     <div class="field" data-testid="chrome-ai">
@@ -48,7 +62,11 @@ export function ChromeAiSetup() {
           <span class="muted"> Downloading… {Math.round(progress * 100)}%</span>
         </div>
       )}
-      {error && <p class="field__error" role="alert">{error}</p>}
+      {error && (
+        <p class="field__error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

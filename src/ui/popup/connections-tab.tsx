@@ -45,9 +45,15 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
     return Object.values(all ?? {})
       .filter((c) => kind === 'all' || c.kind === kind)
       .filter((c) => status === 'all' || (c.lastRun?.status ?? 'new') === status)
-      .filter((c) => !needle || [c.name, c.targetTitle, c.prompt, c.model].some((s) => s.toLowerCase().includes(needle)))
+      .filter(
+        (c) => !needle || [c.name, c.targetTitle, c.prompt, c.model].some((s) => s.toLowerCase().includes(needle)),
+      )
       .toSorted((a, b) =>
-        sort === 'name' ? a.name.localeCompare(b.name) : sort === 'created' ? b.createdAt - a.createdAt : (b.lastRun?.at ?? 0) - (a.lastRun?.at ?? 0),
+        sort === 'name'
+          ? a.name.localeCompare(b.name)
+          : sort === 'created'
+            ? b.createdAt - a.createdAt
+            : (b.lastRun?.at ?? 0) - (a.lastRun?.at ?? 0),
       );
   }, [all, sort, kind, status, search]);
 
@@ -62,13 +68,23 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
   async function importList() {
     setMessage('Importing…');
     const outcome = await sendMessage('importConnections', undefined);
-    setMessage(outcome.ok ? `Imported ${formatNumber(outcome.value)} connections from your connections database.` : outcome.problem.message);
+    setMessage(
+      outcome.ok
+        ? `Imported ${formatNumber(outcome.value)} connections from your connections database.`
+        : outcome.problem.message,
+    );
   }
 
   return (
     <div class="connections">
       <div class="connections__controls">
-        <input type="search" aria-label="Search connections" placeholder="Search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+        <input
+          type="search"
+          aria-label="Search connections"
+          placeholder="Search"
+          value={search}
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
         <select aria-label="Sort by" value={sort} onChange={(e) => setSort(e.currentTarget.value as SortKey)}>
           <option value="lastRun">Last run</option>
           <option value="name">Name</option>
@@ -89,7 +105,13 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
         </select>
       </div>
 
-      {list.length === 0 && <p class="muted">{Object.keys(all ?? {}).length ? 'No connection matches.' : 'No connections yet. Generate into a page or database and it appears here.'}</p>}
+      {list.length === 0 && (
+        <p class="muted">
+          {Object.keys(all ?? {}).length
+            ? 'No connection matches.'
+            : 'No connections yet. Generate into a page or database and it appears here.'}
+        </p>
+      )}
       <ul class="connections__list" aria-label="Connections">
         {list.map((c) => (
           <li key={c.id} class="connection" data-connection-id={c.id}>
@@ -97,7 +119,13 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
               <span class="connection__name">{c.name}</span>
               <span class="ink-target__kind">{c.kind}</span>
             </button>
-            <button type="button" class="ink-icon-button" aria-label={`••• ${c.name}`} aria-haspopup="menu" onClick={() => setMenu(menu === c.id ? null : c.id)}>
+            <button
+              type="button"
+              class="ink-icon-button"
+              aria-label={`••• ${c.name}`}
+              aria-haspopup="menu"
+              onClick={() => setMenu(menu === c.id ? null : c.id)}
+            >
               •••
             </button>
             {menu === c.id && (
@@ -130,7 +158,10 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
 
       {confirming && (
         <div class="confirm" role="alertdialog" aria-label="Delete connection">
-          <p>Delete “{confirming.name}”? It leaves this list, and its row in your connections database goes to Notion’s trash. What it wrote stays in Notion.</p>
+          <p>
+            Delete “{confirming.name}”? It leaves this list, and its row in your connections database goes to Notion’s
+            trash. What it wrote stays in Notion.
+          </p>
           <div class="actions">
             <button type="button" class="button button--danger" onClick={() => remove(confirming)}>
               Delete connection
@@ -153,7 +184,11 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
           {mirror.lastError && `Last try: ${mirror.lastError} Inkling tries again every half minute.`}
         </p>
       )}
-      {message && <p class="status" role="status">{message}</p>}
+      {message && (
+        <p class="status" role="status">
+          {message}
+        </p>
+      )}
     </div>
   );
 }

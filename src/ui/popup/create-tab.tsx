@@ -33,7 +33,8 @@ function databaseOptions(options: Record<string, unknown> | undefined): Partial<
   if (!options) return {};
   const picked: Partial<DatabaseRunSetup> = {};
   if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
-  if (options.selection === 'ticked' || options.selection === 'all' || options.selection === 'empty') picked.selection = options.selection;
+  if (options.selection === 'ticked' || options.selection === 'all' || options.selection === 'empty')
+    picked.selection = options.selection;
   if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
   if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
   if (typeof options.untick === 'boolean') picked.untick = options.untick;
@@ -86,7 +87,14 @@ export function CreateTab({ initial, onOpen }: CreateTabProps) {
       <form onSubmit={next} noValidate>
         <Field label="Connection name" hint="How this shows in Connections, here and in your connections database.">
           {({ id, describedBy }) => (
-            <input id={id} type="text" value={name} aria-describedby={describedBy} placeholder="e.g. Blog drafts" onInput={(e) => setName(e.currentTarget.value)} />
+            <input
+              id={id}
+              type="text"
+              value={name}
+              aria-describedby={describedBy}
+              placeholder="e.g. Blog drafts"
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
           )}
         </Field>
         <Field label="Type">
@@ -99,7 +107,11 @@ export function CreateTab({ initial, onOpen }: CreateTabProps) {
         </Field>
         <Field
           label="Notion URL"
-          hint={kind === 'page' ? 'Open the page in Notion and copy its link (••• → Copy link).' : 'Open the database as a full page and copy its link.'}
+          hint={
+            kind === 'page'
+              ? 'Open the page in Notion and copy its link (••• → Copy link).'
+              : 'Open the database as a full page and copy its link.'
+          }
           error={error || undefined}
         >
           {({ id, describedBy, invalid }) => (
@@ -144,7 +156,14 @@ export function CreateTab({ initial, onOpen }: CreateTabProps) {
               return;
             }
             const { target: made, connectionId } = outcome.value;
-            onOpen?.({ connectionId, name: made.title, kind: made.kind, url: made.url, prompt: sample === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese', resolve: true });
+            onOpen?.({
+              connectionId,
+              name: made.title,
+              kind: made.kind,
+              url: made.url,
+              prompt: sample === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese',
+              resolve: true,
+            });
           }}
         />
       )}
@@ -172,7 +191,10 @@ export function CreateTab({ initial, onOpen }: CreateTabProps) {
               target={target}
               connectionName={name.trim() || target.title}
               {...(initial?.connectionId ? { connectionId: initial.connectionId } : {})}
-              initial={{ ...(initial?.prompt ? { template: initial.prompt } : {}), ...databaseOptions(initial?.options) }}
+              initial={{
+                ...(initial?.prompt ? { template: initial.prompt } : {}),
+                ...databaseOptions(initial?.options),
+              }}
             />
           )}
         </div>

@@ -39,10 +39,19 @@ export function PagePicker({ label, hint, action, onPick, onCancel }: PagePicker
     <div class="picker" role="group" aria-label={label}>
       <Field label={label} hint={hint} error={error || undefined}>
         {({ id, describedBy }) => (
-          <input id={id} type="search" value={query} aria-describedby={describedBy} placeholder="Search page titles…" onInput={(e) => setQuery(e.currentTarget.value)} />
+          <input
+            id={id}
+            type="search"
+            value={query}
+            aria-describedby={describedBy}
+            placeholder="Search page titles…"
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
         )}
       </Field>
-      {pages && pages.length === 0 && <p class="muted">No page found. Share a page with your integration (••• → Connections) and search again.</p>}
+      {pages && pages.length === 0 && (
+        <p class="muted">No page found. Share a page with your integration (••• → Connections) and search again.</p>
+      )}
       <ul class="picker__list">
         {(pages ?? []).map((page) => (
           <li key={page.id}>

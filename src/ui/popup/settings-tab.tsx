@@ -7,14 +7,23 @@ import { DEFAULT_MODELS, ENGINE_OPTION_LABELS, KEY_PAGES } from '../../llm/catal
 import { chromeAiAvailability, type Availability } from '../../llm/chrome-availability';
 import { LIMIT_PRESETS, limitsFor } from '../../llm/limits';
 import { sendMessage, type SettingsField, type SettingsForm } from '../../messaging';
-import { ENGINE_IDS, ENGINE_KEY, readSettings, settingsItem, type EngineId, type SecretName, type Settings } from '../../storage';
+import {
+  ENGINE_IDS,
+  ENGINE_KEY,
+  readSettings,
+  settingsItem,
+  type EngineId,
+  type SecretName,
+  type Settings,
+} from '../../storage';
 import { Field } from '../field';
 import { useStorageItem } from '../use-storage-item';
 import { ChromeAiSetup } from './chrome-ai-setup';
 import { PagePicker } from './page-picker';
 import { useModelList } from './use-model-list';
 
-type Status = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'failed'; text: string };
+type Status =
+  { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'failed'; text: string };
 
 interface Draft {
   engine: EngineId;
@@ -124,14 +133,22 @@ export function SettingsTab() {
     try {
       const result = await sendMessage('saveSettings', form);
       if (result.ok) {
-        const workspace = result.settings.workspaceName ? ` Connected to Notion workspace “${result.settings.workspaceName}”.` : '';
-        setStatus({ kind: 'saved', text: `Saved.${workspace}${result.notes.length ? ` ${result.notes.join(' ')}` : ''}` });
+        const workspace = result.settings.workspaceName
+          ? ` Connected to Notion workspace “${result.settings.workspaceName}”.`
+          : '';
+        setStatus({
+          kind: 'saved',
+          text: `Saved.${workspace}${result.notes.length ? ` ${result.notes.join(' ')}` : ''}`,
+        });
       } else {
         setErrors(result.errors);
         setStatus({ kind: 'failed', text: 'Nothing was saved. Fix the fields marked below.' });
       }
     } catch (error) {
-      setStatus({ kind: 'failed', text: `Nothing was saved: ${error instanceof Error ? error.message : String(error)}` });
+      setStatus({
+        kind: 'failed',
+        text: `Nothing was saved: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
 
@@ -147,7 +164,8 @@ export function SettingsTab() {
   return (
     <form class="settings" onSubmit={save} noValidate>
       <SecretField
-        label="Notion internal integration secret" link={{ href: KEY_PAGES.notion, text: 'Get it' }}
+        label="Notion internal integration secret"
+        link={{ href: KEY_PAGES.notion, text: 'Get it' }}
         hint={
           settings.workspaceName
             ? `Connected to “${settings.workspaceName}”. Share each page or database with your integration: ••• → Connections.`
@@ -189,7 +207,8 @@ export function SettingsTab() {
 
       {draft.engine === 'gemini' && (
         <SecretField
-          label="Gemini API key" link={{ href: KEY_PAGES.gemini, text: 'Get a key' }}
+          label="Gemini API key"
+          link={{ href: KEY_PAGES.gemini, text: 'Get a key' }}
           hint="From Google AI Studio. The free tier allows roughly 10–30 requests a minute."
           error={errors.geminiKey}
           saved={saved('geminiKey')}
@@ -201,7 +220,8 @@ export function SettingsTab() {
 
       {draft.engine === 'openai' && (
         <SecretField
-          label="OpenAI API key" link={{ href: KEY_PAGES.openai, text: 'Get a key' }}
+          label="OpenAI API key"
+          link={{ href: KEY_PAGES.openai, text: 'Get a key' }}
           hint="From platform.openai.com. Usage is billed by OpenAI to your account."
           error={errors.openaiKey}
           saved={saved('openaiKey')}
@@ -267,9 +287,17 @@ export function SettingsTab() {
         )}
       </Field>
 
-      <Field label="Rate limit" hint="How fast Inkling may call this engine when it fills many rows. Pick your plan’s tier.">
+      <Field
+        label="Rate limit"
+        hint="How fast Inkling may call this engine when it fills many rows. Pick your plan’s tier."
+      >
         {({ id, describedBy }) => (
-          <select id={id} value={draft.limitPreset} aria-describedby={describedBy} onChange={(e) => set('limitPreset', e.currentTarget.value)}>
+          <select
+            id={id}
+            value={draft.limitPreset}
+            aria-describedby={describedBy}
+            onChange={(e) => set('limitPreset', e.currentTarget.value)}
+          >
             {LIMIT_PRESETS[draft.engine].map((preset) => (
               <option key={preset.id} value={preset.id}>
                 {preset.label}
@@ -327,7 +355,10 @@ export function SettingsTab() {
             setPicking(false);
             setStatus(
               outcome.ok
-                ? { kind: 'saved', text: `Created “${outcome.value.title}” in “${page.title}”; every connection is listed there from now on.` }
+                ? {
+                    kind: 'saved',
+                    text: `Created “${outcome.value.title}” in “${page.title}”; every connection is listed there from now on.`,
+                  }
                 : { kind: 'failed', text: outcome.problem.message },
             );
           }}
@@ -340,7 +371,9 @@ export function SettingsTab() {
         )
       )}
 
-      <p class="settings__privacy muted">Stored only in this browser (never synced, never sent anywhere but Notion and your model’s provider).</p>
+      <p class="settings__privacy muted">
+        Stored only in this browser (never synced, never sent anywhere but Notion and your model’s provider).
+      </p>
 
       {status.kind !== 'idle' && (
         <p class={`status status--${status.kind}`} role="status">

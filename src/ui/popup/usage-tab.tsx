@@ -81,17 +81,26 @@ export function UsageTab() {
   return (
     <div class="usage">
       <p data-testid="usage-total">
-        <strong>{formatNumber(all.runs)}</strong> runs · <strong>{formatNumber(all.inputTokens)}</strong> tokens in · <strong>{formatNumber(all.outputTokens)}</strong> tokens out · <strong>{cost(all)}</strong> estimated
+        <strong>{formatNumber(all.runs)}</strong> runs · <strong>{formatNumber(all.inputTokens)}</strong> tokens in ·{' '}
+        <strong>{formatNumber(all.outputTokens)}</strong> tokens out · <strong>{cost(all)}</strong> estimated
       </p>
       <p class="muted" data-testid="usage-budget">
         This month: {formatCost({ usd: spent, free: false })}
-        {budget !== null ? ` of your ${formatCost({ usd: budget, free: false })} budget.` : '. No monthly budget (set one in Settings).'}
+        {budget !== null
+          ? ` of your ${formatCost({ usd: budget, free: false })} budget.`
+          : '. No monthly budget (set one in Settings).'}
       </p>
       {budget !== null && <progress max={budget} value={Math.min(spent, budget)} aria-label="Monthly budget used" />}
-      <Table caption="By engine and model" rows={groupBy(entries, (e) => `${e.engine} · ${e.model}`).map((g) => ({ label: g.key, totals: g.totals }))} />
+      <Table
+        caption="By engine and model"
+        rows={groupBy(entries, (e) => `${e.engine} · ${e.model}`).map((g) => ({ label: g.key, totals: g.totals }))}
+      />
       <Table
         caption="By connection"
-        rows={groupBy(entries, (e) => e.connectionId).map((g) => ({ label: g.key ? (connections[g.key]?.name ?? 'Deleted connection') : 'Previews', totals: g.totals }))}
+        rows={groupBy(entries, (e) => e.connectionId).map((g) => ({
+          label: g.key ? (connections[g.key]?.name ?? 'Deleted connection') : 'Previews',
+          totals: g.totals,
+        }))}
       />
       <Table
         caption="By day"
@@ -100,13 +109,19 @@ export function UsageTab() {
           .slice(0, DAYS_SHOWN)
           .map((g) => ({ label: g.key, totals: g.totals }))}
       />
-      <p class="muted">Costs are estimates from token counts and the providers’ published prices; your provider’s bill is what counts.</p>
+      <p class="muted">
+        Costs are estimates from token counts and the providers’ published prices; your provider’s bill is what counts.
+      </p>
       <div class="actions">
         <button type="button" class="button" onClick={sendFeedback}>
           Feedback
         </button>
       </div>
-      {feedback && <p class="muted" role="status" style="white-space: pre-wrap">{feedback}</p>}
+      {feedback && (
+        <p class="muted" role="status" style="white-space: pre-wrap">
+          {feedback}
+        </p>
+      )}
     </div>
   );
 }

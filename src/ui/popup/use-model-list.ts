@@ -4,7 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../../messaging';
 import type { EngineId } from '../../storage';
 
-export type ModelList = { status: 'idle' | 'loading' } | { status: 'ready'; models: string[] } | { status: 'failed'; message: string };
+export type ModelList =
+  { status: 'idle' | 'loading' } | { status: 'ready'; models: string[] } | { status: 'failed'; message: string };
 
 /** Typing pauses this long before the provider is asked. */
 const SETTLE_MS = 400;
@@ -15,10 +16,18 @@ export function useModelList(engine: EngineId, apiKey: string, baseUrl: string, 
     let live = true;
     setList({ status: 'loading' });
     const timer = setTimeout(() => {
-      sendMessage('listModels', { engine, ...(apiKey.trim() ? { apiKey } : {}), ...(baseUrl.trim() ? { baseUrl } : {}) })
+      sendMessage('listModels', {
+        engine,
+        ...(apiKey.trim() ? { apiKey } : {}),
+        ...(baseUrl.trim() ? { baseUrl } : {}),
+      })
         .then((outcome) => {
           if (!live) return;
-          setList(outcome.ok ? { status: 'ready', models: outcome.value } : { status: 'failed', message: outcome.problem.message });
+          setList(
+            outcome.ok
+              ? { status: 'ready', models: outcome.value }
+              : { status: 'failed', message: outcome.problem.message },
+          );
         })
         .catch((error: unknown) => live && setList({ status: 'failed', message: String(error) }));
     }, SETTLE_MS);

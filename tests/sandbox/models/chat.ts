@@ -10,7 +10,18 @@ import { strictSchemaProblem } from './schema.ts';
 import { promptForMatching } from './script.ts';
 import type { OutputFormat, PromptText } from './script.ts';
 import { chunkText, countTokens } from './tokens.ts';
-import { authProblem, findModel, modelNotFound, openaiError, openaiHeaders, promptFromMessages, readJson, runModel, sendError, settle } from './openai-common.ts';
+import {
+  authProblem,
+  findModel,
+  modelNotFound,
+  openaiError,
+  openaiHeaders,
+  promptFromMessages,
+  readJson,
+  runModel,
+  sendError,
+  settle,
+} from './openai-common.ts';
 import type { ErrorReply, OpenAIFlavor } from './openai-common.ts';
 
 const JSON_SCHEMA_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -24,7 +35,8 @@ interface ChatFormat {
 
 /** Reads `response_format` and, for api.openai.com, validates it as strictly as the service does. */
 function chatFormat(flavor: OpenAIFlavor, body: Record<string, unknown>, prompt: PromptText): ChatFormat {
-  const rf = body.response_format as { type?: unknown; json_schema?: { name?: unknown; schema?: unknown; strict?: unknown } } | undefined | null;
+  const rf = body.response_format as
+    { type?: unknown; json_schema?: { name?: unknown; schema?: unknown; strict?: unknown } } | undefined | null;
   if (!rf || rf.type === 'text' || rf.type === undefined) return { format: { kind: 'text' } };
   const strictChecks = flavor === 'openai';
   if (rf.type === 'json_object') {
@@ -32,7 +44,13 @@ function chatFormat(flavor: OpenAIFlavor, body: Record<string, unknown>, prompt:
     if (strictChecks && !/json/i.test(prompt.all)) {
       return {
         format: { kind: 'text' },
-        problem: openaiError(400, "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'invalid_request_error', 'messages', null),
+        problem: openaiError(
+          400,
+          "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+          'invalid_request_error',
+          'messages',
+          null,
+        ),
       };
     }
     return { format: { kind: 'json', dialect: 'json-schema' }, schema: {} };
@@ -40,27 +58,61 @@ function chatFormat(flavor: OpenAIFlavor, body: Record<string, unknown>, prompt:
   if (rf.type === 'json_schema') {
     const js = rf.json_schema;
     if (!js || typeof js !== 'object') {
-      return { format: { kind: 'text' }, problem: openaiError(400, "Missing required parameter: 'response_format.json_schema'.", 'invalid_request_error', 'response_format.json_schema', 'missing_required_parameter') };
+      return {
+        format: { kind: 'text' },
+        problem: openaiError(
+          400,
+          "Missing required parameter: 'response_format.json_schema'.",
+          'invalid_request_error',
+          'response_format.json_schema',
+          'missing_required_parameter',
+        ),
+      };
     }
     const schema = js.schema ?? {};
     if (strictChecks) {
       if (typeof js.name !== 'string') {
-        return { format: { kind: 'text' }, problem: openaiError(400, "Missing required parameter: 'response_format.json_schema.name'.", 'invalid_request_error', 'response_format.json_schema.name', 'missing_required_parameter') };
+        return {
+          format: { kind: 'text' },
+          problem: openaiError(
+            400,
+            "Missing required parameter: 'response_format.json_schema.name'.",
+            'invalid_request_error',
+            'response_format.json_schema.name',
+            'missing_required_parameter',
+          ),
+        };
       }
       if (!JSON_SCHEMA_NAME.test(js.name)) {
         return {
           format: { kind: 'text' },
-          problem: openaiError(400, "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", 'invalid_request_error', 'response_format.json_schema.name', 'invalid_value'),
+          problem: openaiError(
+            400,
+            "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+            'invalid_request_error',
+            'response_format.json_schema.name',
+            'invalid_value',
+          ),
         };
       }
       const problem = js.strict === true ? strictSchemaProblem(schema, js.name) : undefined;
-      if (problem) return { format: { kind: 'text' }, problem: openaiError(400, problem, 'invalid_request_error', 'response_format', null) };
+      if (problem)
+        return {
+          format: { kind: 'text' },
+          problem: openaiError(400, problem, 'invalid_request_error', 'response_format', null),
+        };
     }
     return { format: { kind: 'json', schema, dialect: 'json-schema' }, schema };
   }
   return {
     format: { kind: 'text' },
-    problem: openaiError(400, `Invalid value: '${String(rf.type)}'. Supported values are: 'json_object', 'json_schema', and 'text'.`, 'invalid_request_error', 'response_format.type', 'invalid_value'),
+    problem: openaiError(
+      400,
+      `Invalid value: '${String(rf.type)}'. Supported values are: 'json_object', 'json_schema', and 'text'.`,
+      'invalid_request_error',
+      'response_format.type',
+      'invalid_value',
+    ),
   };
 }
 
@@ -73,7 +125,13 @@ interface ChatRequest {
   max_completion_tokens?: number | null;
 }
 
-export async function chatCompletions(engine: Engine, flavor: OpenAIFlavor, validKey: string, req: SandboxRequest, res: ServerResponse): Promise<void> {
+export async function chatCompletions(
+  engine: Engine,
+  flavor: OpenAIFlavor,
+  validKey: string,
+  req: SandboxRequest,
+  res: ServerResponse,
+): Promise<void> {
   const at = Date.now();
   const { body, problem: badJson } = readJson(req);
   const chat = (body ?? {}) as Partial<ChatRequest>;
@@ -81,7 +139,16 @@ export async function chatCompletions(engine: Engine, flavor: OpenAIFlavor, vali
   const prompt = promptFromMessages(messages);
   const { format, schema, problem: formatProblem } = chatFormat(flavor, body ?? {}, prompt);
   const stream = chat.stream === true;
-  const call = engine.begin({ provider: flavor, model: typeof chat.model === 'string' ? chat.model : '', prompt: promptForMatching(prompt), stream, schema }, at);
+  const call = engine.begin(
+    {
+      provider: flavor,
+      model: typeof chat.model === 'string' ? chat.model : '',
+      prompt: promptForMatching(prompt),
+      stream,
+      schema,
+    },
+    at,
+  );
   const fail = (reply: ErrorReply) => {
     call.status = reply.status;
     sendError(res, flavor, req, reply);
@@ -90,22 +157,61 @@ export async function chatCompletions(engine: Engine, flavor: OpenAIFlavor, vali
   const denied = authProblem(flavor, req, validKey);
   if (denied) return fail(denied);
   if (badJson) return fail(badJson);
-  if (typeof chat.model !== 'string' || chat.model === '') return fail(openaiError(400, 'you must provide a model parameter', 'invalid_request_error', null, null));
-  if (!Array.isArray(chat.messages)) return fail(openaiError(400, "Missing required parameter: 'messages'.", 'invalid_request_error', 'messages', 'missing_required_parameter'));
+  if (typeof chat.model !== 'string' || chat.model === '')
+    return fail(openaiError(400, 'you must provide a model parameter', 'invalid_request_error', null, null));
+  if (!Array.isArray(chat.messages))
+    return fail(
+      openaiError(
+        400,
+        "Missing required parameter: 'messages'.",
+        'invalid_request_error',
+        'messages',
+        'missing_required_parameter',
+      ),
+    );
   if (chat.messages.length === 0) {
-    return fail(openaiError(400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'invalid_request_error', 'messages', 'empty_array'));
+    return fail(
+      openaiError(
+        400,
+        "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+        'invalid_request_error',
+        'messages',
+        'empty_array',
+      ),
+    );
   }
   const model = findModel(flavor, chat.model);
   if (!model) return fail(modelNotFound(flavor, chat.model));
   if (!model.chat) {
-    return fail(openaiError(404, 'This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?', 'invalid_request_error', 'model', null));
+    return fail(
+      openaiError(
+        404,
+        'This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?',
+        'invalid_request_error',
+        'model',
+        null,
+      ),
+    );
   }
   if (flavor === 'openai' && model.reasoning && typeof chat.max_tokens === 'number') {
-    return fail(openaiError(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'max_tokens', 'unsupported_parameter'));
+    return fail(
+      openaiError(
+        400,
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        'invalid_request_error',
+        'max_tokens',
+        'unsupported_parameter',
+      ),
+    );
   }
   if (formatProblem) return fail(formatProblem);
 
-  const maxTokens = typeof chat.max_completion_tokens === 'number' ? chat.max_completion_tokens : typeof chat.max_tokens === 'number' ? chat.max_tokens : undefined;
+  const maxTokens =
+    typeof chat.max_completion_tokens === 'number'
+      ? chat.max_completion_tokens
+      : typeof chat.max_tokens === 'number'
+        ? chat.max_tokens
+        : undefined;
   const client = new ClientWatch(res);
   const answer = await runModel(engine, flavor, req, res, call, client, model, prompt, format, maxTokens);
   if (!answer) return;
@@ -117,7 +223,9 @@ export async function chatCompletions(engine: Engine, flavor: OpenAIFlavor, vali
     id,
     created,
     model: chat.model,
-    ...(flavor === 'openai' ? { service_tier: 'default', system_fingerprint: null } : { system_fingerprint: 'fp_ollama' }),
+    ...(flavor === 'openai'
+      ? { service_tier: 'default', system_fingerprint: null }
+      : { system_fingerprint: 'fp_ollama' }),
   };
 
   if (!stream) {
@@ -131,7 +239,14 @@ export async function chatCompletions(engine: Engine, flavor: OpenAIFlavor, vali
       {
         ...base,
         object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: answer.finish }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content, refusal: null, annotations: [] },
+            logprobs: null,
+            finish_reason: answer.finish,
+          },
+        ],
         usage,
       },
       openaiHeaders(flavor, req),
@@ -152,7 +267,12 @@ export async function chatCompletions(engine: Engine, flavor: OpenAIFlavor, vali
     });
   startSse(res, openaiHeaders(flavor, req));
   call.status = 200;
-  sseEvent(res, chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
+  sseEvent(
+    res,
+    chunk([
+      { index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null },
+    ]),
+  );
   const pieces = chunkText(answer.text);
   let sentText = '';
   const sent = await paceOut(pieces, countTokens, engine.pacing, client, (piece) => {
@@ -176,6 +296,11 @@ function usageObject(flavor: OpenAIFlavor, input: number, output: number): Recor
   return {
     ...totals,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }

@@ -97,7 +97,11 @@ const API_KEY_INVALID = googleError(400, 'INVALID_ARGUMENT', 'API key not valid.
     domain: 'googleapis.com',
     metadata: { service: 'generativelanguage.googleapis.com' },
   },
-  { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },
+  {
+    '@type': 'type.googleapis.com/google.rpc.LocalizedMessage',
+    locale: 'en-US',
+    message: 'API key not valid. Please pass a valid API key.',
+  },
 ]);
 
 const NO_KEY = googleError(
@@ -108,7 +112,9 @@ const NO_KEY = googleError(
 
 function rateLimited(model: string, perDay: boolean): GeminiErrorReply {
   const metric = 'generate_content_free_tier_requests';
-  const quotaId = perDay ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier';
+  const quotaId = perDay
+    ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier'
+    : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier';
   const limit = perDay ? FREE_TIER_REQUESTS_PER_DAY : FREE_TIER_REQUESTS_PER_MINUTE;
   return googleError(
     429,
@@ -126,7 +132,15 @@ function rateLimited(model: string, perDay: boolean): GeminiErrorReply {
           },
         ],
       },
-      { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+      {
+        '@type': 'type.googleapis.com/google.rpc.Help',
+        links: [
+          {
+            description: 'Learn more about Gemini API quotas',
+            url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+          },
+        ],
+      },
       { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: GEMINI_RETRY_DELAY },
     ],
   );
@@ -141,10 +155,21 @@ function modelNotFound(model: string, apiVersion: string, method: string): Gemin
 }
 
 function contextTooLong(inputTokens: number, limit: number): GeminiErrorReply {
-  return googleError(400, 'INVALID_ARGUMENT', `The input token count (${Math.max(inputTokens, limit + 1)}) exceeds the maximum number of tokens allowed (${limit}).`);
+  return googleError(
+    400,
+    'INVALID_ARGUMENT',
+    `The input token count (${Math.max(inputTokens, limit + 1)}) exceeds the maximum number of tokens allowed (${limit}).`,
+  );
 }
 
-function faultReply(fault: Exclude<ModelFault, 'safety' | 'prompt_blocked' | 'drop'>, model: string, apiVersion: string, method: string, inputTokens: number, limit: number): GeminiErrorReply {
+function faultReply(
+  fault: Exclude<ModelFault, 'safety' | 'prompt_blocked' | 'drop'>,
+  model: string,
+  apiVersion: string,
+  method: string,
+  inputTokens: number,
+  limit: number,
+): GeminiErrorReply {
   switch (fault) {
     case 'unauthorized':
       return googleError(403, 'PERMISSION_DENIED', 'Your API key was reported as leaked. Please use another API key.');
@@ -155,7 +180,11 @@ function faultReply(fault: Exclude<ModelFault, 'safety' | 'prompt_blocked' | 'dr
     case 'quota_exhausted':
       return rateLimited(model, true);
     case 'server_error':
-      return googleError(500, 'INTERNAL', 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting');
+      return googleError(
+        500,
+        'INTERNAL',
+        'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+      );
     case 'overloaded':
       return googleError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.');
     case 'model_not_found':
@@ -166,7 +195,12 @@ function faultReply(fault: Exclude<ModelFault, 'safety' | 'prompt_blocked' | 'dr
 }
 
 function googleHeaders(req: SandboxRequest): Record<string, string> {
-  return { ...corsHeaders(req), vary: 'Origin, X-Origin, Referer', server: 'scaffolding on HTTPServer2', 'x-content-type-options': 'nosniff' };
+  return {
+    ...corsHeaders(req),
+    vary: 'Origin, X-Origin, Referer',
+    server: 'scaffolding on HTTPServer2',
+    'x-content-type-options': 'nosniff',
+  };
 }
 
 function send(res: ServerResponse, req: SandboxRequest, status: number, body: unknown): void {
@@ -176,7 +210,11 @@ function send(res: ServerResponse, req: SandboxRequest, status: number, body: un
 /** Google's front end answers unknown paths with its HTML 404 page, not JSON. */
 function notFoundPage(req: SandboxRequest, res: ServerResponse): void {
   const html = `<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 404 (Not Found)!!1</title>\n  <p><b>404.</b> <ins>That’s an error.</ins>\n  <p>The requested URL <code>${req.url.pathname.replace(/[<>&]/g, '')}</code> was not found on this server.  <ins>That’s all we know.</ins>\n`;
-  res.writeHead(404, { 'content-type': 'text/html; charset=UTF-8', 'content-length': String(Buffer.byteLength(html)), ...corsHeaders(req) });
+  res.writeHead(404, {
+    'content-type': 'text/html; charset=UTF-8',
+    'content-length': String(Buffer.byteLength(html)),
+    ...corsHeaders(req),
+  });
   res.end(html);
 }
 
@@ -201,12 +239,19 @@ function modelResource(m: GeminiModel): Record<string, unknown> {
     inputTokenLimit: m.inputTokenLimit,
     outputTokenLimit: m.outputTokenLimit,
     supportedGenerationMethods: m.supportedGenerationMethods,
-    ...(m.supportedGenerationMethods.includes('generateContent') ? { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: m.thinking } : {}),
+    ...(m.supportedGenerationMethods.includes('generateContent')
+      ? { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: m.thinking }
+      : {}),
   };
 }
 
 /** Entry point for https://generativelanguage.googleapis.com. */
-export async function handleGeminiRequest(engine: Engine, validKey: string, req: SandboxRequest, res: ServerResponse): Promise<void> {
+export async function handleGeminiRequest(
+  engine: Engine,
+  validKey: string,
+  req: SandboxRequest,
+  res: ServerResponse,
+): Promise<void> {
   if (isPreflight(req)) return answerPreflight(req, res);
   const m = /^\/(v1beta|v1)\/models(?:\/([^/:]+)(?::([A-Za-z]+))?)?\/?$/.exec(req.url.pathname);
   if (!m) return notFoundPage(req, res);
@@ -230,10 +275,15 @@ export async function handleGeminiRequest(engine: Engine, validKey: string, req:
     }
     return send(res, req, 200, modelResource(model));
   }
-  if (req.method === 'POST' && modelId !== undefined && (method === 'generateContent' || method === 'streamGenerateContent')) {
+  if (
+    req.method === 'POST' &&
+    modelId !== undefined &&
+    (method === 'generateContent' || method === 'streamGenerateContent')
+  ) {
     return generate(engine, validKey, req, res, apiVersion, modelId, method);
   }
-  if (req.method === 'POST' && modelId !== undefined && method === 'countTokens') return countTokensRoute(validKey, req, res, apiVersion, modelId);
+  if (req.method === 'POST' && modelId !== undefined && method === 'countTokens')
+    return countTokensRoute(validKey, req, res, apiVersion, modelId);
   return notFoundPage(req, res);
 }
 
@@ -276,19 +326,36 @@ interface GenerationConfig {
   maxOutputTokens?: number;
 }
 
-function outputFormat(config: GenerationConfig): { format: OutputFormat; schema?: unknown; problem?: GeminiErrorReply } {
+function outputFormat(config: GenerationConfig): {
+  format: OutputFormat;
+  schema?: unknown;
+  problem?: GeminiErrorReply;
+} {
   const mime = config.responseMimeType ?? 'text/plain';
   const hasSchema = config.responseSchema !== undefined || config.responseJsonSchema !== undefined;
   if (mime === 'application/json') {
-    if (config.responseJsonSchema !== undefined) return { format: { kind: 'json', schema: config.responseJsonSchema, dialect: 'json-schema' }, schema: config.responseJsonSchema };
-    if (config.responseSchema !== undefined) return { format: { kind: 'json', schema: config.responseSchema, dialect: 'openapi' }, schema: config.responseSchema };
+    if (config.responseJsonSchema !== undefined)
+      return {
+        format: { kind: 'json', schema: config.responseJsonSchema, dialect: 'json-schema' },
+        schema: config.responseJsonSchema,
+      };
+    if (config.responseSchema !== undefined)
+      return {
+        format: { kind: 'json', schema: config.responseSchema, dialect: 'openapi' },
+        schema: config.responseSchema,
+      };
     return { format: { kind: 'json', dialect: 'json-schema' }, schema: {} };
   }
-  if (mime === 'text/x.enum' && config.responseSchema !== undefined) return { format: { kind: 'enum', schema: config.responseSchema }, schema: config.responseSchema };
+  if (mime === 'text/x.enum' && config.responseSchema !== undefined)
+    return { format: { kind: 'enum', schema: config.responseSchema }, schema: config.responseSchema };
   if (hasSchema) {
     return {
       format: { kind: 'text' },
-      problem: googleError(400, 'INVALID_ARGUMENT', `* GenerateContentRequest.generation_config.response_mime_type: When response_schema is set, response_mime_type must be one of: application/json, text/x.enum. Got: ${mime}\n`),
+      problem: googleError(
+        400,
+        'INVALID_ARGUMENT',
+        `* GenerateContentRequest.generation_config.response_mime_type: When response_schema is set, response_mime_type must be one of: application/json, text/x.enum. Got: ${mime}\n`,
+      ),
     };
   }
   return { format: { kind: 'text' } };
@@ -320,7 +387,10 @@ async function generate(
   const { format, schema, problem: formatProblem } = outputFormat(config);
   const stream = method === 'streamGenerateContent';
   const sse = req.url.searchParams.get('alt') === 'sse';
-  const call = engine.begin({ provider: 'gemini', model: modelId, prompt: promptForMatching(prompt), stream, schema }, at);
+  const call = engine.begin(
+    { provider: 'gemini', model: modelId, prompt: promptForMatching(prompt), stream, schema },
+    at,
+  );
   const fail = (reply: GeminiErrorReply) => {
     call.status = reply.status;
     send(res, req, reply.status, reply.body);
@@ -330,7 +400,8 @@ async function generate(
   if (denied) return fail(denied);
   if (badJson !== undefined) return fail(googleError(400, 'INVALID_ARGUMENT', badJson));
   const model = GEMINI_MODELS.find((x) => x.id === modelId);
-  if (!model || !model.supportedGenerationMethods.includes('generateContent')) return fail(modelNotFound(modelId, apiVersion, method));
+  if (!model || !model.supportedGenerationMethods.includes('generateContent'))
+    return fail(modelNotFound(modelId, apiVersion, method));
   if (!Array.isArray(body?.contents) || body.contents.length === 0) {
     return fail(googleError(400, 'INVALID_ARGUMENT', '* GenerateContentRequest.contents: contents is not specified\n'));
   }
@@ -351,15 +422,25 @@ async function generate(
   if (inputTokens > model.inputTokenLimit) return fail(contextTooLong(inputTokens, model.inputTokenLimit));
 
   const responseId = randomId('', 11);
-  const promptUsage = { promptTokenCount: inputTokens, totalTokenCount: inputTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: inputTokens }] };
+  const promptUsage = {
+    promptTokenCount: inputTokens,
+    totalTokenCount: inputTokens,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: inputTokens }],
+  };
   const envelope = (fields: Record<string, unknown>) => ({ ...fields, modelVersion: modelId, responseId });
 
   // Blocked outcomes are 200s: the prompt itself (no candidates) or the answer (no text).
   if (plan.kind === 'fault') {
     const blocked =
       plan.fault === 'prompt_blocked'
-        ? envelope({ promptFeedback: { blockReason: 'SAFETY', safetyRatings: SAFETY_RATINGS_BLOCKED }, usageMetadata: promptUsage })
-        : envelope({ candidates: [{ finishReason: 'SAFETY', index: 0, safetyRatings: SAFETY_RATINGS_BLOCKED }], usageMetadata: promptUsage });
+        ? envelope({
+            promptFeedback: { blockReason: 'SAFETY', safetyRatings: SAFETY_RATINGS_BLOCKED },
+            usageMetadata: promptUsage,
+          })
+        : envelope({
+            candidates: [{ finishReason: 'SAFETY', index: 0, safetyRatings: SAFETY_RATINGS_BLOCKED }],
+            usageMetadata: promptUsage,
+          });
     if (!(await client.wait(engine.pacing.timeToFirstTokenMs))) {
       call.aborted = true;
       return;
@@ -411,7 +492,10 @@ async function generate(
   const sent = await paceOut(pieces, countTokens, engine.pacing, client, (piece, i) => {
     sentText += piece;
     const last = i === pieces.length - 1;
-    sseEvent(res, JSON.stringify(envelope({ candidates: [candidate(piece, last)], usageMetadata: last ? fullUsage : promptUsage })));
+    sseEvent(
+      res,
+      JSON.stringify(envelope({ candidates: [candidate(piece, last)], usageMetadata: last ? fullUsage : promptUsage })),
+    );
   });
   call.inputTokens = inputTokens;
   call.outputTokens = countTokens(sentText);
@@ -422,7 +506,13 @@ async function generate(
   res.end();
 }
 
-function countTokensRoute(validKey: string, req: SandboxRequest, res: ServerResponse, apiVersion: string, modelId: string): void {
+function countTokensRoute(
+  validKey: string,
+  req: SandboxRequest,
+  res: ServerResponse,
+  apiVersion: string,
+  modelId: string,
+): void {
   const denied = authProblem(req, validKey);
   if (denied) return send(res, req, denied.status, denied.body);
   const model = GEMINI_MODELS.find((x) => x.id === modelId);
@@ -434,7 +524,12 @@ function countTokensRoute(validKey: string, req: SandboxRequest, res: ServerResp
   try {
     body = (parseJsonBody(req) ?? {}) as Record<string, unknown>;
   } catch (e) {
-    return send(res, req, 400, googleError(400, 'INVALID_ARGUMENT', `Invalid JSON payload received. ${(e as Error).message}`).body);
+    return send(
+      res,
+      req,
+      400,
+      googleError(400, 'INVALID_ARGUMENT', `Invalid JSON payload received. ${(e as Error).message}`).body,
+    );
   }
   const inner = (body.generateContentRequest ?? body) as Record<string, unknown>;
   const total = countTokens(promptFromBody(inner).all);

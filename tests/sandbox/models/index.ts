@@ -67,7 +67,8 @@ export class ModelApis {
   configure(opts: Partial<ModelApisOptions & { ollamaRejectExtensionOrigins: boolean }>): void {
     if (opts.timeToFirstTokenMs !== undefined) this.engine.pacing.timeToFirstTokenMs = opts.timeToFirstTokenMs;
     if (opts.tokensPerSecond !== undefined) this.engine.pacing.tokensPerSecond = opts.tokensPerSecond;
-    if (opts.ollamaRejectExtensionOrigins !== undefined) this.engine.rejectExtensionOrigins = opts.ollamaRejectExtensionOrigins;
+    if (opts.ollamaRejectExtensionOrigins !== undefined)
+      this.engine.rejectExtensionOrigins = opts.ollamaRejectExtensionOrigins;
   }
 
   /**
@@ -76,7 +77,15 @@ export class ModelApis {
    * `text` for plain answers; `json` for structured output (sent verbatim, serialized); `fault`
    * for errors. Precedence within a rule: fault, then json, then text.
    */
-  script(rule: { provider?: 'openai' | 'gemini' | 'compatible'; match?: string | RegExp; text?: string; json?: unknown; fault?: ModelFault; times?: number; delayMs?: number }): void {
+  script(rule: {
+    provider?: 'openai' | 'gemini' | 'compatible';
+    match?: string | RegExp;
+    text?: string;
+    json?: unknown;
+    fault?: ModelFault;
+    times?: number;
+    delayMs?: number;
+  }): void {
     this.engine.script.add(rule satisfies ScriptRule);
   }
 

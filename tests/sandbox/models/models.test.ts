@@ -1,7 +1,15 @@
 // The model emulators, exercised through the real SDKs (openai 7.57.0, @google/genai 3.1.0)
 // over real HTTP on 127.0.0.1, exactly as the extension will call them.
 import { ApiError, GoogleGenAI, Type } from '@google/genai';
-import OpenAI, { APIConnectionError, APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
+import OpenAI, {
+  APIConnectionError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+} from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { serveHandler as serve, type Served as Running } from '../serve.ts';
 import { ModelApis } from './index.ts';
@@ -19,11 +27,23 @@ let compat: OpenAI;
 let compatBase: string;
 
 beforeAll(async () => {
-  openaiServer = await serve((q, s) => apis.handleOpenAI(q, s), () => 'https://api.openai.com');
-  geminiServer = await serve((q, s) => apis.handleGemini(q, s), () => 'https://generativelanguage.googleapis.com');
-  compatServer = await serve((q, s) => apis.handleCompatible(q, s), (port) => `http://127.0.0.1:${port}`);
+  openaiServer = await serve(
+    (q, s) => apis.handleOpenAI(q, s),
+    () => 'https://api.openai.com',
+  );
+  geminiServer = await serve(
+    (q, s) => apis.handleGemini(q, s),
+    () => 'https://generativelanguage.googleapis.com',
+  );
+  compatServer = await serve(
+    (q, s) => apis.handleCompatible(q, s),
+    (port) => `http://127.0.0.1:${port}`,
+  );
   openai = new OpenAI({ apiKey: apis.keys.openai, baseURL: `http://127.0.0.1:${openaiServer.port}/v1`, maxRetries: 0 });
-  gemini = new GoogleGenAI({ apiKey: apis.keys.gemini, httpOptions: { baseUrl: `http://127.0.0.1:${geminiServer.port}` } });
+  gemini = new GoogleGenAI({
+    apiKey: apis.keys.gemini,
+    httpOptions: { baseUrl: `http://127.0.0.1:${geminiServer.port}` },
+  });
   compatBase = `http://127.0.0.1:${compatServer.port}`;
   compat = new OpenAI({ apiKey: 'ollama', baseURL: `${compatBase}/v1`, maxRetries: 0 });
 });
@@ -56,8 +76,11 @@ function conforms(schema: Record<string, unknown>, value: unknown, path = '$'): 
     if (!Array.isArray(value)) return [`${path}: not an array`];
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) errors.push(`${path}: too few items`);
     if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) errors.push(`${path}: too many items`);
-    if (schema.uniqueItems === true && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) errors.push(`${path}: duplicates`);
-    value.forEach((v, i) => errors.push(...conforms((schema.items ?? {}) as Record<string, unknown>, v, `${path}[${i}]`)));
+    if (schema.uniqueItems === true && new Set(value.map((v) => JSON.stringify(v))).size !== value.length)
+      errors.push(`${path}: duplicates`);
+    value.forEach((v, i) =>
+      errors.push(...conforms((schema.items ?? {}) as Record<string, unknown>, v, `${path}[${i}]`)),
+    );
   } else if (type === 'string') {
     if (typeof value !== 'string') return [`${path}: not a string`];
     if (schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors.push(`${path}: not a date`);
@@ -66,7 +89,8 @@ function conforms(schema: Record<string, unknown>, value: unknown, path = '$'): 
     if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) errors.push(`${path}: too long`);
     if (typeof schema.minLength === 'number' && value.length < schema.minLength) errors.push(`${path}: too short`);
   } else if (type === 'integer' || type === 'number') {
-    if (typeof value !== 'number' || (type === 'integer' && !Number.isInteger(value))) return [`${path}: not a ${type}`];
+    if (typeof value !== 'number' || (type === 'integer' && !Number.isInteger(value)))
+      return [`${path}: not a ${type}`];
     if (typeof schema.minimum === 'number' && value < schema.minimum) errors.push(`${path}: below minimum`);
     if (typeof schema.maximum === 'number' && value > schema.maximum) errors.push(`${path}: above maximum`);
   } else if (type === 'boolean' && typeof value !== 'boolean') errors.push(`${path}: not a boolean`);
@@ -83,7 +107,13 @@ const ROW_SCHEMA = {
     due: { type: 'string', format: 'date' },
     owner: { type: 'string', format: 'email' },
     estimate: { type: 'integer', minimum: 1, maximum: 8 },
-    tags: { type: 'array', items: { type: 'string', enum: ['a', 'b', 'c'] }, minItems: 1, maxItems: 3, uniqueItems: true },
+    tags: {
+      type: 'array',
+      items: { type: 'string', enum: ['a', 'b', 'c'] },
+      minItems: 1,
+      maxItems: 3,
+      uniqueItems: true,
+    },
     done: { type: 'boolean' },
     link: { type: 'string', format: 'uri' },
   },
@@ -98,7 +128,12 @@ describe('OpenAI chat completions', () => {
 
   it('streams text in several chunks and reports usage in a final choices:[] chunk', async () => {
     apis.configure({ timeToFirstTokenMs: 5, tokensPerSecond: 2000 });
-    const stream = await openai.chat.completions.create({ model: 'gpt-5.5-mini', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-5.5-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let contentChunks = 0;
     let usage: OpenAI.CompletionUsage | undefined;
@@ -118,9 +153,20 @@ describe('OpenAI chat completions', () => {
     expect(text).toBe('Answer: Write a haiku about tea');
     expect(contentChunks).toBeGreaterThan(1);
     expect(finish).toBe('stop');
-    expect(usage).toMatchObject({ prompt_tokens: tokens(inputText), completion_tokens: tokens(text), total_tokens: tokens(inputText) + tokens(text) });
+    expect(usage).toMatchObject({
+      prompt_tokens: tokens(inputText),
+      completion_tokens: tokens(text),
+      total_tokens: tokens(inputText) + tokens(text),
+    });
     expect(apis.calls).toHaveLength(1);
-    expect(apis.calls[0]).toMatchObject({ provider: 'openai', model: 'gpt-5.5-mini', stream: true, status: 200, inputTokens: tokens(inputText), outputTokens: tokens(text) });
+    expect(apis.calls[0]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-5.5-mini',
+      stream: true,
+      status: 200,
+      inputTokens: tokens(inputText),
+      outputTokens: tokens(text),
+    });
     expect(apis.calls[0]?.prompt).toBe('You are terse.\n\nWrite a haiku about tea\nin three lines');
   });
 
@@ -147,7 +193,9 @@ describe('OpenAI chat completions', () => {
     expect(r.choices[0]?.message.content).toBe('one two thre');
     expect(r.choices[0]?.finish_reason).toBe('length');
     expect(r.usage?.completion_tokens).toBe(3);
-    const err = await openai.chat.completions.create({ model: 'gpt-5.5', messages, max_tokens: 3 }).catch((e: unknown) => e);
+    const err = await openai.chat.completions
+      .create({ model: 'gpt-5.5', messages, max_tokens: 3 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as BadRequestError).code).toBe('unsupported_parameter');
     // Older models still honour max_tokens.
@@ -174,18 +222,28 @@ describe('OpenAI chat completions', () => {
   it('rejects a strict schema the real service would reject, and JSON mode without the word json', async () => {
     const loose = { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] };
     const err = await openai.chat.completions
-      .create({ model: 'gpt-5.5', messages, response_format: { type: 'json_schema', json_schema: { name: 'loose', strict: true, schema: loose } } })
+      .create({
+        model: 'gpt-5.5',
+        messages,
+        response_format: { type: 'json_schema', json_schema: { name: 'loose', strict: true, schema: loose } },
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadRequestError);
-    expect((err as Error).message).toContain("Invalid schema for response_format 'loose': In context=(), 'additionalProperties' is required to be supplied and to be false.");
-    const jsonMode = await openai.chat.completions.create({ model: 'gpt-5.5', messages, response_format: { type: 'json_object' } }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain(
+      "Invalid schema for response_format 'loose': In context=(), 'additionalProperties' is required to be supplied and to be false.",
+    );
+    const jsonMode = await openai.chat.completions
+      .create({ model: 'gpt-5.5', messages, response_format: { type: 'json_object' } })
+      .catch((e: unknown) => e);
     expect(jsonMode).toBeInstanceOf(BadRequestError);
     const ok = await openai.chat.completions.create({
       model: 'gpt-5.5',
       messages: [{ role: 'user', content: 'Reply in JSON: plan the party' }],
       response_format: { type: 'json_object' },
     });
-    expect(JSON.parse(ok.choices[0]?.message.content ?? '')).toEqual({ answer: 'Answer: Reply in JSON: plan the party' });
+    expect(JSON.parse(ok.choices[0]?.message.content ?? '')).toEqual({
+      answer: 'Answer: Reply in JSON: plan the party',
+    });
   });
 
   it('pseudo-translates deterministically', async () => {
@@ -209,14 +267,19 @@ describe('OpenAI chat completions', () => {
   });
 
   it('rejects a wrong key with the real 401 wording, masking the key', async () => {
-    const bad = new OpenAI({ apiKey: 'sk-proj-wrongwrongwrongabcd', baseURL: `http://127.0.0.1:${openaiServer.port}/v1`, maxRetries: 0 });
+    const bad = new OpenAI({
+      apiKey: 'sk-proj-wrongwrongwrongabcd',
+      baseURL: `http://127.0.0.1:${openaiServer.port}/v1`,
+      maxRetries: 0,
+    });
     const err = await bad.chat.completions.create({ model: 'gpt-5.5', messages }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     const e = err as AuthenticationError;
     expect(e.status).toBe(401);
     expect(e.code).toBe('invalid_api_key');
     expect(e.error).toEqual({
-      message: 'Incorrect API key provided: sk-proj-***************abcd. You can find your API key at https://platform.openai.com/account/api-keys.',
+      message:
+        'Incorrect API key provided: sk-proj-***************abcd. You can find your API key at https://platform.openai.com/account/api-keys.',
       type: 'invalid_request_error',
       param: null,
       code: 'invalid_api_key',
@@ -271,7 +334,9 @@ describe('OpenAI chat completions', () => {
     const err = await openai.chat.completions.create({ model: 'gpt-nope', messages }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect((err as Error).message).toContain('The model `gpt-nope` does not exist or you do not have access to it.');
-    const res = await fetch(`http://127.0.0.1:${openaiServer.port}/v1/nothing`, { headers: { authorization: `Bearer ${apis.keys.openai}` } });
+    const res = await fetch(`http://127.0.0.1:${openaiServer.port}/v1/nothing`, {
+      headers: { authorization: `Bearer ${apis.keys.openai}` },
+    });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { message: 'Invalid URL (GET /v1/nothing)' } });
   });
@@ -281,7 +346,10 @@ describe('OpenAI chat completions', () => {
     apis.script({ text: long });
     apis.configure({ timeToFirstTokenMs: 0, tokensPerSecond: 100 }); // ~5 s for the whole answer
     const controller = new AbortController();
-    const stream = await openai.chat.completions.create({ model: 'gpt-5.5', messages, stream: true, stream_options: { include_usage: true } }, { signal: controller.signal });
+    const stream = await openai.chat.completions.create(
+      { model: 'gpt-5.5', messages, stream: true, stream_options: { include_usage: true } },
+      { signal: controller.signal },
+    );
     let received = '';
     const started = Date.now();
     // openai 7.x ends the iteration quietly when the caller aborts.
@@ -318,7 +386,10 @@ describe('OpenAI Responses API', () => {
   it('answers non-streamed with output_text and usage', async () => {
     const r = await openai.responses.create({ model: 'gpt-5.5', instructions: 'Be brief.', input: 'Name three teas' });
     expect(r.output_text).toBe('Answer: Name three teas');
-    expect(r.usage).toMatchObject({ input_tokens: tokens('Be brief.\nName three teas'), output_tokens: tokens('Answer: Name three teas') });
+    expect(r.usage).toMatchObject({
+      input_tokens: tokens('Be brief.\nName three teas'),
+      output_tokens: tokens('Answer: Name three teas'),
+    });
   });
 
   it('streams deltas and ends with response.completed', async () => {
@@ -360,15 +431,30 @@ describe('Gemini', () => {
     expect(text).toBe('Answer: Summarise the meeting notes');
     expect(chunks).toBeGreaterThan(1);
     expect(last?.candidates?.[0]?.finishReason).toBe('STOP');
-    expect(last?.usageMetadata).toMatchObject({ promptTokenCount: tokens(input), candidatesTokenCount: tokens(text), totalTokenCount: tokens(input) + tokens(text) });
-    expect(apis.calls[0]).toMatchObject({ provider: 'gemini', model: 'gemini-3.8-flash', stream: true, status: 200, inputTokens: tokens(input), outputTokens: tokens(text) });
+    expect(last?.usageMetadata).toMatchObject({
+      promptTokenCount: tokens(input),
+      candidatesTokenCount: tokens(text),
+      totalTokenCount: tokens(input) + tokens(text),
+    });
+    expect(apis.calls[0]).toMatchObject({
+      provider: 'gemini',
+      model: 'gemini-3.8-flash',
+      stream: true,
+      status: 200,
+      inputTokens: tokens(input),
+      outputTokens: tokens(text),
+    });
   });
 
   it('answers non-streamed requests and honours maxOutputTokens', async () => {
     const r = await gemini.models.generateContent({ model: 'gemini-3.5-flash-lite', contents: 'Hello there' });
     expect(r.text).toBe('Answer: Hello there');
     expect(r.candidates?.[0]?.finishReason).toBe('STOP');
-    const cut = await gemini.models.generateContent({ model: 'gemini-3.5-flash-lite', contents: 'Hello there', config: { maxOutputTokens: 2 } });
+    const cut = await gemini.models.generateContent({
+      model: 'gemini-3.5-flash-lite',
+      contents: 'Hello there',
+      config: { maxOutputTokens: 2 },
+    });
     expect(cut.text).toBe('Answer: ');
     expect(cut.candidates?.[0]?.finishReason).toBe('MAX_TOKENS');
   });
@@ -396,7 +482,11 @@ describe('Gemini', () => {
       },
       required: ['summary', 'priority', 'score', 'items'],
     };
-    const r = await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'Triage the bug', config: { responseMimeType: 'application/json', responseSchema: schema } });
+    const r = await gemini.models.generateContent({
+      model: 'gemini-3.8-flash',
+      contents: 'Triage the bug',
+      config: { responseMimeType: 'application/json', responseSchema: schema },
+    });
     const value = JSON.parse(r.text ?? '') as Record<string, unknown>;
     expect(conforms(schema, value)).toEqual([]);
     expect(Object.keys(value)).toEqual(['items', 'priority', 'score', 'summary']);
@@ -410,7 +500,10 @@ describe('Gemini', () => {
     expect(first.text).toBe('{"status":"Done","n":3}');
     const second = await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'Plan the launch' });
     expect(second.text).toBe('second time');
-    const openaiAnswer = await openai.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'launch it' }] });
+    const openaiAnswer = await openai.chat.completions.create({
+      model: 'gpt-5.5',
+      messages: [{ role: 'user', content: 'launch it' }],
+    });
     expect(openaiAnswer.choices[0]?.message.content).toBe('not for gemini');
   });
 
@@ -421,30 +514,54 @@ describe('Gemini', () => {
       names.push(m.name ?? '');
       expect(m.supportedActions ?? []).toBeInstanceOf(Array);
     }
-    expect(names).toEqual(expect.arrayContaining(['models/gemini-3.8-flash', 'models/gemini-3.5-flash-lite', 'models/gemini-3.1-pro-preview']));
-    const raw = await fetch(`http://127.0.0.1:${geminiServer.port}/v1beta/models?key=${apis.keys.gemini}`).then((r) => r.json() as Promise<{ models: Array<{ name: string; supportedGenerationMethods: string[] }> }>);
-    expect(raw.models.find((m) => m.name === 'models/gemini-3.8-flash')?.supportedGenerationMethods).toContain('generateContent');
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'models/gemini-3.8-flash',
+        'models/gemini-3.5-flash-lite',
+        'models/gemini-3.1-pro-preview',
+      ]),
+    );
+    const raw = await fetch(`http://127.0.0.1:${geminiServer.port}/v1beta/models?key=${apis.keys.gemini}`).then(
+      (r) => r.json() as Promise<{ models: Array<{ name: string; supportedGenerationMethods: string[] }> }>,
+    );
+    expect(raw.models.find((m) => m.name === 'models/gemini-3.8-flash')?.supportedGenerationMethods).toContain(
+      'generateContent',
+    );
     const one = await gemini.models.get({ model: 'gemini-3.1-pro-preview' });
     expect(one.displayName).toBe('Gemini 3.1 Pro Preview');
   });
 
   it('rejects an invalid key with 400 API_KEY_INVALID', async () => {
-    const bad = new GoogleGenAI({ apiKey: 'AIzaSyWRONG', httpOptions: { baseUrl: `http://127.0.0.1:${geminiServer.port}` } });
-    const err = await bad.models.generateContent({ model: 'gemini-3.8-flash', contents: 'hi' }).catch((e: unknown) => e);
+    const bad = new GoogleGenAI({
+      apiKey: 'AIzaSyWRONG',
+      httpOptions: { baseUrl: `http://127.0.0.1:${geminiServer.port}` },
+    });
+    const err = await bad.models
+      .generateContent({ model: 'gemini-3.8-flash', contents: 'hi' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(400);
     expect((err as ApiError).message).toContain('API_KEY_INVALID');
-    expect(JSON.parse((err as ApiError).message)).toMatchObject({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } });
+    expect(JSON.parse((err as ApiError).message)).toMatchObject({
+      error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' },
+    });
   });
 
   it('rate-limits with 429 RESOURCE_EXHAUSTED and a RetryInfo of 7s', async () => {
     apis.script({ provider: 'gemini', fault: 'rate_limited', times: 1 });
-    const err = await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'hi' }).catch((e: unknown) => e);
+    const err = await gemini.models
+      .generateContent({ model: 'gemini-3.8-flash', contents: 'hi' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(429);
-    const body = JSON.parse((err as ApiError).message) as { error: { status: string; details: Array<Record<string, unknown>> } };
+    const body = JSON.parse((err as ApiError).message) as {
+      error: { status: string; details: Array<Record<string, unknown>> };
+    };
     expect(body.error.status).toBe('RESOURCE_EXHAUSTED');
-    expect(body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' });
+    expect(body.error.details).toContainEqual({
+      '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+      retryDelay: '7s',
+    });
   });
 
   it('maps the server-side faults to Google statuses', async () => {
@@ -458,7 +575,9 @@ describe('Gemini', () => {
     ] as const;
     for (const [fault, status, googleStatus] of cases) {
       apis.script({ fault, times: 1 });
-      const err = await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'hi' }).catch((e: unknown) => e);
+      const err = await gemini.models
+        .generateContent({ model: 'gemini-3.8-flash', contents: 'hi' })
+        .catch((e: unknown) => e);
       expect(err, fault).toBeInstanceOf(ApiError);
       expect((err as ApiError).status, fault).toBe(status);
       expect((err as ApiError).message, fault).toContain(googleStatus);
@@ -472,7 +591,11 @@ describe('Gemini', () => {
     expect(r.candidates?.[0]?.safetyRatings?.some((s) => s.blocked)).toBe(true);
     expect(r.text).toBeUndefined();
     const chunks = [];
-    for await (const c of await gemini.models.generateContentStream({ model: 'gemini-3.8-flash', contents: 'something risky' })) chunks.push(c);
+    for await (const c of await gemini.models.generateContentStream({
+      model: 'gemini-3.8-flash',
+      contents: 'something risky',
+    }))
+      chunks.push(c);
     expect(chunks.map((c) => c.candidates?.[0]?.finishReason)).toEqual(['SAFETY']);
 
     apis.script({ fault: 'prompt_blocked', times: 1 });
@@ -483,14 +606,25 @@ describe('Gemini', () => {
   });
 
   it('404s an unknown model with the real wording, and unknown routes with the HTML page', async () => {
-    const err = await gemini.models.generateContent({ model: 'gemini-9-ultra', contents: 'hi' }).catch((e: unknown) => e);
+    const err = await gemini.models
+      .generateContent({ model: 'gemini-9-ultra', contents: 'hi' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(404);
     // @google/genai 3.x calls API version v1 unless told otherwise.
-    expect((err as ApiError).message).toContain('models/gemini-9-ultra is not found for API version v1, or is not supported for generateContent.');
-    const beta = new GoogleGenAI({ apiKey: apis.keys.gemini, httpOptions: { baseUrl: `http://127.0.0.1:${geminiServer.port}`, apiVersion: 'v1beta' } });
-    const betaErr = await beta.models.generateContent({ model: 'gemini-9-ultra', contents: 'hi' }).catch((e: unknown) => e);
-    expect((betaErr as ApiError).message).toContain('models/gemini-9-ultra is not found for API version v1beta, or is not supported for generateContent.');
+    expect((err as ApiError).message).toContain(
+      'models/gemini-9-ultra is not found for API version v1, or is not supported for generateContent.',
+    );
+    const beta = new GoogleGenAI({
+      apiKey: apis.keys.gemini,
+      httpOptions: { baseUrl: `http://127.0.0.1:${geminiServer.port}`, apiVersion: 'v1beta' },
+    });
+    const betaErr = await beta.models
+      .generateContent({ model: 'gemini-9-ultra', contents: 'hi' })
+      .catch((e: unknown) => e);
+    expect((betaErr as ApiError).message).toContain(
+      'models/gemini-9-ultra is not found for API version v1beta, or is not supported for generateContent.',
+    );
     const page = await fetch(`http://127.0.0.1:${geminiServer.port}/v1beta/nothing`);
     expect(page.status).toBe(404);
     expect(page.headers.get('content-type')).toContain('text/html');
@@ -500,7 +634,11 @@ describe('Gemini', () => {
     apis.script({ text: 'word '.repeat(400) });
     apis.configure({ timeToFirstTokenMs: 0, tokensPerSecond: 100 });
     const controller = new AbortController();
-    const stream = await gemini.models.generateContentStream({ model: 'gemini-3.8-flash', contents: 'long one', config: { abortSignal: controller.signal } });
+    const stream = await gemini.models.generateContentStream({
+      model: 'gemini-3.8-flash',
+      contents: 'long one',
+      config: { abortSignal: controller.signal },
+    });
     await expect(
       (async () => {
         let n = 0;
@@ -522,7 +660,12 @@ describe('OpenAI-compatible local server (Ollama)', () => {
     const ids = [];
     for await (const m of compat.models.list()) ids.push(m.id);
     expect(ids).toContain('llama3.2:latest');
-    const stream = await compat.chat.completions.create({ model: 'llama3.2', messages: [{ role: 'user', content: 'Hi local' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await compat.chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'Hi local' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const c of stream) {
@@ -535,7 +678,9 @@ describe('OpenAI-compatible local server (Ollama)', () => {
   });
 
   it("404s a model that isn't pulled, Ollama-style", async () => {
-    const err = await compat.chat.completions.create({ model: 'mistral', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const err = await compat.chat.completions
+      .create({ model: 'mistral', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect((err as Error).message).toContain('model "mistral" not found, try pulling it first');
   });
@@ -544,7 +689,11 @@ describe('OpenAI-compatible local server (Ollama)', () => {
     const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
     const pre = await fetch(`${compatBase}/v1/chat/completions`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-stainless-os' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-stainless-os',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
@@ -561,15 +710,28 @@ describe('OpenAI-compatible local server (Ollama)', () => {
 
   it('rejects extension origins with an empty 403 when configured like a default Ollama', async () => {
     apis.configure({ ollamaRejectExtensionOrigins: true });
-    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'qwen3:8b', messages: [{ role: 'user', content: 'hi' }] }) };
-    const rejected = await fetch(`${compatBase}/v1/chat/completions`, { ...init, headers: { ...init.headers, origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' } });
+    const init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'qwen3:8b', messages: [{ role: 'user', content: 'hi' }] }),
+    };
+    const rejected = await fetch(`${compatBase}/v1/chat/completions`, {
+      ...init,
+      headers: { ...init.headers, origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' },
+    });
     expect(rejected.status).toBe(403);
     expect(await rejected.text()).toBe('');
-    const local = await fetch(`${compatBase}/v1/chat/completions`, { ...init, headers: { ...init.headers, origin: 'http://localhost:3000' } });
+    const local = await fetch(`${compatBase}/v1/chat/completions`, {
+      ...init,
+      headers: { ...init.headers, origin: 'http://localhost:3000' },
+    });
     expect(local.status).toBe(200);
     const pre = await fetch(`${compatBase}/v1/chat/completions`, {
       method: 'OPTIONS',
-      headers: { origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'access-control-request-method': 'POST' },
+      headers: {
+        origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop',
+        'access-control-request-method': 'POST',
+      },
     });
     expect(pre.status).toBe(403);
   });
@@ -586,10 +748,18 @@ describe('usage totals', () => {
   it('equal the sum of the usage the SDKs reported', async () => {
     let openaiIn = 0;
     let openaiOut = 0;
-    const a = await openai.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'First question about tea' }] });
+    const a = await openai.chat.completions.create({
+      model: 'gpt-5.5',
+      messages: [{ role: 'user', content: 'First question about tea' }],
+    });
     openaiIn += a.usage?.prompt_tokens ?? 0;
     openaiOut += a.usage?.completion_tokens ?? 0;
-    const s = await openai.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'Second, streamed' }], stream: true, stream_options: { include_usage: true } });
+    const s = await openai.chat.completions.create({
+      model: 'gpt-5.5',
+      messages: [{ role: 'user', content: 'Second, streamed' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     for await (const c of s) {
       openaiIn += c.usage?.prompt_tokens ?? 0;
       openaiOut += c.usage?.completion_tokens ?? 0;
@@ -600,11 +770,19 @@ describe('usage totals', () => {
 
     let geminiIn = 0;
     let geminiOut = 0;
-    const g = await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'A gemini question', config: { responseMimeType: 'application/json', responseJsonSchema: ROW_SCHEMA } });
+    const g = await gemini.models.generateContent({
+      model: 'gemini-3.8-flash',
+      contents: 'A gemini question',
+      config: { responseMimeType: 'application/json', responseJsonSchema: ROW_SCHEMA },
+    });
     geminiIn += g.usageMetadata?.promptTokenCount ?? 0;
     geminiOut += g.usageMetadata?.candidatesTokenCount ?? 0;
     let lastUsage: { promptTokenCount?: number; candidatesTokenCount?: number } | undefined;
-    for await (const c of await gemini.models.generateContentStream({ model: 'gemini-3.8-flash', contents: 'A streamed gemini question' })) lastUsage = c.usageMetadata ?? lastUsage;
+    for await (const c of await gemini.models.generateContentStream({
+      model: 'gemini-3.8-flash',
+      contents: 'A streamed gemini question',
+    }))
+      lastUsage = c.usageMetadata ?? lastUsage;
     geminiIn += lastUsage?.promptTokenCount ?? 0;
     geminiOut += lastUsage?.candidatesTokenCount ?? 0;
     // A rejected call adds a call but no tokens.

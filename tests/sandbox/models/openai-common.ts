@@ -24,15 +24,43 @@ export interface OpenAIModel {
 
 export const OPENAI_MODELS: OpenAIModel[] = [
   { id: 'gpt-5.5', created: 1_776_124_800, ownedBy: 'system', contextWindow: 400_000, chat: true, reasoning: true },
-  { id: 'gpt-5.5-mini', created: 1_776_124_800, ownedBy: 'system', contextWindow: 400_000, chat: true, reasoning: true },
+  {
+    id: 'gpt-5.5-mini',
+    created: 1_776_124_800,
+    ownedBy: 'system',
+    contextWindow: 400_000,
+    chat: true,
+    reasoning: true,
+  },
   { id: 'gpt-5-nano', created: 1_754_425_928, ownedBy: 'system', contextWindow: 400_000, chat: true, reasoning: true },
-  { id: 'gpt-4.1-mini', created: 1_744_318_173, ownedBy: 'system', contextWindow: 1_047_576, chat: true, reasoning: false },
-  { id: 'text-embedding-3-small', created: 1_705_948_997, ownedBy: 'system', contextWindow: 8_191, chat: false, reasoning: false },
+  {
+    id: 'gpt-4.1-mini',
+    created: 1_744_318_173,
+    ownedBy: 'system',
+    contextWindow: 1_047_576,
+    chat: true,
+    reasoning: false,
+  },
+  {
+    id: 'text-embedding-3-small',
+    created: 1_705_948_997,
+    ownedBy: 'system',
+    contextWindow: 8_191,
+    chat: false,
+    reasoning: false,
+  },
 ];
 
 /** What `ollama list` might show on a developer machine. Ollama names default to the `latest` tag. */
 export const COMPATIBLE_MODELS: OpenAIModel[] = [
-  { id: 'llama3.2:latest', created: 1_760_000_000, ownedBy: 'library', contextWindow: 131_072, chat: true, reasoning: false },
+  {
+    id: 'llama3.2:latest',
+    created: 1_760_000_000,
+    ownedBy: 'library',
+    contextWindow: 131_072,
+    chat: true,
+    reasoning: false,
+  },
   { id: 'qwen3:8b', created: 1_760_000_000, ownedBy: 'library', contextWindow: 40_960, chat: true, reasoning: false },
   { id: 'gemma3:4b', created: 1_760_000_000, ownedBy: 'library', contextWindow: 131_072, chat: true, reasoning: false },
 ];
@@ -50,7 +78,14 @@ export interface ErrorReply {
   headers?: Record<string, string>;
 }
 
-export function openaiError(status: number, message: string, type: string, param: string | null, code: string | null, headers?: Record<string, string>): ErrorReply {
+export function openaiError(
+  status: number,
+  message: string,
+  type: string,
+  param: string | null,
+  code: string | null,
+  headers?: Record<string, string>,
+): ErrorReply {
   return { status, body: { error: { message, type, param, code } }, ...(headers ? { headers } : {}) };
 }
 
@@ -126,8 +161,15 @@ export function findModel(flavor: OpenAIFlavor, id: string): OpenAIModel | undef
 }
 
 export function modelNotFound(flavor: OpenAIFlavor, id: string): ErrorReply {
-  if (flavor === 'compatible') return openaiError(404, `model "${id}" not found, try pulling it first`, 'api_error', null, null);
-  return openaiError(404, `The model \`${id}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
+  if (flavor === 'compatible')
+    return openaiError(404, `model "${id}" not found, try pulling it first`, 'api_error', null, null);
+  return openaiError(
+    404,
+    `The model \`${id}\` does not exist or you do not have access to it.`,
+    'invalid_request_error',
+    null,
+    'model_not_found',
+  );
 }
 
 export function contextTooLong(model: OpenAIModel, inputTokens: number): ErrorReply {
@@ -142,7 +184,14 @@ export function contextTooLong(model: OpenAIModel, inputTokens: number): ErrorRe
 }
 
 /** A scripted fault as the real service would answer it; 'safety' is not an error (see callers). */
-export function faultReply(fault: Exclude<ModelFault, 'safety' | 'drop'>, flavor: OpenAIFlavor, model: OpenAIModel | undefined, modelId: string, key: string | undefined, inputTokens: number): ErrorReply {
+export function faultReply(
+  fault: Exclude<ModelFault, 'safety' | 'drop'>,
+  flavor: OpenAIFlavor,
+  model: OpenAIModel | undefined,
+  modelId: string,
+  key: string | undefined,
+  inputTokens: number,
+): ErrorReply {
   switch (fault) {
     case 'unauthorized':
       return openaiError(
@@ -180,9 +229,21 @@ export function faultReply(fault: Exclude<ModelFault, 'safety' | 'drop'>, flavor
         'insufficient_quota',
       );
     case 'server_error':
-      return openaiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
+      return openaiError(
+        500,
+        'The server had an error while processing your request. Sorry about that!',
+        'server_error',
+        null,
+        null,
+      );
     case 'overloaded':
-      return openaiError(503, 'The engine is currently overloaded, please try again later.', 'server_error', null, null);
+      return openaiError(
+        503,
+        'The engine is currently overloaded, please try again later.',
+        'server_error',
+        null,
+        null,
+      );
     case 'prompt_blocked':
       return openaiError(
         400,
@@ -194,7 +255,10 @@ export function faultReply(fault: Exclude<ModelFault, 'safety' | 'drop'>, flavor
     case 'model_not_found':
       return modelNotFound(flavor, modelId);
     case 'context_length':
-      return contextTooLong(model ?? { id: modelId, created: 0, ownedBy: 'system', contextWindow: 128_000, chat: true, reasoning: false }, inputTokens);
+      return contextTooLong(
+        model ?? { id: modelId, created: 0, ownedBy: 'system', contextWindow: 128_000, chat: true, reasoning: false },
+        inputTokens,
+      );
   }
 }
 
@@ -203,7 +267,11 @@ export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+    .map((part) =>
+      part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string'
+        ? (part as { text: string }).text
+        : '',
+    )
     .filter((t) => t.length > 0)
     .join('\n');
 }
@@ -286,7 +354,13 @@ export async function runModel(
 }
 
 /** Records what the client was told (or, when it left mid-stream, what it received). */
-export function settle(call: ModelCall, status: number, inputTokens: number, outputTokens: number, aborted: boolean): void {
+export function settle(
+  call: ModelCall,
+  status: number,
+  inputTokens: number,
+  outputTokens: number,
+  aborted: boolean,
+): void {
   call.status = status;
   call.inputTokens = inputTokens;
   call.outputTokens = outputTokens;
@@ -305,7 +379,8 @@ export const INVALID_JSON_BODY = openaiError(
 export function readJson(req: SandboxRequest): { body: Record<string, unknown> | undefined; problem?: ErrorReply } {
   try {
     const parsed = parseJsonBody(req);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { body: parsed as Record<string, unknown> };
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return { body: parsed as Record<string, unknown> };
     return { body: undefined, problem: INVALID_JSON_BODY };
   } catch {
     return { body: undefined, problem: INVALID_JSON_BODY };

@@ -6,12 +6,26 @@ import type { SandboxRequest } from '../http-util.ts';
 import { chatCompletions } from './chat.ts';
 import { answerPreflight, corsHeaders, isPreflight } from './engine.ts';
 import type { Engine } from './engine.ts';
-import { COMPATIBLE_MODELS, OPENAI_MODELS, authProblem, findModel, openaiError, openaiHeaders, sendError } from './openai-common.ts';
+import {
+  COMPATIBLE_MODELS,
+  OPENAI_MODELS,
+  authProblem,
+  findModel,
+  openaiError,
+  openaiHeaders,
+  sendError,
+} from './openai-common.ts';
 import type { OpenAIFlavor, OpenAIModel } from './openai-common.ts';
 import { handleResponses } from './responses.ts';
 
 /** Entry point for both api.openai.com and the local compatible server. */
-export async function handleOpenAIStyle(engine: Engine, flavor: OpenAIFlavor, validKey: string, req: SandboxRequest, res: ServerResponse): Promise<void> {
+export async function handleOpenAIStyle(
+  engine: Engine,
+  flavor: OpenAIFlavor,
+  validKey: string,
+  req: SandboxRequest,
+  res: ServerResponse,
+): Promise<void> {
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin : '';
   // Ollama's CORS middleware refuses unlisted origins (extensions, unless OLLAMA_ORIGINS allows
   // them) before routing, preflights included, with an empty 403.
@@ -30,8 +44,10 @@ export async function handleOpenAIStyle(engine: Engine, flavor: OpenAIFlavor, va
   }
   if (req.method === 'GET' && path === '/v1/models') return listModels(flavor, validKey, req, res);
   const modelPath = /^\/v1\/models\/(.+)$/.exec(path);
-  if (req.method === 'GET' && modelPath) return getModel(flavor, validKey, decodeURIComponent(modelPath[1] ?? ''), req, res);
-  if (req.method === 'POST' && path === '/v1/chat/completions') return chatCompletions(engine, flavor, validKey, req, res);
+  if (req.method === 'GET' && modelPath)
+    return getModel(flavor, validKey, decodeURIComponent(modelPath[1] ?? ''), req, res);
+  if (req.method === 'POST' && path === '/v1/chat/completions')
+    return chatCompletions(engine, flavor, validKey, req, res);
   if (req.method === 'POST' && path === '/v1/responses') return handleResponses(engine, flavor, validKey, req, res);
   return unknownRoute(flavor, req, res);
 }
@@ -43,7 +59,12 @@ function unknownRoute(flavor: OpenAIFlavor, req: SandboxRequest, res: ServerResp
     res.end('404 page not found');
     return;
   }
-  sendError(res, flavor, req, openaiError(404, `Invalid URL (${req.method} ${req.url.pathname})`, 'invalid_request_error', null, null));
+  sendError(
+    res,
+    flavor,
+    req,
+    openaiError(404, `Invalid URL (${req.method} ${req.url.pathname})`, 'invalid_request_error', null, null),
+  );
 }
 
 function modelObject(m: OpenAIModel): Record<string, unknown> {

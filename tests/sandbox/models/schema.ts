@@ -86,7 +86,10 @@ function resolve(schema: unknown, ctx: Ctx, seen = 0): unknown {
       merged = {
         ...p,
         ...merged,
-        properties: { ...(isObj(p.properties) ? p.properties : {}), ...(isObj(merged.properties) ? merged.properties : {}) },
+        properties: {
+          ...(isObj(p.properties) ? p.properties : {}),
+          ...(isObj(merged.properties) ? merged.properties : {}),
+        },
         required: [...asStrings(p.required), ...asStrings(merged.required)],
       };
     }
@@ -105,7 +108,8 @@ function lookupRef(root: unknown, ref: string): unknown {
   return node;
 }
 
-const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const asStrings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** The single type to produce: the first non-null of a type list, lowercased; inferred if absent. */
 function typeOf(schema: Json): string {
@@ -158,7 +162,10 @@ function sampleObject(schema: Json, ctx: Ctx, path: string[], depth: number): Js
   if (ctx.dialect === 'openapi') {
     // Gemini's responseSchema orders output keys by propertyOrdering, else alphabetically.
     const ordering = asStrings(schema.propertyOrdering);
-    keys = ordering.length > 0 ? [...ordering.filter((k) => k in props), ...keys.filter((k) => !ordering.includes(k)).toSorted()] : keys.toSorted();
+    keys =
+      ordering.length > 0
+        ? [...ordering.filter((k) => k in props), ...keys.filter((k) => !ordering.includes(k)).toSorted()]
+        : keys.toSorted();
   }
   const out: Json = {};
   for (const key of keys) {
@@ -221,13 +228,19 @@ function sampleNumber(schema: Json, ctx: Ctx, path: string[], integer: boolean):
   const raw = lo + (hi - lo) * fraction;
   const rounded = Math.round(raw * 100) / 100;
   const inside = (v: number) =>
-    (min === undefined || v >= min) && (max === undefined || v <= max) && (exMin === undefined || v > exMin) && (exMax === undefined || v < exMax);
+    (min === undefined || v >= min) &&
+    (max === undefined || v <= max) &&
+    (exMin === undefined || v > exMin) &&
+    (exMax === undefined || v < exMax);
   return inside(rounded) ? rounded : raw;
 }
 
 function humanLabel(path: string[]): string {
   const named = path.toReversed().find((p) => !/^\d/.test(p));
-  const index = path.length > 0 && /^\d/.test(path[path.length - 1] ?? '') ? ` ${Number.parseInt(path[path.length - 1] ?? '0', 10) + 1}` : '';
+  const index =
+    path.length > 0 && /^\d/.test(path[path.length - 1] ?? '')
+      ? ` ${Number.parseInt(path[path.length - 1] ?? '0', 10) + 1}`
+      : '';
   if (!named) return `Item${index}`;
   const words = named
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -238,7 +251,12 @@ function humanLabel(path: string[]): string {
 
 function sampleString(schema: Json, ctx: Ctx, path: string[]): string {
   const h = hashAt(ctx, path);
-  const slug = (ctx.topic.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'item').slice(0, 40);
+  const slug = (
+    ctx.topic
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'item'
+  ).slice(0, 40);
   switch (typeof schema.format === 'string' ? schema.format.toLowerCase() : '') {
     case 'date':
       return SAMPLE_DATE;
@@ -256,7 +274,9 @@ function sampleString(schema: Json, ctx: Ctx, path: string[]): string {
     case 'iri-reference':
       return `${SAMPLE_URI_BASE}${slug}`;
     case 'uuid': {
-      const hex = [h, hashAt(ctx, path, 'b'), hashAt(ctx, path, 'c'), hashAt(ctx, path, 'd')].map((n) => n.toString(16).padStart(8, '0')).join('');
+      const hex = [h, hashAt(ctx, path, 'b'), hashAt(ctx, path, 'c'), hashAt(ctx, path, 'd')]
+        .map((n) => n.toString(16).padStart(8, '0'))
+        .join('');
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     }
     case 'hostname':
@@ -284,7 +304,8 @@ function sampleString(schema: Json, ctx: Ctx, path: string[]): string {
  */
 export function strictSchemaProblem(schema: unknown, formatName: string): string | undefined {
   const prefix = `Invalid schema for response_format '${formatName}': `;
-  if (!isObj(schema)) return `${prefix}schema must be a JSON Schema of 'type: "object"', got 'type: "${typeof schema}"'.`;
+  if (!isObj(schema))
+    return `${prefix}schema must be a JSON Schema of 'type: "object"', got 'type: "${typeof schema}"'.`;
   if (schema.type !== 'object' && !isObj(schema.properties) && !schema.$ref && !schema.anyOf) {
     return `${prefix}schema must be a JSON Schema of 'type: "object"', got 'type: "${String(schema.type)}"'.`;
   }
@@ -301,7 +322,10 @@ function contextRepr(path: string[]): string {
 
 function walkStrict(schema: unknown, path: string[]): string | undefined {
   if (!isObj(schema)) return undefined;
-  const isObject = schema.type === 'object' || (Array.isArray(schema.type) && schema.type.includes('object')) || isObj(schema.properties);
+  const isObject =
+    schema.type === 'object' ||
+    (Array.isArray(schema.type) && schema.type.includes('object')) ||
+    isObj(schema.properties);
   if (isObject) {
     if (schema.additionalProperties !== false) {
       return `In context=${contextRepr(path)}, 'additionalProperties' is required to be supplied and to be false.`;
@@ -314,7 +338,8 @@ function walkStrict(schema: unknown, path: string[]): string | undefined {
     }
   }
   const nested: Array<[unknown, string[]]> = [];
-  if (isObj(schema.properties)) for (const [k, v] of Object.entries(schema.properties)) nested.push([v, [...path, 'properties', k]]);
+  if (isObj(schema.properties))
+    for (const [k, v] of Object.entries(schema.properties)) nested.push([v, [...path, 'properties', k]]);
   if (schema.items !== undefined) nested.push([schema.items, [...path, 'items']]);
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const list = schema[key];

@@ -100,7 +100,8 @@ export class Script {
     const rule = this.take(provider, promptForMatching(prompt));
     const delayMs = rule?.delayMs ?? 0;
     if (rule?.fault !== undefined) return { kind: 'fault', fault: rule.fault, delayMs };
-    if (rule && 'json' in rule && rule.json !== undefined) return { kind: 'answer', text: JSON.stringify(rule.json), delayMs };
+    if (rule && 'json' in rule && rule.json !== undefined)
+      return { kind: 'answer', text: JSON.stringify(rule.json), delayMs };
     if (rule?.text !== undefined) return { kind: 'answer', text: rule.text, delayMs };
     return { kind: 'answer', text: defaultAnswer(prompt, format), delayMs };
   }
@@ -116,7 +117,11 @@ function matches(match: string | RegExp | undefined, prompt: string): boolean {
 /** First non-empty line of the user's text (or the system text when there is no user turn). */
 export function firstLine(p: PromptText): string {
   const source = p.user.trim() ? p.user : p.system;
-  const line = source.split(/\r?\n/).find((l) => l.trim().length > 0)?.trim() ?? '';
+  const line =
+    source
+      .split(/\r?\n/)
+      .find((l) => l.trim().length > 0)
+      ?.trim() ?? '';
   return Array.from(line).slice(0, ECHO_MAX_CHARS).join('');
 }
 
@@ -147,6 +152,9 @@ function translationSubject(p: PromptText): string {
   const all = `${p.system}\n${p.user}`;
   const labelled = /^\s*(?:topic|text|title|input|source)\s*:\s*(.+?)\s*$/im.exec(all);
   if (labelled?.[1]) return labelled[1];
-  const lines = p.user.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = p.user
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? '';
 }

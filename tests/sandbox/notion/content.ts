@@ -83,14 +83,21 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 
 /** An ISO 8601 date or date-time, returned as written. */
 export function expectIsoDate(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !(ISO_DATE.test(value) || ISO_DATE_TIME.test(value)) || Number.isNaN(Date.parse(value))) {
+  if (
+    typeof value !== 'string' ||
+    !(ISO_DATE.test(value) || ISO_DATE_TIME.test(value)) ||
+    Number.isNaN(Date.parse(value))
+  ) {
     throw failed(path, 'a valid ISO 8601 date string', value);
   }
   return value;
 }
 
 /** {start, end?, time_zone?} → the stored {start, end, time_zone}. */
-export function parseDateValue(value: unknown, path: string): { start: string; end: string | null; time_zone: string | null } {
+export function parseDateValue(
+  value: unknown,
+  path: string,
+): { start: string; end: string | null; time_zone: string | null } {
   const date = expectObject(value, path);
   onlyKeys(date, ['start', 'end', 'time_zone'], path);
   if (date.start === undefined) throw failed(`${path}.start`, 'defined');
@@ -219,7 +226,11 @@ function parseMention(
     const template = expectObject(mention.template_mention, `${path}.template_mention`);
     const which = template.template_mention_date ?? template.template_mention_user;
     const plain = which === 'today' ? '@Today' : which === 'now' ? '@Now' : which === 'me' ? '@Me' : undefined;
-    if (!plain) throw fixOne([`${path}.template_mention.template_mention_date`, `${path}.template_mention.template_mention_user`]);
+    if (!plain)
+      throw fixOne([
+        `${path}.template_mention.template_mention_date`,
+        `${path}.template_mention.template_mention_user`,
+      ]);
     return base(template, plain, null);
   }
   const target = expectObject(mention[kind], `${path}.${kind}`);
@@ -239,9 +250,33 @@ function parseMention(
 
 /** Block types accepted on writes, in the order Notion lists them in a "Fix one" message. */
 export const WRITABLE_BLOCK_TYPES = [
-  'embed', 'bookmark', 'image', 'video', 'pdf', 'file', 'audio', 'code', 'equation', 'divider', 'breadcrumb',
-  'table_of_contents', 'link_to_page', 'table_row', 'table', 'column_list', 'column', 'heading_1', 'heading_2',
-  'heading_3', 'heading_4', 'paragraph', 'bulleted_list_item', 'numbered_list_item', 'quote', 'to_do', 'toggle',
+  'embed',
+  'bookmark',
+  'image',
+  'video',
+  'pdf',
+  'file',
+  'audio',
+  'code',
+  'equation',
+  'divider',
+  'breadcrumb',
+  'table_of_contents',
+  'link_to_page',
+  'table_row',
+  'table',
+  'column_list',
+  'column',
+  'heading_1',
+  'heading_2',
+  'heading_3',
+  'heading_4',
+  'paragraph',
+  'bulleted_list_item',
+  'numbered_list_item',
+  'quote',
+  'to_do',
+  'toggle',
   'callout',
 ] as const;
 
@@ -332,7 +367,8 @@ function parseBlock(
   if (typeof type !== 'string' || !(WRITABLE_BLOCK_TYPES as readonly string[]).includes(type)) {
     throw fixOne(WRITABLE_BLOCK_TYPES.map((t) => `${path}.${t}`));
   }
-  if (item.object !== undefined && item.object !== 'block') throw failed(`${path}.object`, oneOf(['block']), item.object);
+  if (item.object !== undefined && item.object !== 'block')
+    throw failed(`${path}.object`, oneOf(['block']), item.object);
   onlyKeys(item, ['object', 'type', type], path);
   if (item[type] === undefined) throw failed(`${path}.${type}`, 'defined');
   walk.count++;
@@ -386,7 +422,8 @@ export function parseBlockPayload(
     onlyKeys(payload, ['rich_text', 'color', 'children', ...extras], path);
     const data: Record<string, unknown> = { rich_text: requiredRichText(payload, path, ctx) };
     if (type.startsWith('heading_')) {
-      data.is_toggleable = payload.is_toggleable === undefined ? false : expectBoolean(payload.is_toggleable, `${path}.is_toggleable`);
+      data.is_toggleable =
+        payload.is_toggleable === undefined ? false : expectBoolean(payload.is_toggleable, `${path}.is_toggleable`);
     }
     if (type === 'to_do') {
       data.checked = payload.checked === undefined ? false : expectBoolean(payload.checked, `${path}.checked`);
@@ -396,7 +433,8 @@ export function parseBlockPayload(
     }
     if (type === 'paragraph' && payload.icon !== undefined) data.icon = parseIcon(payload.icon, `${path}.icon`);
     if (type === 'numbered_list_item') {
-      if (payload.list_start_index !== undefined) data.list_start_index = expectPositiveInteger(payload.list_start_index, `${path}.list_start_index`);
+      if (payload.list_start_index !== undefined)
+        data.list_start_index = expectPositiveInteger(payload.list_start_index, `${path}.list_start_index`);
       if (payload.list_format !== undefined) {
         if (!['numbers', 'letters', 'roman'].includes(payload.list_format as string)) {
           throw failed(`${path}.list_format`, oneOf(['numbers', 'letters', 'roman']), payload.list_format);
@@ -443,8 +481,14 @@ export function parseBlockPayload(
       if (payload.table_width === undefined) throw failed(`${path}.table_width`, 'defined');
       return {
         table_width: expectPositiveInteger(payload.table_width, `${path}.table_width`),
-        has_column_header: payload.has_column_header === undefined ? false : expectBoolean(payload.has_column_header, `${path}.has_column_header`),
-        has_row_header: payload.has_row_header === undefined ? false : expectBoolean(payload.has_row_header, `${path}.has_row_header`),
+        has_column_header:
+          payload.has_column_header === undefined
+            ? false
+            : expectBoolean(payload.has_column_header, `${path}.has_column_header`),
+        has_row_header:
+          payload.has_row_header === undefined
+            ? false
+            : expectBoolean(payload.has_row_header, `${path}.has_row_header`),
       };
     }
     case 'table_row': {
@@ -487,7 +531,12 @@ export function parseBlockPayload(
   }
 }
 
-function parseMedia(type: string, payload: Record<string, unknown>, path: string, ctx: ContentContext): Record<string, unknown> {
+function parseMedia(
+  type: string,
+  payload: Record<string, unknown>,
+  path: string,
+  ctx: ContentContext,
+): Record<string, unknown> {
   onlyKeys(payload, ['type', 'external', 'file_upload', 'caption', ...(type === 'file' ? ['name'] : [])], path);
   if (payload.file_upload !== undefined || payload.type === 'file_upload') {
     // The sandbox has no file upload endpoint, so no file_upload id can exist.
@@ -525,7 +574,8 @@ function requiredRichText(payload: Record<string, unknown>, path: string, ctx: C
 }
 
 function expectPositiveInteger(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw failed(path, 'a positive integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw failed(path, 'a positive integer', value);
   return value;
 }
 
@@ -552,7 +602,10 @@ export function parseIcon(value: unknown, path: string): Record<string, unknown>
     case 'icon': {
       onlyKeys(icon, ['type', 'icon'], path);
       const body = expectObject(icon.icon, `${path}.icon`);
-      return { type: 'icon', icon: { name: expectString(body.name, `${path}.icon.name`), color: body.color ?? 'gray' } };
+      return {
+        type: 'icon',
+        icon: { name: expectString(body.name, `${path}.icon.name`), color: body.color ?? 'gray' },
+      };
     }
     case 'custom_emoji': {
       onlyKeys(icon, ['type', 'custom_emoji'], path);
@@ -563,7 +616,13 @@ export function parseIcon(value: unknown, path: string): Record<string, unknown>
     case 'file_upload':
       throw validation(`File uploads are not available in this workspace (${path}.file_upload).`);
     default:
-      throw fixOne([`${path}.emoji`, `${path}.external`, `${path}.icon`, `${path}.custom_emoji`, `${path}.file_upload`]);
+      throw fixOne([
+        `${path}.emoji`,
+        `${path}.external`,
+        `${path}.icon`,
+        `${path}.custom_emoji`,
+        `${path}.file_upload`,
+      ]);
   }
 }
 
@@ -591,4 +650,3 @@ export function parseBlockUpdate(
   }
   return parseBlockPayload(type, { ...current, ...payload }, path, ctx);
 }
-

@@ -103,8 +103,7 @@ export function archivedError(): NotionError {
 }
 
 export const invalidJson = (): NotionError => new NotionError(400, 'invalid_json', 'Error parsing JSON body.');
-export const invalidRequestUrl = (): NotionError =>
-  new NotionError(400, 'invalid_request_url', 'Invalid request URL.');
+export const invalidRequestUrl = (): NotionError => new NotionError(400, 'invalid_request_url', 'Invalid request URL.');
 export const unauthorized = (): NotionError => new NotionError(401, 'unauthorized', 'API token is invalid.');
 export const missingVersion = (): NotionError =>
   new NotionError(

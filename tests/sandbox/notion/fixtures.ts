@@ -96,23 +96,33 @@ export function seedFixtures(store: Store): void {
 function seedPlayground(ctx: OpContext): void {
   ops.createPage(
     ctx,
-    { parent: { workspace: true }, icon: { emoji: '🧪' }, properties: { title: { title: text('Inkling Playground') } } },
+    {
+      parent: { workspace: true },
+      icon: { emoji: '🧪' },
+      properties: { title: { title: text('Inkling Playground') } },
+    },
     undefined,
     FIXTURES.playgroundPageId,
   );
   ctx.store.shareFlags.set(FIXTURES.playgroundPageId, true);
   const fixed = [FIXTURES.playgroundHeadingBlockId, FIXTURES.playgroundParagraphBlockId];
   const newId = ctx.newId;
-  ops.appendBlockChildren({ ...ctx, newId: () => fixed.shift() ?? (newId as () => string)() }, FIXTURES.playgroundPageId, {
-    children: [
-      { heading_2: { rich_text: text('Welcome to the Inkling playground') } },
-      {
-        paragraph: {
-          rich_text: text('Inkling writes AI-generated content into pages and databases shared with it. Try it here.'),
+  ops.appendBlockChildren(
+    { ...ctx, newId: () => fixed.shift() ?? (newId as () => string)() },
+    FIXTURES.playgroundPageId,
+    {
+      children: [
+        { heading_2: { rich_text: text('Welcome to the Inkling playground') } },
+        {
+          paragraph: {
+            rich_text: text(
+              'Inkling writes AI-generated content into pages and databases shared with it. Try it here.',
+            ),
+          },
         },
-      },
-    ],
-  });
+      ],
+    },
+  );
 }
 
 function seedTopics(ctx: OpContext): void {
@@ -210,7 +220,12 @@ function seedAllTypes(ctx: OpContext): void {
   const rows: Array<Record<string, unknown>> = [
     {
       Name: { title: text('Everything filled in') },
-      Notes: { rich_text: [{ text: { content: 'Bold start. ' }, annotations: { bold: true } }, { text: { content: 'Then a link', link: { url: 'https://example.com' } } }] },
+      Notes: {
+        rich_text: [
+          { text: { content: 'Bold start. ' }, annotations: { bold: true } },
+          { text: { content: 'Then a link', link: { url: 'https://example.com' } } },
+        ],
+      },
       Score: { number: 42 },
       Priority: { select: { name: 'High' } },
       Tags: { multi_select: [{ name: 'ai' }, { name: 'writing' }] },

@@ -246,10 +246,13 @@ const FUNCTIONS: Record<string, (args: FormulaValue[], env: FormulaEnv) => Formu
   empty: (a) => isEmpty(a[0] ?? null),
   not: (a) => !truthy(a[0] ?? null),
   contains: (a) =>
-    Array.isArray(a[0]) ? a[0].some((x) => equal(x, a[1] ?? null)) : formulaText(a[0] ?? null).includes(formulaText(a[1] ?? null)),
+    Array.isArray(a[0])
+      ? a[0].some((x) => equal(x, a[1] ?? null))
+      : formulaText(a[0] ?? null).includes(formulaText(a[1] ?? null)),
   test: (a) => new RegExp(formulaText(a[1] ?? null)).test(formulaText(a[0] ?? null)),
   replace: (a) => formulaText(a[0] ?? null).replace(new RegExp(formulaText(a[1] ?? null)), formulaText(a[2] ?? null)),
-  replaceAll: (a) => formulaText(a[0] ?? null).replace(new RegExp(formulaText(a[1] ?? null), 'g'), formulaText(a[2] ?? null)),
+  replaceAll: (a) =>
+    formulaText(a[0] ?? null).replace(new RegExp(formulaText(a[1] ?? null), 'g'), formulaText(a[2] ?? null)),
   substring: (a) => formulaText(a[0] ?? null).substring(num(a[1] ?? 0), a[2] === undefined ? undefined : num(a[2])),
   slice: (a) => formulaText(a[0] ?? null).slice(num(a[1] ?? 0), a[2] === undefined ? undefined : num(a[2])),
   round: (a) => {
@@ -262,13 +265,24 @@ const FUNCTIONS: Record<string, (args: FormulaValue[], env: FormulaEnv) => Formu
   sqrt: (a) => Math.sqrt(num(a[0] ?? null)),
   min: (a) => Math.min(...a.flat().map(num)),
   max: (a) => Math.max(...a.flat().map(num)),
-  sum: (a) => a.flat().map(num).reduce((x, y) => x + y, 0),
+  sum: (a) =>
+    a
+      .flat()
+      .map(num)
+      .reduce((x, y) => x + y, 0),
   now: (_a, env) => env.now(),
   today: (_a, env) => new Date(env.now().toISOString().slice(0, 10)),
-  dateAdd: (a) => new Date(toDate(a[0] ?? null).getTime() + num(a[1] ?? 0) * (UNIT_MS[formulaText(a[2] ?? 'days')] ?? 86_400_000)),
+  dateAdd: (a) =>
+    new Date(toDate(a[0] ?? null).getTime() + num(a[1] ?? 0) * (UNIT_MS[formulaText(a[2] ?? 'days')] ?? 86_400_000)),
   dateBetween: (a) =>
-    Math.trunc((toDate(a[0] ?? null).getTime() - toDate(a[1] ?? null).getTime()) / (UNIT_MS[formulaText(a[2] ?? 'days')] ?? 86_400_000)),
-  formatDate: (a) => toDate(a[0] ?? null).toISOString().slice(0, 10),
+    Math.trunc(
+      (toDate(a[0] ?? null).getTime() - toDate(a[1] ?? null).getTime()) /
+        (UNIT_MS[formulaText(a[2] ?? 'days')] ?? 86_400_000),
+    ),
+  formatDate: (a) =>
+    toDate(a[0] ?? null)
+      .toISOString()
+      .slice(0, 10),
   year: (a) => toDate(a[0] ?? null).getUTCFullYear(),
   month: (a) => toDate(a[0] ?? null).getUTCMonth(),
   date: (a) => toDate(a[0] ?? null).getUTCDate(),
@@ -331,7 +345,10 @@ function evaluate(node: Node, env: FormulaEnv): FormulaValue {
       }
       const fn = FUNCTIONS[node.name];
       if (!fn) throw new FormulaError(`Unknown function ${node.name}`);
-      return fn(args.map((a) => evaluate(a, env)), env);
+      return fn(
+        args.map((a) => evaluate(a, env)),
+        env,
+      );
     }
   }
 }

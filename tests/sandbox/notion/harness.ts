@@ -18,7 +18,10 @@ export interface NotionHarness {
 }
 
 export async function startNotionHarness(api: NotionApi = new NotionApi()): Promise<NotionHarness> {
-  const served = await serveHandler((req, res) => api.handle(req, res), () => 'https://api.notion.com');
+  const served = await serveHandler(
+    (req, res) => api.handle(req, res),
+    () => 'https://api.notion.com',
+  );
   const baseUrl = served.url;
   return {
     api,

@@ -130,7 +130,11 @@ export class NotionApi {
 
   /** Answers one request to https://api.notion.com (req.url.pathname starts with /v1/). */
   handle(req: SandboxRequest, res: ServerResponse): Promise<void> {
-    return handleRequest({ store: this.#store, limiter: this.#limiter, log: this.requestLog, tokens: this.#tokens }, req, res);
+    return handleRequest(
+      { store: this.#store, limiter: this.#limiter, log: this.requestLog, tokens: this.#tokens },
+      req,
+      res,
+    );
   }
 
   /** Back to the seeded fixtures (same constant ids); rate-limit buckets refill. The request log is kept. */
@@ -226,7 +230,8 @@ export class NotionApi {
     while (queue.length) {
       const id = queue.shift() as string;
       out.push(id);
-      for (const child of store.liveChildren(id)) if (child.kind === 'page' || child.kind === 'database') queue.push(child.id);
+      for (const child of store.liveChildren(id))
+        if (child.kind === 'page' || child.kind === 'database') queue.push(child.id);
     }
     return out;
   }
@@ -265,7 +270,8 @@ export class NotionApi {
   /** Creates a database with one data source (and optionally rows). */
   createDatabase(opts: SeedDatabaseOptions): SeededDatabase {
     const properties: Record<string, unknown> = {};
-    for (const [name, spec] of Object.entries(opts.properties)) properties[name] = typeof spec === 'string' ? { [spec]: {} } : spec;
+    for (const [name, spec] of Object.entries(opts.properties))
+      properties[name] = typeof spec === 'string' ? { [spec]: {} } : spec;
     const db = ops.createDatabase(
       this.#seedContext(),
       {
@@ -320,12 +326,16 @@ export class NotionApi {
 
   /** Renames or deletes (name null) a column, as a person editing the database would. */
   editColumn(dataSourceId: string, name: string, change: { name: string } | null): void {
-    ops.updateDataSource(this.#seedContext(), normalizeId(dataSourceId) ?? dataSourceId, { properties: { [name]: change } });
+    ops.updateDataSource(this.#seedContext(), normalizeId(dataSourceId) ?? dataSourceId, {
+      properties: { [name]: change },
+    });
   }
 
   /** Appends blocks (request form) to a page or block; returns the new top-level block ids. */
   appendBlocks(parentId: string, blocks: unknown[]): string[] {
-    const result = ops.appendBlockChildren(this.#seedContext(), normalizeId(parentId) ?? parentId, { children: blocks });
+    const result = ops.appendBlockChildren(this.#seedContext(), normalizeId(parentId) ?? parentId, {
+      children: blocks,
+    });
     return (result.results as unknown[]).map((b) => String(isObject(b) ? b.id : ''));
   }
 }

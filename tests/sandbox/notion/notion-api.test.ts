@@ -36,7 +36,8 @@ async function apiError(promise: Promise<unknown>): Promise<APIResponseError> {
     () => undefined,
     (e: unknown) => e,
   );
-  if (!APIResponseError.isAPIResponseError(error)) throw new Error(`Expected an APIResponseError, got ${String(error)}`);
+  if (!APIResponseError.isAPIResponseError(error))
+    throw new Error(`Expected an APIResponseError, got ${String(error)}`);
   return error;
 }
 
@@ -57,7 +58,11 @@ describe('auth and users', () => {
       object: 'user',
       id: FIXTURES.botUserId,
       type: 'bot',
-      bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Inkling Sandbox', workspace_id: FIXTURES.workspaceId },
+      bot: {
+        owner: { type: 'workspace', workspace: true },
+        workspace_name: 'Inkling Sandbox',
+        workspace_id: FIXTURES.workspaceId,
+      },
     });
     expect(me.request_id).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -115,11 +120,15 @@ describe('HTTP edge cases', () => {
   it('refuses an id that is not a UUID in the path', async () => {
     const error = await apiError(notion.pages.retrieve({ page_id: 'not-an-id' }));
     expect(error.code).toBe('validation_error');
-    expect(error.message).toBe('path failed validation: path.page_id should be a valid uuid, instead was `"not-an-id"`.');
+    expect(error.message).toBe(
+      'path failed validation: path.page_id should be a valid uuid, instead was `"not-an-id"`.',
+    );
   });
 
   it('refuses unknown body keys as Notion does', async () => {
-    const res = await h.raw('PATCH', `/v1/pages/${FIXTURES.topicsRowIds[0]}`, { body: JSON.stringify({ colour: 'red' }) });
+    const res = await h.raw('PATCH', `/v1/pages/${FIXTURES.topicsRowIds[0]}`, {
+      body: JSON.stringify({ colour: 'red' }),
+    });
     expect(await res.json()).toMatchObject({
       code: 'validation_error',
       message: 'body failed validation: body.colour should be not present, instead was `"red"`.',
@@ -144,7 +153,9 @@ describe('HTTP edge cases', () => {
       headers: { 'notion-version': '2026-03-11' },
       body: JSON.stringify({ archived: true }),
     });
-    expect((await res.json()).message).toBe('body failed validation: body.archived should be not present, instead was `true`.');
+    expect((await res.json()).message).toBe(
+      'body failed validation: body.archived should be not present, instead was `true`.',
+    );
   });
 });
 
@@ -180,9 +191,27 @@ describe('databases and data sources', () => {
     const types = Object.values(ds.properties as Record<string, { type: string }>).map((p) => p.type);
     expect(new Set(types)).toEqual(
       new Set([
-        'title', 'rich_text', 'number', 'select', 'multi_select', 'status', 'date', 'people', 'files', 'checkbox', 'url',
-        'email', 'phone_number', 'formula', 'relation', 'rollup', 'created_time', 'created_by', 'last_edited_time',
-        'last_edited_by', 'unique_id',
+        'title',
+        'rich_text',
+        'number',
+        'select',
+        'multi_select',
+        'status',
+        'date',
+        'people',
+        'files',
+        'checkbox',
+        'url',
+        'email',
+        'phone_number',
+        'formula',
+        'relation',
+        'rollup',
+        'created_time',
+        'created_by',
+        'last_edited_time',
+        'last_edited_by',
+        'unique_id',
       ]),
     );
     expect(ds.properties.Priority.select.options.map((o: Loose) => [o.name, o.color])).toEqual([
@@ -196,7 +225,11 @@ describe('databases and data sources', () => {
       database_id: FIXTURES.topicsDatabaseId,
       type: 'single_property',
     });
-    expect(ds.properties['Topic count'].rollup).toMatchObject({ function: 'count', relation_property_name: 'Topic', rollup_property_name: 'Topic' });
+    expect(ds.properties['Topic count'].rollup).toMatchObject({
+      function: 'count',
+      relation_property_name: 'Topic',
+      rollup_property_name: 'Topic',
+    });
     expect(ds.properties.ID.unique_id).toEqual({ prefix: 'AT' });
     // Property ids are short and served URL-encoded; the title's is always "title".
     for (const prop of Object.values(ds.properties as Record<string, { id: string; type: string }>)) {
@@ -211,7 +244,10 @@ describe('databases and data sources', () => {
     expect(row.ID.unique_id).toEqual({ prefix: 'AT', number: 1 });
     expect(row.Created.created_time).toMatch(/^2026-10-01T09:\d\d:00\.000Z$/);
     expect(row['Created by'].created_by).toEqual({ object: 'user', id: FIXTURES.personUserId });
-    expect(row.Topic).toMatchObject({ relation: [{ id: FIXTURES.topicsRowIds[0] }, { id: FIXTURES.topicsRowIds[1] }], has_more: false });
+    expect(row.Topic).toMatchObject({
+      relation: [{ id: FIXTURES.topicsRowIds[0] }, { id: FIXTURES.topicsRowIds[1] }],
+      has_more: false,
+    });
   });
 
   it('creates a database under the playground page with initial_data_source, shown as a child_database block', async () => {
@@ -272,7 +308,9 @@ describe('databases and data sources', () => {
     const row = props(await notion.pages.retrieve({ page_id: FIXTURES.topicsRowIds[0] }));
     expect(Object.keys(row)).toEqual(['Topic', 'Result', 'Status']);
 
-    const error = await apiError(notion.dataSources.update({ data_source_id: FIXTURES.topicsDataSourceId, properties: { Topic: null } }));
+    const error = await apiError(
+      notion.dataSources.update({ data_source_id: FIXTURES.topicsDataSourceId, properties: { Topic: null } }),
+    );
     expect(error.code).toBe('validation_error');
   });
 
@@ -291,7 +329,13 @@ describe('querying a data source', () => {
   beforeEach(() => {
     ({ dataSourceId } = h.api.createDatabase({
       title: 'Bulk',
-      properties: { Name: 'title', N: 'number', Even: 'checkbox', Note: 'rich_text', Kind: { select: { options: [{ name: 'x' }, { name: 'y' }] } } },
+      properties: {
+        Name: 'title',
+        N: 'number',
+        Even: 'checkbox',
+        Note: 'rich_text',
+        Kind: { select: { options: [{ name: 'x' }, { name: 'y' }] } },
+      },
       rows: Array.from({ length: 250 }, (_, i) => ({
         Name: `Row ${String(i).padStart(3, '0')}`,
         N: i,
@@ -304,11 +348,24 @@ describe('querying a data source', () => {
 
   it('pages through 250 rows 100 at a time with opaque cursors', async () => {
     const first = await notion.dataSources.query({ data_source_id: dataSourceId, page_size: 100 });
-    expect(first).toMatchObject({ object: 'list', type: 'page_or_data_source', has_more: true, request_status: { type: 'complete' } });
+    expect(first).toMatchObject({
+      object: 'list',
+      type: 'page_or_data_source',
+      has_more: true,
+      request_status: { type: 'complete' },
+    });
     expect(first.results).toHaveLength(100);
     expect(first.next_cursor).toMatch(/^[0-9a-f-]{36}$/);
-    const second = await notion.dataSources.query({ data_source_id: dataSourceId, page_size: 100, start_cursor: first.next_cursor ?? undefined });
-    const third = await notion.dataSources.query({ data_source_id: dataSourceId, page_size: 100, start_cursor: second.next_cursor ?? undefined });
+    const second = await notion.dataSources.query({
+      data_source_id: dataSourceId,
+      page_size: 100,
+      start_cursor: first.next_cursor ?? undefined,
+    });
+    const third = await notion.dataSources.query({
+      data_source_id: dataSourceId,
+      page_size: 100,
+      start_cursor: second.next_cursor ?? undefined,
+    });
     expect([second.results.length, third.results.length]).toEqual([100, 50]);
     expect(third).toMatchObject({ has_more: false, next_cursor: null });
     const names = [...first.results, ...second.results, ...third.results].map((p) => plain(props(p).Name.title));
@@ -341,7 +398,12 @@ describe('querying a data source', () => {
       await count({
         and: [
           { property: 'Even', checkbox: { equals: true } },
-          { or: [{ property: 'N', number: { less_than: 10 } }, { property: 'N', number: { greater_than_or_equal_to: 240 } }] },
+          {
+            or: [
+              { property: 'N', number: { less_than: 10 } },
+              { property: 'N', number: { greater_than_or_equal_to: 240 } },
+            ],
+          },
         ],
       }),
     ).toBe(10);
@@ -360,11 +422,18 @@ describe('querying a data source', () => {
   });
 
   it('sorts by property and by timestamp', async () => {
-    const byN = await notion.dataSources.query({ data_source_id: dataSourceId, sorts: [{ property: 'N', direction: 'descending' }], page_size: 3 });
+    const byN = await notion.dataSources.query({
+      data_source_id: dataSourceId,
+      sorts: [{ property: 'N', direction: 'descending' }],
+      page_size: 3,
+    });
     expect(byN.results.map((p) => props(p).N.number)).toEqual([249, 248, 247]);
     const byKind = await notion.dataSources.query({
       data_source_id: dataSourceId,
-      sorts: [{ property: 'Kind', direction: 'ascending' }, { property: 'N', direction: 'descending' }],
+      sorts: [
+        { property: 'Kind', direction: 'ascending' },
+        { property: 'N', direction: 'descending' },
+      ],
       page_size: 2,
     });
     // Select options sort in schema order (x before y).
@@ -375,21 +444,39 @@ describe('querying a data source', () => {
       page_size: 1,
     });
     expect(newest.results).toHaveLength(1);
-    expect((await apiError(notion.dataSources.query({ data_source_id: dataSourceId, sorts: [{ property: 'X', direction: 'ascending' }] }))).message).toBe(
-      'Could not find sort property with name or id: X',
-    );
+    expect(
+      (
+        await apiError(
+          notion.dataSources.query({
+            data_source_id: dataSourceId,
+            sorts: [{ property: 'X', direction: 'ascending' }],
+          }),
+        )
+      ).message,
+    ).toBe('Could not find sort property with name or id: X');
   });
 
   it('returns only the asked-for properties with filter_properties', async () => {
     const ds: Loose = await notion.dataSources.retrieve({ data_source_id: dataSourceId });
-    const res = await notion.dataSources.query({ data_source_id: dataSourceId, page_size: 1, filter_properties: [ds.properties.N.id, 'title'] });
+    const res = await notion.dataSources.query({
+      data_source_id: dataSourceId,
+      page_size: 1,
+      filter_properties: [ds.properties.N.id, 'title'],
+    });
     expect(Object.keys(props(res.results[0]))).toEqual(['Name', 'N']);
-    const page = await notion.pages.retrieve({ page_id: res.results[0]?.id ?? '', filter_properties: [ds.properties.Even.id] });
+    const page = await notion.pages.retrieve({
+      page_id: res.results[0]?.id ?? '',
+      filter_properties: [ds.properties.Even.id],
+    });
     expect(Object.keys(props(page))).toEqual(['Even']);
   });
 
   it('leaves trashed rows out, and keeps paging when rows change under a cursor', async () => {
-    const first = await notion.dataSources.query({ data_source_id: dataSourceId, page_size: 100, filter: { property: 'Even', checkbox: { equals: true } } });
+    const first = await notion.dataSources.query({
+      data_source_id: dataSourceId,
+      page_size: 100,
+      filter: { property: 'Even', checkbox: { equals: true } },
+    });
     // The row the cursor points at stops matching: paging resumes where it was.
     await notion.pages.update({ page_id: first.next_cursor ?? '', properties: { Even: { checkbox: false } } });
     await notion.pages.update({ page_id: first.results[0]?.id ?? '', in_trash: true });
@@ -413,7 +500,12 @@ describe('pages', () => {
       parent: dsParent,
       properties: {
         Name: { title: text('Fresh row') },
-        Notes: { rich_text: [{ text: { content: 'one ' } }, { text: { content: 'two', link: { url: 'https://example.org' } }, annotations: { italic: true } }] },
+        Notes: {
+          rich_text: [
+            { text: { content: 'one ' } },
+            { text: { content: 'two', link: { url: 'https://example.org' } }, annotations: { italic: true } },
+          ],
+        },
         Score: { number: 3.5 },
         Priority: { select: { name: 'Medium' } },
         Tags: { multi_select: [{ name: 'notion' }, { name: 'ai' }] },
@@ -443,7 +535,9 @@ describe('pages', () => {
     expect(p.Stage.status).toMatchObject({ name: 'Done', color: 'green' });
     expect(p.Due.date).toEqual({ start: '2026-02-01T09:00:00+02:00', end: null, time_zone: null });
     expect(p.Owner.people[0]).toMatchObject({ object: 'user', id: FIXTURES.personUserId, name: 'Ada Lovelace' });
-    expect(p.Attachments.files).toEqual([{ name: 'spec.txt', type: 'external', external: { url: 'https://example.org/spec.txt' } }]);
+    expect(p.Attachments.files).toEqual([
+      { name: 'spec.txt', type: 'external', external: { url: 'https://example.org/spec.txt' } },
+    ]);
     expect(p.Done.checkbox).toBe(true);
     expect(p.Website.url).toBe('https://example.org');
     expect(p.Contact.email).toBe('x@example.org');
@@ -454,7 +548,12 @@ describe('pages', () => {
     expect(p['Created by'].created_by.id).toBe(FIXTURES.botUserId);
 
     const page: Loose = await notion.pages.retrieve({ page_id: created.id });
-    expect(page).toMatchObject({ object: 'page', in_trash: false, archived: false, parent: { ...dsParent, database_id: FIXTURES.allTypesDatabaseId } });
+    expect(page).toMatchObject({
+      object: 'page',
+      in_trash: false,
+      archived: false,
+      parent: { ...dsParent, database_id: FIXTURES.allTypesDatabaseId },
+    });
     expect(page.url).toBe(`https://www.notion.so/Fresh-row-${created.id.replace(/-/g, '')}`);
     expect(extractNotionId(page.url)).toBe(created.id);
   });
@@ -467,13 +566,22 @@ describe('pages', () => {
     });
     expect(page.url).toBe(`https://www.notion.so/Draft-AI-you-${page.id.replace(/-/g, '')}`);
     expect(Object.keys(page.properties)).toEqual(['title']);
-    const blocks: Loose[] = await collectPaginatedAPI(notion.blocks.children.list, { block_id: FIXTURES.playgroundPageId });
-    expect(blocks.at(-1)).toMatchObject({ id: page.id, type: 'child_page', child_page: { title: 'Draft: AI & you' }, has_children: true });
+    const blocks: Loose[] = await collectPaginatedAPI(notion.blocks.children.list, {
+      block_id: FIXTURES.playgroundPageId,
+    });
+    expect(blocks.at(-1)).toMatchObject({
+      id: page.id,
+      type: 'child_page',
+      child_page: { title: 'Draft: AI & you' },
+      has_children: true,
+    });
     expect(h.api.getBlockTree(page.id)).toMatchObject([{ type: 'paragraph' }]);
   });
 
   it('refuses a workspace parent for an internal integration', async () => {
-    const error = await apiError(notion.pages.create({ parent: { workspace: true, type: 'workspace' }, properties: {} }));
+    const error = await apiError(
+      notion.pages.create({ parent: { workspace: true, type: 'workspace' }, properties: {} }),
+    );
     expect(error.code).toBe('validation_error');
   });
 
@@ -499,51 +607,98 @@ describe('pages', () => {
       },
     });
     let p = props(await notion.pages.retrieve({ page_id: id }));
-    expect([plain(p.Name.title), plain(p.Notes.rich_text), p.Score.number, p.Priority.select.name, p.Stage.status.name]).toEqual([
-      'Renamed', 'note', -1, 'High', 'In progress',
-    ]);
-    expect([p.Tags.multi_select.length, p.Due.date.start, p.Owner.people.length, p.Attachments.files.length, p.Done.checkbox]).toEqual([
-      1, '2027-01-01', 1, 1, true,
-    ]);
-    expect([p.Website.url, p.Contact.email, p.Phone.phone_number, p.Topic.relation.length, p['Topic count'].rollup.number]).toEqual([
-      'https://a.example', 'a@a.example', '123', 1, 1,
-    ]);
+    expect([
+      plain(p.Name.title),
+      plain(p.Notes.rich_text),
+      p.Score.number,
+      p.Priority.select.name,
+      p.Stage.status.name,
+    ]).toEqual(['Renamed', 'note', -1, 'High', 'In progress']);
+    expect([
+      p.Tags.multi_select.length,
+      p.Due.date.start,
+      p.Owner.people.length,
+      p.Attachments.files.length,
+      p.Done.checkbox,
+    ]).toEqual([1, '2027-01-01', 1, 1, true]);
+    expect([
+      p.Website.url,
+      p.Contact.email,
+      p.Phone.phone_number,
+      p.Topic.relation.length,
+      p['Topic count'].rollup.number,
+    ]).toEqual(['https://a.example', 'a@a.example', '123', 1, 1]);
     // Clearing.
     await notion.pages.update({
       page_id: id,
-      properties: { Score: { number: null }, Priority: { select: null }, Tags: { multi_select: [] }, Due: { date: null }, Website: { url: null }, Topic: { relation: [] } },
+      properties: {
+        Score: { number: null },
+        Priority: { select: null },
+        Tags: { multi_select: [] },
+        Due: { date: null },
+        Website: { url: null },
+        Topic: { relation: [] },
+      },
     });
     p = props(await notion.pages.retrieve({ page_id: id }));
-    expect([p.Score.number, p.Priority.select, p.Tags.multi_select, p.Due.date, p.Website.url, p.Topic.relation]).toEqual([null, null, [], null, null, []]);
+    expect([
+      p.Score.number,
+      p.Priority.select,
+      p.Tags.multi_select,
+      p.Due.date,
+      p.Website.url,
+      p.Topic.relation,
+    ]).toEqual([null, null, [], null, null, []]);
   });
 
   it('takes property ids as keys', async () => {
     const ds: Loose = await notion.dataSources.retrieve({ data_source_id: FIXTURES.topicsDataSourceId });
-    await notion.pages.update({ page_id: FIXTURES.topicsRowIds[0], properties: { [ds.properties.Output.id]: { rich_text: text('by id') } } });
+    await notion.pages.update({
+      page_id: FIXTURES.topicsRowIds[0],
+      properties: { [ds.properties.Output.id]: { rich_text: text('by id') } },
+    });
     const p = props(await notion.pages.retrieve({ page_id: FIXTURES.topicsRowIds[0] }));
     expect(plain(p.Output.rich_text)).toBe('by id');
   });
 
   it('adds an unknown select option to the schema, and refuses commas', async () => {
-    await notion.pages.update({ page_id: FIXTURES.allTypesRowIds[1], properties: { Priority: { select: { name: 'Urgent' } }, Tags: { multi_select: [{ name: 'new-tag' }] } } });
+    await notion.pages.update({
+      page_id: FIXTURES.allTypesRowIds[1],
+      properties: { Priority: { select: { name: 'Urgent' } }, Tags: { multi_select: [{ name: 'new-tag' }] } },
+    });
     const ds: Loose = await notion.dataSources.retrieve({ data_source_id: FIXTURES.allTypesDataSourceId });
-    expect(ds.properties.Priority.select.options.map((o: Loose) => o.name)).toEqual(['High', 'Medium', 'Low', 'Urgent']);
+    expect(ds.properties.Priority.select.options.map((o: Loose) => o.name)).toEqual([
+      'High',
+      'Medium',
+      'Low',
+      'Urgent',
+    ]);
     expect(ds.properties.Tags.multi_select.options.map((o: Loose) => o.name)).toContain('new-tag');
 
-    const error = await apiError(notion.pages.update({ page_id: FIXTURES.allTypesRowIds[1], properties: { Priority: { select: { name: 'High, really' } } } }));
+    const error = await apiError(
+      notion.pages.update({
+        page_id: FIXTURES.allTypesRowIds[1],
+        properties: { Priority: { select: { name: 'High, really' } } },
+      }),
+    );
     expect(error.code).toBe('validation_error');
     expect(error.message).toBe('Invalid select option, commas not allowed: High, really');
   });
 
   it('refuses unknown properties, computed properties, wrong value types and unknown statuses', async () => {
-    const update = (properties: Loose) => apiError(notion.pages.update({ page_id: FIXTURES.allTypesRowIds[0], properties }));
+    const update = (properties: Loose) =>
+      apiError(notion.pages.update({ page_id: FIXTURES.allTypesRowIds[0], properties }));
     expect((await update({ Nope: { rich_text: [] } })).message).toBe('Nope is not a property that exists.');
     const computed = await update({ 'Double score': { formula: { expression: '1' } } });
     expect(computed.code).toBe('validation_error');
-    expect(computed.message).toContain('body failed validation. Fix one:\nbody.properties.Double score.title should be defined, instead was `undefined`.');
+    expect(computed.message).toContain(
+      'body failed validation. Fix one:\nbody.properties.Double score.title should be defined, instead was `undefined`.',
+    );
     expect((await update({ Created: { created_time: '2020-01-01' } })).code).toBe('validation_error');
     expect((await update({ Score: { rich_text: text('5') } })).message).toBe('Score is expected to be number.');
-    expect((await update({ Stage: { status: { name: 'Shipped' } } })).message).toBe('Invalid status option. Status option "Shipped" does not exist.');
+    expect((await update({ Stage: { status: { name: 'Shipped' } } })).message).toBe(
+      'Invalid status option. Status option "Shipped" does not exist.',
+    );
     expect((await update({ Notes: { rich_text: [{ text: { content: 'x'.repeat(2001) } }] } })).message).toBe(
       'body failed validation: body.properties.Notes.rich_text[0].text.content.length should be ≤ `2000`, instead was `2001`.',
     );
@@ -560,7 +715,9 @@ describe('pages', () => {
     const id = FIXTURES.topicsRowIds[1];
     const trashed: Loose = await notion.pages.update({ page_id: id, in_trash: true });
     expect(trashed).toMatchObject({ in_trash: true, archived: true });
-    const error = await apiError(notion.pages.update({ page_id: id, properties: { Output: { rich_text: text('x') } } }));
+    const error = await apiError(
+      notion.pages.update({ page_id: id, properties: { Output: { rich_text: text('x') } } }),
+    );
     expect(error.message).toBe("Can't edit block that is archived. You must unarchive the block before editing.");
     const rows = await collectPaginatedAPI(notion.dataSources.query, { data_source_id: FIXTURES.topicsDataSourceId });
     expect(rows).toHaveLength(2);
@@ -569,8 +726,14 @@ describe('pages', () => {
   });
 
   it('reads long relation values through pages.properties.retrieve', async () => {
-    const { dataSourceId: targets, rowIds } = h.api.createDatabase({ title: 'Targets', properties: { Name: 'title' }, rows: Array.from({ length: 30 }, (_, i) => ({ Name: `t${i}` })) });
-    const { rowIds: [source] } = h.api.createDatabase({
+    const { dataSourceId: targets, rowIds } = h.api.createDatabase({
+      title: 'Targets',
+      properties: { Name: 'title' },
+      rows: Array.from({ length: 30 }, (_, i) => ({ Name: `t${i}` })),
+    });
+    const {
+      rowIds: [source],
+    } = h.api.createDatabase({
       title: 'Sources',
       properties: { Name: 'title', Links: { relation: { data_source_id: targets, single_property: {} } } },
       rows: [{ Name: 's', Links: rowIds }],
@@ -595,15 +758,19 @@ describe('sharing and wrong kinds of id', () => {
         `Could not find page with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`,
       );
     }
-    expect((await apiError(notion.blocks.children.list({ block_id: FIXTURES.privatePageId }))).message).toMatch(/^Could not find block with ID/);
-    expect((await apiError(notion.databases.retrieve({ database_id: '00000000-0000-4000-8000-000000000000' }))).message).toMatch(
-      /^Could not find database with ID: 00000000-0000-4000-8000-000000000000\./,
+    expect((await apiError(notion.blocks.children.list({ block_id: FIXTURES.privatePageId }))).message).toMatch(
+      /^Could not find block with ID/,
     );
+    expect(
+      (await apiError(notion.databases.retrieve({ database_id: '00000000-0000-4000-8000-000000000000' }))).message,
+    ).toMatch(/^Could not find database with ID: 00000000-0000-4000-8000-000000000000\./);
   });
 
   it('follows share toggles, inherited by descendants', async () => {
     h.api.share(FIXTURES.privatePageId, true);
-    await expect(notion.pages.retrieve({ page_id: FIXTURES.privateChildPageId })).resolves.toMatchObject({ id: FIXTURES.privateChildPageId });
+    await expect(notion.pages.retrieve({ page_id: FIXTURES.privateChildPageId })).resolves.toMatchObject({
+      id: FIXTURES.privateChildPageId,
+    });
     h.api.share(FIXTURES.playgroundPageId, false);
     expect((await apiError(notion.databases.retrieve({ database_id: FIXTURES.topicsDatabaseId }))).status).toBe(404);
   });
@@ -629,7 +796,11 @@ describe('sharing and wrong kinds of id', () => {
 describe('search', () => {
   it('finds shared pages and data sources by title, never unshared ones', async () => {
     const all = await collectPaginatedAPI(notion.search, {});
-    const titles = all.map((r: Loose) => (r.object === 'data_source' ? plain(r.title) : plain(Object.values(r.properties as Record<string, Loose>).find((p) => p.type === 'title').title)));
+    const titles = all.map((r: Loose) =>
+      r.object === 'data_source'
+        ? plain(r.title)
+        : plain(Object.values(r.properties as Record<string, Loose>).find((p) => p.type === 'title').title),
+    );
     expect(titles).toEqual(expect.arrayContaining(['Inkling Playground', 'Topics', 'All Types', 'Learning is fun']));
     expect(titles).not.toContain('Private notes');
     expect(titles).not.toContain('Diary');
@@ -646,7 +817,9 @@ describe('search', () => {
   });
 
   it('refuses the pre-2025 "database" filter value', async () => {
-    const res = await h.raw('POST', '/v1/search', { body: JSON.stringify({ filter: { property: 'object', value: 'database' } }) });
+    const res = await h.raw('POST', '/v1/search', {
+      body: JSON.stringify({ filter: { property: 'object', value: 'database' } }),
+    });
     expect((await res.json()).message).toBe(
       'body failed validation: body.filter.value should be `"page"` or `"data_source"`, instead was `"database"`.',
     );
@@ -671,7 +844,12 @@ describe('rate limiting', () => {
 
   it('lets the SDK retry after Retry-After', async () => {
     h.api.setRateLimit(1, 1);
-    const retrying = new Client({ auth: FIXTURES.token, baseUrl: h.baseUrl, retry: { maxRetries: 2 }, logLevel: LogLevel.ERROR });
+    const retrying = new Client({
+      auth: FIXTURES.token,
+      baseUrl: h.baseUrl,
+      retry: { maxRetries: 2 },
+      logLevel: LogLevel.ERROR,
+    });
     await retrying.users.me({});
     const started = Date.now();
     await retrying.users.me({});

@@ -28,17 +28,25 @@ async function apiError(promise: Promise<unknown>): Promise<APIResponseError> {
     () => undefined,
     (e: unknown) => e,
   );
-  if (!APIResponseError.isAPIResponseError(error)) throw new Error(`Expected an APIResponseError, got ${String(error)}`);
+  if (!APIResponseError.isAPIResponseError(error))
+    throw new Error(`Expected an APIResponseError, got ${String(error)}`);
   return error;
 }
 
 const text = (content: string) => [{ type: 'text' as const, text: { content } }];
 const para = (content: string): BlockObjectRequest => ({ paragraph: { rich_text: text(content) } });
-const toggle = (content: string, children?: BlockObjectRequest[]): Loose => ({ toggle: { rich_text: text(content), ...(children ? { children } : {}) } });
+const toggle = (content: string, children?: BlockObjectRequest[]): Loose => ({
+  toggle: { rich_text: text(content), ...(children ? { children } : {}) },
+});
 const link = (url: string): Loose => [{ paragraph: { rich_text: [{ text: { content: 'link', link: { url } } }] } }];
-const append = (children: Loose[], extra: Loose = {}) => notion.blocks.children.append({ block_id: pageId, children, ...extra });
+const append = (children: Loose[], extra: Loose = {}) =>
+  notion.blocks.children.append({ block_id: pageId, children, ...extra });
 const contents = () =>
-  h.api.getBlockTree(pageId).map((b) => (b[b.type] as { rich_text: Array<{ plain_text: string }> }).rich_text.map((r) => r.plain_text).join(''));
+  h.api
+    .getBlockTree(pageId)
+    .map((b) =>
+      (b[b.type] as { rich_text: Array<{ plain_text: string }> }).rich_text.map((r) => r.plain_text).join(''),
+    );
 
 describe('appending blocks', () => {
   it('answers with only the new first-level blocks, fully shaped', async () => {
@@ -53,11 +61,17 @@ describe('appending blocks', () => {
       in_trash: false,
       archived: false,
       created_by: { object: 'user', id: FIXTURES.botUserId },
-      paragraph: { color: 'default', rich_text: [{ plain_text: 'one', href: null, annotations: { bold: false, color: 'default' } }] },
+      paragraph: {
+        color: 'default',
+        rich_text: [{ plain_text: 'one', href: null, annotations: { bold: false, color: 'default' } }],
+      },
     });
     expect(res.results[1]).toMatchObject({ type: 'toggle', has_children: true });
     const nested: Loose = await notion.blocks.children.list({ block_id: res.results[1].id });
-    expect(nested.results[0]).toMatchObject({ type: 'paragraph', parent: { type: 'block_id', block_id: res.results[1].id } });
+    expect(nested.results[0]).toMatchObject({
+      type: 'paragraph',
+      parent: { type: 'block_id', block_id: res.results[1].id },
+    });
   });
 
   it('places blocks at the end, at the start, after a block (position and the deprecated after)', async () => {
@@ -67,7 +81,11 @@ describe('appending blocks', () => {
     await append([para('end')], { position: { type: 'end' } });
     await append([para('after b')], { after: first.results[1].id });
     expect(contents()).toEqual(['start', 'a', 'after a', 'b', 'after b', 'end']);
-    const error = await apiError(append([para('x')], { position: { type: 'after_block', after_block: { id: FIXTURES.playgroundHeadingBlockId } } }));
+    const error = await apiError(
+      append([para('x')], {
+        position: { type: 'after_block', after_block: { id: FIXTURES.playgroundHeadingBlockId } },
+      }),
+    );
     expect(error.code).toBe('validation_error');
   });
 
@@ -96,7 +114,11 @@ describe('appending blocks', () => {
           children: [{ table_row: { cells: [text('k'), text('v')] } }, { table_row: { cells: [text('a'), []] } }],
         },
       },
-      { column_list: { children: [{ column: { children: [para('left')] } }, { column: { children: [para('right')] } }] } },
+      {
+        column_list: {
+          children: [{ column: { children: [para('left')] } }, { column: { children: [para('right')] } }],
+        },
+      },
     ]);
     const byType = Object.fromEntries(res.results.map((b: Loose) => [b.type, b[b.type]]));
     expect(byType.heading_4).toMatchObject({ is_toggleable: true, color: 'default' });
@@ -132,7 +154,15 @@ describe('appending blocks', () => {
     const level3: Loose = await notion.blocks.children.list({ block_id: level2.results[0].id });
     await notion.blocks.children.append({ block_id: level3.results[0].id, children: [para('4')] });
     // Columns are layout, not nesting.
-    await expect(append([{ column_list: { children: [{ column: { children: [toggle('a', [para('b')])] } }, { column: { children: [para('c')] } }] } }])).resolves.toBeTruthy();
+    await expect(
+      append([
+        {
+          column_list: {
+            children: [{ column: { children: [toggle('a', [para('b')])] } }, { column: { children: [para('c')] } }],
+          },
+        },
+      ]),
+    ).resolves.toBeTruthy();
   });
 
   it('refuses a text item over 2000 characters, also in pages.create', async () => {
@@ -141,12 +171,18 @@ describe('appending blocks', () => {
     expect(error.message).toBe(
       'body failed validation: body.children[0].paragraph.rich_text[0].text.content.length should be ≤ `2000`, instead was `2001`.',
     );
-    const nested = await apiError(append([para('ok'), toggle('t', [{ bulleted_list_item: { rich_text: [...text('a'), ...text(long)] } }])]));
+    const nested = await apiError(
+      append([para('ok'), toggle('t', [{ bulleted_list_item: { rich_text: [...text('a'), ...text(long)] } }])]),
+    );
     expect(nested.message).toBe(
       'body failed validation: body.children[1].toggle.children[0].bulleted_list_item.rich_text[1].text.content.length should be ≤ `2000`, instead was `2001`.',
     );
     const onCreate = await apiError(
-      notion.pages.create({ parent: { page_id: pageId }, properties: { title: { title: text('t') } }, children: [para(long)] }),
+      notion.pages.create({
+        parent: { page_id: pageId },
+        properties: { title: { title: text('t') } },
+        children: [para(long)],
+      }),
     );
     expect(onCreate.message).toBe(
       'body failed validation: body.children[0].paragraph.rich_text[0].text.content.length should be ≤ `2000`, instead was `2001`.',
@@ -170,7 +206,11 @@ describe('appending blocks', () => {
   it('refuses a code language Notion does not list, naming the allowed ones', async () => {
     const error = await apiError(append([{ code: { rich_text: text('x'), language: 'ts' as Loose } }]));
     expect(error.code).toBe('validation_error');
-    expect(error.message.startsWith('body failed validation: body.children[0].code.language should be `"abap"`, `"abc"`, `"agda"`')).toBe(true);
+    expect(
+      error.message.startsWith(
+        'body failed validation: body.children[0].code.language should be `"abap"`, `"abc"`, `"agda"`',
+      ),
+    ).toBe(true);
     expect(error.message.endsWith('`"yaml"`, or `"java/c/c++/c#"`, instead was `"ts"`.')).toBe(true);
     expect(error.message).toContain('`"plain text"`');
     await expect(append([{ code: { rich_text: text('x'), language: 'plain text' } }])).resolves.toBeTruthy();
@@ -188,34 +228,64 @@ describe('appending blocks', () => {
   });
 
   it('checks table rows against table_width, including rows appended later', async () => {
-    const bad = await apiError(append([{ table: { table_width: 3, children: [{ table_row: { cells: [text('a'), text('b')] } }] } }]));
+    const bad = await apiError(
+      append([{ table: { table_width: 3, children: [{ table_row: { cells: [text('a'), text('b')] } }] } }]),
+    );
     expect(bad.code).toBe('validation_error');
-    const res: Loose = await append([{ table: { table_width: 2, children: [{ table_row: { cells: [text('a'), text('b')] } }] } }]);
+    const res: Loose = await append([
+      { table: { table_width: 2, children: [{ table_row: { cells: [text('a'), text('b')] } }] } },
+    ]);
     const tableId = res.results[0].id;
-    await notion.blocks.children.append({ block_id: tableId, children: [{ table_row: { cells: [text('c'), text('d')] } }] });
-    expect((await apiError(notion.blocks.children.append({ block_id: tableId, children: [{ table_row: { cells: [text('e')] } }] }))).code).toBe(
+    await notion.blocks.children.append({
+      block_id: tableId,
+      children: [{ table_row: { cells: [text('c'), text('d')] } }],
+    });
+    expect(
+      (
+        await apiError(
+          notion.blocks.children.append({ block_id: tableId, children: [{ table_row: { cells: [text('e')] } }] }),
+        )
+      ).code,
+    ).toBe('validation_error');
+    expect((await apiError(notion.blocks.children.append({ block_id: tableId, children: [para('no')] }))).code).toBe(
       'validation_error',
     );
-    expect((await apiError(notion.blocks.children.append({ block_id: tableId, children: [para('no')] }))).code).toBe('validation_error');
   });
 
   it('refuses unknown block types, unknown keys, and children where none can go', async () => {
     const unknown = await apiError(append([{ sparkle: { rich_text: [] } }]));
-    expect(unknown.message.startsWith('body failed validation. Fix one:\nbody.children[0].embed should be defined, instead was `undefined`.')).toBe(true);
+    expect(
+      unknown.message.startsWith(
+        'body failed validation. Fix one:\nbody.children[0].embed should be defined, instead was `undefined`.',
+      ),
+    ).toBe(true);
     const extraKey = await apiError(append([{ paragraph: { rich_text: text('a'), bold: true } }]));
-    expect(extraKey.message).toBe('body failed validation: body.children[0].paragraph.bold should be not present, instead was `true`.');
-    const annotationsInText = await apiError(append([{ paragraph: { rich_text: [{ text: { content: 'a', annotations: { bold: true } } }] } }]));
+    expect(extraKey.message).toBe(
+      'body failed validation: body.children[0].paragraph.bold should be not present, instead was `true`.',
+    );
+    const annotationsInText = await apiError(
+      append([{ paragraph: { rich_text: [{ text: { content: 'a', annotations: { bold: true } } }] } }]),
+    );
     expect(annotationsInText.message).toBe(
       'body failed validation: body.children[0].paragraph.rich_text[0].text.annotations should be not present, instead was `{"bold":true}`.',
     );
     const res: Loose = await append([{ code: { rich_text: text('x'), language: 'python' } }]);
-    expect((await apiError(notion.blocks.children.append({ block_id: res.results[0].id, children: [para('x')] }))).code).toBe('validation_error');
+    expect(
+      (await apiError(notion.blocks.children.append({ block_id: res.results[0].id, children: [para('x')] }))).code,
+    ).toBe('validation_error');
   });
 
   it('refuses more than 1000 blocks, or a body over 500 KB, in one request', async () => {
-    const many = Array.from({ length: 100 }, (_, i) => toggle(`t${i}`, Array.from({ length: 10 }, (_unused, j) => para(`${i}.${j}`))));
+    const many = Array.from({ length: 100 }, (_, i) =>
+      toggle(
+        `t${i}`,
+        Array.from({ length: 10 }, (_unused, j) => para(`${i}.${j}`)),
+      ),
+    );
     expect((await apiError(append(many))).code).toBe('validation_error');
-    const big = Array.from({ length: 100 }, () => ({ paragraph: { rich_text: Array.from({ length: 3 }, () => text('x'.repeat(2000))[0]) } }));
+    const big = Array.from({ length: 100 }, () => ({
+      paragraph: { rich_text: Array.from({ length: 3 }, () => text('x'.repeat(2000))[0]) },
+    }));
     const error = await apiError(append(big));
     expect(error.code).toBe('validation_error');
     expect(error.message).toMatch(/^body failed validation: body should be at most 500KB/);
@@ -248,7 +318,9 @@ describe('appending blocks', () => {
       '2026-01-31',
       'x^2',
     ]);
-    expect(res.results[0].paragraph.rich_text[0].href).toBe(`https://www.notion.so/${FIXTURES.playgroundPageId.replace(/-/g, '')}`);
+    expect(res.results[0].paragraph.rich_text[0].href).toBe(
+      `https://www.notion.so/${FIXTURES.playgroundPageId.replace(/-/g, '')}`,
+    );
   });
 });
 
@@ -259,28 +331,44 @@ describe('listing, retrieving, updating and deleting blocks', () => {
     const first: Loose = await notion.blocks.children.list({ block_id: pageId, page_size: 40 });
     expect(first).toMatchObject({ object: 'list', type: 'block', has_more: true });
     expect(first.results).toHaveLength(40);
-    expect(first.next_cursor).toBe((await notion.blocks.children.list({ block_id: pageId, page_size: 41 })).results[40]?.id);
+    expect(first.next_cursor).toBe(
+      (await notion.blocks.children.list({ block_id: pageId, page_size: 41 })).results[40]?.id,
+    );
     const all = await collectPaginatedAPI(notion.blocks.children.list, { block_id: pageId, page_size: 40 });
-    expect(all.map((b: Loose) => b.paragraph.rich_text[0].plain_text)).toEqual(Array.from({ length: 150 }, (_, i) => `p${i}`));
+    expect(all.map((b: Loose) => b.paragraph.rich_text[0].plain_text)).toEqual(
+      Array.from({ length: 150 }, (_, i) => `p${i}`),
+    );
     expect(h.api.requestLog.filter((r) => r.route === 'GET /v1/blocks/:id/children').length).toBe(6);
 
     const badCursor = await h.raw('GET', `/v1/blocks/${pageId}/children?start_cursor=bogus`);
     expect((await badCursor.json()).message).toBe(
       'query failed validation: query.start_cursor should be a valid uuid or `undefined`, instead was `"bogus"`.',
     );
-    expect((await apiError(notion.blocks.children.list({ block_id: pageId, page_size: 101 }))).code).toBe('validation_error');
+    expect((await apiError(notion.blocks.children.list({ block_id: pageId, page_size: 101 }))).code).toBe(
+      'validation_error',
+    );
   });
 
   it('lists the playground’s seeded content with has_children flags', async () => {
     const res: Loose = await notion.blocks.children.list({ block_id: FIXTURES.playgroundPageId });
-    expect(res.results.map((b: Loose) => b.type)).toEqual(['heading_2', 'paragraph', 'child_database', 'child_database', 'child_page']);
+    expect(res.results.map((b: Loose) => b.type)).toEqual([
+      'heading_2',
+      'paragraph',
+      'child_database',
+      'child_database',
+      'child_page',
+    ]);
     expect(res.results.map((b: Loose) => b.has_children)).toEqual([false, false, false, false, false]);
     expect(res.results[0].id).toBe(FIXTURES.playgroundHeadingBlockId);
   });
 
   it('retrieves a page as a child_page block and a block as itself', async () => {
     const page: Loose = await notion.blocks.retrieve({ block_id: pageId });
-    expect(page).toMatchObject({ type: 'child_page', child_page: { title: 'Scratch' }, parent: { type: 'page_id', page_id: FIXTURES.playgroundPageId } });
+    expect(page).toMatchObject({
+      type: 'child_page',
+      child_page: { title: 'Scratch' },
+      parent: { type: 'page_id', page_id: FIXTURES.playgroundPageId },
+    });
     const heading: Loose = await notion.blocks.retrieve({ block_id: FIXTURES.playgroundHeadingBlockId });
     expect(heading).toMatchObject({ type: 'heading_2', heading_2: { is_toggleable: false } });
   });
@@ -289,14 +377,22 @@ describe('listing, retrieving, updating and deleting blocks', () => {
     const res: Loose = await append([{ to_do: { rich_text: text('task') } }]);
     const updated: Loose = await notion.blocks.update({ block_id: res.results[0].id, to_do: { checked: true } });
     expect(updated.to_do).toMatchObject({ checked: true, rich_text: [{ plain_text: 'task' }] });
-    const retyped = await apiError(notion.blocks.update({ block_id: res.results[0].id, paragraph: { rich_text: text('x') } } as Loose));
+    const retyped = await apiError(
+      notion.blocks.update({ block_id: res.results[0].id, paragraph: { rich_text: text('x') } } as Loose),
+    );
     expect(retyped.code).toBe('validation_error');
   });
 
   it('deletes (trashes) a block: answered with in_trash true, gone from listings, not editable', async () => {
     const res: Loose = await append([para('keep'), toggle('drop', [para('child')])]);
     const deleted: Loose = await notion.blocks.delete({ block_id: res.results[1].id });
-    expect(deleted).toMatchObject({ id: res.results[1].id, object: 'block', in_trash: true, archived: true, type: 'toggle' });
+    expect(deleted).toMatchObject({
+      id: res.results[1].id,
+      object: 'block',
+      in_trash: true,
+      archived: true,
+      type: 'toggle',
+    });
     const list: Loose = await notion.blocks.children.list({ block_id: pageId });
     expect(list.results.map((b: Loose) => b.id)).toEqual([res.results[0].id]);
     expect(contents()).toEqual(['keep']);

@@ -145,7 +145,8 @@ function filterProperties(query: URLSearchParams | undefined): string[] | undefi
 
 function trashFlag(ctx: OpContext, body: Record<string, unknown>): boolean | undefined {
   if (body.in_trash !== undefined) return expectBoolean(body.in_trash, 'body.in_trash');
-  if (body.archived !== undefined && ctx.version < VERSION_WITHOUT_ARCHIVED) return expectBoolean(body.archived, 'body.archived');
+  if (body.archived !== undefined && ctx.version < VERSION_WITHOUT_ARCHIVED)
+    return expectBoolean(body.archived, 'body.archived');
   return undefined;
 }
 
@@ -183,7 +184,11 @@ export function listUsers(ctx: OpContext, query: URLSearchParams): ApiObject {
     parsePageSize(query.get('page_size') ?? undefined, 'query.page_size'),
   );
   const users = slice.map((uid) => ctx.store.users.get(uid)).filter((u): u is UserRecord => u !== undefined);
-  return listObject('user', users.map((u) => userObject(ctx.store, u)), nextCursor);
+  return listObject(
+    'user',
+    users.map((u) => userObject(ctx.store, u)),
+    nextCursor,
+  );
 }
 
 export function getUser(ctx: OpContext, id: string): ApiObject {
@@ -199,7 +204,8 @@ export function getUser(ctx: OpContext, id: string): ApiObject {
 function insertBlocks(ctx: OpContext, containerId: string, blocks: NewBlock[], index?: number): BlockRecord[] {
   const { store } = ctx;
   const container = store.get(containerId);
-  const parent: ParentRef = container?.kind === 'page' ? { type: 'page_id', id: containerId } : { type: 'block_id', id: containerId };
+  const parent: ParentRef =
+    container?.kind === 'page' ? { type: 'page_id', id: containerId } : { type: 'block_id', id: containerId };
   return blocks.map((b, i) => {
     const record: BlockRecord = store.add({
       kind: 'block',
@@ -227,7 +233,11 @@ export function listBlockChildren(ctx: OpContext, id: string, query: URLSearchPa
   const cursor = parseCursor(query.get('start_cursor') ?? undefined, 'query.start_cursor');
   const live = ctx.store.liveChildren(record.id).map((r) => r.id);
   const { slice, nextCursor } = paginate(live, cursor, pageSize, ctx.store.childList(record.id) ?? []);
-  return listObject('block', slice.map((cid) => blockObject(ctx.store, ctx.store.get(cid) as AnyRecord)), nextCursor);
+  return listObject(
+    'block',
+    slice.map((cid) => blockObject(ctx.store, ctx.store.get(cid) as AnyRecord)),
+    nextCursor,
+  );
 }
 
 /** Where appended blocks go: `position` (end | start | after_block) or the deprecated `after`. */
@@ -257,21 +267,29 @@ export function appendBlockChildren(ctx: OpContext, id: string, rawBody: unknown
   onlyKeys(body, ['children', 'position', ...(ctx.version >= VERSION_WITHOUT_ARCHIVED ? [] : ['after'])], 'body');
   if (body.position !== undefined && body.after !== undefined) throw failed('body.after', 'not present', body.after);
   const target = lookup(ctx, id, 'block');
-  const containerType = target.kind === 'page' ? 'child_page' : target.kind === 'block' ? target.type : 'child_database';
+  const containerType =
+    target.kind === 'page' ? 'child_page' : target.kind === 'block' ? target.type : 'child_database';
   const containerData = target.kind === 'block' ? target.data : {};
   if (target.kind === 'database' || !acceptsChildren(containerType, containerData)) {
     throw validation(`Block type ${containerType} does not support children.`);
   }
   if (ctx.store.isTrashed(target.id)) throw archivedError();
   if (body.children === undefined) throw failed('body.children', 'defined');
-  const blocks = parseChildren(body.children, 'body.children', contentCtx(ctx), { type: containerType, data: containerData });
+  const blocks = parseChildren(body.children, 'body.children', contentCtx(ctx), {
+    type: containerType,
+    data: containerData,
+  });
   const list = ctx.store.childList(target.id) ?? [];
   const index = insertionIndex(ctx, body, list);
   const created = insertBlocks(ctx, target.id, blocks, index);
   ctx.store.touch(target, actor(ctx));
   const page = nearestPage(ctx.store, target.id);
   if (page && page !== target) ctx.store.touch(page, actor(ctx));
-  return listObject('block', created.map((b) => blockObject(ctx.store, b)), null);
+  return listObject(
+    'block',
+    created.map((b) => blockObject(ctx.store, b)),
+    null,
+  );
 }
 
 export function updateBlock(ctx: OpContext, id: string, rawBody: unknown): ApiObject {
@@ -285,15 +303,32 @@ export function updateBlock(ctx: OpContext, id: string, rawBody: unknown): ApiOb
   assertEditable(ctx, record, trash, payload !== undefined);
   if (payload !== undefined) {
     if (record.kind === 'block') {
-      record.data = parseBlockUpdate(type, record.data, expectObject(payload, `body.${type}`), `body.${type}`, contentCtx(ctx));
+      record.data = parseBlockUpdate(
+        type,
+        record.data,
+        expectObject(payload, `body.${type}`),
+        `body.${type}`,
+        contentCtx(ctx),
+      );
     } else if (record.kind === 'page') {
       const given = expectObject(payload, `body.${type}`);
       onlyKeys(given, ['title'], `body.${type}`);
-      record.values.set('title', parseRichText([{ text: { content: expectString(given.title, `body.${type}.title`) } }], 'body', contentCtx(ctx)));
+      record.values.set(
+        'title',
+        parseRichText(
+          [{ text: { content: expectString(given.title, `body.${type}.title`) } }],
+          'body',
+          contentCtx(ctx),
+        ),
+      );
     } else if (record.kind === 'database') {
       const given = expectObject(payload, `body.${type}`);
       onlyKeys(given, ['title'], `body.${type}`);
-      record.title = parseRichText([{ text: { content: expectString(given.title, `body.${type}.title`) } }], 'body', contentCtx(ctx));
+      record.title = parseRichText(
+        [{ text: { content: expectString(given.title, `body.${type}.title`) } }],
+        'body',
+        contentCtx(ctx),
+      );
     }
   }
   if (trash !== undefined) record.inTrash = trash;
@@ -341,7 +376,12 @@ function parsePageProperties(
 }
 
 /** Stores checked values on a page: new select options, dual relations, the values themselves. */
-function applyPageValues(ctx: OpContext, page: PageRecord, values: Map<string, unknown>, pending: PendingOptions): void {
+function applyPageValues(
+  ctx: OpContext,
+  page: PageRecord,
+  values: Map<string, unknown>,
+  pending: PendingOptions,
+): void {
   const ds = ctx.store.rowSource(page);
   if (ds) commitPendingOptions(ds, pending);
   for (const [propId, value] of values) {
@@ -390,11 +430,20 @@ function resolvePageParent(ctx: OpContext, raw: unknown): ResolvedParent {
     return { parent: { type: 'data_source_id', id: ds.id }, ds };
   }
   if (kind === 'data_source_id') {
-    const ds = lookup(ctx, expectId(parent.data_source_id, 'body.parent.data_source_id'), 'data_source') as DataSourceRecord;
+    const ds = lookup(
+      ctx,
+      expectId(parent.data_source_id, 'body.parent.data_source_id'),
+      'data_source',
+    ) as DataSourceRecord;
     if (ctx.store.isTrashed(ds.id)) throw archivedError();
     return { parent: { type: 'data_source_id', id: ds.id }, ds };
   }
-  throw fixOne(['body.parent.page_id', 'body.parent.database_id', 'body.parent.data_source_id', 'body.parent.workspace']);
+  throw fixOne([
+    'body.parent.page_id',
+    'body.parent.database_id',
+    'body.parent.data_source_id',
+    'body.parent.workspace',
+  ]);
 }
 
 /** Index for pages.create's `position` inside the parent page's content. */
@@ -403,8 +452,13 @@ function pagePosition(ctx: OpContext, raw: unknown, container: PageRecord | unde
   const position = expectObject(raw, 'body.position');
   if (position.type === 'page_end') return undefined;
   if (position.type === 'page_start') return 0;
-  if (position.type !== 'after_block') throw failed('body.position.type', oneOf(['after_block', 'page_start', 'page_end']), position.type);
-  return insertionIndex(ctx, { position: { type: 'after_block', after_block: position.after_block } }, container.children);
+  if (position.type !== 'after_block')
+    throw failed('body.position.type', oneOf(['after_block', 'page_start', 'page_end']), position.type);
+  return insertionIndex(
+    ctx,
+    { position: { type: 'after_block', after_block: position.after_block } },
+    container.children,
+  );
 }
 
 export function createPage(ctx: OpContext, rawBody: unknown, query?: URLSearchParams, fixedId?: string): ApiObject {
@@ -415,16 +469,24 @@ export function createPage(ctx: OpContext, rawBody: unknown, query?: URLSearchPa
     'body',
   );
   if (body.markdown !== undefined) {
-    throw new NotionError(400, 'invalid_request', 'Unsupported request: markdown is not supported by this workspace; send children.');
+    throw new NotionError(
+      400,
+      'invalid_request',
+      'Unsupported request: markdown is not supported by this workspace; send children.',
+    );
   }
-  if (body.content !== undefined && body.children !== undefined) throw failed('body.content', 'not present', body.content);
+  if (body.content !== undefined && body.children !== undefined)
+    throw failed('body.content', 'not present', body.content);
   const { store } = ctx;
   const where = resolvePageParent(ctx, body.parent);
   const pending: PendingOptions = new Map();
   const values = parsePageProperties(ctx, where, body.properties, pending);
   const rawChildren = body.children ?? body.content;
   const childPath = body.children !== undefined ? 'body.children' : 'body.content';
-  const blocks = rawChildren === undefined ? [] : parseChildren(rawChildren, childPath, contentCtx(ctx), { type: 'child_page', data: {} });
+  const blocks =
+    rawChildren === undefined
+      ? []
+      : parseChildren(rawChildren, childPath, contentCtx(ctx), { type: 'child_page', data: {} });
   const icon = body.icon === undefined ? null : parseIcon(body.icon, 'body.icon');
   const cover = body.cover === undefined ? null : parseCover(body.cover, 'body.cover');
   const index = pagePosition(ctx, body.position, where.container);
@@ -469,13 +531,25 @@ export function updatePage(ctx: OpContext, id: string, rawBody: unknown, query?:
   const body = bodyObject(rawBody);
   onlyKeys(
     body,
-    ['properties', 'icon', 'cover', 'is_locked', 'template', 'erase_content', 'in_trash', 'is_archived', ...legacyArchived(ctx)],
+    [
+      'properties',
+      'icon',
+      'cover',
+      'is_locked',
+      'template',
+      'erase_content',
+      'in_trash',
+      'is_archived',
+      ...legacyArchived(ctx),
+    ],
     'body',
   );
   const { store } = ctx;
   const page = lookup(ctx, id, 'page') as PageRecord;
   const trash = trashFlag(ctx, body);
-  const hasEdits = ['properties', 'icon', 'cover', 'erase_content', 'is_locked', 'template'].some((k) => body[k] !== undefined);
+  const hasEdits = ['properties', 'icon', 'cover', 'erase_content', 'is_locked', 'template'].some(
+    (k) => body[k] !== undefined,
+  );
   assertEditable(ctx, page, trash, hasEdits);
 
   const pending: PendingOptions = new Map();
@@ -559,7 +633,9 @@ export function createDatabase(
   const { store } = ctx;
   if (body.parent === undefined) throw failed('body.parent', 'defined');
   const parentSpec = expectObject(body.parent, 'body.parent');
-  const kind = parentSpec.type ?? (parentSpec.page_id !== undefined ? 'page_id' : parentSpec.workspace !== undefined ? 'workspace' : undefined);
+  const kind =
+    parentSpec.type ??
+    (parentSpec.page_id !== undefined ? 'page_id' : parentSpec.workspace !== undefined ? 'workspace' : undefined);
   let container: PageRecord | undefined;
   if (kind === 'page_id') {
     container = lookup(ctx, expectId(parentSpec.page_id, 'body.parent.page_id'), 'page') as PageRecord;
@@ -579,7 +655,8 @@ export function createDatabase(
   const isInline = body.is_inline === undefined ? false : expectBoolean(body.is_inline, 'body.is_inline');
   const icon = body.icon === undefined ? null : parseIcon(body.icon, 'body.icon');
   const cover = body.cover === undefined ? null : parseCover(body.cover, 'body.cover');
-  const initial = body.initial_data_source === undefined ? {} : expectObject(body.initial_data_source, 'body.initial_data_source');
+  const initial =
+    body.initial_data_source === undefined ? {} : expectObject(body.initial_data_source, 'body.initial_data_source');
   onlyKeys(initial, ['properties'], 'body.initial_data_source');
 
   const db: DatabaseRecord = store.add({
@@ -623,11 +700,14 @@ export function updateDatabase(ctx: OpContext, id: string, rawBody: unknown): Ap
   const { store } = ctx;
   const db = lookup(ctx, id, 'database') as DatabaseRecord;
   const trash = trashFlag(ctx, body);
-  const edits = ['parent', 'title', 'description', 'is_inline', 'icon', 'cover', 'is_locked'].some((k) => body[k] !== undefined);
+  const edits = ['parent', 'title', 'description', 'is_inline', 'icon', 'cover', 'is_locked'].some(
+    (k) => body[k] !== undefined,
+  );
   assertEditable(ctx, db, trash, edits);
   const cc = contentCtx(ctx);
   const title = body.title === undefined ? undefined : parseRichText(body.title, 'body.title', cc);
-  const description = body.description === undefined ? undefined : parseRichText(body.description, 'body.description', cc);
+  const description =
+    body.description === undefined ? undefined : parseRichText(body.description, 'body.description', cc);
   let newParent: PageRecord | undefined;
   if (body.parent !== undefined) {
     const parentSpec = expectObject(body.parent, 'body.parent');
@@ -683,7 +763,12 @@ export function updateDataSource(ctx: OpContext, id: string, rawBody: unknown): 
   onlyKeys(body, ['title', 'icon', 'properties', 'in_trash', 'parent', ...legacyArchived(ctx)], 'body');
   const ds = lookup(ctx, id, 'data_source') as DataSourceRecord;
   const trash = trashFlag(ctx, body);
-  assertEditable(ctx, ds, trash, ['title', 'icon', 'properties', 'parent'].some((k) => body[k] !== undefined));
+  assertEditable(
+    ctx,
+    ds,
+    trash,
+    ['title', 'icon', 'properties', 'parent'].some((k) => body[k] !== undefined),
+  );
   const cc = contentCtx(ctx);
   const title = body.title === undefined ? undefined : parseRichText(body.title, 'body.title', cc);
   const icon = body.icon === undefined ? undefined : parseIcon(body.icon, 'body.icon');
@@ -698,7 +783,11 @@ export function updateDataSource(ctx: OpContext, id: string, rawBody: unknown): 
 
 export function queryDataSource(ctx: OpContext, id: string, rawBody: unknown, query?: URLSearchParams): ApiObject {
   const body = bodyObject(rawBody);
-  onlyKeys(body, ['sorts', 'filter', 'start_cursor', 'page_size', 'in_trash', 'result_type', ...legacyArchived(ctx)], 'body');
+  onlyKeys(
+    body,
+    ['sorts', 'filter', 'start_cursor', 'page_size', 'in_trash', 'result_type', ...legacyArchived(ctx)],
+    'body',
+  );
   if (body.result_type !== undefined && body.result_type !== 'page' && body.result_type !== 'data_source') {
     throw failed('body.result_type', oneOf(['page', 'data_source']), body.result_type);
   }
@@ -710,7 +799,9 @@ export function queryDataSource(ctx: OpContext, id: string, rawBody: unknown, qu
     body.result_type === 'data_source' ? [] : rows.map((r) => pageObject(ctx.store, r, props)),
     nextCursor,
     {
-      request_status: incomplete ? { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' } : { type: 'complete' },
+      request_status: incomplete
+        ? { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' }
+        : { type: 'complete' },
     },
   );
 }
@@ -727,7 +818,8 @@ export function search(ctx: OpContext, rawBody: unknown): ApiObject {
   const body = bodyObject(rawBody);
   onlyKeys(body, ['sort', 'query', 'start_cursor', 'page_size', 'filter'], 'body');
   const { store } = ctx;
-  const text = body.query === undefined || body.query === null ? '' : expectString(body.query, 'body.query').trim().toLowerCase();
+  const text =
+    body.query === undefined || body.query === null ? '' : expectString(body.query, 'body.query').trim().toLowerCase();
   let only: 'page' | 'data_source' | undefined;
   if (body.filter !== undefined) {
     const filter = expectObject(body.filter, 'body.filter');
@@ -743,7 +835,8 @@ export function search(ctx: OpContext, rawBody: unknown): ApiObject {
   if (body.sort !== undefined) {
     const sort = expectObject(body.sort, 'body.sort');
     if (sort.timestamp !== undefined) {
-      if (sort.timestamp !== 'last_edited_time') throw failed('body.sort.timestamp', oneOf(['last_edited_time']), sort.timestamp);
+      if (sort.timestamp !== 'last_edited_time')
+        throw failed('body.sort.timestamp', oneOf(['last_edited_time']), sort.timestamp);
       if (sort.direction !== 'ascending' && sort.direction !== 'descending') {
         throw failed('body.sort.direction', oneOf(['ascending', 'descending']), sort.direction);
       }
@@ -765,7 +858,11 @@ export function search(ctx: OpContext, rawBody: unknown): ApiObject {
     const byTime = Math.floor(a.lastEditedTime / 60_000) - Math.floor(b.lastEditedTime / 60_000) || a.seq - b.seq;
     return descending ? -byTime : byTime;
   });
-  const { slice, nextCursor } = paginate(hits.map((h) => h.id), cursor, pageSize);
+  const { slice, nextCursor } = paginate(
+    hits.map((h) => h.id),
+    cursor,
+    pageSize,
+  );
   return listObject(
     'page_or_data_source',
     slice.map((hid) => {

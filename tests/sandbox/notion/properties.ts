@@ -41,13 +41,31 @@ import {
 
 /** Value types a page write may carry, in the order Notion lists them in a "Fix one" message. */
 export const WRITABLE_TYPES: readonly PropertyType[] = [
-  'title', 'rich_text', 'number', 'url', 'select', 'multi_select', 'people', 'email', 'phone_number', 'date',
-  'checkbox', 'relation', 'files', 'status',
+  'title',
+  'rich_text',
+  'number',
+  'url',
+  'select',
+  'multi_select',
+  'people',
+  'email',
+  'phone_number',
+  'date',
+  'checkbox',
+  'relation',
+  'files',
+  'status',
 ];
 
 /** Computed by Notion; a write to one is refused. */
 export const COMPUTED_TYPES: readonly PropertyType[] = [
-  'formula', 'rollup', 'created_time', 'created_by', 'last_edited_time', 'last_edited_by', 'unique_id',
+  'formula',
+  'rollup',
+  'created_time',
+  'created_by',
+  'last_edited_time',
+  'last_edited_by',
+  'unique_id',
 ];
 
 export const ALL_TYPES: readonly PropertyType[] = [...WRITABLE_TYPES, ...COMPUTED_TYPES];
@@ -55,9 +73,30 @@ export const ALL_TYPES: readonly PropertyType[] = [...WRITABLE_TYPES, ...COMPUTE
 const MAX_OPTION_NAME = 100;
 
 const ROLLUP_FUNCTIONS = [
-  'count', 'count_values', 'empty', 'not_empty', 'unique', 'show_unique', 'percent_empty', 'percent_not_empty',
-  'sum', 'average', 'median', 'min', 'max', 'range', 'earliest_date', 'latest_date', 'date_range', 'checked',
-  'unchecked', 'percent_checked', 'percent_unchecked', 'count_per_group', 'percent_per_group', 'show_original',
+  'count',
+  'count_values',
+  'empty',
+  'not_empty',
+  'unique',
+  'show_unique',
+  'percent_empty',
+  'percent_not_empty',
+  'sum',
+  'average',
+  'median',
+  'min',
+  'max',
+  'range',
+  'earliest_date',
+  'latest_date',
+  'date_range',
+  'checked',
+  'unchecked',
+  'percent_checked',
+  'percent_unchecked',
+  'count_per_group',
+  'percent_per_group',
+  'show_original',
 ];
 
 /** A property by name, by id as served (URL-encoded) or by its decoded id. */
@@ -196,11 +235,22 @@ function parseConfig(
   switch (type) {
     case 'number':
       onlyKeys(config, ['format'], path);
-      return { format: config.format === undefined ? (keep?.format ?? 'number') : expectString(config.format, `${path}.format`) };
+      return {
+        format:
+          config.format === undefined ? (keep?.format ?? 'number') : expectString(config.format, `${path}.format`),
+      };
     case 'select':
     case 'multi_select':
       onlyKeys(config, ['options'], path);
-      return { options: parseOptionList(config.options, `${path}.options`, work.ds.id, propId, (keep?.options as SelectOption[]) ?? []) };
+      return {
+        options: parseOptionList(
+          config.options,
+          `${path}.options`,
+          work.ds.id,
+          propId,
+          (keep?.options as SelectOption[]) ?? [],
+        ),
+      };
     case 'status': {
       onlyKeys(config, ['options', 'groups'], path);
       const current = (keep?.options as SelectOption[] | undefined) ?? [];
@@ -208,7 +258,10 @@ function parseConfig(
       if (opts.length === 0) {
         opts = DEFAULT_STATUS_OPTIONS.map(([n, color]) => makeOption(work.ds.id, propId, n, color));
       }
-      return { options: opts, groups: statusGroups(work.ds.id, propId, opts, keep?.groups as StatusGroup[] | undefined) };
+      return {
+        options: opts,
+        groups: statusGroups(work.ds.id, propId, opts, keep?.groups as StatusGroup[] | undefined),
+      };
     }
     case 'formula':
       onlyKeys(config, ['expression'], path);
@@ -216,7 +269,12 @@ function parseConfig(
       return { expression: expectString(config.expression, `${path}.expression`) };
     case 'unique_id':
       onlyKeys(config, ['prefix'], path);
-      return { prefix: config.prefix === undefined || config.prefix === null ? (keep?.prefix ?? null) : expectString(config.prefix, `${path}.prefix`) };
+      return {
+        prefix:
+          config.prefix === undefined || config.prefix === null
+            ? (keep?.prefix ?? null)
+            : expectString(config.prefix, `${path}.prefix`),
+      };
     case 'relation':
       return parseRelationConfig(work, config, path, name);
     case 'rollup':
@@ -226,7 +284,12 @@ function parseConfig(
   }
 }
 
-function parseRelationConfig(work: SchemaWork, config: Record<string, unknown>, path: string, name: string): Record<string, unknown> {
+function parseRelationConfig(
+  work: SchemaWork,
+  config: Record<string, unknown>,
+  path: string,
+  name: string,
+): Record<string, unknown> {
   onlyKeys(config, ['data_source_id', 'database_id', 'type', 'single_property', 'dual_property'], path);
   const { store } = work.ctx;
   let dsId: string;
@@ -242,7 +305,8 @@ function parseRelationConfig(work: SchemaWork, config: Record<string, unknown>, 
     throw failed(`${path}.data_source_id`, 'defined');
   }
   const target = dsId === work.ds.id ? work.ds : store.dataSource(dsId);
-  if (!target || (target !== work.ds && !work.ctx.seeding && !store.isShared(dsId))) throw notFound('data source', dsId);
+  if (!target || (target !== work.ds && !work.ctx.seeding && !store.isShared(dsId)))
+    throw notFound('data source', dsId);
   const dual = config.type === 'dual_property' || config.dual_property !== undefined;
   if (dual) {
     const spec = config.dual_property === undefined ? {} : expectObject(config.dual_property, `${path}.dual_property`);
@@ -253,7 +317,9 @@ function parseRelationConfig(work: SchemaWork, config: Record<string, unknown>, 
       dual_property: {
         synced_property_id: '',
         synced_property_name:
-          typeof spec.synced_property_name === 'string' ? spec.synced_property_name : `Related to ${plainText(work.ds.title) || 'Untitled'} (${name})`,
+          typeof spec.synced_property_name === 'string'
+            ? spec.synced_property_name
+            : `Related to ${plainText(work.ds.title) || 'Untitled'} (${name})`,
       },
     };
   }
@@ -275,7 +341,9 @@ function parseRollupConfig(work: SchemaWork, config: Record<string, unknown>, pa
   if (!relation || relation.type !== 'relation') {
     throw validation(`Could not find relation property with name or id: ${relationKey}`);
   }
-  const target = work.ctx.store.dataSource(relation.config.data_source_id as string) ?? (relation.config.data_source_id === work.ds.id ? work.ds : undefined);
+  const target =
+    work.ctx.store.dataSource(relation.config.data_source_id as string) ??
+    (relation.config.data_source_id === work.ds.id ? work.ds : undefined);
   const rollupKey = config.rollup_property_id ?? config.rollup_property_name;
   if (typeof rollupKey !== 'string') throw failed(`${path}.rollup_property_name`, 'defined');
   const rolled = target ? findProperty(target === work.ds ? work.next : target.properties, rollupKey) : undefined;
@@ -323,11 +391,16 @@ export function applySchemaChanges(
     onlyKeys(spec, ['name', 'description', 'type', 'id', ...(type ? [type] : [])], p);
     const name = spec.name === undefined ? (existing?.name ?? key) : expectString(spec.name, `${p}.name`);
     const description =
-      spec.description === undefined ? (existing?.description ?? null) : spec.description === null ? null : expectString(spec.description, `${p}.description`);
+      spec.description === undefined
+        ? (existing?.description ?? null)
+        : spec.description === null
+          ? null
+          : expectString(spec.description, `${p}.description`);
 
     if (type === undefined) {
       if (!existing) {
-        if (spec.name !== undefined || spec.description !== undefined) throw validation(`${key} is not a property that exists.`);
+        if (spec.name !== undefined || spec.description !== undefined)
+          throw validation(`${key} is not a property that exists.`);
         throw fixOne(ALL_TYPES.map((t) => `${p}.${t}`));
       }
       existing.name = name;
@@ -470,7 +543,8 @@ export function parseValue(
     case 'rich_text':
       return parseRichText(value, at, ctx);
     case 'number':
-      if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) throw failed(at, 'a number or `null`', value);
+      if (value !== null && (typeof value !== 'number' || !Number.isFinite(value)))
+        throw failed(at, 'a number or `null`', value);
       return value;
     case 'checkbox':
       return expectBoolean(value, at);
@@ -518,7 +592,9 @@ export function parseValue(
             const target = ctx.store.page(id);
             if (!target || (!ctx.seeding && !ctx.store.isShared(id))) throw notFound('page', id);
             if (target.parent.type !== 'data_source_id' || target.parent.id !== prop.config.data_source_id) {
-              throw validation(`Relation ${prop.name} cannot contain page ${id}: it is not in the related data source.`);
+              throw validation(
+                `Relation ${prop.name} cannot contain page ${id}: it is not in the related data source.`,
+              );
             }
             return id;
           }),
@@ -541,16 +617,24 @@ function expectArray(value: unknown, path: string, limit: number): unknown[] {
 function parseFile(value: unknown, path: string): Record<string, unknown> {
   const file = expectObject(value, path);
   onlyKeys(file, ['name', 'type', 'external', 'file', 'file_upload'], path);
-  if (file.file_upload !== undefined) throw validation(`File uploads are not available in this workspace (${path}.file_upload).`);
+  if (file.file_upload !== undefined)
+    throw validation(`File uploads are not available in this workspace (${path}.file_upload).`);
   const kind = file.type ?? (file.external !== undefined ? 'external' : file.file !== undefined ? 'file' : undefined);
   if (kind !== 'external' && kind !== 'file') throw fixOne([`${path}.external`, `${path}.file`, `${path}.file_upload`]);
   const body = expectObject(file[kind], `${path}.${kind}`);
   const url = expectUrl(body.url, `${path}.${kind}.url`);
-  const name = file.name === undefined ? url.split(/[?#]/)[0]?.split('/').pop() || 'file' : expectString(file.name, `${path}.name`);
+  const name =
+    file.name === undefined
+      ? url.split(/[?#]/)[0]?.split('/').pop() || 'file'
+      : expectString(file.name, `${path}.name`);
   if (name.length > MAX_OPTION_NAME) throw failed(`${path}.name.length`, lengthAtMost(MAX_OPTION_NAME), name.length);
   return kind === 'external'
     ? { name, type: 'external', external: { url } }
-    : { name, type: 'file', file: { url, expiry_time: typeof body.expiry_time === 'string' ? body.expiry_time : null } };
+    : {
+        name,
+        type: 'file',
+        file: { url, expiry_time: typeof body.expiry_time === 'string' ? body.expiry_time : null },
+      };
 }
 
 function chooseOption(
@@ -594,13 +678,24 @@ export function commitPendingOptions(ds: DataSourceRecord, pending: PendingOptio
     if (!prop) continue;
     prop.config.options = [...options(prop), ...added];
     if (prop.type === 'status') {
-      prop.config.groups = statusGroups(ds.id, prop.id, prop.config.options as SelectOption[], prop.config.groups as StatusGroup[]);
+      prop.config.groups = statusGroups(
+        ds.id,
+        prop.id,
+        prop.config.options as SelectOption[],
+        prop.config.groups as StatusGroup[],
+      );
     }
   }
 }
 
 /** Keeps both sides of a dual relation in step after a row's relation value changed. */
-export function syncDualRelation(store: Store, prop: PropertySchema, page: PageRecord, before: string[], after: string[]): void {
+export function syncDualRelation(
+  store: Store,
+  prop: PropertySchema,
+  page: PageRecord,
+  before: string[],
+  after: string[],
+): void {
   if (prop.config.type !== 'dual_property') return;
   const syncedId = (prop.config.dual_property as { synced_property_id: string }).synced_property_id;
   for (const targetId of new Set([...before, ...after])) {
@@ -610,7 +705,11 @@ export function syncDualRelation(store: Store, prop: PropertySchema, page: PageR
     const should = after.includes(targetId);
     const has = current.includes(page.id);
     if (should && !has) target.values.set(syncedId, [...current, page.id]);
-    if (!should && has) target.values.set(syncedId, current.filter((x) => x !== page.id));
+    if (!should && has)
+      target.values.set(
+        syncedId,
+        current.filter((x) => x !== page.id),
+      );
   }
 }
 
@@ -684,10 +783,19 @@ export function propertyInnerValue(
 }
 
 /** A property value as a page object carries it: {id, type, [type]: value}, references cut at 25. */
-export function renderValue(store: Store, ds: DataSourceRecord | undefined, page: PageRecord, prop: PropertySchema): Record<string, unknown> {
+export function renderValue(
+  store: Store,
+  ds: DataSourceRecord | undefined,
+  page: PageRecord,
+  prop: PropertySchema,
+): Record<string, unknown> {
   const inner = propertyInnerValue(store, ds, page, prop);
   if ((prop.type === 'relation' || prop.type === 'people') && Array.isArray(inner)) {
-    const out: Record<string, unknown> = { id: prop.id, type: prop.type, [prop.type]: inner.slice(0, PAGE_PROPERTY_REFERENCE_CAP) };
+    const out: Record<string, unknown> = {
+      id: prop.id,
+      type: prop.type,
+      [prop.type]: inner.slice(0, PAGE_PROPERTY_REFERENCE_CAP),
+    };
     if (prop.type === 'relation') out.has_more = inner.length > PAGE_PROPERTY_REFERENCE_CAP;
     return out;
   }
@@ -697,7 +805,13 @@ export function renderValue(store: Store, ds: DataSourceRecord | undefined, page
 const MAX_FORMULA_DEPTH = 8;
 
 /** A property's value as formulas see it: text, number, boolean, date or list. */
-function formulaInput(store: Store, ds: DataSourceRecord | undefined, page: PageRecord, prop: PropertySchema, depth: number): FormulaValue {
+function formulaInput(
+  store: Store,
+  ds: DataSourceRecord | undefined,
+  page: PageRecord,
+  prop: PropertySchema,
+  depth: number,
+): FormulaValue {
   const inner = propertyInnerValue(store, ds, page, prop, depth + 1);
   switch (prop.type) {
     case 'title':
@@ -734,16 +848,28 @@ function formulaInput(store: Store, ds: DataSourceRecord | undefined, page: Page
     }
     case 'formula': {
       const f = inner as Record<string, unknown>;
-      return f.type === 'date' ? new Date((f.date as { start: string }).start) : ((f[f.type as string] as FormulaValue) ?? null);
+      return f.type === 'date'
+        ? new Date((f.date as { start: string }).start)
+        : ((f[f.type as string] as FormulaValue) ?? null);
     }
     case 'rollup': {
       const r = inner as Record<string, unknown>;
-      return r.type === 'number' ? (r.number as number | null) : r.type === 'array' ? (r.array as unknown[]).length : null;
+      return r.type === 'number'
+        ? (r.number as number | null)
+        : r.type === 'array'
+          ? (r.array as unknown[]).length
+          : null;
     }
   }
 }
 
-function formulaValue(store: Store, ds: DataSourceRecord | undefined, page: PageRecord, prop: PropertySchema, depth: number): Record<string, unknown> {
+function formulaValue(
+  store: Store,
+  ds: DataSourceRecord | undefined,
+  page: PageRecord,
+  prop: PropertySchema,
+  depth: number,
+): Record<string, unknown> {
   const broken = { type: 'string', string: null };
   if (!ds || depth > MAX_FORMULA_DEPTH) return broken;
   try {
@@ -757,7 +883,8 @@ function formulaValue(store: Store, ds: DataSourceRecord | undefined, page: Page
     });
     if (typeof result === 'number') return { type: 'number', number: Number.isFinite(result) ? result : null };
     if (typeof result === 'boolean') return { type: 'boolean', boolean: result };
-    if (result instanceof Date) return { type: 'date', date: { start: result.toISOString(), end: null, time_zone: null } };
+    if (result instanceof Date)
+      return { type: 'date', date: { start: result.toISOString(), end: null, time_zone: null } };
     if (result === null) return broken;
     return { type: 'string', string: formulaText(result) };
   } catch {
@@ -769,7 +896,13 @@ function isEmptyValue(v: unknown): boolean {
   return v === null || v === '' || v === false || (Array.isArray(v) && v.length === 0);
 }
 
-function rollupValue(store: Store, ds: DataSourceRecord | undefined, page: PageRecord, prop: PropertySchema, depth: number): Record<string, unknown> {
+function rollupValue(
+  store: Store,
+  ds: DataSourceRecord | undefined,
+  page: PageRecord,
+  prop: PropertySchema,
+  depth: number,
+): Record<string, unknown> {
   const fn = String(prop.config.function);
   const relation = ds?.properties.find((p) => p.id === prop.config.relation_property_id);
   const target = relation ? store.dataSource(relation.config.data_source_id as string) : undefined;
@@ -777,12 +910,21 @@ function rollupValue(store: Store, ds: DataSourceRecord | undefined, page: PageR
   const related = ((relation && (page.values.get(relation.id) as string[] | undefined)) ?? [])
     .map((id) => store.page(id))
     .filter((r): r is PageRecord => !!r && !store.isTrashed(r.id));
-  const values = rolled && depth <= MAX_FORMULA_DEPTH ? related.map((r) => propertyInnerValue(store, target, r, rolled, depth + 1)) : [];
+  const values =
+    rolled && depth <= MAX_FORMULA_DEPTH
+      ? related.map((r) => propertyInnerValue(store, target, r, rolled, depth + 1))
+      : [];
   const numbers = values
     .map((v) => (typeof v === 'number' ? v : isObject(v) && typeof v.number === 'number' ? v.number : undefined))
     .filter((v): v is number => v !== undefined);
   const dates = values
-    .map((v) => (isObject(v) && typeof v.start === 'string' ? v.start : typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : undefined))
+    .map((v) =>
+      isObject(v) && typeof v.start === 'string'
+        ? v.start
+        : typeof v === 'string' && !Number.isNaN(Date.parse(v))
+          ? v
+          : undefined,
+    )
     .filter((v): v is string => v !== undefined)
     .toSorted();
   const number = (n: number | null): Record<string, unknown> => ({ type: 'number', number: n, function: fn });
@@ -811,7 +953,13 @@ function rollupValue(store: Store, ds: DataSourceRecord | undefined, page: PageR
     case 'median': {
       const sorted = numbers.toSorted((a, b) => a - b);
       const mid = Math.floor(sorted.length / 2);
-      return number(sorted.length ? (sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2) : null);
+      return number(
+        sorted.length
+          ? sorted.length % 2
+            ? (sorted[mid] ?? 0)
+            : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+          : null,
+      );
     }
     case 'min':
       return number(numbers.length ? Math.min(...numbers) : null);
@@ -840,8 +988,16 @@ function rollupValue(store: Store, ds: DataSourceRecord | undefined, page: PageR
       };
     case 'show_original':
     case 'show_unique': {
-      const items = rolled ? related.map((r) => ({ type: rolled.type, [rolled.type]: propertyInnerValue(store, target, r, rolled, depth + 1) })) : [];
-      const unique = fn === 'show_unique' ? items.filter((x, i) => items.findIndex((y) => JSON.stringify(y) === JSON.stringify(x)) === i) : items;
+      const items = rolled
+        ? related.map((r) => ({
+            type: rolled.type,
+            [rolled.type]: propertyInnerValue(store, target, r, rolled, depth + 1),
+          }))
+        : [];
+      const unique =
+        fn === 'show_unique'
+          ? items.filter((x, i) => items.findIndex((y) => JSON.stringify(y) === JSON.stringify(x)) === i)
+          : items;
       return { type: 'array', array: unique, function: fn };
     }
     default:
@@ -855,7 +1011,8 @@ function rollupValue(store: Store, ds: DataSourceRecord | undefined, page: PageR
 /** Splits long text into ≤2000-character runs, as a well-behaved client would. */
 function textItems(text: string): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < text.length; i += MAX_TEXT_CONTENT) out.push({ text: { content: text.slice(i, i + MAX_TEXT_CONTENT) } });
+  for (let i = 0; i < text.length; i += MAX_TEXT_CONTENT)
+    out.push({ text: { content: text.slice(i, i + MAX_TEXT_CONTENT) } });
   return out;
 }
 
@@ -886,11 +1043,14 @@ export function simpleToRequest(prop: PropertySchema, value: unknown): unknown {
     case 'relation':
       return wrap(asList(value).map((v) => (typeof v === 'string' ? { id: v } : v)));
     case 'files':
-      return wrap(asList(value).map((v) => (typeof v === 'string' ? { name: v.split('/').pop() || 'file', external: { url: v } } : v)));
+      return wrap(
+        asList(value).map((v) =>
+          typeof v === 'string' ? { name: v.split('/').pop() || 'file', external: { url: v } } : v,
+        ),
+      );
     case 'date':
       return wrap(typeof value === 'string' ? { start: value } : value);
     default:
       return wrap(value);
   }
 }
-

@@ -5,7 +5,14 @@ import { failed, fixOne, lengthAtMost, oneOf, validation } from './errors.ts';
 import { normalizeId } from './ids.ts';
 import { MAX_PAGE_SIZE, QUERY_RESULT_CAP } from './limits.ts';
 import { findProperty, propertyInnerValue } from './properties.ts';
-import { notionTime, plainText, type DataSourceRecord, type PageRecord, type PropertySchema, type Store } from './store.ts';
+import {
+  notionTime,
+  plainText,
+  type DataSourceRecord,
+  type PageRecord,
+  type PropertySchema,
+  type Store,
+} from './store.ts';
 
 /** and/or may nest this deep: a compound inside a compound, holding property or timestamp filters. */
 const MAX_COMPOUND_DEPTH = 2;
@@ -69,20 +76,73 @@ export function paginate(
 // Filters
 
 const FILTER_TYPES = [
-  'title', 'rich_text', 'number', 'checkbox', 'select', 'multi_select', 'status', 'date', 'people', 'files', 'url',
-  'email', 'phone_number', 'relation', 'created_by', 'created_time', 'last_edited_by', 'last_edited_time', 'formula',
-  'unique_id', 'rollup',
+  'title',
+  'rich_text',
+  'number',
+  'checkbox',
+  'select',
+  'multi_select',
+  'status',
+  'date',
+  'people',
+  'files',
+  'url',
+  'email',
+  'phone_number',
+  'relation',
+  'created_by',
+  'created_time',
+  'last_edited_by',
+  'last_edited_time',
+  'formula',
+  'unique_id',
+  'rollup',
 ] as const;
 
-const TEXT_OPS = ['equals', 'does_not_equal', 'contains', 'does_not_contain', 'starts_with', 'ends_with', 'is_empty', 'is_not_empty'];
-const NUMBER_OPS = ['equals', 'does_not_equal', 'greater_than', 'less_than', 'greater_than_or_equal_to', 'less_than_or_equal_to', 'is_empty', 'is_not_empty'];
+const TEXT_OPS = [
+  'equals',
+  'does_not_equal',
+  'contains',
+  'does_not_contain',
+  'starts_with',
+  'ends_with',
+  'is_empty',
+  'is_not_empty',
+];
+const NUMBER_OPS = [
+  'equals',
+  'does_not_equal',
+  'greater_than',
+  'less_than',
+  'greater_than_or_equal_to',
+  'less_than_or_equal_to',
+  'is_empty',
+  'is_not_empty',
+];
 const CHECKBOX_OPS = ['equals', 'does_not_equal'];
 const SELECT_OPS = ['equals', 'does_not_equal', 'is_empty', 'is_not_empty'];
 const CONTAINS_OPS = ['contains', 'does_not_contain', 'is_empty', 'is_not_empty'];
 const EXISTENCE_OPS = ['is_empty', 'is_not_empty'];
 const DATE_WINDOWS = ['past_week', 'past_month', 'past_year', 'next_week', 'next_month', 'next_year', 'this_week'];
-const DATE_OPS = ['equals', 'before', 'after', 'on_or_before', 'on_or_after', ...DATE_WINDOWS, 'is_empty', 'is_not_empty'];
-const RELATIVE_DATES = ['today', 'tomorrow', 'yesterday', 'one_week_ago', 'one_week_from_now', 'one_month_ago', 'one_month_from_now'];
+const DATE_OPS = [
+  'equals',
+  'before',
+  'after',
+  'on_or_before',
+  'on_or_after',
+  ...DATE_WINDOWS,
+  'is_empty',
+  'is_not_empty',
+];
+const RELATIVE_DATES = [
+  'today',
+  'tomorrow',
+  'yesterday',
+  'one_week_ago',
+  'one_week_from_now',
+  'one_month_ago',
+  'one_month_from_now',
+];
 
 /** One `{operator: operand}` object, validated. */
 function operator(value: unknown, path: string, ops: readonly string[]): [string, unknown] {
@@ -91,7 +151,8 @@ function operator(value: unknown, path: string, ops: readonly string[]): [string
   const op = keys[0];
   if (keys.length !== 1 || op === undefined || !ops.includes(op)) throw fixOne(ops.map((o) => `${path}.${o}`));
   const operand = cond[op];
-  if ((op === 'is_empty' || op === 'is_not_empty') && operand !== true) throw failed(`${path}.${op}`, '`true`', operand);
+  if ((op === 'is_empty' || op === 'is_not_empty') && operand !== true)
+    throw failed(`${path}.${op}`, '`true`', operand);
   return [op, operand];
 }
 
@@ -103,7 +164,8 @@ function emptyCheck(op: string, isEmpty: boolean): boolean | undefined {
 
 function textTest(value: unknown, path: string): (text: string) => boolean {
   const [op, operand] = operator(value, path, TEXT_OPS);
-  if (op !== 'is_empty' && op !== 'is_not_empty' && typeof operand !== 'string') throw failed(`${path}.${op}`, 'a string', operand);
+  if (op !== 'is_empty' && op !== 'is_not_empty' && typeof operand !== 'string')
+    throw failed(`${path}.${op}`, 'a string', operand);
   // Notion's text conditions ignore case.
   const needle = String(operand).toLowerCase();
   return (raw) => {
@@ -129,7 +191,8 @@ function textTest(value: unknown, path: string): (text: string) => boolean {
 
 function numberTest(value: unknown, path: string): (n: number | null) => boolean {
   const [op, operand] = operator(value, path, NUMBER_OPS);
-  if (op !== 'is_empty' && op !== 'is_not_empty' && typeof operand !== 'number') throw failed(`${path}.${op}`, 'a number', operand);
+  if (op !== 'is_empty' && op !== 'is_not_empty' && typeof operand !== 'number')
+    throw failed(`${path}.${op}`, 'a number', operand);
   const x = operand as number;
   return (n) => {
     const e = emptyCheck(op, n === null);
@@ -205,7 +268,8 @@ function dateTest(store: Store, value: unknown, path: string): (iso: string | nu
   const [op, operand] = operator(value, path, DATE_OPS);
   const now = store.clock();
   if (DATE_WINDOWS.includes(op)) {
-    if (!isObject(operand) || Object.keys(operand).length > 0) throw failed(`${path}.${op}`, 'an empty object', operand);
+    if (!isObject(operand) || Object.keys(operand).length > 0)
+      throw failed(`${path}.${op}`, 'an empty object', operand);
     const week = 7 * DAY_MS;
     const monday = now - ((new Date(now).getUTCDay() + 6) % 7) * DAY_MS;
     const [from, to] = {
@@ -224,7 +288,13 @@ function dateTest(store: Store, value: unknown, path: string): (iso: string | nu
   let target: string;
   if (typeof operand === 'string' && RELATIVE_DATES.includes(operand)) {
     const offsets: Record<string, number> = {
-      today: 0, tomorrow: 1, yesterday: -1, one_week_ago: -7, one_week_from_now: 7, one_month_ago: -30, one_month_from_now: 30,
+      today: 0,
+      tomorrow: 1,
+      yesterday: -1,
+      one_week_ago: -7,
+      one_week_from_now: 7,
+      one_month_ago: -30,
+      one_month_from_now: 30,
     };
     target = dayOf(now + (offsets[operand] ?? 0) * DAY_MS);
   } else if (typeof operand === 'string' && !Number.isNaN(Date.parse(operand))) {
@@ -260,7 +330,13 @@ function startOf(value: unknown): string | null {
 }
 
 /** A test on one property's inner value (what sits under its type key in a page object). */
-function valueTest(q: QueryContext, type: string, cond: unknown, path: string, prop: PropertySchema | undefined): (v: unknown) => boolean {
+function valueTest(
+  q: QueryContext,
+  type: string,
+  cond: unknown,
+  path: string,
+  prop: PropertySchema | undefined,
+): (v: unknown) => boolean {
   const { store } = q;
   switch (type) {
     case 'title':
@@ -338,7 +414,12 @@ function formulaTest(q: QueryContext, cond: unknown, path: string): (v: unknown)
   };
 }
 
-function rollupTest(q: QueryContext, cond: unknown, path: string, prop: PropertySchema | undefined): (v: unknown) => boolean {
+function rollupTest(
+  q: QueryContext,
+  cond: unknown,
+  path: string,
+  prop: PropertySchema | undefined,
+): (v: unknown) => boolean {
   const given = expectObject(cond, path);
   const kind = Object.keys(given)[0];
   const kinds = ['any', 'every', 'none', 'number', 'date'];
@@ -351,7 +432,10 @@ function rollupTest(q: QueryContext, cond: unknown, path: string, prop: Property
   const subType = Object.keys(sub)[0] ?? '';
   const inner = valueTest(q, subType, sub[subType], `${path}.${kind}.${subType}`, prop);
   return (v) => {
-    const items = isObject(v) && Array.isArray(v.array) ? (v.array as Array<Record<string, unknown>>).map((x) => x[String(x.type)]) : [];
+    const items =
+      isObject(v) && Array.isArray(v.array)
+        ? (v.array as Array<Record<string, unknown>>).map((x) => x[String(x.type)])
+        : [];
     if (kind === 'any') return items.some(inner);
     if (kind === 'every') return items.every(inner);
     return !items.some(inner);
@@ -370,12 +454,14 @@ function compileFilter(q: QueryContext, value: unknown, path: string, depth: num
   }
   if ('timestamp' in filter) {
     const ts = filter.timestamp;
-    if (ts !== 'created_time' && ts !== 'last_edited_time') throw failed(`${path}.timestamp`, oneOf(['created_time', 'last_edited_time']), ts);
+    if (ts !== 'created_time' && ts !== 'last_edited_time')
+      throw failed(`${path}.timestamp`, oneOf(['created_time', 'last_edited_time']), ts);
     const test = dateTest(q.store, filter[ts], `${path}.${ts}`);
     // Compared as served: rounded to the minute.
     return (p) => test(notionTime(ts === 'created_time' ? p.createdTime : p.lastEditedTime));
   }
-  if (filter.property === undefined) throw fixOne([`${path}.property`, `${path}.timestamp`, `${path}.or`, `${path}.and`]);
+  if (filter.property === undefined)
+    throw fixOne([`${path}.property`, `${path}.timestamp`, `${path}.or`, `${path}.and`]);
   const key = String(filter.property);
   const prop = findProperty(q.ds.properties, key);
   if (!prop) throw validation(`Could not find property with name or id: ${key}`);
@@ -419,9 +505,19 @@ function sortKey(q: QueryContext, page: PageRecord, prop: PropertySchema): SortK
     }
     case 'multi_select':
     case 'people':
-      return Array.isArray(v) && v.length ? v.map((o) => String((o as { name?: string }).name ?? '')).join(',').toLowerCase() : null;
+      return Array.isArray(v) && v.length
+        ? v
+            .map((o) => String((o as { name?: string }).name ?? ''))
+            .join(',')
+            .toLowerCase()
+        : null;
     case 'relation':
-      return Array.isArray(v) && v.length ? v.map((o) => q.store.titleOf((o as { id: string }).id)).join(',').toLowerCase() : null;
+      return Array.isArray(v) && v.length
+        ? v
+            .map((o) => q.store.titleOf((o as { id: string }).id))
+            .join(',')
+            .toLowerCase()
+        : null;
     case 'date':
     case 'created_time':
     case 'last_edited_time': {
@@ -433,7 +529,13 @@ function sortKey(q: QueryContext, page: PageRecord, prop: PropertySchema): SortK
     case 'formula': {
       if (!isObject(v)) return null;
       const inner = v.type === 'date' ? startOf(v.date) : v[String(v.type)];
-      return typeof inner === 'number' ? inner : typeof inner === 'boolean' ? Number(inner) : typeof inner === 'string' ? inner.toLowerCase() : null;
+      return typeof inner === 'number'
+        ? inner
+        : typeof inner === 'boolean'
+          ? Number(inner)
+          : typeof inner === 'string'
+            ? inner.toLowerCase()
+            : null;
     }
     case 'rollup':
       return isObject(v) && typeof v.number === 'number' ? v.number : null;
@@ -494,7 +596,8 @@ export interface QueryResult {
 
 export function runQuery(store: Store, ds: DataSourceRecord, body: Record<string, unknown>): QueryResult {
   const q: QueryContext = { store, ds };
-  const predicate = body.filter === undefined || body.filter === null ? () => true : compileFilter(q, body.filter, 'body.filter', 0);
+  const predicate =
+    body.filter === undefined || body.filter === null ? () => true : compileFilter(q, body.filter, 'body.filter', 0);
   const compare = compileSorts(q, body.sorts, 'body.sorts');
   const pageSize = parsePageSize(body.page_size, 'body.page_size');
   const cursor = parseCursor(body.start_cursor, 'body.start_cursor');

@@ -176,7 +176,19 @@ export function userObject(store: Store, user: UserRecord): ApiObject {
 }
 
 /** {object:"list", results, next_cursor, has_more, type, [type]: {}} — every paginated answer. */
-export function listObject(type: string, results: unknown[], nextCursor: string | null, extra: ApiObject = {}): ApiObject {
-  return { object: 'list', results, next_cursor: nextCursor, has_more: nextCursor !== null, type, [type]: {}, ...extra };
+export function listObject(
+  type: string,
+  results: unknown[],
+  nextCursor: string | null,
+  extra: ApiObject = {},
+): ApiObject {
+  return {
+    object: 'list',
+    results,
+    next_cursor: nextCursor,
+    has_more: nextCursor !== null,
+    type,
+    [type]: {},
+    ...extra,
+  };
 }
-

@@ -55,10 +55,22 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: '/v1/users', handler: (ctx, _p, _b, q) => ops.listUsers(ctx, q) },
   { method: 'GET', pattern: '/v1/users/:user_id', handler: (ctx, p) => ops.getUser(ctx, id(p, 'user_id')) },
   { method: 'POST', pattern: '/v1/databases', handler: (ctx, _p, b) => ops.createDatabase(ctx, b) },
-  { method: 'GET', pattern: '/v1/databases/:database_id', handler: (ctx, p) => ops.getDatabase(ctx, id(p, 'database_id')) },
-  { method: 'PATCH', pattern: '/v1/databases/:database_id', handler: (ctx, p, b) => ops.updateDatabase(ctx, id(p, 'database_id'), b) },
+  {
+    method: 'GET',
+    pattern: '/v1/databases/:database_id',
+    handler: (ctx, p) => ops.getDatabase(ctx, id(p, 'database_id')),
+  },
+  {
+    method: 'PATCH',
+    pattern: '/v1/databases/:database_id',
+    handler: (ctx, p, b) => ops.updateDatabase(ctx, id(p, 'database_id'), b),
+  },
   { method: 'POST', pattern: '/v1/data_sources', handler: (ctx, _p, b) => ops.createDataSource(ctx, b) },
-  { method: 'GET', pattern: '/v1/data_sources/:data_source_id', handler: (ctx, p) => ops.getDataSource(ctx, id(p, 'data_source_id')) },
+  {
+    method: 'GET',
+    pattern: '/v1/data_sources/:data_source_id',
+    handler: (ctx, p) => ops.getDataSource(ctx, id(p, 'data_source_id')),
+  },
   {
     method: 'PATCH',
     pattern: '/v1/data_sources/:data_source_id',
@@ -76,14 +88,22 @@ const ROUTES: Route[] = [
   },
   { method: 'POST', pattern: '/v1/pages', handler: (ctx, _p, b, q) => ops.createPage(ctx, b, q) },
   { method: 'GET', pattern: '/v1/pages/:page_id', handler: (ctx, p, _b, q) => ops.getPage(ctx, id(p, 'page_id'), q) },
-  { method: 'PATCH', pattern: '/v1/pages/:page_id', handler: (ctx, p, b, q) => ops.updatePage(ctx, id(p, 'page_id'), b, q) },
+  {
+    method: 'PATCH',
+    pattern: '/v1/pages/:page_id',
+    handler: (ctx, p, b, q) => ops.updatePage(ctx, id(p, 'page_id'), b, q),
+  },
   {
     method: 'GET',
     pattern: '/v1/pages/:page_id/properties/:property_id',
     handler: (ctx, p, _b, q) => ops.getPageProperty(ctx, id(p, 'page_id'), p.property_id ?? '', q),
   },
   { method: 'GET', pattern: '/v1/blocks/:block_id', handler: (ctx, p) => ops.getBlock(ctx, id(p, 'block_id')) },
-  { method: 'PATCH', pattern: '/v1/blocks/:block_id', handler: (ctx, p, b) => ops.updateBlock(ctx, id(p, 'block_id'), b) },
+  {
+    method: 'PATCH',
+    pattern: '/v1/blocks/:block_id',
+    handler: (ctx, p, b) => ops.updateBlock(ctx, id(p, 'block_id'), b),
+  },
   { method: 'DELETE', pattern: '/v1/blocks/:block_id', handler: (ctx, p) => ops.deleteBlock(ctx, id(p, 'block_id')) },
   {
     method: 'GET',

@@ -306,11 +306,7 @@ export class Store {
       const r = this.records.get(rid);
       if (!r) return;
       const below =
-        r.kind === 'page' || r.kind === 'block'
-          ? r.children
-          : r.kind === 'database'
-            ? r.dataSourceIds
-            : r.rowIds;
+        r.kind === 'page' || r.kind === 'block' ? r.children : r.kind === 'database' ? r.dataSourceIds : r.rowIds;
       for (const c of below) {
         out.push(c);
         visit(c);

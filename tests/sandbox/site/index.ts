@@ -81,7 +81,9 @@ export class NotionSite {
       .sidebarIds()
       .map((id) => {
         const found = this.source.resolveTitle(id);
-        return found ? `<a data-inapp class="sidebar-item" href="${esc(this.href(id))}">${found.kind === 'database' ? '🗂' : '📄'} ${esc(found.title)}</a>` : '';
+        return found
+          ? `<a data-inapp class="sidebar-item" href="${esc(this.href(id))}">${found.kind === 'database' ? '🗂' : '📄'} ${esc(found.title)}</a>`
+          : '';
       })
       .join('');
   }
@@ -90,7 +92,11 @@ export class NotionSite {
   renderMain(url: URL): { title: string; html: string } {
     const segment = url.pathname.split('/').filter(Boolean).pop() ?? '';
     const hex = ID_IN_PATH.exec(segment)?.[1];
-    if (!hex) return { title: 'Inkling Sandbox', html: '<h1 class="page-title">Inkling Sandbox</h1><p>Pick a page on the left.</p>' };
+    if (!hex)
+      return {
+        title: 'Inkling Sandbox',
+        html: '<h1 class="page-title">Inkling Sandbox</h1><p>Pick a page on the left.</p>',
+      };
     const id = toUuid(hex);
     const found = this.source.resolveTitle(id);
     if (!found) return { title: 'Page not found', html: '<h1 class="page-title">This page does not exist</h1>' };
@@ -132,7 +138,9 @@ export class NotionSite {
         const cells = ordered
           .map((c) => {
             const text = esc(propertyText(row.properties[c.name]));
-            return c === titleColumn ? `<td><a data-inapp href="${esc(peekHref(id, row.id))}">${text || 'Untitled'}</a></td>` : `<td>${text}</td>`;
+            return c === titleColumn
+              ? `<td><a data-inapp href="${esc(peekHref(id, row.id))}">${text || 'Untitled'}</a></td>`
+              : `<td>${text}</td>`;
           })
           .join('');
         return `<tr data-row-id="${esc(row.id)}">${cells}</tr>`;

@@ -5,7 +5,12 @@ export function esc(text: unknown): string {
   return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-type RichText = Array<{ plain_text?: string; text?: { content: string }; href?: string | null; annotations?: Record<string, unknown> }>;
+type RichText = Array<{
+  plain_text?: string;
+  text?: { content: string };
+  href?: string | null;
+  annotations?: Record<string, unknown>;
+}>;
 
 export function richText(items: RichText | undefined): string {
   return (items ?? [])
@@ -89,7 +94,10 @@ function renderBlock(block: BlockNode, hrefFor: (id: string, title: string) => s
       return `<hr ${id}>`;
     case 'table': {
       const rows = (block.children ?? [])
-        .map((row) => `<tr>${((data(row).cells as RichText[]) ?? []).map((cell) => `<td>${richText(cell)}</td>`).join('')}</tr>`)
+        .map(
+          (row) =>
+            `<tr>${((data(row).cells as RichText[]) ?? []).map((cell) => `<td>${richText(cell)}</td>`).join('')}</tr>`,
+        )
         .join('');
       return `<table ${id} class="simple-table">${rows}</table>`;
     }
