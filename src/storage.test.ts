@@ -2,7 +2,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   clearAllStorage,
-  DEFAULT_SETTINGS,
   FIXED_ITEMS,
   isRegisteredKey,
   jobKey,
@@ -13,6 +12,7 @@ import {
   settingsItem,
   writeSecrets,
 } from './storage';
+import { DEFAULT_SETTINGS } from './shared/settings';
 
 const SECRET = 'ntn_123456789012345678901234567890abcd';
 

@@ -8,68 +8,12 @@ import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { FIXED_KEYS, isRegisteredKey } from './storage-keys';
-import type { MirrorState } from './connections/mirror';
-import type { Connection } from './connections/types';
-import type { JobIndexEntry } from './jobs/types';
-import type { UsageEntry } from './usage/ledger';
+import type { MirrorState, Connection } from './shared/connection';
+import type { JobIndexEntry } from './shared/job';
+import type { UsageEntry } from './shared/usage';
+import { type Settings, DEFAULT_SETTINGS, SettingsSchema, type Secrets, SecretsSchema } from './shared/settings';
 
 export { storage, isRegisteredKey };
-
-export const ENGINE_IDS = ['gemini', 'openai', 'compatible', 'chrome'] as const;
-export type EngineId = (typeof ENGINE_IDS)[number];
-
-export const SECRET_NAMES = ['notionToken', 'geminiKey', 'openaiKey', 'compatibleKey'] as const;
-export type SecretName = (typeof SECRET_NAMES)[number];
-
-/** The API key each engine uses (Chrome's on-device model needs none). */
-export const ENGINE_KEY: Record<EngineId, Exclude<SecretName, 'notionToken'> | undefined> = {
-  gemini: 'geminiKey',
-  openai: 'openaiKey',
-  compatible: 'compatibleKey',
-  chrome: undefined,
-};
-
-const ConnectionsDatabaseSchema = v.object({
-  url: v.string(),
-  databaseId: v.string(),
-  dataSourceId: v.string(),
-  title: v.string(),
-});
-export type ConnectionsDatabase = v.InferOutput<typeof ConnectionsDatabaseSchema>;
-
-const SettingsSchema = v.object({
-  engine: v.picklist(ENGINE_IDS),
-  /** The model chosen for each engine, so switching engines keeps each one's choice. */
-  models: v.record(v.picklist(ENGINE_IDS), v.string()),
-  /** The speed preset chosen for each engine (llm/limits.ts); bulk runs keep to it. */
-  limitPresets: v.optional(v.record(v.picklist(ENGINE_IDS), v.string()), {}),
-  /** The OpenAI-compatible server's base URL (Ollama, LM Studio, OpenRouter…). */
-  baseUrl: v.string(),
-  connectionsDatabase: v.nullable(ConnectionsDatabaseSchema),
-  /** The Notion workspace the saved secret belongs to, as users/me reported it. */
-  workspaceName: v.nullable(v.string()),
-  /** Masked forms of saved secrets ("ntn_…x7Qa"), so the popup can show what is saved without the secret. */
-  secretHints: v.record(v.picklist(SECRET_NAMES), v.string()),
-  savedAt: v.nullable(v.number()),
-  /** A monthly spending limit in USD for model calls; null for none. */
-  monthlyBudgetUsd: v.optional(v.nullable(v.number()), null),
-});
-export type Settings = v.InferOutput<typeof SettingsSchema>;
-
-export const DEFAULT_SETTINGS: Settings = {
-  engine: 'gemini',
-  models: {},
-  limitPresets: {},
-  baseUrl: '',
-  connectionsDatabase: null,
-  workspaceName: null,
-  secretHints: {},
-  savedAt: null,
-  monthlyBudgetUsd: null,
-};
-
-const SecretsSchema = v.record(v.picklist(SECRET_NAMES), v.string());
-export type Secrets = v.InferOutput<typeof SecretsSchema>;
 
 /** Non-secret settings. The popup watches this item directly. */
 export const settingsItem = storage.defineItem<Settings>(`local:${FIXED_KEYS.settings}`, {

@@ -10,22 +10,16 @@ import {
   requestMirrorFlush,
 } from '../connections/mirror';
 import { createSampleDatabase, createSamplePage } from '../connections/samples';
-import { InklingError, redactSecrets } from '../errors';
+import { InklingError, redactSecrets } from '../shared/problem';
 import { listJobIndex, readJob } from '../jobs/job-store';
-import { DEFAULT_MODELS } from '../llm/catalog';
-import { createNotionClient } from '../notion/client';
-import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
+import { DEFAULT_MODELS } from '../shared/engines';
+import { toNotionProblem } from '../notion/errors';
 import { pageTitle } from '../notion/target';
-import { readSecrets, readSettings, settingsItem } from '../storage';
+import { readSettings, settingsItem } from '../storage';
 import { handle, outcomeValue } from './handle';
+import { notionClient } from './services';
 
 const Uuid = v.pipe(v.string(), v.uuid());
-
-async function notion() {
-  const { notionToken } = await readSecrets();
-  if (!notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
-  return createNotionClient(notionToken);
-}
 
 const asNotion = (error: unknown) => toNotionProblem(error, 'page');
 
@@ -52,7 +46,7 @@ async function diagnostics(): Promise<string> {
 export function registerConnectionHandlers(): void {
   handle('searchPages', ['extension-page'], v.object({ query: v.pipe(v.string(), v.maxLength(200)) }), ({ query }) =>
     outcomeValue(async () => {
-      const client = await notion();
+      const client = await notionClient();
       const response = await client.search({ query, filter: { property: 'object', value: 'page' }, page_size: 20 });
       return response.results.flatMap((result) =>
         result.object === 'page' && 'properties' in result
@@ -64,7 +58,7 @@ export function registerConnectionHandlers(): void {
 
   handle('createConnectionsDatabase', ['extension-page'], v.object({ parentPageId: Uuid }), ({ parentPageId }) =>
     outcomeValue(async () => {
-      const database = await createConnectionsDatabase(await notion(), parentPageId);
+      const database = await createConnectionsDatabase(await notionClient(), parentPageId);
       const settings = await readSettings();
       await settingsItem.setValue({ ...settings, connectionsDatabase: database, savedAt: Date.now() });
       await backfillMirror(await listConnections());
@@ -85,7 +79,9 @@ export function registerConnectionHandlers(): void {
             retryable: false,
           });
         }
-        return mergeConnections(await readConnectionRows(await notion(), settings.connectionsDatabase.dataSourceId));
+        return mergeConnections(
+          await readConnectionRows(await notionClient(), settings.connectionsDatabase.dataSourceId),
+        );
       },
       (error) => toNotionProblem(error, 'database'),
     ),
@@ -104,7 +100,7 @@ export function registerConnectionHandlers(): void {
     v.object({ kind: v.picklist(['page', 'database']), parentPageId: Uuid }),
     ({ kind, parentPageId }) =>
       outcomeValue(async () => {
-        const client = await notion();
+        const client = await notionClient();
         const target =
           kind === 'page'
             ? await createSamplePage(client, parentPageId)

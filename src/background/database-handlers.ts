@@ -1,23 +1,19 @@
 // The messages behind a database in the panel: its rows, Preview, the estimate, and the run.
 import type { PageObjectResponse } from '@notionhq/client';
 import * as v from 'valibot';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { createJobContext } from '../jobs/context';
 import { checkSetup, estimateRun, previewRows } from '../jobs/database-setup';
 import { readJob, readRows } from '../jobs/job-store';
 import { targetBusy } from '../jobs/runner';
 import { startDatabaseRun } from '../jobs/start';
-import { DEFAULT_MODELS } from '../llm/catalog';
-import { engineConfigFrom } from '../llm/factory';
-import { limitsFor } from '../llm/limits';
-import type { DatabaseRunSetup, RowView } from '../messaging';
-import { createNotionClient } from '../notion/client';
-import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
+import type { DatabaseRunSetup, RowView } from '../shared/intents';
+import { toNotionProblem } from '../notion/errors';
 import { propertyText, type PropertyValue } from '../notion/properties';
 import { addRow, queryRowsPage, setTicked } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
-import { readSecrets, readSettings } from '../storage';
 import { handle, outcomeValue, PANEL_OR_POPUP } from './handle';
+import { notionClient, savedEngine } from './services';
 
 const Uuid = v.pipe(v.string(), v.uuid());
 
@@ -43,21 +39,6 @@ export const PREVIEW_ROWS = 3;
 /** Rows the panel's table shows per page. */
 export const TABLE_PAGE_SIZE = 25;
 
-async function notionClient() {
-  const { notionToken } = await readSecrets();
-  if (!notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
-  return createNotionClient(notionToken);
-}
-
-async function engineConfig() {
-  const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
-  const config = engineConfigFrom(settings, secrets);
-  return {
-    config: { ...config, model: config.model || DEFAULT_MODELS[config.engine] },
-    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
-  };
-}
-
 function rowView(page: PageObjectResponse, columns: readonly string[], checkboxId?: string): RowView {
   const byId = new Map(Object.values(page.properties).map((value) => [value.id, value as PropertyValue]));
   const title = Object.values(page.properties).find((value) => value.type === 'title') as PropertyValue | undefined;
@@ -79,7 +60,7 @@ export function registerDatabaseHandlers(): void {
     outcomeValue(async () => {
       const setup = raw as DatabaseRunSetup;
       const checked = await checkSetup(await notionClient(), setup);
-      const { config, limitPreset } = await engineConfig();
+      const { config, limitPreset } = await savedEngine();
       const ctx = await createJobContext(
         { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
         new AbortController().signal,
@@ -96,7 +77,7 @@ export function registerDatabaseHandlers(): void {
       const busy = await targetBusy(setup.databaseId);
       if (busy) throw new InklingError(busy);
       const notion = await notionClient();
-      return estimateRun(notion, await checkSetup(notion, setup), setup, (await engineConfig()).config);
+      return estimateRun(notion, await checkSetup(notion, setup), setup, (await savedEngine()).config);
     }, asDatabase),
   );
 

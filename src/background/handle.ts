@@ -1,7 +1,8 @@
 // How the background answers a message: only for allowed senders, only with valid data.
 import * as v from 'valibot';
-import { InklingError, type Problem } from '../errors';
-import { onMessage, type Outcome, type ProtocolMap } from '../messaging';
+import { InklingError, type Problem } from '../shared/problem';
+import { onMessage, type ProtocolMap } from '../messaging';
+import { type Outcome } from '../shared/outcome';
 import { senderKind, type SenderInfo, type SenderKind } from './senders';
 
 /** Panel (notion.so tab) and popup (extension page): who may ask for runs. */

@@ -1,20 +1,23 @@
 // The background's message handlers: each checks its sender and validates its data, then acts.
 import * as v from 'valibot';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { cancelJob, retryJob, undoJob } from '../jobs/runner';
 import { startPageRun } from '../jobs/start';
 import { toModelProblem } from '../llm/errors';
 import { createEngine, engineConfigFrom } from '../llm/factory';
-import type { ListModelsRequest, Outcome } from '../messaging';
-import { createNotionClient } from '../notion/client';
-import { NO_TOKEN_PROBLEM, notionProblem, toNotionProblem } from '../notion/errors';
-import { resolveTarget, type Target } from '../notion/target';
-import { parseNotionLink } from '../notion/url';
+import type { ListModelsRequest } from '../shared/intents';
+import type { Outcome } from '../shared/outcome';
+import { notionProblem, toNotionProblem } from '../notion/errors';
+import { resolveTarget } from '../notion/target';
+import { type Target } from '../shared/notion-shapes';
+import { parseNotionLink } from '../shared/notion-url';
 import { clearEverything, keyForAddress, normaliseBaseUrl, saveSettings } from '../settings/save';
-import { ENGINE_IDS, readSecrets, readSettings } from '../storage';
+import { ENGINE_IDS } from '../shared/engines';
+import { readSecrets, readSettings } from '../storage';
 import { registerConnectionHandlers } from './connection-handlers';
 import { registerDatabaseHandlers } from './database-handlers';
-import { handle, outcomeOf, PANEL_OR_POPUP } from './handle';
+import { handle, outcomeOf, outcomeValue, PANEL_OR_POPUP } from './handle';
+import { notionClient, saveDeps } from './services';
 
 const SettingsFormSchema = v.object({
   engine: v.picklist(ENGINE_IDS),
@@ -41,13 +44,10 @@ async function resolveUrl(url: string): Promise<Outcome<Target>> {
   const link = parseNotionLink(url);
   if (!link)
     return { ok: false, problem: notionProblem('validation', 'This is not a link to a Notion page or database.') };
-  const { notionToken } = await readSecrets();
-  if (!notionToken) return { ok: false, problem: NO_TOKEN_PROBLEM };
-  try {
-    return { ok: true, value: await resolveTarget(createNotionClient(notionToken), link) };
-  } catch (error) {
-    return { ok: false, problem: error instanceof InklingError ? error.problem : toNotionProblem(error) };
-  }
+  return outcomeValue(
+    async () => resolveTarget(await notionClient(), link),
+    (error) => toNotionProblem(error),
+  );
 }
 
 async function listModels(request: ListModelsRequest): Promise<Outcome<string[]>> {
@@ -81,7 +81,7 @@ const StartPageRunSchema = v.object({
 });
 
 export function registerMessageHandlers(): void {
-  handle('saveSettings', ['extension-page'], SettingsFormSchema, (form) => saveSettings(form));
+  handle('saveSettings', ['extension-page'], SettingsFormSchema, (form) => saveSettings(form, saveDeps));
   handle('listModels', ['extension-page'], ListModelsSchema, (request) => listModels(request));
   handle('clearSettings', ['extension-page'], v.optional(v.undefined()), () => clearEverything());
   handle('resolveTarget', PANEL_OR_POPUP, UrlRequestSchema, ({ url }) => resolveUrl(url));

@@ -3,7 +3,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import { latestJobFor } from '../jobs/job-store';
 import { onJobText } from '../jobs/runner';
-import { jobView, type Job } from '../jobs/types';
+import { jobView, type Job } from '../shared/job';
 import { STATE_PORT, type StatePortMessage, type StatePortRequest } from '../messaging';
 import { senderKind } from './senders';
 

@@ -1,10 +1,9 @@
 // The local list of connections. Every run saves (or updates) its connection here; the Connections
 // tab and the Notion mirror build on it.
 import { connectionsItem } from '../storage';
-import { addUsage } from '../jobs/usage';
-import { EMPTY_USAGE, type Job, type JobUsage } from '../jobs/types';
-import { enqueueMirror, requestMirrorFlush, type MirrorOp } from './mirror';
-import type { Connection } from './types';
+import { addUsage, EMPTY_USAGE, type Job, type JobUsage } from '../shared/job';
+import { enqueueMirror, requestMirrorFlush } from './mirror';
+import { type MirrorOp, type Connection } from '../shared/connection';
 
 let chain: Promise<unknown> = Promise.resolve();
 

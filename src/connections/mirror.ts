@@ -4,14 +4,15 @@
 // before any is created, so nothing is duplicated. No secret is ever written there.
 import { isFullDataSource, isFullPage, type Client, type PageObjectResponse } from '@notionhq/client';
 import { browser } from 'wxt/browser';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { createNotionClient } from '../notion/client';
 import { notionProblem, toNotionProblem } from '../notion/errors';
 import { propertyText, type PropertyValue } from '../notion/properties';
 import { textToRichText } from '../notion/rich-text';
 import { retrieveDatabase, schemaOf } from '../notion/target';
-import { mirrorQueueItem, readSecrets, readSettings, type ConnectionsDatabase } from '../storage';
-import type { Connection } from './types';
+import { mirrorQueueItem, readSecrets, readSettings } from '../storage';
+import { type ConnectionsDatabase } from '../shared/settings';
+import { type Connection, type MirrorState, type MirrorOp } from '../shared/connection';
 
 /** The columns Inkling keeps in the connections database, by name, with the type each must have. */
 export const CONNECTIONS_SCHEMA = {
@@ -185,21 +186,6 @@ export async function readConnectionRows(client: Client, dataSourceId: string): 
 }
 
 // ---- the queue
-
-export interface MirrorOp {
-  connectionId: string;
-  op: 'upsert' | 'delete';
-  /** The connection as it was when the change was made (a delete still needs nothing more than the id). */
-  connection?: Connection;
-}
-
-export interface MirrorState {
-  pending: MirrorOp[];
-  /** Row ids found or created, by connection id, to update without searching. */
-  rows: Record<string, string>;
-  /** Why the last attempt did not go through, for the Connections tab. */
-  lastError?: string;
-}
 
 let chain: Promise<unknown> = Promise.resolve();
 

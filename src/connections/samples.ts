@@ -1,7 +1,8 @@
 // The seed app's templates, made for the user: a sample page and a sample database (Topic, Generate,
 // Output, Category) under a page they pick — already connected, ready to try.
 import type { Client } from '@notionhq/client';
-import { retrieveDatabase, type Target } from '../notion/target';
+import { retrieveDatabase } from '../notion/target';
+import { type Target } from '../shared/notion-shapes';
 
 export const SAMPLE_PAGE_TITLE = 'Inkling sample page';
 export const SAMPLE_DATABASE_TITLE = 'Inkling sample database';

@@ -1,17 +1,18 @@
 // What a running job needs from the outside world, made from settings and secrets at run time
 // (a job stores no secret). Tests build one by hand.
 import type { Client } from '@notionhq/client';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { createEngine } from '../llm/factory';
-import { limitsFor } from '../llm/limits';
+import { limitsFor } from '../shared/limit-presets';
 import { costOf } from '../llm/prices';
 import { schedulerFor, type EngineScheduler } from '../llm/scheduler';
 import type { Engine, Usage } from '../llm/types';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM } from '../notion/errors';
-import { ENGINE_KEY, readSecrets } from '../storage';
+import { ENGINE_KEY } from '../shared/engines';
+import { readSecrets } from '../storage';
 import { recordUsage } from '../usage/ledger';
-import type { JobEngine, JobUsage } from './types';
+import type { JobEngine, JobUsage } from '../shared/job';
 
 export interface JobContext {
   signal: AbortSignal;

@@ -12,7 +12,7 @@ import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { JIT_PAGE_ROWS } from './database-rows';
 import { createJob, readJob, readRows, updateJob } from './job-store';
 import { databaseJob } from './start';
-import { EMPTY_USAGE, type DatabaseJob } from './types';
+import { EMPTY_USAGE, type DatabaseJob } from '../shared/job';
 
 let world: JobWorld;
 

@@ -11,16 +11,17 @@ import {
   type UpdatePageParameters,
 } from '@notionhq/client';
 import PQueue from 'p-queue';
-import { InklingError, isAbortError, type Problem } from '../errors';
+import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { writeOnce, type WriteCheck } from '../notion/checked-write';
 import { notionProblem, toNotionProblem } from '../notion/errors';
 import { sameCell, updateBody } from '../notion/properties';
 import { readBlockTree } from '../notion/read-blocks';
-import { FIRST_ROWS, QUERY_CAP_PROBLEM, readRowsAt, ROWS_PAGE_SIZE, type RowsPosition } from '../notion/rows';
-import { schemaOf, type PropertyInfo } from '../notion/target';
+import { FIRST_ROWS, type RowsPosition, type PropertyInfo } from '../shared/notion-shapes';
+import { QUERY_CAP_PROBLEM, readRowsAt, ROWS_PAGE_SIZE } from '../notion/rows';
+import { schemaOf } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
-import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
+import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
 import {
@@ -35,8 +36,8 @@ import {
 } from './database-rows';
 import { updateJob } from './job-store';
 import { RowBook } from './row-book';
-import type { Cells, DatabaseJob, JobRow } from './types';
-import { addUsage } from './usage';
+import type { Cells, DatabaseJob, JobRow } from '../shared/job';
+import { addUsage } from '../shared/job';
 
 /** Notion writes in flight at once; the pacer sets the actual rate. */
 const WRITE_CONCURRENCY = 4;

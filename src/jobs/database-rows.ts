@@ -5,10 +5,11 @@
 // so a row is compared by value, never by time.
 import type { Client, PageObjectResponse, QueryDataSourceParameters } from '@notionhq/client';
 import { isEmptyValue, propertyText, sameCell, toRequestValue, type PropertyValue } from '../notion/properties';
-import { readRowsAt, rowFilter, ROWS_PAGE_SIZE, FIRST_ROWS, type RowsPosition, type RowsRead } from '../notion/rows';
-import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
+import { readRowsAt, rowFilter, ROWS_PAGE_SIZE, type RowsRead } from '../notion/rows';
+import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';
+import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import type { RowBook } from './row-book';
-import type { Cells, DatabaseJob, JobRow } from './types';
+import type { Cells, DatabaseJob, JobRow } from '../shared/job';
 
 /**
  * Rows read per query while a run goes on. Each is read right before its answer is asked for and

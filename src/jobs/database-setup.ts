@@ -3,32 +3,27 @@
 // current schema before anything is paid for. Also Preview (a few rows, nothing written) and the
 // estimate shown before a run.
 import type { Client, PageObjectResponse } from '@notionhq/client';
-import { InklingError, type Problem } from '../errors';
+import { InklingError, type Problem } from '../shared/problem';
 import { estimateCallCost } from '../llm/prices';
 import type { EngineConfig } from '../llm/factory';
-import type { DatabaseRunSetup } from '../messaging';
+import type { DatabaseRunSetup } from '../shared/intents';
+import { isEmptyValue, propertyText, type PropertyValue } from '../notion/properties';
 import {
-  isEmptyValue,
   isWritableOutput,
-  propertyText,
   type OutputSpec,
-  type PropertyValue,
-} from '../notion/properties';
-import {
   FIRST_ROWS,
-  queryRowsPage,
-  readRowsAt,
-  rowFilter,
   type ColumnRef,
   type RowsPosition,
-  type RowsRead,
-} from '../notion/rows';
-import { retrieveDatabase, type DatabaseTarget } from '../notion/target';
+  type DatabaseTarget,
+} from '../shared/notion-shapes';
+import { queryRowsPage, readRowsAt, rowFilter, type RowsRead } from '../notion/rows';
+import { retrieveDatabase } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
-import { checkTemplate, PAGE_PLACEHOLDER } from '../prompt/template';
+import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import type { JobContext } from './context';
 import { budgetState, checkBudget } from '../usage/budget';
 import { requestText } from './database-job';
+import { type PreviewRow, type RunEstimate } from '../shared/job';
 
 export interface CheckedSetup {
   target: DatabaseTarget;
@@ -119,13 +114,6 @@ function titleOf(page: PageObjectResponse): string {
   return propertyText(title) || 'Untitled';
 }
 
-export interface PreviewRow {
-  id: string;
-  title: string;
-  outputs: Record<string, string>;
-  reason?: string;
-}
-
 /** Preview: the first few chosen rows, answered by the model and shown — nothing is written. */
 export async function previewRows(
   checked: CheckedSetup,
@@ -197,17 +185,6 @@ const EXPECTED_OUTPUT_TOKENS: Record<string, number> = {
   email: 10,
   phone_number: 8,
 };
-
-export interface RunEstimate {
-  rows: number;
-  skipped: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-  free: boolean;
-  /** Set when the run would pass the monthly budget: what to ask before starting it. */
-  budgetWarning?: string;
-}
 
 /**
  * Before a run: counts the chosen rows (page by page) and prices them — input from each row's own

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createJob, latestJobFor, listJobIndex, readJob, updateJob } from './job-store';
-import { EMPTY_USAGE, type PageJob } from './types';
+import { EMPTY_USAGE, type PageJob } from '../shared/job';
 
 function pageJob(id: string, targetId = 'page-1', createdAt = 1): PageJob {
   return {

@@ -1,9 +1,9 @@
 // Jobs in storage: each job one item, plus an index. Writes to one job are serialised, so a
 // progress update and a status change never overwrite each other. A write the browser refuses for
 // lack of space becomes the "storage full" problem, which pauses the run (runner.ts).
-import { InklingError, type Problem } from '../errors';
+import { InklingError, type Problem } from '../shared/problem';
 import { jobIndexItem, jobKey, jobRowsKey, storage } from '../storage';
-import { isFinished, JOB_RETENTION_MS, type Job, type JobIndexEntry, type JobRow } from './types';
+import { isFinished, JOB_RETENTION_MS, type Job, type JobIndexEntry, type JobRow } from '../shared/job';
 
 export const STORAGE_FULL_PROBLEM: Problem = {
   source: 'inkling',

@@ -2,19 +2,20 @@
 // Each phase is saved before it begins, and each step can be repeated safely after the worker dies:
 // the answer is kept once paid for, and the write keeps a ledger of every block it created, so a
 // write cut short carries on by those ids (block-writer.ts) — it never deletes or doubles anything.
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { toBlockTree } from '../notion/block-restore';
 import { blockWriteIo } from '../notion/block-io';
-import { EMPTY_LEDGER, holdsPlanned, topLevelIds, writeBlocks, type WriteLedger } from '../notion/block-writer';
+import { EMPTY_LEDGER, holdsPlanned, topLevelIds, writeBlocks } from '../notion/block-writer';
+import { type WriteLedger, type BlockTree } from '../shared/notion-shapes';
 import { notionProblem, toNotionProblem } from '../notion/errors';
-import { imageUrls, markdownToBlocks, type BlockTree } from '../notion/markdown-to-blocks';
+import { imageUrls, markdownToBlocks } from '../notion/markdown-to-blocks';
 import { listChildren, readBlockTree } from '../notion/read-blocks';
 import { buildPagePrompt } from '../prompt/page-prompt';
 import type { JobContext } from './context';
 import { updateJob } from './job-store';
-import type { PageJob } from './types';
-import { addUsage } from './usage';
+import type { PageJob } from '../shared/job';
+import { addUsage } from '../shared/job';
 
 /** How often streamed text is saved into the job (for a panel that opens mid-run). */
 const PARTIAL_SAVE_INTERVAL_MS = 2_000;

@@ -3,7 +3,7 @@
 // browser refused a save (storage full): then the book is kept in memory with what it could not save
 // (paid answers included) and loaded from there when the run is resumed in this worker.
 import { readRows, updateJob, writeRowChunk } from './job-store';
-import { countRows, ROWS_PER_CHUNK, type DatabaseJob, type JobRow, type RowCounts } from './types';
+import { countRows, ROWS_PER_CHUNK, type DatabaseJob, type JobRow, type RowCounts } from '../shared/job';
 
 /** Counts are saved to the job at most this often (every row change still saves its chunk). */
 const COUNTS_SAVE_INTERVAL_MS = 250;

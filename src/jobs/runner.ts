@@ -2,7 +2,7 @@
 // The only in-memory state is which jobs this worker instance is driving (a cache of the store).
 import { browser } from 'wxt/browser';
 import { recordRun } from '../connections/connections';
-import { InklingError, isAbortError, type Problem } from '../errors';
+import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { toModelProblem } from '../llm/errors';
 import { toNotionProblem } from '../notion/errors';
 import { createJobContext } from './context';
@@ -11,7 +11,7 @@ import { recordUsage } from '../usage/ledger';
 import { RowBook } from './row-book';
 import { runDatabaseJob, undoDatabaseJob } from './database-job';
 import { runPageJob, undoPageJob } from './page-job';
-import { isActive, type Job, type JobIndexEntry, type JobStatus } from './types';
+import { isActive, type Job, type JobIndexEntry, type JobStatus } from '../shared/job';
 
 /** A running job calls a cheap extension API this often, so Chrome does not stop the worker mid-run. */
 export const KEEPALIVE_INTERVAL_MS = 20_000;

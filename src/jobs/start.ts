@@ -1,17 +1,18 @@
 // Turning a "Generate" into a stored job: check what can be checked before paying for a model call
 // (the page is shared, the engine has its key), save the connection, then hand the job to the runner.
 import { findConnectionFor, getConnection, upsertConnection } from '../connections/connections';
-import { InklingError, type Problem } from '../errors';
-import { DEFAULT_MODELS } from '../llm/catalog';
+import { InklingError, type Problem } from '../shared/problem';
+import { DEFAULT_MODELS } from '../shared/engines';
 import { createEngine, engineConfigFrom } from '../llm/factory';
-import { limitsFor } from '../llm/limits';
+import { limitsFor } from '../shared/limit-presets';
 import { estimateCallCost } from '../llm/prices';
 import { PAGE_SYSTEM_PROMPT } from '../prompt/page-prompt';
 import { budgetState, checkBudget } from '../usage/budget';
-import type { DatabaseRunSetup, Outcome, StartPageRunRequest } from '../messaging';
+import type { DatabaseRunSetup, StartPageRunRequest } from '../shared/intents';
+import type { Outcome } from '../shared/outcome';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM, toNotionProblem } from '../notion/errors';
-import { FIRST_ROWS } from '../notion/rows';
+import { FIRST_ROWS } from '../shared/notion-shapes';
 import { resolveTarget } from '../notion/target';
 import { readSecrets, readSettings } from '../storage';
 import { startJob, targetBusy } from './runner';
@@ -24,7 +25,7 @@ import {
   type JobBase,
   type JobEngine,
   type PageJob,
-} from './types';
+} from '../shared/job';
 
 /** A page answer's length guess for the estimate before a run (a substantial article). */
 const PAGE_EXPECTED_OUTPUT_TOKENS = 1_500;

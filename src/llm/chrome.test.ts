@@ -1,9 +1,9 @@
 // Chrome built-in AI has no model on this machine: its code path runs against a stand-in for the
 // Prompt API's `LanguageModel`, shaped as Chrome's is (availability(), create(), promptStreaming()).
 import { describe, expect, it } from 'vitest';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { createChromeEngine } from './chrome';
-import type { Availability, LanguageModelApi } from './chrome-availability';
+import type { Availability, LanguageModelApi } from '../shared/chrome-ai';
 
 function standIn(availability: Availability, answer = 'On-device answer') {
   const seen: { prompts: string[]; system?: string; constraint?: unknown; destroyed: number } = {

@@ -1,6 +1,6 @@
 // Chrome built-in AI: the on-device model behind the Prompt API (`LanguageModel`, Chrome 138+ for
 // extensions). Free and private; offered only where availability() says it can run.
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { modelProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';
 import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
@@ -10,7 +10,7 @@ import {
   chromeAiAvailability,
   chromeLanguageModel,
   type LanguageModelSession,
-} from './chrome-availability';
+} from '../shared/chrome-ai';
 
 const UNAVAILABLE_MESSAGE =
   'Chrome built-in AI is not available in this browser (it needs Chrome 138+ on a supported computer with about 22 GB free). Choose another engine in Settings.';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ModelApis } from '../../tests/sandbox/models/index.ts';
 import { serveHandler, type Served } from '../../tests/sandbox/serve.ts';
-import { InklingError, type Problem } from '../errors';
+import { InklingError, type Problem } from '../shared/problem';
 import { createGeminiEngine } from './gemini';
 import { createOpenAIEngine } from './openai';
 import type { Engine } from './types';

@@ -1,7 +1,7 @@
 import { ApiError } from '@google/genai';
 import { APIConnectionError, AuthenticationError, PermissionDeniedError, RateLimitError } from 'openai';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { toModelProblem } from './errors';
 
 beforeEach(() => void vi.spyOn(console, 'warn').mockImplementation(() => undefined));

@@ -1,9 +1,9 @@
 // Model failures from every engine → one small taxonomy, each with a message that says what to do.
 import { ApiError } from '@google/genai';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { InklingError, isAbortError, logRaw, type Problem } from '../errors';
-import type { EngineId } from '../storage';
-import { ENGINE_LABELS, KEY_PAGES } from './catalog';
+import { InklingError, isAbortError, logRaw, type Problem } from '../shared/problem';
+import type { EngineId } from '../shared/engines';
+import { ENGINE_LABELS, KEY_PAGES } from '../shared/engines';
 
 export type ModelProblemKind =
   | 'no_key'

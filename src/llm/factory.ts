@@ -1,7 +1,7 @@
 // Engines are made here, from saved settings and secrets, and nowhere else.
-import { InklingError } from '../errors';
-import { ENGINE_KEY, type EngineId, type Secrets, type Settings } from '../storage';
-import { DEFAULT_MODELS } from './catalog';
+import { InklingError } from '../shared/problem';
+import { ENGINE_KEY, type EngineId, DEFAULT_MODELS } from '../shared/engines';
+import { type Secrets, type Settings } from '../shared/settings';
 import { createChromeEngine } from './chrome';
 import { modelProblem } from './errors';
 import { createGeminiEngine } from './gemini';

@@ -1,7 +1,7 @@
 // Structured answers arrive as text; this is where they become values (validated later against the
 // output columns by the code that asked for them).
-import { InklingError } from '../errors';
-import { ENGINE_LABELS } from './catalog';
+import { InklingError } from '../shared/problem';
+import { ENGINE_LABELS } from '../shared/engines';
 import { modelProblem, type ProblemContext } from './errors';
 
 /** Parses a JSON answer, tolerating a Markdown code fence some local models wrap around it. */

@@ -1,8 +1,8 @@
 // GPT (OpenAI) and every OpenAI-compatible server (Ollama, LM Studio, OpenRouter, Groq, DeepSeek…),
 // through the official SDK's Chat Completions API — the one API all of those servers speak.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError } from 'openai';
-import { InklingError } from '../errors';
-import type { EngineId } from '../storage';
+import { InklingError } from '../shared/problem';
+import type { EngineId } from '../shared/engines';
 import { explainUnreachableServer, modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';
 import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';

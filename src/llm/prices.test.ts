@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, estimateCallCost, formatCost, priceOf, PRICES_AS_OF } from './prices';
+import { costOf, estimateCallCost, priceOf, PRICES_AS_OF } from './prices';
+import { formatCost } from '../shared/format';
 
 describe('prices', () => {
   it('is dated', () => expect(PRICES_AS_OF).toMatch(/^\d{4}-\d{2}-\d{2}$/));

@@ -1,7 +1,8 @@
 // What a call costs, estimated from a dated price table. Providers change prices; the table says
 // when it was read, unknown models give no estimate rather than a wrong one, and local models are free.
-import type { EngineId } from '../storage';
+import type { EngineId } from '../shared/engines';
 import { CHARS_PER_TOKEN, type Usage } from './types';
+import { type CostEstimate } from '../shared/format';
 
 /** When the prices below were taken from the providers' pricing pages. */
 export const PRICES_AS_OF = '2026-11-01';
@@ -38,13 +39,6 @@ const PRICE_TABLE: Record<'openai' | 'gemini', Record<string, Price>> = {
     'gemini-3.1-pro': { inputPerMTok: 2, outputPerMTok: 12 },
   },
 };
-
-export interface CostEstimate {
-  /** Estimated USD, or null when the model's price is unknown. */
-  usd: number | null;
-  /** Runs on the user's own machine: no charge. */
-  free: boolean;
-}
 
 function isLocal(baseUrl: string): boolean {
   try {
@@ -93,12 +87,4 @@ export function estimateCallCost(
     inputTokens,
     outputTokens: expectedOutputTokens,
   };
-}
-
-/** "$0.0123", "< $0.0001", "free", "unknown". */
-export function formatCost(cost: CostEstimate): string {
-  if (cost.free) return 'free';
-  if (cost.usd === null) return 'unknown';
-  if (cost.usd > 0 && cost.usd < 0.0001) return '< $0.0001';
-  return `$${cost.usd < 1 ? cost.usd.toFixed(4) : cost.usd.toFixed(2)}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { modelProblem } from './errors';
 import { EngineScheduler } from './scheduler';
 

@@ -1,9 +1,9 @@
 // The one retry layer for model calls (the SDKs' own retries are off). Each engine gets one queue
 // that keeps to its limits; a rate limit pauses every call to that engine, not just the one that met it.
 import PQueue from 'p-queue';
-import { InklingError, isAbortError, type Problem } from '../errors';
+import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { modelProblem } from './errors';
-import type { EngineLimits } from './limits';
+import type { EngineLimits } from '../shared/limit-presets';
 
 /** Attempts for a call that met an outage, a dropped connection or a timeout. */
 export const MODEL_TRANSIENT_MAX_ATTEMPTS = 3;

@@ -1,5 +1,5 @@
 // The one interface every engine implements. Nothing outside src/llm/ imports a model SDK.
-import type { EngineId } from '../storage';
+import type { EngineId } from '../shared/engines';
 
 /** A JSON Schema object (the subset all engines accept: object, string, number, integer, boolean, array, enum). */
 export type JsonSchema = Record<string, unknown>;

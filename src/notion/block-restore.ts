@@ -3,8 +3,8 @@
 // annotations, colors, links and mentions; children come along recursively.
 import type { BlockObjectRequest, RichTextItemResponse } from '@notionhq/client';
 import type { ReadBlock } from './blocks-to-markdown';
-import { toBlockRequest, withChildren, type BlockTree } from './markdown-to-blocks';
-import type { RichTextItemRequest } from './rich-text';
+import { toBlockRequest, withChildren } from './markdown-to-blocks';
+import { type BlockTree, type RichTextItemRequest } from '../shared/notion-shapes';
 
 type ParagraphData = Extract<BlockObjectRequest, { paragraph: unknown }>['paragraph'];
 type IconRequest = NonNullable<ParagraphData['icon']>;

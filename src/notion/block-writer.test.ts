@@ -9,8 +9,8 @@ import {
   type AppendFn,
   type AppendRequest,
   type WriteIo,
-  type WriteLedger,
 } from './block-writer';
+import { type WriteLedger, type BlockTree } from '../shared/notion-shapes';
 import { toBlockTree } from './block-restore';
 import { blocksToMarkdown, type ReadBlock } from './blocks-to-markdown';
 import { WRITE_MAX_SENDS } from './checked-write';
@@ -25,7 +25,7 @@ import {
   NOTION_TEXT_MAX_CHARS,
   NOTION_URL_MAX_CHARS,
 } from './limits';
-import { blockChildren, markdownToBlocks, withChildren, type BlockTree } from './markdown-to-blocks';
+import { blockChildren, markdownToBlocks, withChildren } from './markdown-to-blocks';
 
 // ---- A fake Notion that enforces the real per-request limits and keeps the tree it was given ----
 

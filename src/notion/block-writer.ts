@@ -38,8 +38,9 @@ import {
   NOTION_REQUEST_MAX_ELEMENTS,
   REQUEST_ENVELOPE_BYTES,
 } from './limits';
-import { blockChildren, toBlockRequest, withChildren, type BlockTree } from './markdown-to-blocks';
-import { jsonByteLength, richTextToPlainText, type RichTextItemRequest } from './rich-text';
+import { blockChildren, toBlockRequest, withChildren } from './markdown-to-blocks';
+import { type BlockTree, type RichTextItemRequest, type WriteLedger, type BlockPath } from '../shared/notion-shapes';
+import { jsonByteLength, richTextToPlainText } from './rich-text';
 
 export interface AppendRequest {
   blockId: string;
@@ -57,22 +58,6 @@ export type AppendFn = (
   signal?: AbortSignal,
   dispatched?: () => Promise<void>,
 ) => Promise<{ ids: string[] }>;
-
-/** Where a block sits in the tree being written: "3" is the 4th top-level block, "3.120" its 121st child. */
-export type BlockPath = string;
-
-/** What a write has done so far, saved as it goes (in the job), so that it can be carried on by identity. */
-export interface WriteLedger {
-  /** The id of every block the write created as a request's first-level block, by its path. */
-  ids: Record<BlockPath, string>;
-  /** The request last sent whose outcome is not known yet, and when it was sent. */
-  sent?: { key: string; at: number };
-  /**
-   * The parent's last child before the write began (null: it had none): the write's first blocks
-   * land after it. Absent until the write starts.
-   */
-  anchor?: string | null;
-}
 
 export const EMPTY_LEDGER: WriteLedger = { ids: {} };
 

@@ -4,7 +4,7 @@
 // again only when it provably did not land. Block appends and row updates both go through here; each
 // brings its own `check`, which reads Notion and compares what it finds with what the write meant.
 import { APIResponseError } from '@notionhq/client';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { toNotionProblem } from './errors';
 
 /**

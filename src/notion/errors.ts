@@ -7,7 +7,7 @@ import {
   isNotionClientError,
   RequestTimeoutError,
 } from '@notionhq/client';
-import { InklingError, isAbortError, logRaw, type Problem } from '../errors';
+import { InklingError, isAbortError, logRaw, type Problem } from '../shared/problem';
 
 export type NotionProblemKind =
   | 'no_token'

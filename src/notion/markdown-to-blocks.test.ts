@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NOTION_RICH_TEXT_MAX_ITEMS, NOTION_TEXT_MAX_CHARS } from './limits';
-import {
-  blockChildren,
-  imageUrls,
-  markdownToBlocks,
-  protectDisplayMath,
-  withChildren,
-  type BlockTree,
-} from './markdown-to-blocks';
-import { richTextToPlainText, type RichTextItemRequest } from './rich-text';
+import { blockChildren, imageUrls, markdownToBlocks, protectDisplayMath, withChildren } from './markdown-to-blocks';
+import { type BlockTree, type RichTextItemRequest } from '../shared/notion-shapes';
+import { richTextToPlainText } from './rich-text';
 
 const t = (content: string): RichTextItemRequest => ({ type: 'text', text: { content } });
 const p = (content: string): BlockTree => ({ type: 'paragraph', paragraph: { rich_text: [t(content)] } });

@@ -29,29 +29,11 @@ import {
   textToRichText,
   toExternalFileUrl,
   type DefinitionLookup,
-  type RichTextItemRequest,
   type TextItem,
 } from './rich-text';
+import { type RichTextItemRequest, type BlockTree } from '../shared/notion-shapes';
 
 // ---- BlockTree: a request block whose children nest to any depth ----
-
-/** Every block type Notion accepts in a request. */
-export type BlockType = NonNullable<BlockObjectRequest['type']>;
-type RequestData<K extends BlockType> = Extract<BlockObjectRequest, { [P in K]: unknown }>[K];
-type TreeData<D> = D extends unknown
-  ? 'children' extends keyof D
-    ? Omit<D, 'children'> & { children?: BlockTree[] }
-    : D
-  : never;
-
-/**
- * A Notion block request object (`type` plus its data, as in `BlockObjectRequest`) whose
- * `children` may nest to any depth. The SDK's type stops at the two levels one request may carry;
- * `writeBlocks` takes trees of any depth and sends them in requests that respect that limit.
- */
-export type BlockTree = {
-  [K in BlockType]: { object?: 'block'; type: K } & { [P in K]: TreeData<RequestData<K>> };
-}[BlockType];
 
 /** The type-specific data of a block (`block[block.type]`), for code that handles every type alike. */
 function blockData(block: BlockTree): { children?: BlockTree[] } {

@@ -4,16 +4,18 @@ import { NOTION_TEXT_MAX_CHARS } from './limits';
 import {
   coerceAnswer,
   isEmptyValue,
-  isWritableOutput,
   propertyText,
   toRequestValue,
   updateBody,
-  WRITABLE_OUTPUT_TYPES,
   type Coerced,
-  type OutputSpec,
-  type PropertyRequestValue,
   type PropertyValue,
 } from './properties';
+import {
+  isWritableOutput,
+  WRITABLE_OUTPUT_TYPES,
+  type OutputSpec,
+  type PropertyRequestValue,
+} from '../shared/notion-shapes';
 
 // ---- Response values built by hand, as apis.md §1.5 shows them ----
 

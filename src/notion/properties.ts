@@ -3,54 +3,20 @@
 // request is sent (apis.md §1.5–1.6, limits §1.9). Pure: no network.
 import type { PageObjectResponse, RichTextItemResponse, UpdatePageParameters } from '@notionhq/client';
 import { NOTION_RICH_TEXT_MAX_ITEMS, NOTION_TEXT_MAX_CHARS } from './limits';
-import { textToRichText, toNotionLinkUrl, type RichTextAnnotations, type RichTextItemRequest } from './rich-text';
-import type { PropertyInfo } from './target';
+import { textToRichText, toNotionLinkUrl, type RichTextAnnotations } from './rich-text';
+import {
+  type RichTextItemRequest,
+  type PropertyRequestValue,
+  WRITABLE_OUTPUT_TYPES,
+  type DateRequestValue,
+  type OutputSpec,
+} from '../shared/notion-shapes';
 
 /** One property value of a page as Notion returns it (`page.properties[name]`). */
 export type PropertyValue = PageObjectResponse['properties'][string];
 
-/** A date as Notion accepts it in a request. `time_zone` only means something for datetimes. */
-export interface DateRequestValue {
-  start: string;
-  end: string | null;
-  time_zone: string | null;
-}
-
-/** One property's value in a `pages.update` body, for the types Inkling writes. */
-export type PropertyRequestValue =
-  | { title: RichTextItemRequest[] }
-  | { rich_text: RichTextItemRequest[] }
-  | { select: { name: string } | null }
-  | { status: { name: string } | null }
-  | { multi_select: Array<{ name: string }> }
-  | { number: number | null }
-  | { checkbox: boolean }
-  | { date: DateRequestValue | null }
-  | { url: string | null }
-  | { email: string | null }
-  | { phone_number: string | null };
-
 /** The `properties` of a `pages.update` body, as the SDK types it. */
 export type UpdateProperties = NonNullable<UpdatePageParameters['properties']>;
-
-/**
- * Types Inkling can write an answer into, as output properties. Read-only types (formula, rollup,
- * created_time, created_by, last_edited_time, last_edited_by, unique_id, button, verification)
- * and hard-to-generate ones (people, files, relation) are not offered.
- */
-export const WRITABLE_OUTPUT_TYPES: readonly string[] = [
-  'title',
-  'rich_text',
-  'select',
-  'status',
-  'multi_select',
-  'number',
-  'checkbox',
-  'date',
-  'url',
-  'email',
-  'phone_number',
-];
 
 // ---- Notion's limits for property values (apis.md §1.9; not in limits.ts, which is about blocks) ----
 
@@ -76,10 +42,6 @@ const QUOTED_ANSWER_MAX_CHARS = 80;
 const LISTED_OPTIONS_MAX = 20;
 /** Where Notion's relative page links ("/abc…") point. */
 const NOTION_ORIGIN = 'https://www.notion.so';
-
-export function isWritableOutput(p: PropertyInfo): boolean {
-  return WRITABLE_OUTPUT_TYPES.includes(p.type);
-}
 
 // ---- Reading ----
 
@@ -430,15 +392,6 @@ function mergeRuns(items: readonly RichTextItemRequest[]): Array<[string, string
 }
 
 // ---- Checking a model's answer ----
-
-export interface OutputSpec {
-  id: string;
-  name: string;
-  type: string;
-  options?: string[];
-  /** select/multi_select may gain new options */
-  allowNewOptions?: boolean;
-}
 
 export type Coerced = { ok: true; request: PropertyRequestValue; note?: string } | { ok: false; reason: string };
 

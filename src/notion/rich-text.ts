@@ -1,14 +1,9 @@
 // Plain text and inline Markdown (mdast phrasing content) → Notion rich text items, within
 // Notion's per-item and per-array limits.
-import type { BlockObjectRequest } from '@notionhq/client';
 import type { PhrasingContent } from 'mdast';
 import { BLOCK_MAX_BYTES, NOTION_RICH_TEXT_MAX_ITEMS, NOTION_TEXT_MAX_CHARS, NOTION_URL_MAX_CHARS } from './limits';
+import { type RichTextItemRequest } from '../shared/notion-shapes';
 
-// The SDK exports `BlockObjectRequest` from its root but not its rich text request type, so take
-// the rich text type from a paragraph's `rich_text` rather than deep-importing build/src files.
-type ParagraphRequest = Extract<BlockObjectRequest, { paragraph: unknown }>;
-/** One rich text item as Notion accepts it in a request (text, mention or equation). */
-export type RichTextItemRequest = ParagraphRequest['paragraph']['rich_text'][number];
 /** Bold, italic, strikethrough, underline, code and color of a rich text item. */
 export type RichTextAnnotations = NonNullable<RichTextItemRequest['annotations']>;
 

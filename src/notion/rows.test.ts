@@ -2,8 +2,9 @@
 // 10,000-results cap, and the clear stop when a window cannot move on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionHarness, type NotionHarness } from '../../tests/sandbox/notion/harness.ts';
-import { InklingError } from '../errors';
-import { FIRST_ROWS, QUERY_CAP_PROBLEM, readRowsAt, type RowsPosition } from './rows';
+import { InklingError } from '../shared/problem';
+import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';
+import { QUERY_CAP_PROBLEM, readRowsAt } from './rows';
 
 let h: NotionHarness;
 

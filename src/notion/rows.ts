@@ -1,22 +1,15 @@
 // A database's rows: the queries that pick them (ticked, all, or empty outputs), page by page — past
 // Notion's 10,000-results cap too — and the small writes the panel makes (add a row, tick or untick it).
 import { isFullPage, type Client, type PageObjectResponse, type QueryDataSourceParameters } from '@notionhq/client';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { notionProblem } from './errors';
+import { type ColumnRef, type RowsPosition, type RowSelection } from '../shared/notion-shapes';
 
 /** Rows per query page: Notion's maximum. */
 export const ROWS_PAGE_SIZE = 100;
 
-export type Selection = 'ticked' | 'all' | 'empty';
-
-export interface ColumnRef {
-  id: string;
-  name: string;
-  type: string;
-}
-
 export interface RowQuery {
-  selection: Selection;
+  selection: RowSelection;
   /** The checkbox column that marks rows to run (the seed's "Generate"). */
   checkbox?: ColumnRef | undefined;
   /** The output columns: "empty" means at least one of them is empty. */
@@ -62,17 +55,6 @@ export interface RowsPage {
   rows: PageObjectResponse[];
   nextCursor: string | null;
 }
-
-/**
- * Where a reading of rows is: within the window of rows created at or after `from` (absent: from the
- * first), at `cursor` (null: the window's start). A position can be stored and read from again later.
- */
-export interface RowsPosition {
-  from?: string;
-  cursor: string | null;
-}
-
-export const FIRST_ROWS: RowsPosition = { cursor: null };
 
 export interface RowsRead {
   rows: PageObjectResponse[];

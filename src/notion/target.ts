@@ -8,37 +8,10 @@ import {
   type DataSourceObjectResponse,
   type PageObjectResponse,
 } from '@notionhq/client';
-import { InklingError } from '../errors';
+import { InklingError } from '../shared/problem';
 import { notionProblem, toNotionProblem } from './errors';
-import type { NotionLink } from './url';
-
-export interface PropertyInfo {
-  id: string;
-  name: string;
-  type: string;
-  /** Select, multi-select and status options, in order. */
-  options?: Array<{ name: string; color?: string }>;
-}
-
-export interface PageTarget {
-  kind: 'page';
-  id: string;
-  title: string;
-  url: string;
-  /** Set when the page is a row of a database. */
-  dataSourceId?: string;
-}
-
-export interface DatabaseTarget {
-  kind: 'database';
-  id: string;
-  title: string;
-  url: string;
-  dataSourceId: string;
-  properties: PropertyInfo[];
-}
-
-export type Target = PageTarget | DatabaseTarget;
+import type { NotionLink } from '../shared/notion-url';
+import { type PropertyInfo, type PageTarget, type DatabaseTarget, type Target } from '../shared/notion-shapes';
 
 type RichText = Array<{ plain_text: string }>;
 const plain = (rt: RichText | undefined): string => (rt ?? []).map((t) => t.plain_text).join('');

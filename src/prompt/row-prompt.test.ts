@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputSpec } from '../notion/properties';
+import type { OutputSpec } from '../shared/notion-shapes';
 import { buildRowPrompt, interpretAnswer, type RowPromptInput } from './row-prompt';
 
 const output: OutputSpec = { id: 'out', name: 'Output', type: 'rich_text' };

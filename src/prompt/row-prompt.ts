@@ -1,9 +1,10 @@
 // The prompt for one row of a database run, and the row's answer turned back into column values.
 // One text column: the answer is plain text. Anything else: a JSON object, one key per column,
 // with a schema strict enough for OpenAI's structured outputs and Gemini's responseJsonSchema.
-import { coerceAnswer, type Coerced, type OutputSpec } from '../notion/properties';
+import { coerceAnswer, type Coerced } from '../notion/properties';
+import { type OutputSpec } from '../shared/notion-shapes';
 import { CONTEXT_MAX_TOKENS, fitToBudget } from './budget';
-import { checkTemplate, PAGE_PLACEHOLDER, renderTemplate } from './template';
+import { checkTemplate, PAGE_PLACEHOLDER, renderTemplate } from '../shared/template';
 
 export interface RowPromptInput {
   template: string;

@@ -5,7 +5,7 @@ import type { Client } from '@notionhq/client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { EngineConfig } from '../llm/factory';
-import type { SettingsForm } from '../messaging';
+import type { SettingsForm } from '../shared/intents';
 import { clearAllStorage, readSecrets } from '../storage';
 import { saveSettings, type SaveDeps } from './save';
 

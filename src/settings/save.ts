@@ -1,35 +1,30 @@
 // Save in Settings: verify every credential with the service it belongs to, and save only what works.
 import type { Client } from '@notionhq/client';
-import { InklingError, type Problem } from '../errors';
-import { listConnections } from '../connections/connections';
-import { backfillMirror, ensureConnectionsSchema, requestMirrorFlush } from '../connections/mirror';
-import { DEFAULT_MODELS } from '../llm/catalog';
+import { InklingError, type Problem } from '../shared/problem';
+import { DEFAULT_MODELS, ENGINE_KEY, SECRET_NAMES, type EngineId } from '../shared/engines';
 import { createEngine, type EngineConfig } from '../llm/factory';
-import { limitsFor } from '../llm/limits';
+import { limitsFor } from '../shared/limit-presets';
 import type { Engine } from '../llm/types';
-import type { SaveSettingsResult, SettingsField, SettingsForm } from '../messaging';
+import type { SaveSettingsResult, SettingsField, SettingsForm } from '../shared/intents';
 import { createNotionClient } from '../notion/client';
 import { toNotionProblem } from '../notion/errors';
 import { retrieveDatabase } from '../notion/target';
-import { parseNotionLink } from '../notion/url';
-import {
-  clearAllStorage,
-  ENGINE_KEY,
-  maskSecret,
-  readSecrets,
-  readSettings,
-  settingsItem,
-  writeSecrets,
-  SECRET_NAMES,
-  type ConnectionsDatabase,
-  type EngineId,
-  type Secrets,
-  type Settings,
-} from '../storage';
+import { parseNotionLink } from '../shared/notion-url';
+import { clearAllStorage, maskSecret, readSecrets, readSettings, settingsItem, writeSecrets } from '../storage';
+import { type ConnectionsDatabase, type Secrets, type Settings } from '../shared/settings';
 
 export interface SaveDeps {
   notionClient(token: string): Client;
   engine(config: EngineConfig): Engine;
+  /**
+   * The connections database's side of Save (the connections domain, wired by the background):
+   * `ready` adds the columns Inkling keeps to a chosen database and names those it added; `adopted`
+   * runs once a new one is saved (every connection so far goes there too). Absent: neither happens.
+   */
+  connectionsDatabase?: {
+    ready(client: Client, dataSourceId: string): Promise<string[]>;
+    adopted(): Promise<void>;
+  };
 }
 
 const defaultDeps: SaveDeps = { notionClient: (token) => createNotionClient(token), engine: createEngine };
@@ -150,7 +145,7 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
       databaseCheck = retrieveDatabase(notion, link.id)
         .then(async (db) => {
           // A database the user made or duplicated: add the columns Inkling keeps, if it lacks them.
-          const added = await ensureConnectionsSchema(notion, db.dataSourceId);
+          const added = (await deps.connectionsDatabase?.ready(notion, db.dataSourceId)) ?? [];
           if (added.length > 0) notes.push(`Added the columns Inkling keeps to “${db.title}”: ${added.join(', ')}.`);
           next.connectionsDatabase = { url: dbUrl, databaseId: db.id, dataSourceId: db.dataSourceId, title: db.title };
         })
@@ -182,9 +177,7 @@ export async function saveSettings(form: SettingsForm, deps: SaveDeps = defaultD
   // (Set inside the checks above, which TypeScript cannot follow.)
   const chosen = next.connectionsDatabase as ConnectionsDatabase | null;
   if (chosen && chosen.databaseId !== saved.connectionsDatabase?.databaseId) {
-    // A new connections database: every connection so far goes there too.
-    await backfillMirror(await listConnections());
-    requestMirrorFlush();
+    await deps.connectionsDatabase?.adopted();
   }
   if (!token) notes.push('Add your Notion internal integration secret to start writing into Notion.');
   return { ok: true, settings: next, notes };

@@ -2,16 +2,13 @@
 // estimate before a run, progress while it runs, then failures, Retry failed and Undo run.
 // Shared by the panel and the Create tab. Model answers are shown as text, never as HTML.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { PreviewRow, RunEstimate } from '../jobs/database-setup';
-import type { DatabaseJob } from '../jobs/types';
-import { formatCost } from '../llm/prices';
-import { sendMessage, type DatabaseRunSetup, type RowView } from '../messaging';
-import { isWritableOutput } from '../notion/properties';
-import type { Selection } from '../notion/rows';
-import type { DatabaseTarget, PropertyInfo } from '../notion/target';
+import type { PreviewRow, RunEstimate, DatabaseJob } from '../shared/job';
+import { formatCost, formatNumber, formatUsage } from '../shared/format';
+import { sendMessage } from '../messaging';
+import { type DatabaseRunSetup, type RowView } from '../shared/intents';
+import { isWritableOutput, type DatabaseTarget, type PropertyInfo, type RowSelection } from '../shared/notion-shapes';
 import { Field } from './field';
 import { ShowRunButton, UndoUntil } from './page-run';
-import { formatNumber, formatUsage } from './format';
 import { TemplatePromptField } from './prompt-field';
 import { useTargetJob } from './use-target-job';
 
@@ -48,7 +45,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     initial?.outputs ?? (defaultOutput(target.properties) ? [{ id: defaultOutput(target.properties)!.id }] : []),
   );
   const [checkboxId, setCheckboxId] = useState(initial?.checkboxId ?? defaultCheckbox(target.properties)?.id);
-  const [selection, setSelection] = useState<Selection>(initial?.selection ?? (checkboxId ? 'ticked' : 'empty'));
+  const [selection, setSelection] = useState<RowSelection>(initial?.selection ?? (checkboxId ? 'ticked' : 'empty'));
   const [overwrite, setOverwrite] = useState(initial?.overwrite ?? false);
   const [untick, setUntick] = useState(initial?.untick ?? true);
   const [preview, setPreview] = useState<PreviewRow[] | null>(null);
@@ -152,7 +149,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
 
       <Field label="Rows">
         {({ id }) => (
-          <select id={id} value={selection} onChange={(e) => setSelection(e.currentTarget.value as Selection)}>
+          <select id={id} value={selection} onChange={(e) => setSelection(e.currentTarget.value as RowSelection)}>
             {checkboxId && (
               <option value="ticked">Ticked rows ({checkboxes.find((c) => c.id === checkboxId)?.name})</option>
             )}

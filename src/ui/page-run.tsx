@@ -1,10 +1,10 @@
 // Generate into a page: the prompt, where the answer goes, the streamed answer, progress, Undo.
 // Shared by the panel on notion.so and the Create tab. The answer is shown as text, never as HTML.
 import { useRef, useState } from 'preact/hooks';
-import { undoableUntil, type Job, type PageJob } from '../jobs/types';
+import { undoableUntil, type Job, type PageJob } from '../shared/job';
 import { sendMessage } from '../messaging';
 import { Field } from './field';
-import { formatNumber, formatUsage } from './format';
+import { formatNumber, formatUsage } from '../shared/format';
 import { useTargetJob } from './use-target-job';
 
 export interface PageRunProps {

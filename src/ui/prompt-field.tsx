@@ -1,7 +1,7 @@
 // The database Prompt: a template where {{Property name}} inserts the row's value. Property names
 // are suggested while typing after "{{", and a misspelled one is pointed out before anything runs.
 import { useRef, useState } from 'preact/hooks';
-import { applySuggestion, checkTemplate, suggestAt, type Suggestion } from '../prompt/template';
+import { applySuggestion, checkTemplate, suggestAt, type Suggestion } from '../shared/template';
 import { Field } from './field';
 
 export interface PromptFieldProps {

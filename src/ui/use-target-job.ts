@@ -1,6 +1,6 @@
 // The latest run on a page or database, kept current through the state port, with its streamed text.
 import { useEffect, useState } from 'preact/hooks';
-import type { Job } from '../jobs/types';
+import type { Job } from '../shared/job';
 import { connectStatePort } from '../messaging';
 
 export interface TargetJob {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudget } from './budget';
-import { groupBy, spentThisMonth, total, type UsageEntry } from './ledger';
+import { groupBy, spentThisMonth, total, type UsageEntry } from '../shared/usage';
 
 const entry = (day: string, costUsd: number, extra: Partial<UsageEntry> = {}): UsageEntry => ({
   day,

@@ -1,8 +1,9 @@
 // The monthly budget: a run that would pass it asks first; once it is spent, runs stop and say so.
-import type { Problem } from '../errors';
-import { formatCost } from '../llm/prices';
+import type { Problem } from '../shared/problem';
+import { formatCost } from '../shared/format';
 import { readSettings } from '../storage';
-import { readUsage, spentThisMonth } from './ledger';
+import { readUsage } from './ledger';
+import { spentThisMonth } from '../shared/usage';
 
 export interface BudgetState {
   limitUsd: number | null;

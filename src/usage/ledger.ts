@@ -1,39 +1,7 @@
 // The usage ledger: every model call's tokens and estimated cost, added up per day, engine, model
 // and connection. The Usage tab reads it; the monthly budget is checked against it.
-import type { EngineId } from '../storage';
 import { usageItem } from '../storage';
-
-export interface UsageEntry {
-  /** YYYY-MM-DD, local time. */
-  day: string;
-  engine: EngineId;
-  model: string;
-  /** The connection the calls were made for ("" for calls outside a run, such as Preview). */
-  connectionId: string;
-  runs: number;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** USD; calls whose model has no known price add nothing here and are counted in unpricedCalls. */
-  costUsd: number;
-  unpricedCalls: number;
-}
-
-export interface UsageAddition {
-  engine: EngineId;
-  model: string;
-  connectionId: string;
-  runs?: number;
-  calls?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  costUsd?: number | null;
-}
-
-export function dayOf(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+import { type UsageAddition, dayOf, type UsageEntry } from '../shared/usage';
 
 let chain: Promise<unknown> = Promise.resolve();
 
@@ -74,52 +42,6 @@ export function recordUsage(addition: UsageAddition, at = Date.now()): Promise<v
   });
   chain = next.catch(() => undefined);
   return next;
-}
-
-export interface UsageTotals {
-  runs: number;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  unpricedCalls: number;
-}
-
-const ZERO: UsageTotals = { runs: 0, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedCalls: 0 };
-
-export function total(entries: readonly UsageEntry[]): UsageTotals {
-  return entries.reduce(
-    (sum, e) => ({
-      runs: sum.runs + e.runs,
-      calls: sum.calls + e.calls,
-      inputTokens: sum.inputTokens + e.inputTokens,
-      outputTokens: sum.outputTokens + e.outputTokens,
-      costUsd: sum.costUsd + e.costUsd,
-      unpricedCalls: sum.unpricedCalls + e.unpricedCalls,
-    }),
-    ZERO,
-  );
-}
-
-/** Totals grouped by a key, largest cost first. */
-export function groupBy(
-  entries: readonly UsageEntry[],
-  key: (e: UsageEntry) => string,
-): Array<{ key: string; totals: UsageTotals }> {
-  const groups = new Map<string, UsageEntry[]>();
-  for (const entry of entries) {
-    const k = key(entry);
-    groups.set(k, [...(groups.get(k) ?? []), entry]);
-  }
-  return [...groups.entries()]
-    .map(([k, list]) => ({ key: k, totals: total(list) }))
-    .toSorted((a, b) => b.totals.costUsd - a.totals.costUsd || b.totals.calls - a.totals.calls);
-}
-
-/** This calendar month's spend (local time). */
-export function spentThisMonth(entries: readonly UsageEntry[], now = Date.now()): number {
-  const month = dayOf(now).slice(0, 7);
-  return total(entries.filter((e) => e.day.startsWith(month))).costUsd;
 }
 
 export async function readUsage(): Promise<UsageEntry[]> {

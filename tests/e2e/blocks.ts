@@ -2,7 +2,8 @@
 // they are what Inkling meant to write (request form) or what the sandbox holds afterwards (response
 // form): type, text, and the few fields that matter.
 import type { Page } from 'puppeteer-core';
-import { markdownToBlocks, type BlockTree } from '../../src/notion/markdown-to-blocks.ts';
+import { markdownToBlocks } from '../../src/notion/markdown-to-blocks.ts';
+import { type BlockTree } from '../../src/shared/notion-shapes.ts';
 import type { BlockTreeNode } from '../sandbox/notion/index.ts';
 import { pageHref } from '../sandbox/site/index.ts';
 import { click, openNotion, openPanel, typeInto, type World } from './harness.ts';

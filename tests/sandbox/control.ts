@@ -1,11 +1,27 @@
 // The sandbox's control API, for a person driving the demo by hand or a process outside the test's
 // own (E2E tests in the same process call the Sandbox object directly).
 import type { ServerResponse } from 'node:http';
-import type { FaultRule } from './faults.ts';
+import type { Faults, FaultRule } from './faults.ts';
 import { parseJsonBody, sendJson, type SandboxRequest } from './http-util.ts';
-import type { Sandbox } from './server.ts';
+import type { ModelApis } from './models/index.ts';
+import type { NotionApi } from './notion/index.ts';
 
-export async function handleControl(sandbox: Sandbox, req: SandboxRequest, res: ServerResponse): Promise<void> {
+/** The part of the sandbox (server.ts) the control API drives: declared here so neither file imports the other. */
+export interface ControlledSandbox {
+  readonly httpsPort: number;
+  readonly compatibleBaseUrl: string;
+  readonly notion: NotionApi;
+  readonly models: ModelApis;
+  readonly faults: Faults;
+  chromiumArgs(): string[];
+  reset(): void;
+}
+
+export async function handleControl(
+  sandbox: ControlledSandbox,
+  req: SandboxRequest,
+  res: ServerResponse,
+): Promise<void> {
   const route = `${req.method} ${req.url.pathname.replace(/^\/__sandbox/, '')}`;
   const body = (parseJsonBody(req) ?? {}) as Record<string, unknown>;
   switch (route) {
@@ -38,7 +54,7 @@ export async function handleControl(sandbox: Sandbox, req: SandboxRequest, res: 
       );
       return sendJson(res, 200, { ok: true });
     case 'POST /models/script':
-      sandbox.models.script(body as Parameters<Sandbox['models']['script']>[0]);
+      sandbox.models.script(body as Parameters<ModelApis['script']>[0]);
       return sendJson(res, 200, { ok: true });
     case 'POST /models/configure':
       sandbox.models.configure(body);

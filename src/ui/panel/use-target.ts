@@ -1,10 +1,10 @@
 // The panel's view of "what am I looking at": the current Notion URL resolved by the background,
 // re-resolved when in-app navigation changes the page or database.
 import { useEffect, useState } from 'preact/hooks';
-import type { Problem } from '../../errors';
+import type { Problem } from '../../shared/problem';
 import { sendMessage } from '../../messaging';
-import type { Target } from '../../notion/target';
-import { linkKey, parseNotionLink } from '../../notion/url';
+import type { Target } from '../../shared/notion-shapes';
+import { linkKey, parseNotionLink } from '../../shared/notion-url';
 
 export type TargetState =
   | { status: 'none' }

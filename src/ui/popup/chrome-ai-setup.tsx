@@ -6,7 +6,7 @@ import {
   chromeAiAvailability,
   chromeLanguageModel,
   type Availability,
-} from '../../llm/chrome-availability';
+} from '../../shared/chrome-ai';
 
 export function ChromeAiSetup() {
   const [availability, setAvailability] = useState<Availability | 'checking'>('checking');

@@ -1,12 +1,11 @@
 // Connections: every page and database Inkling generated into — sorted, filtered, searched; a click
 // resumes one in Create; "•••" → Delete removes it here and trashes its row in Notion.
 import { useMemo, useState } from 'preact/hooks';
-import type { Connection } from '../../connections/types';
-import type { MirrorState } from '../../connections/mirror';
-import type { JobStatus } from '../../jobs/types';
+import type { Connection, MirrorState } from '../../shared/connection';
+import type { JobStatus } from '../../shared/job';
 import { sendMessage } from '../../messaging';
 import { connectionsItem, mirrorQueueItem, settingsItem } from '../../storage';
-import { formatNumber, formatUsage } from '../format';
+import { formatNumber, formatUsage } from '../../shared/format';
 import { useStorageItem } from '../use-storage-item';
 
 type SortKey = 'lastRun' | 'name' | 'created';

@@ -1,8 +1,9 @@
 // Create (the seed app's flow): name the connection, say what it is, paste its link, "Next" —
 // then write the prompt and generate. Also: the sample page and database, made for the user.
 import { useEffect, useState } from 'preact/hooks';
-import { sendMessage, type DatabaseRunSetup } from '../../messaging';
-import type { Target } from '../../notion/target';
+import { sendMessage } from '../../messaging';
+import { type DatabaseRunSetup } from '../../shared/intents';
+import type { Target } from '../../shared/notion-shapes';
 import { DatabaseRun } from '../database-run';
 import { Field } from '../field';
 import { PageRun } from '../page-run';

@@ -1,7 +1,8 @@
 // Picks a Notion page the integration can reach, by searching titles (Notion's search only finds
 // what is shared with the integration).
 import { useEffect, useState } from 'preact/hooks';
-import { sendMessage, type PageChoice } from '../../messaging';
+import { sendMessage } from '../../messaging';
+import { type PageChoice } from '../../shared/intents';
 import { Field } from '../field';
 
 export interface PagePickerProps {

@@ -1,6 +1,6 @@
 // The toolbar popup: one tab per part of the seed app's flow.
 import { useState } from 'preact/hooks';
-import type { Connection } from '../../connections/types';
+import type { Connection } from '../../shared/connection';
 import { ConnectionsTab } from './connections-tab';
 import { CreateTab, type CreateInitial } from './create-tab';
 import { SettingsTab } from './settings-tab';

@@ -3,19 +3,21 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { DEFAULT_MODELS, ENGINE_OPTION_LABELS, KEY_PAGES } from '../../llm/catalog';
-import { chromeAiAvailability, type Availability } from '../../llm/chrome-availability';
-import { LIMIT_PRESETS, limitsFor } from '../../llm/limits';
-import { sendMessage, type SettingsField, type SettingsForm } from '../../messaging';
 import {
+  DEFAULT_MODELS,
+  ENGINE_OPTION_LABELS,
+  KEY_PAGES,
   ENGINE_IDS,
   ENGINE_KEY,
-  readSettings,
-  settingsItem,
   type EngineId,
   type SecretName,
-  type Settings,
-} from '../../storage';
+} from '../../shared/engines';
+import { chromeAiAvailability, type Availability } from '../../shared/chrome-ai';
+import { LIMIT_PRESETS, limitsFor } from '../../shared/limit-presets';
+import { sendMessage } from '../../messaging';
+import { type SettingsField, type SettingsForm } from '../../shared/intents';
+import { readSettings, settingsItem } from '../../storage';
+import { type Settings } from '../../shared/settings';
 import { Field } from '../field';
 import { useStorageItem } from '../use-storage-item';
 import { ChromeAiSetup } from './chrome-ai-setup';

@@ -2,11 +2,10 @@
 // connection, per day — the monthly budget, and Feedback.
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { formatCost } from '../../llm/prices';
+import { formatCost, formatNumber } from '../../shared/format';
 import { sendMessage } from '../../messaging';
 import { connectionsItem, readSettings, settingsItem, usageItem } from '../../storage';
-import { groupBy, spentThisMonth, total, type UsageTotals } from '../../usage/ledger';
-import { formatNumber } from '../format';
+import { groupBy, spentThisMonth, total, type UsageTotals } from '../../shared/usage';
 import { useStorageItem } from '../use-storage-item';
 
 /** Where Feedback goes. */

@@ -2,7 +2,7 @@
 // background (which holds the saved key) whenever the engine, key or address settles.
 import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../../messaging';
-import type { EngineId } from '../../storage';
+import type { EngineId } from '../../shared/engines';
 
 export type ModelList =
   { status: 'idle' | 'loading' } | { status: 'ready'; models: string[] } | { status: 'failed'; message: string };

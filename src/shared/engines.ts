@@ -1,5 +1,21 @@
-// Facts about each engine that the UI needs too — kept free of SDK imports so the popup stays small.
-import type { EngineId } from '../storage';
+// The engines Inkling speaks to, as every context names them: ids, the secrets each needs, the labels
+// users see, default models and where keys come from. No SDK here, so the popup stays small.
+
+export const ENGINE_IDS = ['gemini', 'openai', 'compatible', 'chrome'] as const;
+
+export type EngineId = (typeof ENGINE_IDS)[number];
+
+export const SECRET_NAMES = ['notionToken', 'geminiKey', 'openaiKey', 'compatibleKey'] as const;
+
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** The API key each engine uses (Chrome's on-device model needs none). */
+export const ENGINE_KEY: Record<EngineId, Exclude<SecretName, 'notionToken'> | undefined> = {
+  gemini: 'geminiKey',
+  openai: 'openaiKey',
+  compatible: 'compatibleKey',
+  chrome: undefined,
+};
 
 /** The names users see in the "AI engine" list. */
 export const ENGINE_OPTION_LABELS: Record<EngineId, string> = {

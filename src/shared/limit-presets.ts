@@ -1,5 +1,5 @@
 // How hard Inkling may push each engine. Bulk runs obey these; the user picks a preset in Settings.
-import type { EngineId } from '../storage';
+import type { EngineId } from './engines';
 
 export interface EngineLimits {
   /** Model calls in flight at once. */

@@ -1,6 +1,6 @@
 // The connection record: one per page or database Inkling generated into, as the seed app kept them.
-import type { JobStatus, JobUsage } from '../jobs/types';
-import type { EngineId } from '../storage';
+import type { JobStatus, JobUsage } from './job';
+import type { EngineId } from './engines';
 
 export interface ConnectionRun {
   jobId: string;
@@ -28,4 +28,19 @@ export interface Connection {
   usage: JobUsage;
   /** How the run was set up, so resuming the connection restores it. */
   options: Record<string, unknown>;
+}
+
+export interface MirrorOp {
+  connectionId: string;
+  op: 'upsert' | 'delete';
+  /** The connection as it was when the change was made (a delete still needs nothing more than the id). */
+  connection?: Connection;
+}
+
+export interface MirrorState {
+  pending: MirrorOp[];
+  /** Row ids found or created, by connection id, to update without searching. */
+  rows: Record<string, string>;
+  /** Why the last attempt did not go through, for the Connections tab. */
+  lastError?: string;
 }

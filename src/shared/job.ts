@@ -1,11 +1,16 @@
 // The stored shape of a run. A job lives in storage, not in memory: the worker may die at any
 // moment and the next wake carries on from what is stored here. It never holds a secret.
-import type { Problem } from '../errors';
-import type { WriteLedger } from '../notion/block-writer';
-import type { BlockTree } from '../notion/markdown-to-blocks';
-import type { OutputSpec, PropertyRequestValue } from '../notion/properties';
-import type { ColumnRef, RowsPosition, Selection } from '../notion/rows';
-import type { EngineId } from '../storage';
+import type { Problem } from './problem';
+import type {
+  WriteLedger,
+  BlockTree,
+  OutputSpec,
+  PropertyRequestValue,
+  ColumnRef,
+  RowsPosition,
+  RowSelection,
+} from './notion-shapes';
+import type { EngineId } from './engines';
 
 /** `paused`: waiting for a provider's quota to come back (at `resumeAt`), nothing lost. */
 export type JobStatus = 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'undoing' | 'undone';
@@ -147,7 +152,7 @@ export interface DatabaseJob extends JobBase {
   propertyNames: string[];
   titleColumn: ColumnRef;
   outputs: OutputSpec[];
-  selection: Selection;
+  selection: RowSelection;
   checkbox?: ColumnRef;
   /** Write over outputs that already have a value. */
   overwrite: boolean;
@@ -211,4 +216,32 @@ export function countRows(rows: readonly JobRow[]): RowCounts {
   const counts = { ...EMPTY_COUNTS, total: rows.length };
   for (const row of rows) counts[row.state] += 1;
   return counts;
+}
+
+/** Sums two usage records; an unknown cost makes the sum unknown rather than too low. */
+export function addUsage(a: JobUsage, b: JobUsage): JobUsage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd + b.costUsd,
+    calls: a.calls + b.calls,
+  };
+}
+
+export interface PreviewRow {
+  id: string;
+  title: string;
+  outputs: Record<string, string>;
+  reason?: string;
+}
+
+export interface RunEstimate {
+  rows: number;
+  skipped: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  free: boolean;
+  /** Set when the run would pass the monthly budget: what to ask before starting it. */
+  budgetWarning?: string;
 }

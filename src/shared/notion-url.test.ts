@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNotionLink } from './url';
+import { parseNotionLink } from './notion-url';
 
 const PAGE = '1f2e3d4c5b6a79881726354453627180';
 const PAGE_UUID = '1f2e3d4c-5b6a-7988-1726-354453627180';

@@ -1,0 +1,42 @@
+// What the background's handlers are given to work with: a Notion client for the saved secret, the
+// saved engine's configuration with its defaults, and Save's dependencies. Made here, once, so a
+// handler never reads secrets or builds a client itself.
+import type { Client } from '@notionhq/client';
+import { listConnections } from '../connections/connections';
+import { backfillMirror, ensureConnectionsSchema, requestMirrorFlush } from '../connections/mirror';
+import { createEngine, engineConfigFrom, type EngineConfig } from '../llm/factory';
+import { createNotionClient } from '../notion/client';
+import { NO_TOKEN_PROBLEM } from '../notion/errors';
+import type { SaveDeps } from '../settings/save';
+import { limitsFor } from '../shared/limit-presets';
+import { InklingError } from '../shared/problem';
+import { readSecrets, readSettings } from '../storage';
+
+/** A Notion client for the saved secret; the `no_token` problem when there is none. */
+export async function notionClient(): Promise<Client> {
+  const { notionToken } = await readSecrets();
+  if (!notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
+  return createNotionClient(notionToken);
+}
+
+/** The saved engine (engineConfigFrom defaults its model), and the speed preset it runs at. */
+export async function savedEngine(): Promise<{ config: EngineConfig; limitPreset: string }> {
+  const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
+  return {
+    config: engineConfigFrom(settings, secrets),
+    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
+  };
+}
+
+/** Save's dependencies: real clients, and the connections database readied and filled when chosen. */
+export const saveDeps: SaveDeps = {
+  notionClient: (token) => createNotionClient(token),
+  engine: createEngine,
+  connectionsDatabase: {
+    ready: ensureConnectionsSchema,
+    async adopted() {
+      await backfillMirror(await listConnections());
+      requestMirrorFlush();
+    },
+  },
+};

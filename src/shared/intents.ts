@@ -1,0 +1,92 @@
+// What the screens ask the background for: the payloads of the protocol (src/messaging.ts), which the
+// domains take as their input. Shapes only.
+import { type EngineId } from './engines';
+import { type Settings } from './settings';
+import { type RowSelection } from './notion-shapes';
+
+/** What the Settings form sends. An absent secret means "keep the saved one"; "" means none. */
+export interface SettingsForm {
+  engine: EngineId;
+  notionToken?: string;
+  geminiKey?: string;
+  openaiKey?: string;
+  compatibleKey?: string;
+  baseUrl: string;
+  model: string;
+  /** A LIMIT_PRESETS id for the engine. */
+  limitPreset: string;
+  /** Monthly budget in USD as typed; "" for none. */
+  monthlyBudget: string;
+  connectionsDatabaseUrl: string;
+}
+
+export type SettingsField = Exclude<keyof SettingsForm, 'engine' | 'limitPreset'>;
+
+/** Which models can this engine use? Unsaved key and address from the form, or the saved ones. */
+export interface ListModelsRequest {
+  engine: EngineId;
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+export type SaveSettingsResult =
+  { ok: true; settings: Settings; notes: string[] } | { ok: false; errors: Partial<Record<SettingsField, string>> };
+
+export interface StartPageRunRequest {
+  pageId: string;
+  prompt: string;
+  useContext: boolean;
+  mode: 'append' | 'replace';
+  /** Reuse this connection (Create tab, or a resumed one); otherwise the page's own, or a new one. */
+  connectionId?: string;
+  /** The connection's name (Create tab); defaults to the page title. */
+  connectionName?: string;
+  /** The user chose to go past the monthly budget for this run. */
+  overBudgetOk?: boolean;
+  /** The user let the answer add images from any address (else only addresses in the prompt or the page). */
+  allowImages?: boolean;
+}
+
+export interface DatabaseRunSetup {
+  databaseId: string;
+  template: string;
+  /** Output columns by id; select and multi-select may be allowed new options. */
+  outputs: Array<{ id: string; allowNewOptions?: boolean }>;
+  selection: RowSelection;
+  /** The checkbox column that picks rows (and is unticked after writing). */
+  checkboxId?: string;
+  overwrite: boolean;
+  untick: boolean;
+  connectionId?: string;
+  connectionName?: string;
+  /** The user chose to go past the monthly budget for this run. */
+  overBudgetOk?: boolean;
+  /** How many rows the estimate shown before the run counted (for progress until every row is read). */
+  expectedRows?: number;
+}
+
+export interface ListRowsRequest {
+  dataSourceId: string;
+  cursor?: string;
+  /** Column ids whose values the table shows. */
+  columns: string[];
+  checkboxId?: string;
+}
+
+export interface RowView {
+  id: string;
+  title: string;
+  ticked?: boolean;
+  cells: Record<string, string>;
+}
+
+export interface RowsView {
+  rows: RowView[];
+  nextCursor: string | null;
+}
+
+export interface PageChoice {
+  id: string;
+  title: string;
+  url: string;
+}
