@@ -20,15 +20,17 @@ export function handle<K extends keyof ProtocolMap>(
   schema: v.GenericSchema,
   handler: Handler<K>,
 ): void {
-  onMessage(name, ((message: { data: unknown; sender: SenderInfo }) => {
-    const kind = senderKind(message.sender);
+  onMessage(name, ((message: { data: unknown; sender?: SenderInfo }) => {
+    // A message that says nothing of its sender is refused like one from a stranger.
+    const sender: SenderInfo = message.sender ?? {};
+    const kind = senderKind(sender);
     if (!kind || !allowed.includes(kind)) {
-      console.warn(`[inkling] refused "${String(name)}" from`, message.sender.url);
+      console.warn(`[inkling] refused "${String(name)}" from`, sender.url);
       throw new Error('Inkling refused this request.');
     }
     const parsed = v.safeParse(schema, message.data);
     if (!parsed.success) throw new Error(`Invalid request for ${String(name)}.`);
-    return handler(parsed.output as Parameters<ProtocolMap[K]>[0], message.sender);
+    return handler(parsed.output as Parameters<ProtocolMap[K]>[0], sender);
   }) as Parameters<typeof onMessage<K>>[1]);
 }
 

@@ -88,7 +88,7 @@ export async function ensureConnectionsSchema(client: Client, dataSourceId: stri
       throw new InklingError(
         notionProblem(
           'validation',
-          `“${name}” in this database is a ${type.replace('_', ' ')} column; Inkling needs it to be ${typeOf(name).replace('_', ' ')}. Choose another database, or let Inkling create one.`,
+          `“${name}” in this database is a ${type.replaceAll('_', ' ')} column; Inkling needs it to be ${typeOf(name).replaceAll('_', ' ')}. Choose another database, or let Inkling create one.`,
         ),
       );
     }

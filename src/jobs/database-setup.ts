@@ -36,6 +36,19 @@ export interface CheckedSetup {
 
 const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
 
+/** Column types whose values Notion works out itself: nobody, Inkling included, can write them. */
+const NOTION_COMPUTED_TYPES: readonly string[] = [
+  'formula',
+  'rollup',
+  'created_time',
+  'created_by',
+  'last_edited_time',
+  'last_edited_by',
+  'unique_id',
+  'button',
+  'verification',
+];
+
 export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promise<CheckedSetup> {
   const target = await retrieveDatabase(notion, setup.databaseId);
   const byId = new Map(target.properties.map((p) => [p.id, p]));
@@ -52,10 +65,13 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
         ),
       );
     if (!isWritableOutput(property)) {
+      const type = property.type.replaceAll('_', ' ');
       throw new InklingError(
         problem(
           'wrong_type',
-          `“${property.name}” is a ${property.type.replace('_', ' ')} column, which Notion computes: it cannot be an output.`,
+          NOTION_COMPUTED_TYPES.includes(property.type)
+            ? `“${property.name}” is a ${type} column, which Notion computes: it cannot be an output.`
+            : `“${property.name}” is a ${type} column. Inkling does not write ${type} columns: choose a text, select, number, date, checkbox, URL, email or phone column.`,
         ),
       );
     }

@@ -415,7 +415,8 @@ describe('writeBlocks', () => {
     expect(result.failure).toBeUndefined();
     expect(notion.tree('page')).toEqual(blocks);
     expect(result.requests).toBe(minimumRequests(blocks));
-  });
+    // A large tree (a few seconds on a busy 2-core machine): more room than the default 5 s.
+  }, 30_000);
 
   it('writes a table with 150 rows: 100 rows with the table, the other 50 appended to the table', async () => {
     const rows = Array.from({ length: 149 }, (_, i) => `| row ${i + 1} | ${i + 1} |`);
