@@ -3,6 +3,21 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
+    // `npm test` runs the unit tests with coverage: the core's domains and the background must stay
+    // at least 80 % covered by unit tests, folder by folder.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**'],
+      exclude: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/**/README.md'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: '.tmp/coverage',
+      thresholds: {
+        'src/jobs/**': { lines: 80 },
+        'src/background/**': { lines: 80 },
+        'src/settings/**': { lines: 80 },
+        'src/connections/**': { lines: 80 },
+      },
+    },
     projects: [
       {
         // Pure logic and extension code against WXT's fake browser; sandbox services against real SDKs.

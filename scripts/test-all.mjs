@@ -68,11 +68,31 @@ const unitOk = run('unit tests', 'vitest', [
   'run',
   '--project',
   'unit',
+  '--coverage.enabled',
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${vitestJson('unit')}`,
 ]);
 countReport(vitestJson('unit'), unitOk);
+printCoverage(join(tmp, 'coverage', 'coverage-summary.json'));
+
+/** Unit-test line coverage per folder of src/ (the thresholds are in vitest.config.ts). */
+function printCoverage(file) {
+  if (!existsSync(file)) return;
+  const folders = new Map();
+  for (const [path, totals] of Object.entries(JSON.parse(readFileSync(file, 'utf8')))) {
+    const folder = /\/src\/([^/]+)\//.exec(path)?.[1];
+    if (!folder) continue;
+    const sum = folders.get(folder) ?? { covered: 0, total: 0 };
+    sum.covered += totals.lines.covered;
+    sum.total += totals.lines.total;
+    folders.set(folder, sum);
+  }
+  console.log('\nUnit line coverage by folder:');
+  for (const [folder, { covered, total }] of [...folders].toSorted(([a], [b]) => a.localeCompare(b))) {
+    console.log(`  src/${folder}: ${((100 * covered) / Math.max(total, 1)).toFixed(1)} % of ${total} lines`);
+  }
+}
 
 const buildOk = run('build', 'wxt', ['build']);
 if (buildOk) passed += 1;

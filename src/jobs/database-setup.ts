@@ -22,7 +22,7 @@ import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import type { JobContext } from './context';
 import { budgetState, checkBudget } from '../usage/budget';
-import { requestText } from './database-job';
+import { requestText } from './row-answer';
 import { type PreviewRow, type RunEstimate } from '../shared/job';
 
 export interface CheckedSetup {

@@ -9,7 +9,8 @@ import { createJobContext } from './context';
 import { createJob, listJobIndex, markRemoved, pruneFinishedJobs, readJob, updateJob } from './job-store';
 import { recordUsage } from '../usage/ledger';
 import { RowBook } from './row-book';
-import { runDatabaseJob, undoDatabaseJob } from './database-job';
+import { runDatabaseJob } from './database-job';
+import { undoDatabaseJob } from './database-undo';
 import { runPageJob, undoPageJob } from './page-job';
 import { isActive, type Job, type JobIndexEntry, type JobStatus } from '../shared/job';
 
