@@ -4,7 +4,8 @@
 // Cancel or Retry failed. Notion has no conditional update and its edit times are coarse (a minute),
 // so a row is compared by value, never by time.
 import type { Client, PageObjectResponse, QueryDataSourceParameters } from '@notionhq/client';
-import { isEmptyValue, propertyText, sameCell, toRequestValue, type PropertyValue } from '../notion/properties';
+import { isEmptyValue, propertyText, type PropertyValue } from '../notion/properties';
+import { sameCell, toRequestValue } from '../notion/property-cells';
 import { readRowsAt, rowFilter, ROWS_PAGE_SIZE, type RowsRead } from '../notion/rows';
 import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';

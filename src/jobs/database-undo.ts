@@ -4,7 +4,7 @@ import type { PageObjectResponse, UpdatePageParameters } from '@notionhq/client'
 import PQueue from 'p-queue';
 import { writeOnce } from '../notion/checked-write';
 import { toNotionProblem } from '../notion/errors';
-import { sameCell } from '../notion/properties';
+import { sameCell } from '../notion/property-cells';
 import { readRowsAt } from '../notion/rows';
 import type { Cells, DatabaseJob } from '../shared/job';
 import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';

@@ -2,7 +2,7 @@
 // for once — as the write it makes, or the row failed with its reason.
 import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { toNotionProblem } from '../notion/errors';
-import { updateBody } from '../notion/properties';
+import { updateBody } from '../notion/property-answers';
 import { readBlockTree } from '../notion/read-blocks';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { addUsage, type Cells, type DatabaseJob } from '../shared/job';

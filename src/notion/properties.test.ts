@@ -1,15 +1,9 @@
 import type { RichTextItemResponse } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
 import { NOTION_TEXT_MAX_CHARS } from './limits';
-import {
-  coerceAnswer,
-  isEmptyValue,
-  propertyText,
-  toRequestValue,
-  updateBody,
-  type Coerced,
-  type PropertyValue,
-} from './properties';
+import { coerceAnswer, updateBody, type Coerced } from './property-answers';
+import { isEmptyValue, propertyText, type PropertyValue } from './properties';
+import { toRequestValue } from './property-cells';
 import {
   isWritableOutput,
   WRITABLE_OUTPUT_TYPES,

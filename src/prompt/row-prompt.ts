@@ -1,7 +1,7 @@
 // The prompt for one row of a database run, and the row's answer turned back into column values.
 // One text column: the answer is plain text. Anything else: a JSON object, one key per column,
 // with a schema strict enough for OpenAI's structured outputs and Gemini's responseJsonSchema.
-import { coerceAnswer, type Coerced } from '../notion/properties';
+import { coerceAnswer, type Coerced } from '../notion/property-answers';
 import { type OutputSpec } from '../shared/notion-shapes';
 import { CONTEXT_MAX_TOKENS, fitToBudget } from './budget';
 import { checkTemplate, PAGE_PLACEHOLDER, renderTemplate } from '../shared/template';
