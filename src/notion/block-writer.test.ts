@@ -5,11 +5,11 @@ import {
   EMPTY_LEDGER,
   topLevelIds,
   writeBlocks,
-  minimumRequests,
   type AppendFn,
   type AppendRequest,
   type WriteIo,
 } from './block-writer';
+import { minimumRequests } from './block-plan';
 import { type WriteLedger, type BlockTree } from '../shared/notion-shapes';
 import { toBlockTree } from './block-restore';
 import { blocksToMarkdown, type ReadBlock } from './blocks-to-markdown';

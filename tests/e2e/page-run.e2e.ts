@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { minimumRequests } from '../../src/notion/block-writer.ts';
+import { minimumRequests } from '../../src/notion/block-plan.ts';
 import { markdownToBlocks } from '../../src/notion/markdown-to-blocks.ts';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { pageHref } from '../sandbox/site/index.ts';

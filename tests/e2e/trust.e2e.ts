@@ -4,7 +4,7 @@
 // requests wait their turn, a database past Notion's 10,000-results cap, and Clear.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { minimumRequests } from '../../src/notion/block-writer.ts';
+import { minimumRequests } from '../../src/notion/block-plan.ts';
 import { markdownToBlocks } from '../../src/notion/markdown-to-blocks.ts';
 import { pageHref } from '../sandbox/site/index.ts';
 import { appendRequests, expectedShapes, freshPage, generate, treeOf, type Shape } from './blocks.ts';
