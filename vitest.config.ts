@@ -7,8 +7,8 @@ export default defineConfig({
     // at least 80 % covered by unit tests, folder by folder.
     coverage: {
       provider: 'v8',
-      include: ['src/**'],
-      exclude: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/**/README.md'],
+      include: ['src/**/*.{ts,tsx}'],
+      exclude: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: '.tmp/coverage',
       thresholds: {

@@ -17,7 +17,8 @@ import {
   type WorkerWorld,
 } from '../../tests/sandbox/worker-world.ts';
 import { listConnections, upsertConnection } from '../connections/connections';
-import { CONNECTIONS_DATABASE_TITLE, mirrorState } from '../connections/mirror';
+import { CONNECTIONS_DATABASE_TITLE } from '../connections/connections-database';
+import { mirrorState } from '../connections/mirror';
 import { SAMPLE_DATABASE_TITLE, SAMPLE_PAGE_TITLE } from '../connections/samples';
 import type { Connection } from '../shared/connection';
 import { createJob } from '../jobs/job-store';

@@ -2,13 +2,8 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { listConnections, mergeConnections, removeConnection, upsertConnection } from '../connections/connections';
-import {
-  backfillMirror,
-  createConnectionsDatabase,
-  mirrorState,
-  readConnectionRows,
-  requestMirrorFlush,
-} from '../connections/mirror';
+import { backfillMirror, mirrorState, requestMirrorFlush } from '../connections/mirror';
+import { createConnectionsDatabase, readConnectionRows } from '../connections/connections-database';
 import { createSampleDatabase, createSamplePage } from '../connections/samples';
 import { InklingError, redactSecrets } from '../shared/problem';
 import { listJobIndex, readJob } from '../jobs/job-store';

@@ -3,7 +3,8 @@
 // handler never reads secrets or builds a client itself.
 import type { Client } from '@notionhq/client';
 import { listConnections } from '../connections/connections';
-import { backfillMirror, ensureConnectionsSchema, requestMirrorFlush } from '../connections/mirror';
+import { backfillMirror, requestMirrorFlush } from '../connections/mirror';
+import { ensureConnectionsSchema } from '../connections/connections-database';
 import { createEngine, engineConfigFrom, type EngineConfig } from '../llm/factory';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM } from '../notion/errors';

@@ -1,6 +1,7 @@
 // Notion accepts a code block only with a language from its fixed list; one unknown language
 // fails the whole append ("body.children[3].code.language should be …"). Models tag fences with
 // short names (ts, py, sh, yml), so every tag goes through `toNotionLanguage`.
+// Long because it is a table: Notion's list of languages, one per line, and the aliases models use.
 import type { BlockObjectRequest } from '@notionhq/client';
 
 /** Notion's code block languages, exactly as the API spells them. */

@@ -1,5 +1,6 @@
 // Markdown (CommonMark + GFM) → Notion block request objects. Nesting is kept to any depth here;
 // block-writer.ts splits deep trees into requests Notion accepts.
+// Longer than most files, on purpose: one converter, a case per Markdown node, read top to bottom.
 import type { BlockObjectRequest } from '@notionhq/client';
 import type {
   Blockquote,

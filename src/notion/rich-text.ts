@@ -1,5 +1,6 @@
 // Plain text and inline Markdown (mdast phrasing content) → Notion rich text items, within
-// Notion's per-item and per-array limits.
+// Notion's per-item and per-array limits. A little over 300 lines: one pass over inline Markdown and
+// the cuts its limits force (characters, items, bytes, link length) belong together.
 import type { PhrasingContent } from 'mdast';
 import { BLOCK_MAX_BYTES, NOTION_RICH_TEXT_MAX_ITEMS, NOTION_TEXT_MAX_CHARS, NOTION_URL_MAX_CHARS } from './limits';
 import { type RichTextItemRequest } from '../shared/notion-shapes';

@@ -11,7 +11,7 @@ import { createOpenAIEngine } from '../../src/llm/openai.ts';
 import { createNotionClient } from '../../src/notion/client.ts';
 import { NotionPacer } from '../../src/notion/pacer.ts';
 import type { SaveDeps } from '../../src/settings/save.ts';
-import { ensureConnectionsSchema } from '../../src/connections/mirror.ts';
+import { ensureConnectionsSchema } from '../../src/connections/connections-database.ts';
 import { ModelApis } from './models/index.ts';
 import { NotionApi } from './notion/index.ts';
 import { serveHandler, type Served } from './serve.ts';

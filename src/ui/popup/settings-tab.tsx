@@ -1,8 +1,9 @@
 // Settings: the Notion secret, the AI engine and its key or server, the model, the connections
 // database. "Save" has the background verify each with its service before anything is stored.
-import type { ComponentChildren } from 'preact';
+// Over 300 lines as one component on purpose: its fields depend on each other (the engine picks the
+// key field, the model list and the speed preset), so the form's state stays in one place. Its parts
+// are settings-fields.tsx.
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import {
   DEFAULT_MODELS,
   ENGINE_OPTION_LABELS,
@@ -17,70 +18,15 @@ import { LIMIT_PRESETS, limitsFor } from '../../shared/limit-presets';
 import { sendMessage } from '../../messaging';
 import { type SettingsField, type SettingsForm } from '../../shared/intents';
 import { readSettings, settingsItem } from '../../storage';
-import { type Settings } from '../../shared/settings';
 import { Field } from '../field';
 import { useStorageItem } from '../use-storage-item';
 import { ChromeAiSetup } from './chrome-ai-setup';
 import { PagePicker } from './page-picker';
 import { useModelList } from './use-model-list';
+import { draftFrom, engineHint, modelHint, requestHostPermission, SecretField, type Draft } from './settings-fields';
 
 type Status =
   { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'failed'; text: string };
-
-interface Draft {
-  engine: EngineId;
-  notionToken: string;
-  geminiKey: string;
-  openaiKey: string;
-  compatibleKey: string;
-  baseUrl: string;
-  model: string;
-  limitPreset: string;
-  monthlyBudget: string;
-  connectionsDatabaseUrl: string;
-}
-
-function draftFrom(settings: Settings): Draft {
-  return {
-    engine: settings.engine,
-    notionToken: '',
-    geminiKey: '',
-    openaiKey: '',
-    compatibleKey: '',
-    baseUrl: settings.baseUrl,
-    model: settings.models[settings.engine] ?? '',
-    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
-    monthlyBudget: settings.monthlyBudgetUsd ? String(settings.monthlyBudgetUsd) : '',
-    connectionsDatabaseUrl: settings.connectionsDatabase?.url ?? '',
-  };
-}
-
-/** Servers on this computer: reached through their own CORS settings (Ollama's OLLAMA_ORIGINS, LM Studio's "Enable CORS"). */
-function isLoopback(url: URL): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-}
-
-/**
- * Asks Chrome for a remote Base URL's host, so the server is reachable whatever its CORS policy.
- * Local servers are not asked for: Ollama checks the request's Origin whatever Chrome allows, so the
- * permission would not help there, and its own setting (OLLAMA_ORIGINS) is what the error explains.
- */
-async function requestHostPermission(baseUrl: string): Promise<void> {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    return; // The background explains a malformed URL.
-  }
-  if (isLoopback(url)) return;
-  const origin = `${url.origin}/*`;
-  try {
-    if (await browser.permissions.contains({ origins: [origin] })) return;
-    await browser.permissions.request({ origins: [origin] });
-  } catch {
-    // Refused: a server that answers CORS (as OpenRouter does) still works.
-  }
-}
 
 export function SettingsTab() {
   const settings = useStorageItem(settingsItem, readSettings);
@@ -407,54 +353,4 @@ export function SettingsTab() {
       )}
     </form>
   );
-}
-
-/** A key or secret: masked as typed; once saved, the placeholder shows its masked form. */
-function SecretField(props: {
-  label: string;
-  link?: { href: string; text: string };
-  hint: ComponentChildren;
-  error: string | undefined;
-  saved: string | undefined;
-  emptyPlaceholder: string;
-  value: string;
-  onInput(value: string): void;
-}) {
-  return (
-    <Field label={props.label} hint={props.hint} error={props.error} {...(props.link ? { link: props.link } : {})}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          type="password"
-          autoComplete="off"
-          spellcheck={false}
-          placeholder={props.saved ? `Saved: ${props.saved}` : props.emptyPlaceholder}
-          value={props.value}
-          aria-describedby={describedBy}
-          aria-invalid={invalid}
-          onInput={(e) => props.onInput(e.currentTarget.value)}
-        />
-      )}
-    </Field>
-  );
-}
-
-function modelHint(engine: EngineId, models: ReturnType<typeof useModelList>): string {
-  const fallback = `Leave empty for ${DEFAULT_MODELS[engine]}, or type any model name.`;
-  if (models.status === 'ready') return `${models.models.length} models available. ${fallback}`;
-  if (models.status === 'loading') return `Asking the provider for its models… ${fallback}`;
-  return fallback;
-}
-
-function engineHint(engine: EngineId): string {
-  switch (engine) {
-    case 'gemini':
-      return 'Google’s Gemini. Has a free tier.';
-    case 'openai':
-      return 'OpenAI’s GPT models. Paid per use.';
-    case 'compatible':
-      return 'Any server that speaks OpenAI’s API: Ollama, LM Studio, OpenRouter, Groq, Together, DeepSeek…';
-    case 'chrome':
-      return 'Chrome’s on-device model: free and private, nothing leaves your computer.';
-  }
 }
