@@ -6,6 +6,7 @@ import { notionProblem } from '../notion/errors';
 import { propertyText, type PropertyValue } from '../notion/properties';
 import { textToRichText } from '../notion/rich-text';
 import { retrieveDatabase, schemaOf } from '../notion/target';
+import { ENGINE_IDS } from '../shared/engines';
 import { type ConnectionsDatabase } from '../shared/settings';
 import { type Connection } from '../shared/connection';
 
@@ -152,11 +153,16 @@ export function connectionFromRow(page: PageObjectResponse): Connection | null {
     targetTitle: extra.targetTitle ?? '',
     targetUrl: propertyText(valueOf(page, 'Target')),
     prompt: propertyText(valueOf(page, 'Prompt')),
-    engine: (['gemini', 'openai', 'compatible', 'chrome'].includes(engine) ? engine : 'gemini') as Connection['engine'],
+    engine: ENGINE_IDS.find((id) => id === engine) ?? 'gemini',
     model: propertyText(valueOf(page, 'Model')),
     createdAt: extra.createdAt ?? Date.parse(page.created_time),
     updatedAt: Date.parse(page.last_edited_time),
-    usage: { inputTokens: tokens, outputTokens: 0, costUsd: cost ? Number(cost.replace(/[^0-9.]/g, '')) : 0, calls: 0 },
+    usage: {
+      inputTokens: tokens,
+      outputTokens: 0,
+      costUsd: cost ? Number(cost.replace(/[^0-9.]/g, '')) : null,
+      calls: 0,
+    },
     options: extra.options ?? {},
   };
 }

@@ -243,7 +243,7 @@ describe('deleting and importing connections', () => {
     expect(await getConnection(a.id)).toBeUndefined();
   });
 
-  it('imported connections join the list; for one both sides have, Notion’s copy wins and what the row lacks is kept', async () => {
+  it('imported connections join the list; for one both sides have, Notion’s copy wins but for its rounded usage, and what the row lacks is kept', async () => {
     const local = await upsertConnection(draft({ prompt: 'Old prompt' }));
     await recordRun(pageJob(local.id, 'done', usage(10, 5, 0, 1)));
     const mine = (await getConnection(local.id))!;
@@ -254,7 +254,7 @@ describe('deleting and importing connections', () => {
     expect(await mergeConnections([fromNotion, other])).toBe(2);
     const merged = (await getConnection(local.id))!;
     expect(merged.prompt).toBe('New prompt');
-    expect(merged.usage).toEqual(usage(999, 0, 0.5, 0));
+    expect(merged.usage).toEqual(mine.usage);
     expect(merged.lastRun).toEqual(mine.lastRun);
     expect((await listConnections()).map((c) => c.name).toSorted()).toEqual([
       'From another browser',

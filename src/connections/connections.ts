@@ -95,7 +95,11 @@ export function removeConnection(id: string): Promise<void> {
 /** Import: connections from the Notion database join the local list (Notion's copy wins for the same id). */
 export function mergeConnections(imported: readonly Connection[]): Promise<number> {
   return update((all) => {
-    for (const connection of imported) all[connection.id] = { ...all[connection.id], ...connection };
+    // Notion's row keeps only rounded totals: a connection this browser has keeps its own exact usage.
+    for (const connection of imported) {
+      const existing = all[connection.id];
+      all[connection.id] = existing ? { ...existing, ...connection, usage: existing.usage } : connection;
+    }
     return imported.length;
   });
 }

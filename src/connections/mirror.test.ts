@@ -11,7 +11,14 @@ import { FIXTURES, type PageObject } from '../../tests/sandbox/notion/index.ts';
 import { InklingError } from '../shared/problem';
 import { toNotionProblem } from '../notion/errors';
 import { NOTION_RATE_LIMIT_MAX_WAIT_MS } from '../notion/pacer';
-import { clearAllStorage, isRegisteredKey, mirrorQueueItem, settingsItem, writeSecrets } from '../storage';
+import {
+  clearAllStorage,
+  connectionsItem,
+  isRegisteredKey,
+  mirrorQueueItem,
+  settingsItem,
+  writeSecrets,
+} from '../storage';
 import { DEFAULT_SETTINGS, type ConnectionsDatabase } from '../shared/settings';
 import { listConnections, mergeConnections } from './connections';
 import { backfillMirror, enqueueMirror, flushMirror, mirrorState } from './mirror';
@@ -564,6 +571,19 @@ describe('Import', () => {
       );
     }
     expect(local.find((c) => c.id === a.id)!.usage.costUsd).toBe(0.0123);
+  });
+
+  it('keeps an unknown cost unknown, and a browser that has the connection keeps its exact usage', async () => {
+    const db = await connectionsDatabase();
+    const a = connection({ usage: { inputTokens: 100, outputTokens: 50, costUsd: null, calls: 3 } });
+    await enqueueMirror({ connectionId: a.id, op: 'upsert', connection: a });
+    await flush();
+    const imported = await readConnectionRows(world.client(), db.dataSourceId);
+    expect(imported.find((c) => c.id === a.id)!.usage.costUsd).toBeNull();
+    // This browser made the connection: Import does not trade its usage for the row's totals.
+    await connectionsItem.setValue({ [a.id]: a });
+    await mergeConnections(imported);
+    expect((await listConnections()).find((c) => c.id === a.id)!.usage).toEqual(a.usage);
   });
 
   it('reads every row, a hundred at a time, and makes the best of hand-edited cells', async () => {
