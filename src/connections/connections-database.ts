@@ -153,7 +153,7 @@ export function connectionFromRow(page: PageObjectResponse): Connection | null {
     targetTitle: extra.targetTitle ?? '',
     targetUrl: propertyText(valueOf(page, 'Target')),
     prompt: propertyText(valueOf(page, 'Prompt')),
-    engine: ENGINE_IDS.find((id) => id === engine) ?? 'gemini',
+    engine: ENGINE_IDS.find((known) => known === engine) ?? 'gemini',
     model: propertyText(valueOf(page, 'Model')),
     createdAt: extra.createdAt ?? Date.parse(page.created_time),
     updatedAt: Date.parse(page.last_edited_time),

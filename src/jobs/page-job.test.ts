@@ -388,6 +388,24 @@ describe('a cancelled page run', () => {
 });
 
 describe('Undo of a page run', () => {
+  it('Undo after a Cancel takes back the blocks of the request that was in flight when the run stopped', async () => {
+    const pageId = newPage([paragraph('Mine.')]);
+    answers(manyParagraphs(150));
+    const job = await newJob(pageId);
+    const slow = faults.hold('PATCH', /\/children$/, 1);
+    const cancel = new AbortController();
+    const run = runPageJob(job, world.context(cancel.signal)).catch((e: unknown) => e);
+    await until(() => slow.count() === 1, 'the second append is held');
+    cancel.abort();
+    await run;
+    await updateJob<PageJob>(job.id, (j) => void (j.status = 'cancelled'));
+    await slow.release();
+    expect(lines(pageId)).toHaveLength(151);
+    const undone = await undo((await readJob(job.id)) as PageJob);
+    expect(undone.status).toBe('undone');
+    expect(lines(pageId)).toEqual(['paragraph: Mine.']);
+  });
+
   it('deletes only the blocks that still hold Inkling’s words, and keeps the ones a person changed since', async () => {
     const pageId = newPage([paragraph('Before.')]);
     answers('First.\n\nSecond.\n\n- [ ] Task\n\n- Parent\n  - Child\n\nLast.');

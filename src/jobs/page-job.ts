@@ -6,7 +6,7 @@ import { InklingError } from '../shared/problem';
 import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { toBlockTree } from '../notion/block-restore';
 import { blockWriteIo } from '../notion/block-io';
-import { EMPTY_LEDGER, holdsPlanned, topLevelIds, writeBlocks } from '../notion/block-writer';
+import { EMPTY_LEDGER, holdsPlanned, settleSent, topLevelIds, writeBlocks } from '../notion/block-writer';
 import { type WriteLedger, type BlockTree } from '../shared/notion-shapes';
 import { notionProblem, toNotionProblem } from '../notion/errors';
 import { imageUrls, markdownToBlocks } from '../notion/markdown-to-blocks';
@@ -243,6 +243,23 @@ async function splitByEdits(job: PageJob, ctx: JobContext): Promise<{ unchanged:
  * what a replace removed. Blocks a person edited stay, and Undo says so.
  */
 export async function undoPageJob(job: PageJob, ctx: JobContext): Promise<PageJob> {
+  // A request whose answer never came back (a Cancel, a worker that died) may have landed: its blocks
+  // are looked for first, so Undo takes them back too.
+  if (job.ledger?.sent) {
+    const ledger = await settleSent(
+      job.targetId,
+      plannedBlocks(job),
+      blockWriteIo(ctx.notion, ctx.notionWith),
+      job.ledger,
+      {
+        signal: ctx.signal,
+      },
+    );
+    job = await save(job, (j) => {
+      j.ledger = ledger;
+      j.createdIds = topLevelIds(ledger);
+    });
+  }
   const { unchanged, edited } = await splitByEdits(job, ctx);
   await deleteBlocks(ctx, unchanged.toReversed());
   let current = await save(job, (j) => {

@@ -1,5 +1,6 @@
 // Writes a block tree of any size and depth under a parent, in order, in the requests block-plan.ts
-// plans, resumably. (A little over 300 lines: the write, and how it finds a request that landed.)
+// plans, resumably. (Over 300 lines on purpose: the write and how it finds a request that landed —
+// also for Undo, settleSent — share one notion of where a request's blocks go.)
 //
 // A write is resumable by identity. Before anything is sent, the whole tree is planned into requests
 // (the same plan every time for the same blocks), each block named by its place in the tree ("3",
@@ -12,7 +13,7 @@
 // before it is sent again (checked-write.ts).
 import type { BlockObjectRequest } from '@notionhq/client';
 import type { ReadBlock } from './blocks-to-markdown';
-import { writeOnce, valueOrConflict, type WriteCheck } from './checked-write';
+import { lookForWrite, writeOnce, valueOrConflict, type WriteCheck } from './checked-write';
 import { blockChildren } from './markdown-to-blocks';
 import { type BlockTree, type RichTextItemRequest, type WriteLedger, type BlockPath } from '../shared/notion-shapes';
 import { richTextToPlainText } from './rich-text';
@@ -126,16 +127,9 @@ export async function writeBlocks(
       }
       const after = lastUnder.get(request.parentPath) ?? (request.parentPath === '' ? opts.afterBlockId : undefined);
       const children = request.entries.map(entryRequest);
-      const planned = request.entries.map((entry) => entry.node.block);
       const check = async (): Promise<WriteCheck<string[]>> => {
         botId ??= io.botId();
-        const ids = findLanded(await io.listChildren(blockId), planned, {
-          after: after ?? (request.parentPath === '' ? (ledger.anchor ?? null) : null),
-          skip: request.landsAfterInline,
-          known: new Set(Object.values(ledger.ids)),
-          botId: await botId,
-        });
-        return ids ? { state: 'landed', value: ids } : { state: 'absent' };
+        return lookForRequest(request, blockId, after, ledger, io, await botId);
       };
       const ids = valueOrConflict(
         await writeOnce({
@@ -179,6 +173,68 @@ export async function writeBlocks(
     };
   }
   return { ledger, requests };
+}
+
+/** Whether a planned request's blocks are under `blockId` (after `after`), and their ids. */
+async function lookForRequest(
+  request: PlannedRequest,
+  blockId: string,
+  after: string | undefined,
+  ledger: WriteLedger,
+  io: WriteIo,
+  botId: string,
+): Promise<WriteCheck<string[]>> {
+  const ids = findLanded(
+    await io.listChildren(blockId),
+    request.entries.map((entry) => entry.node.block),
+    {
+      after: after ?? (request.parentPath === '' ? (ledger.anchor ?? null) : null),
+      skip: request.landsAfterInline,
+      known: new Set(Object.values(ledger.ids)),
+      botId,
+    },
+  );
+  return ids ? { state: 'landed', value: ids } : { state: 'absent' };
+}
+
+/**
+ * Settles the request a write left in flight (`ledger.sent`) without sending anything: its blocks are
+ * looked for until Notion's landing window closes and recorded if they landed. Undo runs this first,
+ * so blocks of a request whose answer never came back (a Cancel, a worker that died) are Inkling's too.
+ */
+export async function settleSent(
+  parentId: string,
+  blocks: BlockTree[],
+  io: WriteIo,
+  ledger: WriteLedger,
+  opts: { signal?: AbortSignal; landingWindowMs?: number } = {},
+): Promise<WriteLedger> {
+  const sent = ledger.sent;
+  if (!sent) return ledger;
+  const lastUnder = new Map<BlockPath, string>();
+  for (const request of planRequests(blocks.map((block, index) => planNode(block, index)))) {
+    if (request.key !== sent.key) {
+      const last = ledger.ids[request.entries.at(-1)!.path];
+      if (last !== undefined) lastUnder.set(request.parentPath, last);
+      continue;
+    }
+    const blockId = request.parentPath === '' ? parentId : ledger.ids[request.parentPath];
+    if (blockId === undefined) break;
+    const botId = await io.botId();
+    const found = await lookForWrite(
+      {
+        check: () => lookForRequest(request, blockId, lastUnder.get(request.parentPath), ledger, io, botId),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.landingWindowMs === undefined ? {} : { landingWindowMs: opts.landingWindowMs }),
+      },
+      sent.at,
+    );
+    if (found.state !== 'landed') break;
+    const ids = { ...ledger.ids };
+    request.entries.forEach((entry, k) => (ids[entry.path] = found.value[k]!));
+    return { ...withoutSent(ledger), ids };
+  }
+  return withoutSent(ledger);
 }
 
 /**

@@ -100,6 +100,17 @@ async function settle<T>(write: CheckedWrite<T>, sentAt: number, settled: boolea
 }
 
 /**
+ * Looks for a write sent at `sentAt` whose outcome is unknown, without ever sending it again (Undo
+ * after a Cancel or a worker that died): found, or provably absent once the landing window closed.
+ */
+export function lookForWrite<T>(
+  write: Pick<CheckedWrite<T>, 'check' | 'signal' | 'landingWindowMs'>,
+  sentAt: number,
+): Promise<WriteCheck<T>> {
+  return settle({ send: () => Promise.reject(new Error('not sent')), ...write }, sentAt, false);
+}
+
+/**
  * Sends a write exactly once as far as Notion is concerned. Resolves with the write's value (sent, or
  * found landed), or `{ok: false}` when Notion holds something else than before (someone changed it);
  * throws what a send threw when it was not ambiguous, or after WRITE_MAX_SENDS sends that provably did
