@@ -185,7 +185,14 @@ describe('the state port', () => {
 
   it('ignores requests that are not watch or unwatch of a target, and changes that are not a saved job', async () => {
     const port = connect(SENDERS.panel);
-    for (const request of [null, 'watch', { type: 'watch' }, { type: 'watch', targetId: 7 }])
+    for (const request of [
+      null,
+      'watch',
+      { type: 'watch' },
+      { type: 'watch', targetId: 7 },
+      { type: 'watch', targetId: '../../settings' },
+      { type: 'subscribe', targetId: PAGE },
+    ])
       await port.request(request);
     expect(port.sent).toEqual([]);
     await port.request({ type: 'watch', targetId: PAGE });

@@ -1,5 +1,6 @@
 // The state port's background side: each connected panel or popup watches targets; every change to
 // a watched target's latest job is sent to it, and streamed text as it arrives.
+import * as v from 'valibot';
 import { browser, type Browser } from 'wxt/browser';
 import { latestJobFor } from '../jobs/job-store';
 import { onJobText } from '../jobs/runner';
@@ -13,6 +14,12 @@ interface Watcher {
 }
 
 const watchers = new Set<Watcher>();
+
+/** What a screen may send on the port: watch or unwatch one target (a Notion id). */
+const StatePortRequestSchema = v.object({
+  type: v.picklist(['watch', 'unwatch']),
+  targetId: v.pipe(v.string(), v.uuid()),
+});
 
 function send(watcher: Watcher, message: StatePortMessage): void {
   try {
@@ -34,8 +41,9 @@ export function registerStatePort(): void {
     watchers.add(watcher);
     port.onDisconnect.addListener(() => watchers.delete(watcher));
     port.onMessage.addListener((raw) => {
-      const request = raw as StatePortRequest;
-      if (typeof request?.targetId !== 'string') return;
+      const parsed = v.safeParse(StatePortRequestSchema, raw);
+      if (!parsed.success) return;
+      const request: StatePortRequest = parsed.output;
       if (request.type === 'unwatch') {
         watcher.targets.delete(request.targetId);
         return;
