@@ -48,6 +48,27 @@ export const connectionsItem = storage.defineItem<Record<string, Connection>>(`l
   version: 1,
 });
 
+/**
+ * Runs `work` alone among all work on `key` in this browser (a Web Lock): a read-modify-write of one
+ * item never loses a change made at the same time by another run, handler or alarm.
+ */
+export function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+  return navigator.locks.request(`inkling-storage:${key}`, work);
+}
+
+/** Read-modify-write of one storage item, serialised: `change` edits a copy, which is then saved. */
+export function updateItem<V, T>(
+  item: { key: string; getValue(): Promise<V>; setValue(value: V): Promise<void> },
+  change: (value: V) => T | Promise<T>,
+): Promise<T> {
+  return serialised(item.key, async () => {
+    const value = structuredClone(await item.getValue());
+    const result = await change(value);
+    await item.setValue(value);
+    return result;
+  });
+}
+
 /** Reads a stored value through its schema: a damaged or foreign value falls back instead of spreading. */
 async function readValidated<T>(
   item: { getValue(): Promise<T>; fallback: T },

@@ -1,11 +1,9 @@
 // The local list of connections. Every run saves (or updates) its connection here; the Connections
 // tab and the Notion mirror build on it.
-import { connectionsItem } from '../storage';
+import { connectionsItem, updateItem } from '../storage';
 import { addUsage, EMPTY_USAGE, type Job, type JobUsage } from '../shared/job';
 import { enqueueMirror, requestMirrorFlush } from './mirror';
 import { type MirrorOp, type Connection } from '../shared/connection';
-
-let chain: Promise<unknown> = Promise.resolve();
 
 /** Every change reaches the connections database in Notion too (queued until Notion takes it). */
 function mirror(op: MirrorOp): void {
@@ -14,14 +12,7 @@ function mirror(op: MirrorOp): void {
 
 /** Read-modify-write of the connection list, one at a time (several runs may finish together). */
 function update<T>(change: (all: Record<string, Connection>) => T): Promise<T> {
-  const next = chain.then(async () => {
-    const all = { ...(await connectionsItem.getValue()) };
-    const result = change(all);
-    await connectionsItem.setValue(all);
-    return result;
-  });
-  chain = next.catch(() => undefined);
-  return next;
+  return updateItem(connectionsItem, change);
 }
 
 export async function listConnections(): Promise<Connection[]> {

@@ -7,23 +7,14 @@ import { browser } from 'wxt/browser';
 import { createNotionClient } from '../notion/client';
 import { toNotionProblem } from '../notion/errors';
 import { schemaOf } from '../notion/target';
-import { mirrorQueueItem, readSecrets, readSettings } from '../storage';
+import { mirrorQueueItem, updateItem, readSecrets, readSettings } from '../storage';
 import { type Connection, type MirrorState, type MirrorOp } from '../shared/connection';
 import { connectionProperties } from './connections-database';
 
 // ---- the queue
 
-let chain: Promise<unknown> = Promise.resolve();
-
 function withQueue<T>(work: (state: MirrorState) => Promise<T> | T): Promise<T> {
-  const next = chain.then(async () => {
-    const state = structuredClone(await mirrorQueueItem.getValue());
-    const result = await work(state);
-    await mirrorQueueItem.setValue(state);
-    return result;
-  });
-  chain = next.catch(() => undefined);
-  return next;
+  return updateItem(mirrorQueueItem, work);
 }
 
 /** Queues a change; a later change to the same connection replaces an earlier one still waiting. */

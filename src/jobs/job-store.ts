@@ -2,7 +2,7 @@
 // progress update and a status change never overwrite each other. A write the browser refuses for
 // lack of space becomes the "storage full" problem, which pauses the run (runner.ts).
 import { InklingError, type Problem } from '../shared/problem';
-import { jobIndexItem, jobKey, jobRowsKey, storage } from '../storage';
+import { jobIndexItem, jobKey, jobRowsKey, serialised, storage } from '../storage';
 import { isFinished, JOB_RETENTION_MS, type Job, type JobIndexEntry, type JobRow } from '../shared/job';
 
 export const STORAGE_FULL_PROBLEM: Problem = {
@@ -28,17 +28,6 @@ async function stored<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-const chains = new Map<string, Promise<unknown>>();
-
-function serialise<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const next = (chains.get(key) ?? Promise.resolve()).then(work);
-  chains.set(
-    key,
-    next.catch(() => undefined),
-  );
-  return next;
-}
-
 export function readJob(id: string): Promise<Job | null> {
   return storage.getItem<Job>(jobKey(id));
 }
@@ -55,13 +44,13 @@ function indexEntry(job: Job): JobIndexEntry {
 }
 
 function updateIndex(change: (index: JobIndexEntry[]) => JobIndexEntry[]): Promise<void> {
-  return serialise('index', async () =>
+  return serialised('index', async () =>
     stored(async () => jobIndexItem.setValue(change(await jobIndexItem.getValue()))),
   );
 }
 
 export async function createJob(job: Job): Promise<Job> {
-  await serialise(job.id, () => stored(() => storage.setItem(jobKey(job.id), job)));
+  await serialised(jobKey(job.id), () => stored(() => storage.setItem(jobKey(job.id), job)));
   await updateIndex((index) => [...index, indexEntry(job)]);
   return job;
 }
@@ -71,7 +60,7 @@ export async function createJob(job: Job): Promise<Job> {
  * gone (cleared). The index is touched only when the status changes.
  */
 export function updateJob<T extends Job>(id: string, change: (job: T) => T | void): Promise<T | null> {
-  return serialise(id, async () => {
+  return serialised(jobKey(id), async () => {
     const current = await storage.getItem<T>(jobKey(id));
     if (!current) return null;
     const draft = structuredClone(current);
@@ -100,7 +89,7 @@ export function markRemoved(jobId: string): void {
 }
 
 export function writeRowChunk(jobId: string, chunk: number, rows: JobRow[]): Promise<void> {
-  return serialise(jobRowsKey(jobId, chunk), async () => {
+  return serialised(jobRowsKey(jobId, chunk), async () => {
     if (!removed.has(jobId)) await stored(() => storage.setItem(jobRowsKey(jobId, chunk), rows));
   });
 }

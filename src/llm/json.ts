@@ -4,12 +4,20 @@ import { InklingError } from '../shared/problem';
 import { ENGINE_LABELS } from '../shared/engines';
 import { modelProblem, type ProblemContext } from './errors';
 
-/** Parses a JSON answer, tolerating a Markdown code fence some local models wrap around it. */
-export function parseJsonAnswer(text: string, ctx: ProblemContext): unknown {
-  const trimmed = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/i, '$1');
+/** JSON text as a value, tolerating a Markdown code fence some models wrap around it; undefined if it is not JSON. */
+export function parseFencedJson(text: string): unknown {
+  const unfenced = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/i, '$1');
   try {
-    return JSON.parse(trimmed);
+    return JSON.parse(unfenced);
   } catch {
+    return undefined;
+  }
+}
+
+/** Parses a JSON answer (fenced or not); a model that answered with something else is the bad_output problem. */
+export function parseJsonAnswer(text: string, ctx: ProblemContext): unknown {
+  const value = parseFencedJson(text);
+  if (value === undefined) {
     throw new InklingError(
       modelProblem(
         'bad_output',
@@ -17,4 +25,5 @@ export function parseJsonAnswer(text: string, ctx: ProblemContext): unknown {
       ),
     );
   }
+  return value;
 }

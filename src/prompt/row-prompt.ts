@@ -5,6 +5,7 @@ import { coerceAnswer, type Coerced } from '../notion/property-answers';
 import { type OutputSpec } from '../shared/notion-shapes';
 import { CONTEXT_MAX_TOKENS, fitToBudget } from './budget';
 import { checkTemplate, PAGE_PLACEHOLDER, renderTemplate } from '../shared/template';
+import { parseFencedJson } from '../llm/json';
 
 export interface RowPromptInput {
   template: string;
@@ -219,14 +220,7 @@ function answerSchema(keys: Record<string, OutputSpec>): Record<string, unknown>
 // ---- Reading the answer ----
 
 /** The answer as JSON, when the engine did not parse it: tolerates a Markdown fence around it. */
-function parseJson(text: string): unknown {
-  const unfenced = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/i, '$1');
-  try {
-    return JSON.parse(unfenced);
-  } catch {
-    return undefined;
-  }
-}
+const parseJson = parseFencedJson;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

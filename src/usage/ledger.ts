@@ -1,14 +1,11 @@
 // The usage ledger: every model call's tokens and estimated cost, added up per day, engine, model
 // and connection. The Usage tab reads it; the monthly budget is checked against it.
-import { usageItem } from '../storage';
+import { updateItem, usageItem } from '../storage';
 import { type UsageAddition, dayOf, type UsageEntry } from '../shared/usage';
-
-let chain: Promise<unknown> = Promise.resolve();
 
 /** Adds to the ledger (one write at a time, so concurrent rows never lose a call). */
 export function recordUsage(addition: UsageAddition, at = Date.now()): Promise<void> {
-  const next = chain.then(async () => {
-    const entries = [...(await usageItem.getValue())];
+  return updateItem(usageItem, (entries) => {
     const day = dayOf(at);
     let entry = entries.find(
       (e) =>
@@ -38,10 +35,7 @@ export function recordUsage(addition: UsageAddition, at = Date.now()): Promise<v
     entry.outputTokens += addition.outputTokens ?? 0;
     if (addition.costUsd === null) entry.unpricedCalls += addition.calls ?? 0;
     else entry.costUsd += addition.costUsd ?? 0;
-    await usageItem.setValue(entries);
   });
-  chain = next.catch(() => undefined);
-  return next;
 }
 
 export async function readUsage(): Promise<UsageEntry[]> {
