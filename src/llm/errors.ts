@@ -4,6 +4,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai'
 import { InklingError, isAbortError, logRaw, type Problem } from '../shared/problem';
 import type { EngineId } from '../shared/engines';
 import { ENGINE_LABELS, KEY_PAGES } from '../shared/engines';
+import { retryAfterMs as retryAfterOf } from '../shared/retry-after';
 
 export type ModelProblemKind =
   | 'no_key'
@@ -133,14 +134,6 @@ function network(ctx: ProblemContext): Problem {
   return modelProblem('network', `Couldn’t reach ${where}.${hint}`);
 }
 
-function retryAfterFromHeaders(headers: Headers | undefined): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms);
-  const s = headers?.get('retry-after');
-  if (s && Number.isFinite(Number(s))) return Number(s) * 1000;
-  return undefined;
-}
-
 /** Gemini's "retryDelay": "7s" inside a RetryInfo detail, when the error text carries it. */
 function geminiRetryDelay(message: string): number | undefined {
   const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(message);
@@ -155,7 +148,7 @@ export function toModelProblem(error: unknown, ctx: ProblemContext): Problem {
   if (error instanceof APIConnectionError) return network(ctx);
   if (error instanceof APIError) {
     const code = String(error.code ?? '');
-    const retryAfterMs = retryAfterFromHeaders(error.headers);
+    const retryAfterMs = retryAfterOf(error.headers);
     switch (error.status) {
       case 401:
         return badKey(ctx);

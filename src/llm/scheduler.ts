@@ -4,6 +4,7 @@ import PQueue from 'p-queue';
 import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { modelProblem } from './errors';
 import type { EngineLimits } from '../shared/limit-presets';
+import { sleep } from '../shared/sleep';
 
 /** Attempts for a call that met an outage, a dropped connection or a timeout. */
 export const MODEL_TRANSIENT_MAX_ATTEMPTS = 3;
@@ -31,21 +32,6 @@ export interface RunOptions {
 
 function problemOf(error: unknown): Problem | undefined {
   return error instanceof InklingError ? error.problem : undefined;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 export class EngineScheduler {

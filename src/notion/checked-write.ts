@@ -6,6 +6,7 @@
 import { APIResponseError } from '@notionhq/client';
 import { InklingError } from '../shared/problem';
 import { toNotionProblem } from './errors';
+import { sleep } from '../shared/sleep';
 
 /**
  * How long after a request was sent Notion may still apply it when no answer came back (the answer
@@ -64,21 +65,6 @@ export function isAmbiguous(error: unknown): boolean {
  */
 function settledByAnswer(error: unknown): boolean {
   return APIResponseError.isAPIResponseError(error) && error.status === 500;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 /**

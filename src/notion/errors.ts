@@ -8,6 +8,7 @@ import {
   RequestTimeoutError,
 } from '@notionhq/client';
 import { InklingError, isAbortError, logRaw, type Problem } from '../shared/problem';
+import { retryAfterMs as retryAfterOf } from '../shared/retry-after';
 
 export type NotionProblemKind =
   | 'no_token'
@@ -46,7 +47,7 @@ export function toNotionProblem(error: unknown, about: NotionObjectKind = 'objec
     return notionProblem('timeout', 'Notion took too long to answer. Try again in a moment.');
   }
   if (APIResponseError.isAPIResponseError(error)) {
-    const retryAfterMs = retryAfterFrom(error.headers);
+    const retryAfterMs = retryAfterOf(error.headers);
     switch (error.code) {
       case APIErrorCode.Unauthorized:
         return notionProblem(
@@ -103,14 +104,4 @@ export function toNotionProblem(error: unknown, about: NotionObjectKind = 'objec
   }
   // fetch() rejects with a TypeError when the network is down or the connection dropped.
   return notionProblem('network', 'Couldn’t reach Notion. Check your internet connection and try again.');
-}
-
-function retryAfterFrom(headers: unknown): number | undefined {
-  const value =
-    headers && typeof (headers as Headers).get === 'function'
-      ? (headers as Headers).get('retry-after')
-      : (headers as Record<string, string> | undefined)?.['retry-after'];
-  if (!value) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : undefined;
 }

@@ -6,6 +6,8 @@
 // request that is still waiting its turn and goes out after its caller gave up.
 import { RequestTimeoutError } from '@notionhq/client';
 import PQueue from 'p-queue';
+import { retryAfterMs } from '../shared/retry-after';
+import { sleep } from '../shared/sleep';
 
 /** Notion's documented average rate per integration. */
 export const NOTION_REQUESTS_PER_SECOND = 3;
@@ -100,7 +102,7 @@ export class NotionPacer {
       if (response.status === 429 || response.status === 529) {
         // The request was not applied, so repeating it is safe whatever its method.
         if (Date.now() - started > NOTION_RATE_LIMIT_MAX_WAIT_MS) return response;
-        this.pauseFor(retryAfterMs(response) ?? NOTION_DEFAULT_RETRY_AFTER_MS);
+        this.pauseFor(retryAfterMs(response.headers) ?? NOTION_DEFAULT_RETRY_AFTER_MS);
         await response.body?.cancel();
         continue;
       }
@@ -161,27 +163,8 @@ export class NotionPacer {
 
   private async backoff(attempt: number, signal: AbortSignal | undefined): Promise<void> {
     const delay = this.transientBaseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, delay);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
-    });
+    await sleep(delay, signal);
   }
-}
-
-function retryAfterMs(response: Response): number | undefined {
-  const value = response.headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 // A cache only: after a service worker restart a fresh pacer starts, which is what Notion expects anyway.
