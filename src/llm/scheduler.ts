@@ -59,11 +59,6 @@ export class EngineScheduler {
     return this.queue.concurrency;
   }
 
-  /** Calls waiting for a slot. */
-  get waiting(): number {
-    return this.queue.size;
-  }
-
   /**
    * Runs `task` when the engine's limits allow, retrying what is worth retrying. The task gets a signal
    * that aborts on the caller's Stop and when the attempt's time limit passes.

@@ -3,7 +3,7 @@
 // annotations, colors, links and mentions; children come along recursively.
 import type { BlockObjectRequest, RichTextItemResponse } from '@notionhq/client';
 import type { ReadBlock } from './blocks-to-markdown';
-import { toBlockRequest, withChildren } from './markdown-to-blocks';
+import { withChildren } from './markdown-to-blocks';
 import { type BlockTree, type RichTextItemRequest } from '../shared/notion-shapes';
 
 type ParagraphData = Extract<BlockObjectRequest, { paragraph: unknown }>['paragraph'];
@@ -11,15 +11,6 @@ type IconRequest = NonNullable<ParagraphData['icon']>;
 type IconResponse = NonNullable<Extract<ReadBlock, { type: 'callout' }>['callout']['icon']>;
 type MediaRequest = Extract<BlockObjectRequest, { image: unknown }>['image'];
 type MediaResponse = Extract<ReadBlock, { type: 'image' }>['image'];
-
-/**
- * A read block (with children attached) as one request block. The SDK's request type allows two
- * levels of children; a deeper tree must be written with `writeBlocks(toBlockTree(block))`, which
- * splits it into requests.
- */
-export function toRequestBlock(block: ReadBlock): BlockObjectRequest {
-  return toBlockRequest(toBlockTree(block));
-}
 
 /**
  * A read block (with children attached) as a request tree of any depth, for `writeBlocks`.
