@@ -11,7 +11,7 @@ import { DEFAULT_MODELS } from '../shared/engines';
 import { toNotionProblem } from '../notion/errors';
 import { pageTitle } from '../notion/target';
 import { readSettings, settingsItem } from '../storage';
-import { handle, outcomeValue } from './handle';
+import { handle, handleOutcome } from './handle';
 import { notionClient } from './services';
 
 const Uuid = v.pipe(v.string(), v.uuid());
@@ -39,8 +39,11 @@ async function diagnostics(): Promise<string> {
 }
 
 export function registerConnectionHandlers(): void {
-  handle('searchPages', ['extension-page'], v.object({ query: v.pipe(v.string(), v.maxLength(200)) }), ({ query }) =>
-    outcomeValue(async () => {
+  handleOutcome(
+    'searchPages',
+    ['extension-page'],
+    v.object({ query: v.pipe(v.string(), v.maxLength(200)) }),
+    async ({ query }) => {
       const client = await notionClient();
       const response = await client.search({ query, filter: { property: 'object', value: 'page' }, page_size: 20 });
       return response.results.flatMap((result) =>
@@ -48,73 +51,83 @@ export function registerConnectionHandlers(): void {
           ? [{ id: result.id, title: pageTitle(result), url: result.url }]
           : [],
       );
-    }, asNotion),
+    },
+    asNotion,
   );
 
-  handle('createConnectionsDatabase', ['extension-page'], v.object({ parentPageId: Uuid }), ({ parentPageId }) =>
-    outcomeValue(async () => {
+  handleOutcome(
+    'createConnectionsDatabase',
+    ['extension-page'],
+    v.object({ parentPageId: Uuid }),
+    async ({ parentPageId }) => {
       const database = await createConnectionsDatabase(await notionClient(), parentPageId);
       const settings = await readSettings();
       await settingsItem.setValue({ ...settings, connectionsDatabase: database, savedAt: Date.now() });
       await backfillMirror(await listConnections());
       requestMirrorFlush();
       return database;
-    }, asNotion),
+    },
+    asNotion,
   );
 
-  handle('importConnections', ['extension-page'], v.optional(v.undefined()), () =>
-    outcomeValue(
-      async () => {
-        const settings = await readSettings();
-        if (!settings.connectionsDatabase) {
-          throw new InklingError({
-            source: 'inkling',
-            kind: 'no_database',
-            message: 'Choose your connections database in Settings first.',
-            retryable: false,
-          });
-        }
-        return mergeConnections(
-          await readConnectionRows(await notionClient(), settings.connectionsDatabase.dataSourceId),
-        );
-      },
-      (error) => toNotionProblem(error, 'database'),
-    ),
+  handleOutcome(
+    'importConnections',
+    ['extension-page'],
+    v.optional(v.undefined()),
+    async () => {
+      const settings = await readSettings();
+      if (!settings.connectionsDatabase) {
+        throw new InklingError({
+          source: 'inkling',
+          kind: 'no_database',
+          message: 'Choose your connections database in Settings first.',
+          retryable: false,
+        });
+      }
+      return mergeConnections(
+        await readConnectionRows(await notionClient(), settings.connectionsDatabase.dataSourceId),
+      );
+    },
+    (error) => toNotionProblem(error, 'database'),
   );
 
-  handle('deleteConnection', ['extension-page'], v.object({ connectionId: Uuid }), ({ connectionId }) =>
-    outcomeValue(async () => {
+  handleOutcome(
+    'deleteConnection',
+    ['extension-page'],
+    v.object({ connectionId: Uuid }),
+    async ({ connectionId }) => {
       await removeConnection(connectionId);
       return null;
-    }, asNotion),
+    },
+    asNotion,
   );
 
-  handle(
+  handleOutcome(
     'createSample',
     ['extension-page'],
     v.object({ kind: v.picklist(['page', 'database']), parentPageId: Uuid }),
-    ({ kind, parentPageId }) =>
-      outcomeValue(async () => {
-        const client = await notionClient();
-        const target =
-          kind === 'page'
-            ? await createSamplePage(client, parentPageId)
-            : await createSampleDatabase(client, parentPageId);
-        const settings = await readSettings();
-        const connection = await upsertConnection({
-          id: crypto.randomUUID(),
-          name: target.title,
-          kind,
-          targetId: target.id,
-          targetTitle: target.title,
-          targetUrl: target.url,
-          prompt: kind === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese',
-          engine: settings.engine,
-          model: settings.models[settings.engine] || DEFAULT_MODELS[settings.engine],
-          options: {},
-        });
-        return { connectionId: connection.id, target };
-      }, asNotion),
+    async ({ kind, parentPageId }) => {
+      const client = await notionClient();
+      const target =
+        kind === 'page'
+          ? await createSamplePage(client, parentPageId)
+          : await createSampleDatabase(client, parentPageId);
+      const settings = await readSettings();
+      const connection = await upsertConnection({
+        id: crypto.randomUUID(),
+        name: target.title,
+        kind,
+        targetId: target.id,
+        targetTitle: target.title,
+        targetUrl: target.url,
+        prompt: kind === 'page' ? 'Write me a blog on Notion in 100 words' : 'Translate the topic to Japanese',
+        engine: settings.engine,
+        model: settings.models[settings.engine] || DEFAULT_MODELS[settings.engine],
+        options: {},
+      });
+      return { connectionId: connection.id, target };
+    },
+    asNotion,
   );
 
   handle('diagnostics', ['extension-page'], v.optional(v.undefined()), () => diagnostics());

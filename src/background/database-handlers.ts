@@ -12,7 +12,7 @@ import { toNotionProblem } from '../notion/errors';
 import { propertyText, type PropertyValue } from '../notion/properties';
 import { addRow, queryRowsPage, setTicked } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
-import { handle, outcomeValue, PANEL_OR_POPUP } from './handle';
+import { handle, handleOutcome, PANEL_OR_POPUP } from './handle';
 import { notionClient, savedEngine } from './services';
 
 const Uuid = v.pipe(v.string(), v.uuid());
@@ -56,8 +56,11 @@ const asDatabase = (error: unknown) => toNotionProblem(error, 'database');
 export function registerDatabaseHandlers(): void {
   handle('startDatabaseRun', PANEL_OR_POPUP, SetupSchema, (setup) => startDatabaseRun(setup as DatabaseRunSetup));
 
-  handle('previewRows', PANEL_OR_POPUP, SetupSchema, (raw) =>
-    outcomeValue(async () => {
+  handleOutcome(
+    'previewRows',
+    PANEL_OR_POPUP,
+    SetupSchema,
+    async (raw) => {
       const setup = raw as DatabaseRunSetup;
       const checked = await checkSetup(await notionClient(), setup);
       const { config, limitPreset } = await savedEngine();
@@ -67,21 +70,26 @@ export function registerDatabaseHandlers(): void {
         () => undefined,
       );
       return (await previewRows(checked, setup, ctx, PREVIEW_ROWS)).rows;
-    }, asDatabase),
+    },
+    asDatabase,
   );
 
-  handle('estimateRun', PANEL_OR_POPUP, SetupSchema, (raw) =>
-    outcomeValue(async () => {
+  handleOutcome(
+    'estimateRun',
+    PANEL_OR_POPUP,
+    SetupSchema,
+    async (raw) => {
       const setup = raw as DatabaseRunSetup;
       // Said at Generate, before the rows are counted: a run is already going on this database.
       const busy = await targetBusy(setup.databaseId);
       if (busy) throw new InklingError(busy);
       const notion = await notionClient();
       return estimateRun(notion, await checkSetup(notion, setup), setup, (await savedEngine()).config);
-    }, asDatabase),
+    },
+    asDatabase,
   );
 
-  handle(
+  handleOutcome(
     'listRows',
     PANEL_OR_POPUP,
     v.object({
@@ -90,20 +98,20 @@ export function registerDatabaseHandlers(): void {
       columns: v.array(v.pipe(v.string(), v.maxLength(200))),
       checkboxId: v.optional(v.string()),
     }),
-    (request) =>
-      outcomeValue(async () => {
-        const page = await queryRowsPage(await notionClient(), request.dataSourceId, {
-          cursor: request.cursor ?? null,
-          pageSize: TABLE_PAGE_SIZE,
-        });
-        return {
-          rows: page.rows.map((row) => rowView(row, request.columns, request.checkboxId)),
-          nextCursor: page.nextCursor,
-        };
-      }, asDatabase),
+    async (request) => {
+      const page = await queryRowsPage(await notionClient(), request.dataSourceId, {
+        cursor: request.cursor ?? null,
+        pageSize: TABLE_PAGE_SIZE,
+      });
+      return {
+        rows: page.rows.map((row) => rowView(row, request.columns, request.checkboxId)),
+        nextCursor: page.nextCursor,
+      };
+    },
+    asDatabase,
   );
 
-  handle(
+  handleOutcome(
     'addRow',
     PANEL_OR_POPUP,
     v.object({
@@ -111,56 +119,53 @@ export function registerDatabaseHandlers(): void {
       title: v.pipe(v.string(), v.minLength(1), v.maxLength(2_000)),
       checkboxId: v.optional(v.string()),
     }),
-    (request) =>
-      outcomeValue(async () => {
-        const notion = await notionClient();
-        const target = await retrieveDatabase(notion, request.databaseId);
-        const title = target.properties.find((p) => p.type === 'title')!;
-        const checkbox = request.checkboxId
-          ? target.properties.find((p) => p.id === request.checkboxId && p.type === 'checkbox')
-          : undefined;
-        const page = await addRow(notion, target.dataSourceId, title, request.title.trim(), checkbox);
-        return rowView(page, [], checkbox?.id);
-      }, asDatabase),
+    async (request) => {
+      const notion = await notionClient();
+      const target = await retrieveDatabase(notion, request.databaseId);
+      const title = target.properties.find((p) => p.type === 'title')!;
+      const checkbox = request.checkboxId
+        ? target.properties.find((p) => p.id === request.checkboxId && p.type === 'checkbox')
+        : undefined;
+      const page = await addRow(notion, target.dataSourceId, title, request.title.trim(), checkbox);
+      return rowView(page, [], checkbox?.id);
+    },
+    asDatabase,
   );
 
-  handle(
+  handleOutcome(
     'setRowTicked',
     PANEL_OR_POPUP,
     v.object({ rowId: Uuid, checkboxId: v.string(), ticked: v.boolean() }),
-    (request) =>
-      outcomeValue(
-        async () => {
-          await setTicked(
-            await notionClient(),
-            request.rowId,
-            { id: request.checkboxId, name: '', type: 'checkbox' },
-            request.ticked,
-          );
-          return null;
-        },
-        (error) => toNotionProblem(error, 'page'),
-      ),
+    async (request) => {
+      await setTicked(
+        await notionClient(),
+        request.rowId,
+        { id: request.checkboxId, name: '', type: 'checkbox' },
+        request.ticked,
+      );
+      return null;
+    },
+    (error) => toNotionProblem(error, 'page'),
   );
 
-  handle(
+  handleOutcome(
     'jobRows',
     PANEL_OR_POPUP,
     v.object({ jobId: Uuid, state: v.picklist(['pending', 'generated', 'written', 'skipped', 'failed', 'undone']) }),
-    (request) =>
-      outcomeValue(async () => {
-        const job = await readJob(request.jobId);
-        if (!job || job.kind !== 'database') return [];
-        const rows = await readRows(job.id, job.chunks);
-        return rows
-          .filter((row) => row.state === request.state)
-          .map(({ id, title, state, reason, display }) => ({
-            id,
-            title,
-            state,
-            ...(reason ? { reason } : {}),
-            ...(display ? { display } : {}),
-          }));
-      }, asDatabase),
+    async (request) => {
+      const job = await readJob(request.jobId);
+      if (!job || job.kind !== 'database') return [];
+      const rows = await readRows(job.id, job.chunks);
+      return rows
+        .filter((row) => row.state === request.state)
+        .map(({ id, title, state, reason, display }) => ({
+          id,
+          title,
+          state,
+          ...(reason ? { reason } : {}),
+          ...(display ? { display } : {}),
+        }));
+    },
+    asDatabase,
   );
 }

@@ -34,6 +34,27 @@ export function handle<K extends keyof ProtocolMap>(
   }) as Parameters<typeof onMessage<K>>[1]);
 }
 
+/** The messages that answer with an Outcome, and the value each carries. */
+type OutcomeMessage = {
+  [K in keyof ProtocolMap]: ReturnType<ProtocolMap[K]> extends Outcome<unknown> ? K : never;
+}[keyof ProtocolMap];
+type OutcomeValue<K extends OutcomeMessage> = ReturnType<ProtocolMap[K]> extends Outcome<infer T> ? T : never;
+
+/**
+ * Registers a handler for a message that answers with an Outcome: the action returns the value, and
+ * any failure becomes the answer's Problem — an InklingError's own, anything else through `toProblem`.
+ */
+export function handleOutcome<K extends OutcomeMessage>(
+  name: K,
+  allowed: readonly SenderKind[],
+  schema: v.GenericSchema,
+  action: (data: Parameters<ProtocolMap[K]>[0], sender: SenderInfo) => Promise<OutcomeValue<K>>,
+  toProblem: (error: unknown) => Problem,
+): void {
+  handle(name, allowed, schema, ((data: Parameters<ProtocolMap[K]>[0], sender: SenderInfo) =>
+    outcomeValue(() => action(data, sender), toProblem)) as Handler<K>);
+}
+
 /** Runs an action whose failures are InklingErrors, as an Outcome. */
 export async function outcomeOf(action: () => Promise<void>): Promise<Outcome<null>> {
   try {
