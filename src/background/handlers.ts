@@ -1,6 +1,5 @@
 // The background's message handlers: each checks its sender and validates its data, then acts.
 import * as v from 'valibot';
-import { InklingError } from '../shared/problem';
 import { cancelJob, retryJob, undoJob } from '../jobs/runner';
 import { startPageRun } from '../jobs/start';
 import { toModelProblem } from '../llm/errors';
@@ -57,14 +56,10 @@ async function listModels(request: ListModelsRequest): Promise<Outcome<string[]>
   // The saved key goes only to the address it was saved for: never to an address being typed.
   const savedKey = keyForAddress(request.engine, saved.apiKey, settings.baseUrl, baseUrl);
   const config = { ...saved, apiKey: request.apiKey?.trim() || savedKey, baseUrl };
-  try {
-    return { ok: true, value: await createEngine(config).listModels() };
-  } catch (error) {
-    return {
-      ok: false,
-      problem: error instanceof InklingError ? error.problem : toModelProblem(error, { engine: request.engine }),
-    };
-  }
+  return outcomeValue(
+    () => createEngine(config).listModels(),
+    (error) => toModelProblem(error, { engine: request.engine }),
+  );
 }
 
 const JobRequestSchema = v.object({ jobId: v.pipe(v.string(), v.uuid()) });
