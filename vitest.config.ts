@@ -36,6 +36,17 @@ export default defineConfig({
         },
       },
       {
+        // `npm run bench`: speed and memory as ratios against their bounds, against the sandbox, in one process.
+        plugins: [WxtVitest()],
+        test: {
+          name: 'bench',
+          include: ['tests/bench/**/*.bench.ts'],
+          environment: 'node',
+          setupFiles: ['fake-indexeddb/auto'],
+          testTimeout: 3_600_000,
+        },
+      },
+      {
         // The production build in real Chromium against the sandbox. One browser at a time.
         test: {
           name: 'e2e',

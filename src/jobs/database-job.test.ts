@@ -14,6 +14,7 @@ import { JIT_PAGE_ROWS } from './database-rows';
 import { createJob, readJob, readRows, updateJob } from './job-store';
 import { databaseJob } from './start';
 import { EMPTY_USAGE, type DatabaseJob } from '../shared/job';
+import { EngineScheduler } from '../llm/scheduler';
 
 let world: JobWorld;
 
@@ -241,6 +242,60 @@ describe('a database run', () => {
     }
     // Answers paid for before the pause were not asked for again: one call per row in all.
     expect(world.models.calls.filter((call) => call.status === 200 && !call.aborted)).toHaveLength(40);
+  });
+});
+
+/** Gemini's free tier, about: packs of 15 rows keep Notion's three writes a second going. */
+const modelBound = () => ({
+  ...world.context(),
+  scheduler: new EngineScheduler({ concurrency: 2, requestsPerMinute: 15 }, { transientBaseDelayMs: 1 }),
+});
+const calls = () => world.models.calls.filter((c) => c.status === 200);
+
+describe('a packed run (the engine’s requests a minute, not Notion, bound it)', () => {
+  it('answers 15 rows a call, and writes each row its own value, once', async () => {
+    const db = topics(60);
+    const job = await newJob(db.databaseId);
+    const done = await runDatabaseJob(job, modelBound());
+    expect(done.counts).toMatchObject({ total: 60, written: 60, failed: 0 });
+    for (const row of cells(db.dataSourceId)) {
+      expect(row.output).toBe(`「${row.topic}」(ja)`);
+      expect(writesTo(row.id)).toBe(1);
+    }
+    // Pages of 40 rows: 15 + 15 + 10, then 15 + 5.
+    expect(calls().map((c) => (c.prompt.match(/<row id=/g) ?? []).length)).toEqual([15, 15, 10, 15, 5]);
+    expect(done.usage.calls).toBe(5);
+  });
+
+  it('asks again alone for a row the packed answer left out, and for every row when the answer is not JSON', async () => {
+    const db = topics(5);
+    world.models.script({ match: '<row id="r5">', json: { r1: 'One', r2: 'Two', r3: 'Three' }, times: 1 });
+    const done = await runDatabaseJob(await newJob(db.databaseId), modelBound());
+    expect(done.counts).toMatchObject({ total: 5, written: 5 });
+    const outputs = cells(db.dataSourceId).map((row) => row.output);
+    expect(outputs).toEqual(['One', 'Two', 'Three', '「Topic 04」(ja)', '「Topic 05」(ja)']);
+    expect(calls().map((c) => c.prompt.includes('<row id='))).toEqual([true, false, false]);
+
+    world.models.reset();
+    const again = topics(3);
+    world.models.script({ match: '<row id="r3">', text: 'Here are the answers: …', times: 1 });
+    const retried = await runDatabaseJob(await newJob(again.databaseId), modelBound());
+    expect(retried.counts).toMatchObject({ total: 3, written: 3 });
+    expect(cells(again.dataSourceId).map((row) => row.output)).toEqual([
+      '「Topic 01」(ja)',
+      '「Topic 02」(ja)',
+      '「Topic 03」(ja)',
+    ]);
+    expect(calls()).toHaveLength(4);
+  });
+
+  it('sends one row a call when the user turned packing off', async () => {
+    const db = topics(4);
+    const job = await updateJob<DatabaseJob>((await newJob(db.databaseId)).id, (j) => void (j.packRows = false));
+    const done = await runDatabaseJob(job!, modelBound());
+    expect(done.counts).toMatchObject({ total: 4, written: 4 });
+    expect(calls()).toHaveLength(4);
+    expect(calls().some((c) => c.prompt.includes('<row id='))).toBe(false);
   });
 });
 

@@ -16,17 +16,13 @@ import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import type { JobContext } from './context';
 import { finish, JIT_PAGE_ROWS, readRunPage, recheckRows, toJobRow } from './database-rows';
 import { RowBook } from './row-book';
-import { answerRow, type RowPromptSetup } from './row-answer';
+import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
+import { expectedAnswerTokens, PAGE_GUESS_CHARS } from './database-setup';
+import { packRowTokens } from '../prompt/pack-prompt';
 import { writeRow } from './row-write';
+import { callsInFlight, packsOf, readAheadRows, rowsPerCall } from './run-pace';
 import type { Stop } from './run-stops';
 import { outputMissing, saveRun, stopFor, WRITE_CONCURRENCY } from './run-stops';
-
-/**
- * The next page of rows is read when fewer rows than this wait for their answer or their write: enough
- * to keep Notion's queue full while the model answers, few enough that a row is written soon after it
- * was read.
- */
-export const READ_AHEAD_ROWS = 10;
 
 /** The database's current columns, checked against what the run was set up with. Renames are followed. */
 async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: DatabaseJob; schema: PropertyInfo[] }> {
@@ -86,9 +82,14 @@ class Pulse {
   }
 }
 
+/** A run that starts within this long of its setup's check (Start) is not checked again. */
+export const FRESH_SETUP_MS = 30_000;
+
 export async function runDatabaseJob(job: DatabaseJob, ctx: JobContext): Promise<DatabaseJob> {
   const book = await RowBook.load(job);
-  const current = (await checkColumns(job, ctx.notion)).job;
+  // The schema is read once per run: Start has just checked it, unless the run carries on later.
+  const fresh = job.pages.length === 0 && Date.now() - job.createdAt < FRESH_SETUP_MS;
+  const current = fresh ? job : (await checkColumns(job, ctx.notion)).job;
   if (current.phase !== 'running') return current;
   return new RowsRun(current, ctx, book).run();
 }
@@ -107,12 +108,21 @@ class RowsRun {
     private readonly ctx: JobContext,
     private readonly book: RowBook,
   ) {
-    // As many model calls queued as the engine can take at once, and as many again waiting their turn.
-    this.answers = new PQueue({ concurrency: Math.max(2, ctx.scheduler.concurrency * 2) });
+    this.answers = new PQueue({ concurrency: this.width() });
     this.prompt = {
       usesPage: checkTemplate(job.template, job.propertyNames).references.includes(PAGE_PLACEHOLDER),
       exclude: [...job.outputs.map((o) => o.name), ...(job.checkbox ? [job.checkbox.name] : [])],
     };
+  }
+
+  /** Model calls to keep in flight now, from the latency measured so far (run-pace.ts). */
+  private width(): number {
+    return callsInFlight(this.ctx.scheduler.latencyMs, this.ctx.scheduler.limits);
+  }
+
+  /** Rows per model call: several when the engine's requests a minute bound the run, unless turned off. */
+  private get perCall(): number {
+    return this.job.packRows === false ? 1 : rowsPerCall(this.ctx.scheduler.limits);
   }
 
   private get halted(): boolean {
@@ -136,7 +146,7 @@ class RowsRun {
       if (!(error instanceof InklingError) || error.problem.kind !== 'storage_full') throw error;
       this.halt(stopFor(error.problem));
     }
-    for (const row of this.book.rows) this.schedule(row);
+    this.schedule(this.book.rows);
     await this.readOn();
     await this.answers.onIdle();
     await this.writes.onIdle();
@@ -171,17 +181,22 @@ class RowsRun {
     return pending + generated;
   }
 
-  /** Reads the next page whenever few rows are left waiting, until every chosen row has been read. */
+  /**
+   * Reads the next page whenever fewer rows wait than the calls in flight and the writer's buffer
+   * need, until every chosen row has been read: Notion's queue stays full, and a row is written soon
+   * after it was read.
+   */
   private async readOn(): Promise<void> {
     let pageSize = JIT_PAGE_ROWS;
     while (this.job.readFrom && !this.halted) {
-      while (this.waiting() >= READ_AHEAD_ROWS && !this.halted) await this.moved.next();
+      while (this.waiting() >= readAheadRows(this.answers.concurrency * this.perCall) && !this.halted)
+        await this.moved.next();
       if (this.halted) return;
       try {
         const fresh = await this.readPage(this.job.readFrom, pageSize);
         // A page of rows with nothing to do (all filled) is quickly passed: read on in Notion's largest pages.
         pageSize = fresh.some((row) => row.state === 'pending') ? JIT_PAGE_ROWS : ROWS_PAGE_SIZE;
-        for (const row of fresh) this.schedule(row);
+        this.schedule(fresh);
       } catch (error) {
         if (this.ctx.signal.aborted || isAbortError(error)) return;
         if (error instanceof InklingError && error.problem === QUERY_CAP_PROBLEM) {
@@ -209,15 +224,50 @@ class RowsRun {
     return fresh;
   }
 
-  private schedule(row: JobRow): void {
-    if (row.state === 'generated') void this.writes.add(() => this.write(row.id));
-    if (row.state !== 'pending') return;
-    void this.answers.add(async () => {
-      if (this.halted || this.book.get(row.id)?.state !== 'pending') return;
-      const stop = await answerRow(this.job, this.book, row.id, this.ctx, this.prompt).finally(() => this.moved.fire());
-      if (stop) this.halt(stop);
-      else if (this.book.get(row.id)?.state === 'generated') void this.writes.add(() => this.write(row.id));
-    });
+  /** Queues the writes of answered rows, and the model calls of pending ones: one to a call, or in packs. */
+  private schedule(rows: readonly JobRow[]): void {
+    for (const row of rows) if (row.state === 'generated') void this.writes.add(() => this.write(row.id));
+    const pending = rows.filter((row) => row.state === 'pending').map((row) => row.id);
+    for (const pack of packsOf(pending, this.perCall, (id) => this.rowSize(id))) {
+      void this.answers.add(() => this.answer(pack));
+    }
+  }
+
+  /** What a row adds to a pack's prompt and answer, by the estimate's rules of thumb. */
+  private rowSize(id: string): { promptTokens: number; answerTokens: number } {
+    const row = this.book.get(id)!;
+    const input = { template: this.job.template, propertyNames: this.job.propertyNames, outputs: this.job.outputs };
+    const page = this.prompt.usesPage ? { pageMarkdown: ' '.repeat(PAGE_GUESS_CHARS) } : {};
+    return {
+      promptTokens: packRowTokens(
+        { ...input, exclude: this.prompt.exclude },
+        { title: row.title, values: row.values ?? {}, ...page },
+      ),
+      answerTokens: expectedAnswerTokens(this.job.outputs),
+    };
+  }
+
+  /** Asks for the answers of a pack (or one row), then queues the writes of the rows it answered. */
+  private async answer(ids: readonly string[]): Promise<void> {
+    const due = ids.filter((id) => this.book.get(id)?.state === 'pending');
+    if (this.halted || due.length === 0) return;
+    try {
+      if (due.length === 1) {
+        const stop = await answerRow(this.job, this.book, due[0]!, this.ctx, this.prompt);
+        if (stop) this.halt(stop);
+      } else {
+        const { stop, alone } = await answerPack(this.job, this.book, due, this.ctx, this.prompt);
+        if (stop) this.halt(stop);
+        // A row the pack's answer left out is asked for alone, ahead of the rows still waiting.
+        for (const id of alone) void this.answers.add(() => this.answer([id]), { priority: 1 });
+      }
+    } finally {
+      this.answers.concurrency = this.width();
+      this.moved.fire();
+    }
+    for (const id of due) {
+      if (this.book.get(id)?.state === 'generated') void this.writes.add(() => this.write(id));
+    }
   }
 
   /** Writes an answered row, unless Notion's side has stopped the run. */

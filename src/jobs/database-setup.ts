@@ -202,6 +202,14 @@ const EXPECTED_OUTPUT_TOKENS: Record<string, number> = {
   phone_number: 8,
 };
 
+/** A row's answer length guess, in tokens: the outputs' guesses, and some for the JSON around several. */
+export function expectedAnswerTokens(outputs: readonly OutputSpec[]): number {
+  return outputs.reduce((sum, o) => sum + (EXPECTED_OUTPUT_TOKENS[o.type] ?? 20), outputs.length > 1 ? 10 : 0);
+}
+
+/** A page's content is unknown until it is read: the estimate counts a modest page. */
+export const PAGE_GUESS_CHARS = 2_000;
+
 /**
  * Before a run: counts the chosen rows (page by page) and prices them — input from each row's own
  * prompt, output from a per-type guess.
@@ -213,10 +221,7 @@ export async function estimateRun(
   engine: EngineConfig,
 ): Promise<RunEstimate> {
   const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
-  const perRowOutput = checked.outputs.reduce(
-    (sum, o) => sum + (EXPECTED_OUTPUT_TOKENS[o.type] ?? 20),
-    checked.outputs.length > 1 ? 10 : 0,
-  );
+  const perRowOutput = expectedAnswerTokens(checked.outputs);
   const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
   let rows = 0;
   let skipped = 0;
@@ -244,12 +249,11 @@ export async function estimateRun(
         outputs: checked.outputs,
         exclude: exclusions(checked),
       });
-      // A page's content is unknown until it is read; count a modest page.
       promptChars +=
         prompt.system.length +
         prompt.prompt.length +
         JSON.stringify(prompt.schema ?? '').length +
-        (usesPage ? 2_000 : 0);
+        (usesPage ? PAGE_GUESS_CHARS : 0);
     }
     at = read.next;
   }

@@ -1,12 +1,13 @@
-// The generator of a database run: one row's prompt, the model's answer, and the answer kept — paid
-// for once — as the write it makes, or the row failed with its reason.
+// The generator of a database run: one row's prompt (or several rows' in one call), the model's
+// answer, and each answer kept — paid for once — as the write it makes, or the row failed with its reason.
 import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { toNotionProblem } from '../notion/errors';
 import { updateBody } from '../notion/property-answers';
 import { readBlockTree } from '../notion/read-blocks';
+import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '../prompt/pack-prompt';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
-import { addUsage, type Cells, type DatabaseJob } from '../shared/job';
-import { InklingError, isAbortError } from '../shared/problem';
+import { addUsage, type Cells, type DatabaseJob, type JobRow } from '../shared/job';
+import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
 import { finish } from './database-rows';
@@ -22,6 +23,78 @@ export interface RowPromptSetup {
   exclude: string[];
 }
 
+/** The Stop for a monthly budget already spent (unless this run was allowed past it). */
+async function budgetStop(job: DatabaseJob): Promise<Stop | undefined> {
+  if (job.budgetOverride) return undefined;
+  const budget = await budgetState();
+  return budget.limitUsd !== null && budget.spentUsd >= budget.limitUsd
+    ? new Stop(budgetReachedProblem(budget))
+    : undefined;
+}
+
+/** The row as the prompt sees it: its values, and its page's content when the template uses it. */
+async function promptRow(ctx: JobContext, row: JobRow, setup: RowPromptSetup): Promise<PackRow> {
+  const pageMarkdown = setup.usesPage ? blocksToMarkdown((await readBlockTree(ctx.notion, row.id)).blocks) : undefined;
+  return { title: row.title, values: row.values ?? {}, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) };
+}
+
+/** One model call, its usage added to the run's. */
+async function ask(
+  job: DatabaseJob,
+  ctx: JobContext,
+  prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
+): Promise<{ text: string; json?: unknown }> {
+  const result = await ctx.scheduler.run(
+    (signal) =>
+      ctx.engine.generate({
+        system: prompt.system,
+        prompt: prompt.prompt,
+        ...(prompt.schema ? { schema: prompt.schema } : {}),
+        signal,
+      }),
+    { signal: ctx.signal },
+  );
+  await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, ctx.price(result.usage))));
+  return { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) };
+}
+
+/** Keeps a row's answer, paid for once, as the write it makes (`generated`), or fails the row with its reasons. */
+async function keepAnswer(job: DatabaseJob, book: RowBook, id: string, results: RowResults): Promise<void> {
+  const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
+  if (failures.length > 0) {
+    await book.update(id, (r) => {
+      r.display = Object.fromEntries(
+        results.map((x) => [x.spec.name, x.result.ok ? requestText(x.result.request) : '']),
+      );
+      r.state = 'failed';
+      r.reason = failures.join(' ');
+    });
+    return;
+  }
+  const write: Cells = updateBody(
+    results.flatMap((r) => (r.result.ok ? [{ spec: r.spec, request: r.result.request }] : [])),
+  );
+  if (job.untick && job.checkbox && job.selection === 'ticked') write[job.checkbox.id] = { checkbox: false };
+  // The answer is paid for: it is kept (as the write it makes) before anything else can go wrong.
+  await book.update(id, (r) => {
+    r.write = write;
+    r.state = 'generated';
+    delete r.reason;
+    delete r.display;
+  });
+}
+
+/** What a failed call means: nothing (Stop pressed), a Stop for the whole run, or the rows' reason. */
+function failure(error: unknown, ctx: JobContext): { stop?: Stop; reason?: string; problem?: Problem } {
+  if (ctx.signal.aborted || isAbortError(error)) return {};
+  const problem = error instanceof InklingError ? error.problem : toNotionProblem(error, 'page');
+  if (problem.kind === 'aborted') return {};
+  if (problem.kind === 'quota')
+    return { stop: new Stop(problem, Date.now() + (problem.retryAfterMs ?? QUOTA_DEFAULT_PAUSE_MS)) };
+  if (problem.kind === 'storage_full' || STOPS_THE_RUN.has(problem.kind)) return { stop: stopFor(problem) };
+  return { reason: problem.message, problem };
+}
+
 /**
  * The generator: asks the model for one row's answer and keeps it in the book, as the write it makes
  * (state `generated`), or fails the row with its reason. Returns the Stop for a problem no row can get past.
@@ -33,69 +106,61 @@ export async function answerRow(
   ctx: JobContext,
   setup: RowPromptSetup,
 ): Promise<Stop | undefined> {
-  const row = book.get(id)!;
   try {
-    if (!job.budgetOverride) {
-      const budget = await budgetState();
-      if (budget.limitUsd !== null && budget.spentUsd >= budget.limitUsd) {
-        return new Stop(budgetReachedProblem(budget));
-      }
-    }
-    const pageMarkdown = setup.usesPage ? blocksToMarkdown((await readBlockTree(ctx.notion, id)).blocks) : undefined;
+    const stop = await budgetStop(job);
+    if (stop) return stop;
     const prompt = buildRowPrompt({
       template: job.template,
       propertyNames: job.propertyNames,
-      row: { title: row.title, values: row.values ?? {}, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) },
+      row: await promptRow(ctx, book.get(id)!, setup),
       outputs: job.outputs,
       exclude: setup.exclude,
     });
-    const result = await ctx.scheduler.run(
-      (signal) =>
-        ctx.engine.generate({
-          system: prompt.system,
-          prompt: prompt.prompt,
-          ...(prompt.schema ? { schema: prompt.schema } : {}),
-          signal,
-        }),
-      { signal: ctx.signal },
-    );
-    await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, ctx.price(result.usage))));
-    const results = interpretAnswer(prompt, job.outputs, {
-      text: result.text,
-      ...(result.json === undefined ? {} : { json: result.json }),
-    });
-    const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
-    if (failures.length > 0) {
-      await book.update(id, (r) => {
-        r.display = Object.fromEntries(
-          results.map((x) => [x.spec.name, x.result.ok ? requestText(x.result.request) : '']),
-        );
-        r.state = 'failed';
-        r.reason = failures.join(' ');
-      });
-      return undefined;
-    }
-    const write: Cells = updateBody(
-      results.flatMap((r) => (r.result.ok ? [{ spec: r.spec, request: r.result.request }] : [])),
-    );
-    if (job.untick && job.checkbox && job.selection === 'ticked') write[job.checkbox.id] = { checkbox: false };
-    // The answer is paid for: it is kept (as the write it makes) before anything else can go wrong.
-    await book.update(id, (r) => {
-      r.write = write;
-      r.state = 'generated';
-      delete r.reason;
-      delete r.display;
-    });
+    await keepAnswer(job, book, id, interpretAnswer(prompt, job.outputs, await ask(job, ctx, prompt)));
     return undefined;
   } catch (error) {
-    if (ctx.signal.aborted || isAbortError(error)) return undefined;
-    const problem = error instanceof InklingError ? error.problem : toNotionProblem(error, 'page');
-    if (problem.kind === 'aborted') return undefined;
-    if (problem.kind === 'quota')
-      return new Stop(problem, Date.now() + (problem.retryAfterMs ?? QUOTA_DEFAULT_PAUSE_MS));
-    if (problem.kind === 'storage_full' || STOPS_THE_RUN.has(problem.kind)) return stopFor(problem);
-    await finish(book, id, 'failed', problem.message);
-    return undefined;
+    const failed = failure(error, ctx);
+    if (failed.reason !== undefined) await finish(book, id, 'failed', failed.reason);
+    return failed.stop;
+  }
+}
+
+/**
+ * The generator for several rows in one call (pack-prompt.ts): each row's answer kept as answerRow
+ * keeps it. Returns the rows the answer left out, to be asked for alone, and the Stop for a problem no
+ * row can get past. An answer that is not the JSON asked for sends every row of the pack alone.
+ */
+export async function answerPack(
+  job: DatabaseJob,
+  book: RowBook,
+  ids: readonly string[],
+  ctx: JobContext,
+  setup: RowPromptSetup,
+): Promise<{ stop?: Stop; alone: string[] }> {
+  try {
+    const stop = await budgetStop(job);
+    if (stop) return { stop, alone: [] };
+    const rows = await Promise.all(ids.map((id) => promptRow(ctx, book.get(id)!, setup)));
+    const pack = buildPackPrompt({
+      template: job.template,
+      propertyNames: job.propertyNames,
+      rows,
+      outputs: job.outputs,
+      exclude: setup.exclude,
+    });
+    const results = interpretPack(pack, job.outputs, await ask(job, ctx, pack));
+    const alone: string[] = [];
+    for (const [i, id] of ids.entries()) {
+      const answered = results[i];
+      if (answered) await keepAnswer(job, book, id, answered);
+      else alone.push(id);
+    }
+    return { alone };
+  } catch (error) {
+    const failed = failure(error, ctx);
+    if (failed.problem?.kind === 'bad_output') return { alone: [...ids] };
+    if (failed.reason !== undefined) for (const id of ids) await finish(book, id, 'failed', failed.reason);
+    return { ...(failed.stop ? { stop: failed.stop } : {}), alone: [] };
   }
 }
 

@@ -39,8 +39,12 @@ export class EngineScheduler {
   private readonly transientBaseDelayMs: number;
   private readonly attemptTimeoutMs: number;
   private resumeAt = 0;
+  private measuredMs: number | undefined;
 
-  constructor(limits: EngineLimits, options: SchedulerOptions = {}) {
+  constructor(
+    readonly limits: EngineLimits,
+    options: SchedulerOptions = {},
+  ) {
     this.queue = new PQueue({
       concurrency: Math.max(1, limits.concurrency),
       ...(limits.requestsPerMinute > 0 ? { intervalCap: limits.requestsPerMinute, interval: 60_000 } : {}),
@@ -52,6 +56,14 @@ export class EngineScheduler {
   /** Milliseconds until calls may start again after a rate limit (0 when not paused). */
   get pausedForMs(): number {
     return Math.max(0, this.resumeAt - Date.now());
+  }
+
+  /**
+   * How long a call takes once it is sent, as measured on this engine's recent calls (a moving average
+   * that follows a model getting slower or faster); undefined before the first answer.
+   */
+  get latencyMs(): number | undefined {
+    return this.measuredMs;
   }
 
   /** Calls the engine may have in flight at once. */
@@ -106,8 +118,11 @@ export class EngineScheduler {
   private async attempt<T>(task: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.attemptTimeoutMs);
+    const sent = performance.now();
     try {
-      return await task(signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal);
+      const result = await task(signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal);
+      this.measure(performance.now() - sent);
+      return result;
     } catch (error) {
       if (timeout.signal.aborted && !signal?.aborted) {
         throw new InklingError(
@@ -119,6 +134,11 @@ export class EngineScheduler {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Each answer weighs a quarter: a few calls are enough to follow a change, one slow call is not. */
+  private measure(ms: number): void {
+    this.measuredMs = this.measuredMs === undefined ? ms : this.measuredMs * 0.75 + ms * 0.25;
   }
 
   private pauseFor(ms: number): void {

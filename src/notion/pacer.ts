@@ -13,6 +13,11 @@ import { sleep } from '../shared/sleep';
 export const NOTION_REQUESTS_PER_SECOND = 3;
 /** Requests in flight at once for one credential. */
 export const NOTION_CONCURRENCY = 3;
+/**
+ * Requests the pacer may send at once after a quiet spell: one fewer than the burst Notion allows (3),
+ * so a request the network delays and one it speeds up still find a token waiting at Notion's end.
+ */
+export const NOTION_BURST = 2;
 /** Wait when a 429/529 names no Retry-After. */
 export const NOTION_DEFAULT_RETRY_AFTER_MS = 1_000;
 /** A 429 storm longer than this gives up and reports the rate limit. */
@@ -51,8 +56,50 @@ export function isIdempotent(method: string, url: string): boolean {
   return m === 'POST' && /\/v1\/(search|data_sources\/[^/]+\/query)(\?|$)/.test(url);
 }
 
+/**
+ * Notion's own limit, mirrored: a bucket of `capacity` tokens refilled at `perSecond`, one per request.
+ * Fixed windows (3 per calendar second) would let 3 requests at the end of one second and 3 at the
+ * start of the next go out together, which Notion answers with 429s.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt = performance.now();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly capacity: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  /** Resolves when a token is taken (at once when one is there). */
+  async take(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      this.refill();
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await sleep(((1 - this.tokens) / this.perSecond) * 1000, signal);
+    }
+  }
+
+  /** After a 429: Notion's bucket is empty, so is this one. */
+  empty(): void {
+    this.refill();
+    this.tokens = 0;
+  }
+
+  private refill(): void {
+    const now = performance.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
+    this.updatedAt = now;
+  }
+}
+
 export class NotionPacer {
   private readonly queue: PQueue;
+  private readonly bucket: TokenBucket;
   private readonly fetchImpl: Fetch;
   private readonly transientBaseDelayMs: number;
   private readonly attemptTimeoutMs: number;
@@ -60,11 +107,9 @@ export class NotionPacer {
   private resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PacerOptions = {}) {
-    this.queue = new PQueue({
-      concurrency: NOTION_CONCURRENCY,
-      intervalCap: options.requestsPerSecond ?? NOTION_REQUESTS_PER_SECOND,
-      interval: 1_000,
-    });
+    const perSecond = options.requestsPerSecond ?? NOTION_REQUESTS_PER_SECOND;
+    this.queue = new PQueue({ concurrency: NOTION_CONCURRENCY });
+    this.bucket = new TokenBucket(perSecond, Math.min(NOTION_BURST, Math.max(1, Math.floor(perSecond))));
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.transientBaseDelayMs = options.transientBaseDelayMs ?? NOTION_TRANSIENT_BASE_DELAY_MS;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? NOTION_ATTEMPT_TIMEOUT_MS;
@@ -128,6 +173,7 @@ export class NotionPacer {
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     const { onDispatch, ...request } = init ?? {};
+    await this.bucket.take(signal);
     await onDispatch?.();
     signal?.throwIfAborted();
     const timeout = new AbortController();
@@ -156,6 +202,7 @@ export class NotionPacer {
     const until = Date.now() + ms;
     if (until <= this.resumeAt) return;
     this.resumeAt = until;
+    this.bucket.empty();
     this.queue.pause();
     clearTimeout(this.resumeTimer);
     this.resumeTimer = setTimeout(() => this.queue.start(), ms);

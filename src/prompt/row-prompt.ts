@@ -37,13 +37,13 @@ const TEXT_TYPES = new Set(['title', 'rich_text']);
 /** Longest JSON key made from a column name; long enough to stay recognisable. */
 const KEY_MAX_CHARS = 40;
 
-const SYSTEM_INTRO = [
+export const SYSTEM_INTRO = [
   'You fill in one row of a Notion database.',
   'Answer only with the value(s) asked for: no preamble such as "Sure, here is", no explanation, no closing remarks.',
 ].join(' ');
 
 /** True when the single answer is the model's plain text, not JSON. */
-const isPlainTextAnswer = (outputs: readonly OutputSpec[]): boolean =>
+export const isPlainTextAnswer = (outputs: readonly OutputSpec[]): boolean =>
   outputs.length === 1 && TEXT_TYPES.has(outputs[0]!.type);
 
 export function buildRowPrompt(input: RowPromptInput): RowPrompt {
@@ -80,13 +80,7 @@ function userPrompt({ template, propertyNames, row, outputs, exclude }: RowPromp
   // A template with no placeholder would give every row the same prompt (and the same answer), so
   // the row's own values go along with it.
   if (references.length === 0) {
-    const skip = new Set([...exclude, ...outputs.map((o) => o.name)]);
-    // In the database's column order, then any value the caller added beyond the schema.
-    const names = [...new Set([...propertyNames.filter((name) => name in row.values), ...Object.keys(row.values)])];
-    const lines = names.flatMap((name) => {
-      const value = (row.values[name] ?? '').trim();
-      return skip.has(name) || value === '' ? [] : [`${name}: ${value}`];
-    });
+    const lines = contextLines({ propertyNames, row, outputs, exclude });
     if (lines.length > 0) parts.push(`This row of the database:\n${lines.join('\n')}`);
   }
   // Page content the caller read although the template does not place it: add it as context.
@@ -98,6 +92,24 @@ function userPrompt({ template, propertyNames, row, outputs, exclude }: RowPromp
     result.contextNote = `Only the first ~${page.keptTokens.toLocaleString('en')} of ~${page.totalTokens.toLocaleString('en')} tokens of the page were sent as context.`;
   }
   return result;
+}
+
+/**
+ * The row's own values as `Name: value` lines, in the database's column order (then any value the
+ * caller added beyond the schema), leaving out the outputs, the excluded columns and empty values.
+ */
+export function contextLines({
+  propertyNames,
+  row,
+  outputs,
+  exclude,
+}: Pick<RowPromptInput, 'propertyNames' | 'row' | 'outputs' | 'exclude'>): string[] {
+  const skip = new Set([...exclude, ...outputs.map((o) => o.name)]);
+  const names = [...new Set([...propertyNames.filter((name) => name in row.values), ...Object.keys(row.values)])];
+  return names.flatMap((name) => {
+    const value = (row.values[name] ?? '').trim();
+    return skip.has(name) || value === '' ? [] : [`${name}: ${value}`];
+  });
 }
 
 // ---- Keys, hints and schema for structured answers ----
@@ -115,7 +127,7 @@ function baseKey(name: string): string {
 }
 
 /** Unique keys for the outputs, in order: "Category" → "category", a second "category" → "category_2". */
-function outputKeys(outputs: readonly OutputSpec[]): Record<string, OutputSpec> {
+export function outputKeys(outputs: readonly OutputSpec[]): Record<string, OutputSpec> {
   const keys: Record<string, OutputSpec> = {};
   for (const spec of outputs) {
     const base = baseKey(spec.name);
@@ -130,7 +142,7 @@ const listOptions = (options: readonly string[]): string =>
   options.length > 0 ? options.join(', ') : '(it has no options yet)';
 
 /** What a key holds, for the system prompt: the column, its type, and what it accepts. */
-function keyHint(spec: OutputSpec): string {
+export function keyHint(spec: OutputSpec): string {
   const column = `the “${spec.name}” column`;
   const options = spec.options ?? [];
   switch (spec.type) {
@@ -208,7 +220,7 @@ function keySchema(spec: OutputSpec): Record<string, unknown> {
 }
 
 /** OpenAI strict mode needs every key required and no others allowed; Gemini accepts the same. */
-function answerSchema(keys: Record<string, OutputSpec>): Record<string, unknown> {
+export function answerSchema(keys: Record<string, OutputSpec>): Record<string, unknown> {
   return {
     type: 'object',
     properties: Object.fromEntries(Object.entries(keys).map(([key, spec]) => [key, keySchema(spec)])),
@@ -222,7 +234,7 @@ function answerSchema(keys: Record<string, OutputSpec>): Record<string, unknown>
 /** The answer as JSON, when the engine did not parse it: tolerates a Markdown fence around it. */
 const parseJson = parseFencedJson;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Parses one row's answer (text, or parsed JSON) into per-output results via coerceAnswer. */

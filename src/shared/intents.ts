@@ -63,6 +63,8 @@ export interface DatabaseRunSetup {
   overBudgetOk?: boolean;
   /** How many rows the estimate shown before the run counted (for progress until every row is read). */
   expectedRows?: number;
+  /** Several rows to a model call when the engine's requests a minute bound the run (absent: on). */
+  packRows?: boolean;
 }
 
 export interface ListRowsRequest {

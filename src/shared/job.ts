@@ -158,6 +158,8 @@ export interface DatabaseJob extends JobBase {
   overwrite: boolean;
   /** Untick the checkbox of each row once it is written. */
   untick: boolean;
+  /** False when the user turned packing off: one row to a model call, whatever the engine's limits. */
+  packRows?: boolean;
   phase: 'running' | 'finished';
   /** Where reading the chosen rows goes on (null: every chosen row has been read). */
   readFrom: RowsPosition | null;

@@ -4,12 +4,13 @@
 // held (to stand for a slow or stuck request) and released later, when they land.
 import type { Client } from '@notionhq/client';
 import type { JobContext } from '../../src/jobs/context.ts';
+import type { EngineLimits } from '../../src/shared/limit-presets.ts';
 import { EngineScheduler } from '../../src/llm/scheduler.ts';
 import { createOpenAIEngine } from '../../src/llm/openai.ts';
 import { createNotionClient } from '../../src/notion/client.ts';
 import { NotionPacer } from '../../src/notion/pacer.ts';
 import type { SandboxRequest } from './http-util.ts';
-import { ModelApis } from './models/index.ts';
+import { ModelApis, type ModelApisOptions } from './models/index.ts';
 import { FIXTURES, NotionApi } from './notion/index.ts';
 import { serveHandler, type Served } from './serve.ts';
 
@@ -34,9 +35,24 @@ export interface JobWorld {
   close(): Promise<void>;
 }
 
-export async function startJobWorld(): Promise<JobWorld> {
-  const notion = new NotionApi();
-  const models = new ModelApis({ timeToFirstTokenMs: 0, tokensPerSecond: 0 });
+/** Unit tests take the defaults (no limits, an instant model); the benchmarks set Notion's real pace. */
+export interface JobWorldOptions {
+  /** Notion's rate limit as the sandbox enforces it (0: none) and its burst. */
+  notionRequestsPerSecond?: number;
+  notionBurst?: number;
+  /** The rate Inkling's pacer keeps to (the product's own is 3 a second). */
+  pacerRequestsPerSecond?: number;
+  model?: ModelApisOptions;
+  /** The engine's limits, as a Settings preset gives them. */
+  limits?: EngineLimits;
+}
+
+export async function startJobWorld(options: JobWorldOptions = {}): Promise<JobWorld> {
+  const notion = new NotionApi({
+    rateLimitPerSecond: options.notionRequestsPerSecond ?? 0,
+    ...(options.notionBurst === undefined ? {} : { rateLimitBurst: options.notionBurst }),
+  });
+  const models = new ModelApis(options.model ?? { timeToFirstTokenMs: 0, tokensPerSecond: 0 });
   const holds: Hold[] = [];
   const notionServer: Served = await serveHandler(
     async (req, res) => {
@@ -50,7 +66,11 @@ export async function startJobWorld(): Promise<JobWorld> {
     (req, res) => models.handleCompatible(req, res),
     (port) => `http://127.0.0.1:${port}`,
   );
-  const pacer = new NotionPacer({ requestsPerSecond: 1_000, transientBaseDelayMs: 1 });
+  const pacer = new NotionPacer({
+    requestsPerSecond: options.pacerRequestsPerSecond ?? 1_000,
+    transientBaseDelayMs: 1,
+  });
+  const limits = options.limits ?? { concurrency: 4, requestsPerMinute: 0 };
   const clientFor = (signal?: AbortSignal, onDispatch?: () => Promise<void>) =>
     createNotionClient(FIXTURES.token, {
       pacer,
@@ -72,7 +92,7 @@ export async function startJobWorld(): Promise<JobWorld> {
           model: 'llama3.2:latest',
           baseURL: `${modelServer.url}/v1`,
         }),
-        scheduler: new EngineScheduler({ concurrency: 4, requestsPerMinute: 0 }, { transientBaseDelayMs: 1 }),
+        scheduler: new EngineScheduler(limits, { transientBaseDelayMs: 1 }),
         price: (usage) => ({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: 0, calls: 1 }),
         onText: () => undefined,
       };

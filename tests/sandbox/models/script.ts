@@ -127,12 +127,16 @@ export function firstLine(p: PromptText): string {
 
 /**
  * The unscripted answer:
+ *  - Several rows in one call (a schema keyed by the ids of `<row id="…">` blocks): each row answered
+ *    as a call for that row alone would be (see packedAnswer).
  *  - JSON formats: a value conforming to the schema (see schema.ts), seeded by the prompt.
  *  - "Translate … to Japanese" with a `Topic: X` line (or the last line): 「X」(ja).
  *  - Anything else: `Answer: <first line of the user prompt>`.
  */
 export function defaultAnswer(p: PromptText, format: OutputFormat): string {
   const seed = promptForMatching(p);
+  const packed = format.kind === 'json' ? packedAnswer(p, format) : undefined;
+  if (packed !== undefined) return packed;
   if (format.kind === 'json') {
     if (format.schema === undefined) return JSON.stringify({ answer: `Answer: ${firstLine(p)}` });
     return JSON.stringify(sampleFromSchema(format.schema, seed, firstLine(p), format.dialect));
@@ -157,4 +161,43 @@ function translationSubject(p: PromptText): string {
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? '';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A call that carries several rows, each in a `<row id="…">` block of `Name: value` lines after one
+ * `<instruction>` (where `{{Name}}` stands for a row's value), with a schema keyed by those ids: each
+ * key gets the answer a call for that row alone would get, the instruction filled in with the row's
+ * values. A row's answer depends on its own block only, so it is the same in whatever pack it comes.
+ */
+function packedAnswer(p: PromptText, format: { schema?: unknown; dialect: SchemaDialect }): string | undefined {
+  const properties = isObject(format.schema) && isObject(format.schema.properties) ? format.schema.properties : {};
+  const blocks = new Map(
+    [...p.user.matchAll(/<row id="([^"]+)">\n([\s\S]*?)\n<\/row>/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+  const ids = Object.keys(properties);
+  if (ids.length === 0 || !ids.every((id) => blocks.has(id))) return undefined;
+  const instruction = /<instruction>\n([\s\S]*?)\n<\/instruction>/.exec(p.user)?.[1] ?? '';
+  const answer: Record<string, unknown> = {};
+  for (const id of ids) {
+    const block = blocks.get(id) ?? '';
+    const values = new Map(
+      block.split('\n').flatMap((line) => {
+        const m = /^([^:]+):\s?(.*)$/.exec(line);
+        return m ? [[(m[1] ?? '').trim().toLowerCase(), m[2] ?? ''] as const] : [];
+      }),
+    );
+    const filled = instruction.replace(
+      /\{\{\s*([^}]+?)\s*\}\}/g,
+      (_, name: string) => values.get(name.toLowerCase()) ?? '',
+    );
+    const row: PromptText = { system: p.system, user: `${filled}\n\n${block}`, all: '' };
+    const schema = properties[id];
+    const plain = isObject(schema) && schema.type === 'string' && schema.enum === undefined;
+    answer[id] = plain
+      ? defaultAnswer(row, { kind: 'text' })
+      : JSON.parse(defaultAnswer(row, { kind: 'json', dialect: format.dialect, schema }));
+  }
+  return JSON.stringify(answer);
 }
