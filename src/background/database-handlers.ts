@@ -1,6 +1,7 @@
 // The messages behind a database in the panel: its rows, Preview, the estimate, and the run.
 import type { PageObjectResponse } from '@notionhq/client';
 import * as v from 'valibot';
+import { limitsFor } from '../shared/limit-presets';
 import { InklingError } from '../shared/problem';
 import { createJobContext } from '../jobs/context';
 import { checkSetup, estimateRun, previewRows } from '../jobs/database-setup';
@@ -32,6 +33,7 @@ const SetupSchema = v.object({
   connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
   overBudgetOk: v.optional(v.boolean()),
   expectedRows: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  packRows: v.optional(v.boolean()),
 });
 
 /** How many rows Preview answers. */
@@ -84,7 +86,9 @@ export function registerDatabaseHandlers(): void {
       const busy = await targetBusy(setup.databaseId);
       if (busy) throw new InklingError(busy);
       const notion = await notionClient();
-      return estimateRun(notion, await checkSetup(notion, setup), setup, (await savedEngine()).config);
+      const { config, limitPreset } = await savedEngine();
+      const limits = limitsFor(config.engine, limitPreset).limits;
+      return estimateRun(notion, await checkSetup(notion, setup), setup, config, limits);
     },
     asDatabase,
   );

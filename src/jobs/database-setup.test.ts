@@ -14,6 +14,11 @@ import { clearAllStorage, isRegisteredKey, settingsItem } from '../storage';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { recordUsage } from '../usage/ledger';
 import { checkSetup, estimateRun, previewRows } from './database-setup';
+import { runDatabaseJob } from './database-job';
+import { createJob } from './job-store';
+import { databaseJob } from './start';
+import { EngineScheduler } from '../llm/scheduler';
+import { EMPTY_USAGE } from '../shared/job';
 
 let world: JobWorld;
 
@@ -71,6 +76,12 @@ const mixed = () =>
     { Topic: 'E', Generate: true },
     { Topic: 'F', Generate: false, Output: 'Mine.' },
   ]);
+
+/** Each row's Mood as Notion holds it now, in row order. */
+const moodsOf = (dataSourceId: string) =>
+  world.notion
+    .queryRows(dataSourceId)
+    .map((row) => (row.properties as Record<string, { select?: { name: string } | null }>).Mood?.select?.name ?? '');
 
 async function columns(databaseId: string): Promise<Record<string, string>> {
   const { properties } = await retrieveDatabase(world.client(), databaseId);
@@ -311,6 +322,64 @@ describe('previewRows', () => {
     expect(writes()).toEqual([]);
   });
 
+  it('packs its rows as the run would, and shows exactly what the packed run then writes', async () => {
+    const db = topics(20);
+    const ids = await columns(db.databaseId);
+    const setup = await setupFor(db.databaseId, {
+      outputs: [{ id: ids.Mood! }],
+      // (With {{Topic}} each topic would come twice in a row's part, and the sandbox's hash, whose lowest bit is
+      // the parity of the text, would then pick the same option for every row.)
+      template: 'Pick a mood for this row',
+    });
+    const checked = await checkSetup(world.client(), setup);
+    const modelBound = {
+      ...world.context(),
+      scheduler: new EngineScheduler({ concurrency: 2, requestsPerMinute: 15 }, { transientBaseDelayMs: 1 }),
+    };
+    const { rows, usage } = await previewRows(checked, setup, modelBound, 3);
+    expect(usage).toHaveLength(1);
+    expect(world.models.calls[0]!.prompt).toContain('<row id="r3">');
+    const now = Date.now();
+    const job = databaseJob(
+      {
+        id: crypto.randomUUID(),
+        connectionId: crypto.randomUUID(),
+        targetId: checked.target.id,
+        targetTitle: checked.target.title,
+        targetUrl: checked.target.url,
+        status: 'running',
+        createdAt: now,
+        updatedAt: now,
+        engine: { engine: 'compatible', model: 'llama3.2:latest', baseUrl: '', limitPreset: 'free' },
+        usage: EMPTY_USAGE,
+      },
+      checked,
+      setup,
+    );
+    await createJob(job);
+    const done = await runDatabaseJob(job, modelBound);
+    expect(done.counts).toMatchObject({ total: 20, written: 20 });
+    // The run's packs are 15 and 5 rows, not Preview's 3: each row's answer is still the one Preview showed.
+    expect(world.models.calls).toHaveLength(3);
+    const moods = moodsOf(db.dataSourceId);
+    expect(rows.map((r) => r.outputs.Mood)).toEqual(moods.slice(0, 3));
+    expect(new Set(moods).size).toBeGreaterThan(1);
+  });
+
+  it('shows the reason on every row when the packed call fails for good', async () => {
+    const db = topics(3);
+    const setup = await setupFor(db.databaseId);
+    const checked = await checkSetup(world.client(), setup);
+    world.models.script({ fault: 'model_not_found' });
+    const modelBound = {
+      ...world.context(),
+      scheduler: new EngineScheduler({ concurrency: 2, requestsPerMinute: 15 }, { transientBaseDelayMs: 1 }),
+    };
+    const { rows } = await previewRows(checked, setup, modelBound, 3);
+    expect(rows.map((r) => r.reason)).toEqual(Array(3).fill(expect.stringMatching(/has no model named/)));
+    expect(world.models.calls).toHaveLength(1);
+  });
+
   it('reads only the rows it shows', async () => {
     const db = topics(30);
     const setup = await setupFor(db.databaseId, { selection: 'all' });
@@ -367,6 +436,26 @@ describe('estimateRun', () => {
     const two = await estimate(db.databaseId, { outputs: [{ id: ids.Output! }, { id: ids.Mood! }] });
     expect(two.outputTokens).toBe(3 * (150 + 4 + 10));
     expect(two.inputTokens).toBeGreaterThan(one.inputTokens);
+  });
+
+  it('says how many rows go in a call when the engine’s requests a minute bound the run, and prices the packs', async () => {
+    const db = topics(30);
+    const setup = await setupFor(db.databaseId);
+    const checked = await checkSetup(world.client(), setup);
+    const hosted = await estimateRun(world.client(), checked, setup, OPENAI, {
+      concurrency: 16,
+      requestsPerMinute: 500,
+    });
+    const free = await estimateRun(world.client(), checked, setup, OPENAI, { concurrency: 2, requestsPerMinute: 15 });
+    const off = await estimateRun(world.client(), checked, { ...setup, packRows: false }, OPENAI, {
+      concurrency: 2,
+      requestsPerMinute: 15,
+    });
+    expect([hosted.rowsPerCall, free.rowsPerCall, off.rowsPerCall]).toEqual([1, 15, 1]);
+    expect(off.inputTokens).toBe(hosted.inputTokens);
+    // The instructions go once a pack: far fewer input tokens, the same answers to pay for.
+    expect(free.inputTokens).toBeLessThan(hosted.inputTokens * 0.6);
+    expect(free.outputTokens).toBe(hosted.outputTokens);
   });
 
   it('counts a modest page for each row when the prompt uses the page content', async () => {

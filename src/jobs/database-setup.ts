@@ -19,6 +19,10 @@ import {
 import { queryRowsPage, readRowsAt, rowFilter, type RowsRead } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
+import { buildPackPrompt, interpretPack, packRowTokens, type RowResults } from '../prompt/pack-prompt';
+import type { EngineLimits } from '../shared/limit-presets';
+import { CHARS_PER_TOKEN } from '../llm/types';
+import { rowsPerCall } from './run-pace';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import type { JobContext } from './context';
 import { budgetState, checkBudget } from '../usage/budget';
@@ -130,7 +134,21 @@ function titleOf(page: PageObjectResponse): string {
   return propertyText(title) || 'Untitled';
 }
 
-/** Preview: the first few chosen rows, answered by the model and shown — nothing is written. */
+/** A row as Preview shows it: its answers, or why it has none. */
+function previewRow(page: PageObjectResponse, results: RowResults): PreviewRow {
+  const reasons = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
+  return {
+    id: page.id,
+    title: titleOf(page),
+    outputs: Object.fromEntries(results.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : ''])),
+    ...(reasons.length ? { reason: reasons.join(' ') } : {}),
+  };
+}
+
+/**
+ * Preview: the first few chosen rows, answered by the model and shown — nothing is written. When the
+ * run would pack rows, Preview packs them the same way, so it shows what the run would write.
+ */
 export async function previewRows(
   checked: CheckedSetup,
   setup: DatabaseRunSetup,
@@ -143,48 +161,52 @@ export async function previewRows(
     pageSize: count,
   });
   const usage: ReturnType<JobContext['price']>[] = [];
-  const results = await Promise.all(
-    rows.map(async (page): Promise<PreviewRow> => {
-      const prompt = buildRowPrompt({
-        template: checked.template,
-        propertyNames: checked.propertyNames,
-        row: { title: titleOf(page), values: rowValues(page) },
-        outputs: checked.outputs,
-        exclude: exclusions(checked),
-      });
-      try {
-        const result = await ctx.scheduler.run(
-          (signal) =>
-            ctx.engine.generate({
-              system: prompt.system,
-              prompt: prompt.prompt,
-              ...(prompt.schema ? { schema: prompt.schema } : {}),
-              signal,
-            }),
-          { signal: ctx.signal },
-        );
-        usage.push(ctx.price(result.usage));
-        const interpreted = interpretAnswer(prompt, checked.outputs, {
-          text: result.text,
-          ...(result.json === undefined ? {} : { json: result.json }),
-        });
-        const reasons = interpreted.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
-        return {
-          id: page.id,
-          title: titleOf(page),
-          outputs: Object.fromEntries(
-            interpreted.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : '']),
-          ),
-          ...(reasons.length ? { reason: reasons.join(' ') } : {}),
-        };
-      } catch (error) {
-        if (error instanceof InklingError)
-          return { id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message };
-        throw error;
-      }
-    }),
-  );
-  return { rows: results, usage };
+  const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
+  const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
+  const ask = async (prompt: { system: string; prompt: string; schema?: Record<string, unknown> }) => {
+    const result = await ctx.scheduler.run(
+      (signal) =>
+        ctx.engine.generate({
+          system: prompt.system,
+          prompt: prompt.prompt,
+          ...(prompt.schema ? { schema: prompt.schema } : {}),
+          signal,
+        }),
+      { signal: ctx.signal },
+    );
+    usage.push(ctx.price(result.usage));
+    return { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) };
+  };
+  const one = async (page: PageObjectResponse): Promise<PreviewRow> => {
+    const prompt = buildRowPrompt({ ...base, row: promptRow(page), exclude: exclusions(checked) });
+    try {
+      return previewRow(page, interpretAnswer(prompt, checked.outputs, await ask(prompt)));
+    } catch (error) {
+      if (error instanceof InklingError)
+        return { id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message };
+      throw error;
+    }
+  };
+  const packed = setup.packRows !== false && rowsPerCall(ctx.scheduler.limits) > 1 && rows.length > 1;
+  if (!packed) return { rows: await Promise.all(rows.map(one)), usage };
+  const pack = buildPackPrompt({ ...base, rows: rows.map(promptRow), exclude: exclusions(checked) });
+  let answered: Array<RowResults | undefined> = rows.map(() => undefined);
+  try {
+    answered = interpretPack(pack, checked.outputs, await ask(pack));
+  } catch (error) {
+    if (!(error instanceof InklingError)) throw error;
+    // An answer that is not the JSON asked for: each row is asked alone, as the run would do.
+    if (error.problem.kind !== 'bad_output') {
+      return {
+        rows: rows.map((page) => ({ id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message })),
+        usage,
+      };
+    }
+  }
+  return {
+    rows: await Promise.all(rows.map((page, i) => (answered[i] ? previewRow(page, answered[i]) : one(page)))),
+    usage,
+  };
 }
 
 /** A guess at each output's answer length in tokens, for the estimate before a run. */
@@ -219,10 +241,13 @@ export async function estimateRun(
   checked: CheckedSetup,
   setup: DatabaseRunSetup,
   engine: EngineConfig,
+  limits: EngineLimits = { concurrency: 1, requestsPerMinute: 0 },
 ): Promise<RunEstimate> {
+  const perCall = setup.packRows === false ? 1 : rowsPerCall(limits);
   const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
   const perRowOutput = expectedAnswerTokens(checked.outputs);
   const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
+  const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
   let rows = 0;
   let skipped = 0;
   let promptChars = 0;
@@ -249,11 +274,15 @@ export async function estimateRun(
         outputs: checked.outputs,
         exclude: exclusions(checked),
       });
+      const page = usesPage ? PAGE_GUESS_CHARS : 0;
+      // A packed row costs its own part of the prompt, and its share of the instruction and schema.
       promptChars +=
-        prompt.system.length +
-        prompt.prompt.length +
-        JSON.stringify(prompt.schema ?? '').length +
-        (usesPage ? PAGE_GUESS_CHARS : 0);
+        perCall > 1
+          ? packRowTokens({ ...base, exclude: exclusions(checked) }, { title: titleOf(row), values: rowValues(row) }) *
+              CHARS_PER_TOKEN +
+            page +
+            (prompt.system.length + checked.template.length + JSON.stringify(prompt.schema ?? '').length) / perCall
+          : prompt.system.length + prompt.prompt.length + JSON.stringify(prompt.schema ?? '').length + page;
     }
     at = read.next;
   }
@@ -267,6 +296,7 @@ export async function estimateRun(
     outputTokens: cost.outputTokens,
     costUsd: cost.usd,
     free: cost.free,
+    rowsPerCall: perCall,
     ...(budget ? { budgetWarning: budget.message } : {}),
   };
 }

@@ -244,6 +244,8 @@ export interface RunEstimate {
   outputTokens: number;
   costUsd: number | null;
   free: boolean;
+  /** Rows answered per model call (more than 1 when the run packs rows). */
+  rowsPerCall: number;
   /** Set when the run would pass the monthly budget: what to ask before starting it. */
   budgetWarning?: string;
 }

@@ -19,7 +19,7 @@ export interface DatabaseRunProps {
   connectionId?: string;
   connectionName?: string;
   initial?: Partial<
-    Pick<DatabaseRunSetup, 'template' | 'outputs' | 'selection' | 'checkboxId' | 'overwrite' | 'untick'>
+    Pick<DatabaseRunSetup, 'template' | 'outputs' | 'selection' | 'checkboxId' | 'overwrite' | 'untick' | 'packRows'>
   >;
 }
 
@@ -50,6 +50,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const [selection, setSelection] = useState<RowSelection>(initial?.selection ?? (checkboxId ? 'ticked' : 'empty'));
   const [overwrite, setOverwrite] = useState(initial?.overwrite ?? false);
   const [untick, setUntick] = useState(initial?.untick ?? true);
+  const [packRows, setPackRows] = useState(initial?.packRows ?? true);
   const [preview, setPreview] = useState<PreviewRow[] | null>(null);
   const [estimate, setEstimate] = useState<RunEstimate | null>(null);
   const [busy, setBusy] = useState<'' | 'preview' | 'estimate' | 'start'>('');
@@ -65,6 +66,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     ...(checkboxId ? { checkboxId } : {}),
     overwrite,
     untick,
+    ...(packRows ? {} : { packRows: false }),
     ...(connectionId ? { connectionId } : {}),
     ...(connectionName ? { connectionName } : {}),
   });
@@ -183,6 +185,10 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
           row once it is written
         </label>
       )}
+      <label class="check">
+        <input type="checkbox" checked={packRows} onChange={(e) => setPackRows(e.currentTarget.checked)} /> Pack rows:
+        several rows in one model call when the engine allows few requests a minute
+      </label>
 
       {estimate ? (
         <div class="confirm" role="alertdialog" aria-label="Start the run">
@@ -191,6 +197,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about{' '}
             {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
             {formatCost({ usd: estimate.costUsd, free: estimate.free })}
+            {estimate.rowsPerCall > 1 && ` · ${formatNumber(estimate.rowsPerCall)} rows a model call`}
           </p>
           {estimate.budgetWarning && (
             <p class="ink-problem" role="alert">

@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref } from '../sandbox/site/index.ts';
-import { click, openNotion, openPanel, panelText, runStatus, typeInto, waitFor, useWorld } from './harness.ts';
+import {
+  click,
+  configure,
+  openNotion,
+  openPanel,
+  panelText,
+  runStatus,
+  typeInto,
+  waitFor,
+  useWorld,
+} from './harness.ts';
 import { mixedDatabase, rowCells, setOutputs } from './databases.ts';
 import { recordMeasurement } from './measurements.ts';
 
@@ -103,6 +113,67 @@ describe('Generate into a database', () => {
     const calls = world.sandbox.models.calls;
     expect(calls).toHaveLength(60);
     expect(calls.every((c) => c.schema !== undefined)).toBe(true);
+  });
+
+  it('packs rows into one model call on Gemini’s free tier, and still writes every row its own value, once', async () => {
+    await configure(world, { limitPresets: { gemini: 'free' } });
+    const db = world.sandbox.notion.createDatabase({
+      title: 'Packed topics',
+      properties: {
+        Topic: 'title',
+        Output: 'rich_text',
+        Mood: { select: { options: [{ name: 'Calm' }, { name: 'Bold' }] } },
+      },
+      rows: Array.from({ length: 30 }, (_, i) => ({ Topic: `Topic ${i + 1}` })),
+    });
+    const page = await openDatabase(db.databaseId, 'Packed topics');
+    await typeInto(page, 'Prompt', 'Translate the topic to Japanese');
+
+    // Preview packs its three rows the same way: one call.
+    await click(page, 'Preview');
+    await waitFor(
+      () => panelText(page, '[aria-label="Preview"]').then((t) => t.includes('「Topic 3」(ja)')),
+      'the preview',
+    );
+    expect(world.sandbox.models.calls).toHaveLength(1);
+    expect(world.sandbox.models.calls[0]!.prompt).toContain('<row id="r3">');
+
+    // Gemini's free tier: 10 requests a minute, so 23 rows a call keep up with Notion's writes.
+    const estimate = await generateAll(page);
+    expect(estimate).toMatch(/^30 rows to do · .* · 23 rows a model call$/);
+    await runStatus(page, 'Done', 90_000);
+    const rows = world.sandbox.notion.queryRows(db.dataSourceId).map((row) => rowCells(row, ['Topic', 'Output']));
+    expect(rows).toHaveLength(30);
+    for (const row of rows) expect(row.Output).toBe(`「${row.Topic}」(ja)`);
+    const writes = world.sandbox.notion.requestLog.filter((r) => r.route === 'PATCH /v1/pages/:id' && r.status === 200);
+    expect(writes).toHaveLength(30);
+    expect(new Set(writes.map((w) => w.path)).size).toBe(30);
+    // After Preview's call: 23 rows, then the other 7.
+    const packs = world.sandbox.models.calls.slice(1).map((c) => (c.prompt.match(/<row id="/g) ?? []).length);
+    expect(packs).toEqual([23, 7]);
+  });
+
+  it('sends one row a call when Pack rows is off', async () => {
+    await configure(world, { limitPresets: { gemini: 'free' } });
+    const db = world.sandbox.notion.createDatabase({
+      title: 'Unpacked topics',
+      properties: { Topic: 'title', Output: 'rich_text' },
+      rows: Array.from({ length: 4 }, (_, i) => ({ Topic: `Topic ${i + 1}` })),
+    });
+    const page = await openDatabase(db.databaseId, 'Unpacked topics');
+    await typeInto(page, 'Prompt', 'Translate the topic to Japanese');
+    await click(
+      page,
+      'Pack rows: several rows in one model call when the engine allows few requests a minute',
+      'checkbox',
+    );
+    const estimate = await generateAll(page);
+    expect(estimate).not.toContain('rows a model call');
+    await runStatus(page, 'Done', 90_000);
+    expect(world.sandbox.models.calls).toHaveLength(4);
+    expect(world.sandbox.models.calls.some((c) => c.prompt.includes('<row id='))).toBe(false);
+    const rows = world.sandbox.notion.queryRows(db.dataSourceId).map((row) => rowCells(row, ['Topic', 'Output']));
+    for (const row of rows) expect(row.Output).toBe(`「${row.Topic}」(ja)`);
   });
 
   it('Preview answers the first 3 chosen rows and writes nothing', async () => {

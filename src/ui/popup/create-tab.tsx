@@ -39,6 +39,7 @@ function databaseOptions(options: Record<string, unknown> | undefined): Partial<
   if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
   if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
   if (typeof options.untick === 'boolean') picked.untick = options.untick;
+  if (options.packRows === false) picked.packRows = false;
   return picked;
 }
 
