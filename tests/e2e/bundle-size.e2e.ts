@@ -1,0 +1,21 @@
+// The production build's content script, as gzip sends it: the notion.so tab loads it on every Notion
+// page, whether Inkling is opened or not.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { recordMeasurement } from './measurements.ts';
+
+const BUILD = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+const gzipped = (file: string) => gzipSync(readFileSync(resolve(BUILD, file)), { level: 9 }).length;
+
+describe('the production build', () => {
+  it('ships a content script of at most 20 KB gzip', () => {
+    const script = gzipped('content-scripts/notion.js');
+    const css = gzipped('content-scripts/notion.css');
+    recordMeasurement('content script gzip bytes', { script, css });
+    expect(script).toBeLessThanOrEqual(20_000);
+    // Its styles come with it into the panel's shadow root.
+    expect(css).toBeLessThanOrEqual(2_500);
+  });
+});
