@@ -44,6 +44,9 @@ export default defineConfig({
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
           testTimeout: 3_600_000,
+          hookTimeout: 120_000,
+          // The heap line measures from a collected heap.
+          execArgv: ['--expose-gc'],
         },
       },
       {

@@ -1,5 +1,5 @@
 // `npm test`: everything, in the order a reviewer would check it — typecheck, lint, format, unit tests,
-// production build, then the E2E suite in real Chromium against the sandbox. Every step runs even
+// production build, then the E2E suite in real Chromium against the sandbox, then the benchmark. Every step runs even
 // when an earlier one failed (except E2E, which needs the build), and the last line is the plain
 // `N passed, N failed` CI reads. The exit code is non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -109,6 +109,17 @@ if (buildOk && ensureChromium()) {
     `--outputFile.json=${vitestJson('e2e')}`,
   ]);
   countReport(vitestJson('e2e'), e2eOk);
+  // The benchmark (npm run bench) last: speed as ratios to Notion's bound, which its tests hold to.
+  rmSync(vitestJson('bench'), { force: true });
+  const benchOk = run('bench', 'vitest', [
+    'run',
+    '--project',
+    'bench',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestJson('bench')}`,
+  ]);
+  countReport(vitestJson('bench'), benchOk);
 } else {
   console.error('E2E skipped: the build or Chromium is missing. Counted as a failure.');
   failed += 1;

@@ -9,6 +9,7 @@ const SEQUENTIAL_ROWS = Number(process.env.BENCH_SEQUENTIAL_ROWS ?? 60);
 const UNPACKED_ROWS = Number(process.env.BENCH_UNPACKED_ROWS ?? 45);
 /** Gemini's free tier, about: 15 requests a minute, 2 at once. */
 const MODEL_BOUND = { concurrency: 2, requestsPerMinute: 15 };
+const HEAP_ROWS = Number(process.env.BENCH_HEAP_ROWS ?? 10_000);
 
 const inputTokensPerRow = (world: BenchWorld) =>
   world.models.calls.reduce((sum, call) => sum + call.inputTokens, 0) / world.rows;
@@ -33,6 +34,10 @@ describe('bench', () => {
       ].join(' ');
       console.log(line, JSON.stringify(inkling.byRoute));
       expect(inkling.writes).toBe(ROWS);
+      // The issue's bounds (a ratio to the physical bound, not a time): ≤ 1.05 × bound, ≤ 1.03 requests a row.
+      expect(inkling.seconds / boundSeconds(ROWS)).toBeLessThanOrEqual(1.05);
+      expect(inkling.requests / ROWS).toBeLessThanOrEqual(1.03);
+      expect(inkling.rateLimited).toBeLessThanOrEqual(5);
     },
     3_600_000,
   );
@@ -58,5 +63,40 @@ describe('bench', () => {
     );
     await Promise.all([packedWorld.close(), unpackedWorld.close()]);
     expect(packed.writes).toBe(ROWS);
+    expect(packed.seconds / boundSeconds(ROWS)).toBeLessThanOrEqual(1.5);
+    expect(packedTokens).toBeLessThanOrEqual(unpackedTokens * 0.6);
+    // Every row its own answer, though 15 share a call.
+    for (const row of packedWorld.notion.queryRows(packedWorld.dataSourceId)) {
+      const cells = row.properties as Record<
+        string,
+        { title?: Array<{ plain_text: string }>; rich_text?: Array<{ plain_text: string }> }
+      >;
+      const topic = cells.Topic!.title!.map((t) => t.plain_text).join('');
+      expect(cells.Output!.rich_text!.map((t) => t.plain_text).join('')).toBe(`「${topic}」(ja)`);
+    }
+  });
+});
+
+describe('bench heap', () => {
+  it(`heap during a ${HEAP_ROWS}-row run`, async () => {
+    // No rate limits and an instant model: memory, not time, is measured here.
+    const world = await benchWorld(HEAP_ROWS, 0, {
+      notionRequestsPerSecond: 0,
+      pacerRequestsPerSecond: 1_000,
+      limits: { concurrency: 16, requestsPerMinute: 0 },
+    });
+    globalThis.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
+    const figures = await measure(world, () => runInkling(world));
+    clearInterval(sampler);
+    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+    console.log(
+      `bench heap ${HEAP_ROWS} rows: peak ${mb(peak - before)} MB above the start (${((peak - before) / HEAP_ROWS / 1024).toFixed(1)} KB a row, ` +
+        `sandbox and stored job included), ${Math.round(figures.seconds)} s unthrottled`,
+    );
+    expect(figures.writes).toBe(HEAP_ROWS);
+    await world.close();
   });
 });

@@ -1,0 +1,88 @@
+// Preview: the first few chosen rows answered by the model and shown, nothing written — packed the
+// way the run would pack them, so that it shows what the run would write.
+import type { PageObjectResponse } from '@notionhq/client';
+import { InklingError } from '../shared/problem';
+import type { DatabaseRunSetup } from '../shared/intents';
+import { queryRowsPage, rowFilter } from '../notion/rows';
+import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
+import { buildPackPrompt, interpretPack, type RowResults } from '../prompt/pack-prompt';
+import type { PreviewRow } from '../shared/job';
+import type { JobContext } from './context';
+import { exclusions, rowValues, titleOf, type CheckedSetup } from './database-setup';
+import { requestText } from './row-answer';
+import { rowsPerCall } from './run-pace';
+
+/** A row as Preview shows it: its answers, or why it has none. */
+function previewRow(page: PageObjectResponse, results: RowResults): PreviewRow {
+  const reasons = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
+  return {
+    id: page.id,
+    title: titleOf(page),
+    outputs: Object.fromEntries(results.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : ''])),
+    ...(reasons.length ? { reason: reasons.join(' ') } : {}),
+  };
+}
+
+/**
+ * Preview: the first few chosen rows, answered by the model and shown — nothing is written. When the
+ * run would pack rows, Preview packs them the same way, so it shows what the run would write.
+ */
+export async function previewRows(
+  checked: CheckedSetup,
+  setup: DatabaseRunSetup,
+  ctx: JobContext,
+  count: number,
+): Promise<{ rows: PreviewRow[]; usage: ReturnType<JobContext['price']>[] }> {
+  const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
+  const { rows } = await queryRowsPage(ctx.notion, checked.target.dataSourceId, {
+    ...(filter ? { filter } : {}),
+    pageSize: count,
+  });
+  const usage: ReturnType<JobContext['price']>[] = [];
+  const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
+  const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
+  const ask = async (prompt: { system: string; prompt: string; schema?: Record<string, unknown> }) => {
+    const result = await ctx.scheduler.run(
+      (signal) =>
+        ctx.engine.generate({
+          system: prompt.system,
+          prompt: prompt.prompt,
+          ...(prompt.schema ? { schema: prompt.schema } : {}),
+          signal,
+        }),
+      { signal: ctx.signal },
+    );
+    usage.push(ctx.price(result.usage));
+    return { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) };
+  };
+  const one = async (page: PageObjectResponse): Promise<PreviewRow> => {
+    const prompt = buildRowPrompt({ ...base, row: promptRow(page), exclude: exclusions(checked) });
+    try {
+      return previewRow(page, interpretAnswer(prompt, checked.outputs, await ask(prompt)));
+    } catch (error) {
+      if (error instanceof InklingError)
+        return { id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message };
+      throw error;
+    }
+  };
+  const packed = setup.packRows !== false && rowsPerCall(ctx.scheduler.limits) > 1 && rows.length > 1;
+  if (!packed) return { rows: await Promise.all(rows.map(one)), usage };
+  const pack = buildPackPrompt({ ...base, rows: rows.map(promptRow), exclude: exclusions(checked) });
+  let answered: Array<RowResults | undefined> = rows.map(() => undefined);
+  try {
+    answered = interpretPack(pack, checked.outputs, await ask(pack));
+  } catch (error) {
+    if (!(error instanceof InklingError)) throw error;
+    // An answer that is not the JSON asked for: each row is asked alone, as the run would do.
+    if (error.problem.kind !== 'bad_output') {
+      return {
+        rows: rows.map((page) => ({ id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message })),
+        usage,
+      };
+    }
+  }
+  return {
+    rows: await Promise.all(rows.map((page, i) => (answered[i] ? previewRow(page, answered[i]) : one(page)))),
+    usage,
+  };
+}
