@@ -12,6 +12,8 @@ import { exclusions, rowValues, titleOf, type CheckedSetup } from './database-se
 import { requestText } from './row-answer';
 import { rowsPerCall } from './run-pace';
 
+const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
+
 /** A row as Preview shows it: its answers, or why it has none. */
 function previewRow(page: PageObjectResponse, results: RowResults): PreviewRow {
   const reasons = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
@@ -40,7 +42,6 @@ export async function previewRows(
   });
   const usage: ReturnType<JobContext['price']>[] = [];
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
-  const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
   const ask = async (prompt: { system: string; prompt: string; schema?: Record<string, unknown> }) => {
     const result = await ctx.scheduler.run(
       (signal) =>

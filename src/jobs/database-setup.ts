@@ -16,18 +16,16 @@ import {
   type RowsPosition,
   type DatabaseTarget,
 } from '../shared/notion-shapes';
-import { queryRowsPage, readRowsAt, rowFilter, type RowsRead } from '../notion/rows';
+import { readRowsAt, rowFilter, type RowsRead } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
-import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
-import { buildPackPrompt, interpretPack, packRowTokens, type RowResults } from '../prompt/pack-prompt';
+import { buildRowPrompt } from '../prompt/row-prompt';
+import { packRowTokens } from '../prompt/pack-prompt';
 import type { EngineLimits } from '../shared/limit-presets';
 import { CHARS_PER_TOKEN } from '../llm/types';
 import { rowsPerCall } from './run-pace';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
-import type { JobContext } from './context';
 import { budgetState, checkBudget } from '../usage/budget';
-import { requestText } from './row-answer';
-import { type PreviewRow, type RunEstimate } from '../shared/job';
+import { type RunEstimate } from '../shared/job';
 
 export interface CheckedSetup {
   target: DatabaseTarget;

@@ -10,6 +10,7 @@ const UNPACKED_ROWS = Number(process.env.BENCH_UNPACKED_ROWS ?? 45);
 /** Gemini's free tier, about: 15 requests a minute, 2 at once. */
 const MODEL_BOUND = { concurrency: 2, requestsPerMinute: 15 };
 const HEAP_ROWS = Number(process.env.BENCH_HEAP_ROWS ?? 10_000);
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 const inputTokensPerRow = (world: BenchWorld) =>
   world.models.calls.reduce((sum, call) => sum + call.inputTokens, 0) / world.rows;
@@ -91,7 +92,6 @@ describe('bench heap', () => {
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
     const figures = await measure(world, () => runInkling(world));
     clearInterval(sampler);
-    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
     console.log(
       `bench heap ${HEAP_ROWS} rows: peak ${mb(peak - before)} MB above the start (${((peak - before) / HEAP_ROWS / 1024).toFixed(1)} KB a row, ` +
         `sandbox and stored job included), ${Math.round(figures.seconds)} s unthrottled`,

@@ -16,9 +16,9 @@ function article(sections: number): string {
       `## Part ${s + 1}`,
       ...Array.from(
         { length: 6 },
-        (_, p) => `Paragraph ${p + 1} of part ${s + 1}, with **bold** and a [link](https://example.com/${s}).`,
+        (_unused, p) => `Paragraph ${p + 1} of part ${s + 1}, with **bold** and a [link](https://example.com/${s}).`,
       ),
-      ...Array.from({ length: 4 }, (_, i) => `- Point ${i + 1}\n  - Detail\n    - Finer detail`),
+      ...Array.from({ length: 4 }, (_unused, i) => `- Point ${i + 1}\n  - Detail\n    - Finer detail`),
       '| A | B |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |',
       '```ts\nconst part = ' + s + ';\n```',
     ].join('\n\n'),
