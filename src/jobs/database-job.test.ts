@@ -4,7 +4,7 @@
 // storage pausing the run with nothing lost, and Undo taking back only what still holds Inkling's value.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
+import { MODEL_BOUND_LIMITS, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
 import { retrieveDatabase } from '../notion/target';
 import { clearAllStorage, isRegisteredKey } from '../storage';
 import { checkSetup } from './database-setup';
@@ -14,7 +14,6 @@ import { JIT_PAGE_ROWS } from './database-rows';
 import { createJob, readJob, readRows, updateJob } from './job-store';
 import { databaseJob } from './start';
 import { EMPTY_USAGE, type DatabaseJob } from '../shared/job';
-import { EngineScheduler } from '../llm/scheduler';
 
 let world: JobWorld;
 
@@ -246,10 +245,7 @@ describe('a database run', () => {
 });
 
 /** Gemini's free tier, about: packs of 15 rows keep Notion's three writes a second going. */
-const modelBound = () => ({
-  ...world.context(),
-  scheduler: new EngineScheduler({ concurrency: 2, requestsPerMinute: 15 }, { transientBaseDelayMs: 1 }),
-});
+const modelBound = () => world.context(undefined, MODEL_BOUND_LIMITS);
 const calls = () => world.models.calls.filter((c) => c.status === 200);
 
 describe('a packed run (the engine’s requests a minute, not Notion, bound it)', () => {

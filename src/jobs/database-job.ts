@@ -20,7 +20,7 @@ import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
 import { expectedAnswerTokens, PAGE_GUESS_CHARS } from './database-setup';
 import { packRowTokens } from '../prompt/pack-prompt';
 import { writeRow } from './row-write';
-import { callsInFlight, packsOf, readAheadRows, rowsPerCall } from './run-pace';
+import { callsInFlight, packsOf, readAheadRows, rowsPerCallFor } from './run-pace';
 import type { Stop } from './run-stops';
 import { outputMissing, saveRun, stopFor, WRITE_CONCURRENCY } from './run-stops';
 
@@ -122,7 +122,7 @@ class RowsRun {
 
   /** Rows per model call: several when the engine's requests a minute bound the run, unless turned off. */
   private get perCall(): number {
-    return this.job.packRows === false ? 1 : rowsPerCall(this.ctx.scheduler.limits);
+    return rowsPerCallFor(this.job.packRows, this.ctx.scheduler.limits);
   }
 
   private get halted(): boolean {

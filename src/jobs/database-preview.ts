@@ -9,8 +9,8 @@ import { buildPackPrompt, interpretPack, type RowResults } from '../prompt/pack-
 import type { PreviewRow } from '../shared/job';
 import type { JobContext } from './context';
 import { exclusions, rowValues, titleOf, type CheckedSetup } from './database-setup';
-import { requestText } from './row-answer';
-import { rowsPerCall } from './run-pace';
+import { askModel, displayOf } from './row-answer';
+import { rowsPerCallFor } from './run-pace';
 
 const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
 
@@ -20,7 +20,7 @@ function previewRow(page: PageObjectResponse, results: RowResults): PreviewRow {
   return {
     id: page.id,
     title: titleOf(page),
-    outputs: Object.fromEntries(results.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : ''])),
+    outputs: displayOf(results),
     ...(reasons.length ? { reason: reasons.join(' ') } : {}),
   };
 }
@@ -43,18 +43,9 @@ export async function previewRows(
   const usage: ReturnType<JobContext['price']>[] = [];
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
   const ask = async (prompt: { system: string; prompt: string; schema?: Record<string, unknown> }) => {
-    const result = await ctx.scheduler.run(
-      (signal) =>
-        ctx.engine.generate({
-          system: prompt.system,
-          prompt: prompt.prompt,
-          ...(prompt.schema ? { schema: prompt.schema } : {}),
-          signal,
-        }),
-      { signal: ctx.signal },
-    );
-    usage.push(ctx.price(result.usage));
-    return { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) };
+    const { answer, usage: priced } = await askModel(ctx, prompt);
+    usage.push(priced);
+    return answer;
   };
   const one = async (page: PageObjectResponse): Promise<PreviewRow> => {
     const prompt = buildRowPrompt({ ...base, row: promptRow(page), exclude: exclusions(checked) });
@@ -66,7 +57,7 @@ export async function previewRows(
       throw error;
     }
   };
-  const packed = setup.packRows !== false && rowsPerCall(ctx.scheduler.limits) > 1 && rows.length > 1;
+  const packed = rowsPerCallFor(setup.packRows, ctx.scheduler.limits) > 1 && rows.length > 1;
   if (!packed) return { rows: await Promise.all(rows.map(one)), usage };
   const pack = buildPackPrompt({ ...base, rows: rows.map(promptRow), exclude: exclusions(checked) });
   let answered: Array<RowResults | undefined> = rows.map(() => undefined);

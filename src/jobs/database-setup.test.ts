@@ -4,7 +4,7 @@
 // model server.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
+import { MODEL_BOUND_LIMITS, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
 import { FIXTURES } from '../../tests/sandbox/notion/index.ts';
 import { InklingError } from '../shared/problem';
 import type { EngineConfig } from '../llm/factory';
@@ -18,7 +18,6 @@ import { previewRows } from './database-preview';
 import { runDatabaseJob } from './database-job';
 import { createJob } from './job-store';
 import { databaseJob } from './start';
-import { EngineScheduler } from '../llm/scheduler';
 import { EMPTY_USAGE } from '../shared/job';
 
 let world: JobWorld;
@@ -333,10 +332,7 @@ describe('previewRows', () => {
       template: 'Pick a mood for this row',
     });
     const checked = await checkSetup(world.client(), setup);
-    const modelBound = {
-      ...world.context(),
-      scheduler: new EngineScheduler({ concurrency: 2, requestsPerMinute: 15 }, { transientBaseDelayMs: 1 }),
-    };
+    const modelBound = world.context(undefined, MODEL_BOUND_LIMITS);
     const { rows, usage } = await previewRows(checked, setup, modelBound, 3);
     expect(usage).toHaveLength(1);
     expect(world.models.calls[0]!.prompt).toContain('<row id="r3">');
@@ -372,10 +368,7 @@ describe('previewRows', () => {
     const setup = await setupFor(db.databaseId);
     const checked = await checkSetup(world.client(), setup);
     world.models.script({ fault: 'model_not_found' });
-    const modelBound = {
-      ...world.context(),
-      scheduler: new EngineScheduler({ concurrency: 2, requestsPerMinute: 15 }, { transientBaseDelayMs: 1 }),
-    };
+    const modelBound = world.context(undefined, MODEL_BOUND_LIMITS);
     const { rows } = await previewRows(checked, setup, modelBound, 3);
     expect(rows.map((r) => r.reason)).toEqual(Array(3).fill(expect.stringMatching(/has no model named/)));
     expect(world.models.calls).toHaveLength(1);

@@ -22,7 +22,7 @@ import { buildRowPrompt } from '../prompt/row-prompt';
 import { packRowTokens } from '../prompt/pack-prompt';
 import type { EngineLimits } from '../shared/limit-presets';
 import { CHARS_PER_TOKEN } from '../llm/types';
-import { rowsPerCall } from './run-pace';
+import { rowsPerCallFor } from './run-pace';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import { budgetState, checkBudget } from '../usage/budget';
 import { type RunEstimate } from '../shared/job';
@@ -166,7 +166,7 @@ export async function estimateRun(
   engine: EngineConfig,
   limits: EngineLimits = { concurrency: 1, requestsPerMinute: 0 },
 ): Promise<RunEstimate> {
-  const perCall = setup.packRows === false ? 1 : rowsPerCall(limits);
+  const perCall = rowsPerCallFor(setup.packRows, limits);
   const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
   const perRowOutput = expectedAnswerTokens(checked.outputs);
   const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);

@@ -6,7 +6,7 @@ import { updateBody } from '../notion/property-answers';
 import { readBlockTree } from '../notion/read-blocks';
 import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '../prompt/pack-prompt';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
-import { addUsage, type Cells, type DatabaseJob, type JobRow } from '../shared/job';
+import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage } from '../shared/job';
 import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
@@ -38,12 +38,11 @@ async function promptRow(ctx: JobContext, row: JobRow, setup: RowPromptSetup): P
   return { title: row.title, values: row.values ?? {}, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) };
 }
 
-/** One model call, its usage added to the run's. */
-async function ask(
-  job: DatabaseJob,
+/** One model call through the engine's scheduler, priced (which also counts it in Usage). */
+export async function askModel(
   ctx: JobContext,
   prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
-): Promise<{ text: string; json?: unknown }> {
+): Promise<{ answer: { text: string; json?: unknown }; usage: JobUsage }> {
   const result = await ctx.scheduler.run(
     (signal) =>
       ctx.engine.generate({
@@ -54,8 +53,26 @@ async function ask(
       }),
     { signal: ctx.signal },
   );
-  await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, ctx.price(result.usage))));
-  return { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) };
+  return {
+    answer: { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) },
+    usage: ctx.price(result.usage),
+  };
+}
+
+/** One model call for the run, its usage added to the run's. */
+async function ask(
+  job: DatabaseJob,
+  ctx: JobContext,
+  prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
+): Promise<{ text: string; json?: unknown }> {
+  const { answer, usage } = await askModel(ctx, prompt);
+  await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, usage)));
+  return answer;
+}
+
+/** A row's answers as the panel shows them, by column name ('' for a value that could not be used). */
+export function displayOf(results: RowResults): Record<string, string> {
+  return Object.fromEntries(results.map((r) => [r.spec.name, r.result.ok ? requestText(r.result.request) : '']));
 }
 
 /** Keeps a row's answer, paid for once, as the write it makes (`generated`), or fails the row with its reasons. */
@@ -63,9 +80,7 @@ async function keepAnswer(job: DatabaseJob, book: RowBook, id: string, results: 
   const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
   if (failures.length > 0) {
     await book.update(id, (r) => {
-      r.display = Object.fromEntries(
-        results.map((x) => [x.spec.name, x.result.ok ? requestText(x.result.request) : '']),
-      );
+      r.display = displayOf(results);
       r.state = 'failed';
       r.reason = failures.join(' ');
     });

@@ -7,6 +7,7 @@ import {
   packsOf,
   readAheadRows,
   rowsPerCall,
+  rowsPerCallFor,
   WRITE_BUFFER_ROWS,
 } from './run-pace';
 
@@ -42,6 +43,12 @@ describe('rowsPerCall: packing only when the model’s requests a minute bound t
     expect(rowsPerCall(HOSTED)).toBe(1);
     expect(rowsPerCall({ concurrency: 16, requestsPerMinute: 180 })).toBe(1);
     expect(rowsPerCall({ concurrency: 1, requestsPerMinute: 0 })).toBe(1);
+  });
+
+  it('is one row a call when the user turned packing off, whatever the engine', () => {
+    expect(rowsPerCallFor(false, { concurrency: 2, requestsPerMinute: 15 })).toBe(1);
+    expect(rowsPerCallFor(undefined, { concurrency: 2, requestsPerMinute: 15 })).toBe(15);
+    expect(rowsPerCallFor(true, HOSTED)).toBe(1);
   });
 
   it('packs enough rows to keep up with Notion at the engine’s rate', () => {

@@ -45,6 +45,11 @@ export function rowsPerCall(limits: EngineLimits): number {
   return Math.min(PACK_MAX_ROWS, Math.ceil((NOTION_REQUESTS_PER_SECOND / callsPerSecond) * HEADROOM));
 }
 
+/** Rows per model call for a run or a Preview: one when the user turned packing off. */
+export function rowsPerCallFor(packRows: boolean | undefined, limits: EngineLimits): number {
+  return packRows === false ? 1 : rowsPerCall(limits);
+}
+
 /**
  * Splits rows into packs of at most `perCall`, each within the prompt and answer budgets (a row too big
  * for any pack goes alone), keeping the rows' order.

@@ -1,14 +1,13 @@
 // `npm run bench`: a database run against the sandbox at Notion's real pace, beside its bound and
 // beside the seed app's sequential way, in one process and one run.
 import { describe, expect, it } from 'vitest';
+import { MODEL_BOUND_LIMITS } from '../sandbox/job-world.ts';
 import { benchWorld, boundSeconds, measure, ratio, runInkling, runSequential, type BenchWorld } from './bench-world.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1000);
 const SEQUENTIAL_ROWS = Number(process.env.BENCH_SEQUENTIAL_ROWS ?? 60);
 /** One row a call at 15 a minute takes 12× the bound: a few minutes of it show the rate. */
 const UNPACKED_ROWS = Number(process.env.BENCH_UNPACKED_ROWS ?? 45);
-/** Gemini's free tier, about: 15 requests a minute, 2 at once. */
-const MODEL_BOUND = { concurrency: 2, requestsPerMinute: 15 };
 const HEAP_ROWS = Number(process.env.BENCH_HEAP_ROWS ?? 10_000);
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
@@ -44,8 +43,8 @@ describe('bench', () => {
   );
 
   it.concurrent('db-run model-bound at 15 requests a minute, packing on and off', async () => {
-    const packedWorld = await benchWorld(ROWS, 1500, { limits: MODEL_BOUND });
-    const unpackedWorld = await benchWorld(UNPACKED_ROWS, 1500, { limits: MODEL_BOUND });
+    const packedWorld = await benchWorld(ROWS, 1500, { limits: MODEL_BOUND_LIMITS });
+    const unpackedWorld = await benchWorld(UNPACKED_ROWS, 1500, { limits: MODEL_BOUND_LIMITS });
     const [packed, unpacked] = await Promise.all([
       measure(packedWorld, () => runInkling(packedWorld)),
       measure(unpackedWorld, () => runInkling(unpackedWorld, { packRows: false })),

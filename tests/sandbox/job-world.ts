@@ -23,8 +23,11 @@ interface Hold {
 export interface JobWorld {
   notion: NotionApi;
   models: ModelApis;
-  /** A run's context: Inkling's own Notion client (through a fast pacer) and a compatible-server engine. */
-  context(signal?: AbortSignal): JobContext;
+  /**
+   * A run's context: Inkling's own Notion client (through a fast pacer) and a compatible-server engine,
+   * with the world's engine limits or these.
+   */
+  context(signal?: AbortSignal, limits?: EngineLimits): JobContext;
   /** A client for checking what Notion holds, as a test (not through the run's signal). */
   client(): Client;
   /**
@@ -36,6 +39,9 @@ export interface JobWorld {
 }
 
 /** Unit tests take the defaults (no limits, an instant model); the benchmarks set Notion's real pace. */
+/** Gemini's free tier, about: few requests a minute, so a run packs its rows. */
+export const MODEL_BOUND_LIMITS: EngineLimits = { concurrency: 2, requestsPerMinute: 15 };
+
 export interface JobWorldOptions {
   /** Notion's rate limit as the sandbox enforces it (0: none) and its burst. */
   notionRequestsPerSecond?: number;
@@ -81,7 +87,7 @@ export async function startJobWorld(options: JobWorldOptions = {}): Promise<JobW
   return {
     notion,
     models,
-    context(signal = new AbortController().signal) {
+    context(signal = new AbortController().signal, engineLimits = limits) {
       return {
         signal,
         notion: clientFor(signal),
@@ -92,7 +98,7 @@ export async function startJobWorld(options: JobWorldOptions = {}): Promise<JobW
           model: 'llama3.2:latest',
           baseURL: `${modelServer.url}/v1`,
         }),
-        scheduler: new EngineScheduler(limits, { transientBaseDelayMs: 1 }),
+        scheduler: new EngineScheduler(engineLimits, { transientBaseDelayMs: 1 }),
         price: (usage) => ({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: 0, calls: 1 }),
         onText: () => undefined,
       };
