@@ -388,10 +388,12 @@ describe('previewRows', () => {
 
 describe('estimateRun', () => {
   const OPENAI: EngineConfig = { engine: 'openai', model: 'gpt-5.5-mini', apiKey: '', baseUrl: '' };
+  /** OpenAI's tier 1: Notion, not the model, bounds the run, so rows go one a call. */
+  const TIER1 = { concurrency: 16, requestsPerMinute: 500 };
 
   async function estimate(databaseId: string, extra: Partial<DatabaseRunSetup>, engine = OPENAI) {
     const setup = await setupFor(databaseId, extra);
-    return estimateRun(world.client(), await checkSetup(world.client(), setup), setup, engine);
+    return estimateRun(world.client(), await checkSetup(world.client(), setup), setup, engine, TIER1);
   }
 
   it('counts the ticked rows, skipping those already filled unless they are to be written over', async () => {
@@ -436,15 +438,9 @@ describe('estimateRun', () => {
     const db = topics(30);
     const setup = await setupFor(db.databaseId);
     const checked = await checkSetup(world.client(), setup);
-    const hosted = await estimateRun(world.client(), checked, setup, OPENAI, {
-      concurrency: 16,
-      requestsPerMinute: 500,
-    });
-    const free = await estimateRun(world.client(), checked, setup, OPENAI, { concurrency: 2, requestsPerMinute: 15 });
-    const off = await estimateRun(world.client(), checked, { ...setup, packRows: false }, OPENAI, {
-      concurrency: 2,
-      requestsPerMinute: 15,
-    });
+    const hosted = await estimateRun(world.client(), checked, setup, OPENAI, TIER1);
+    const free = await estimateRun(world.client(), checked, setup, OPENAI, MODEL_BOUND_LIMITS);
+    const off = await estimateRun(world.client(), checked, { ...setup, packRows: false }, OPENAI, MODEL_BOUND_LIMITS);
     expect([hosted.rowsPerCall, free.rowsPerCall, off.rowsPerCall]).toEqual([1, 15, 1]);
     expect(off.inputTokens).toBe(hosted.inputTokens);
     // The instructions go once a pack: far fewer input tokens, the same answers to pay for.

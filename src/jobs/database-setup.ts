@@ -164,7 +164,7 @@ export async function estimateRun(
   checked: CheckedSetup,
   setup: DatabaseRunSetup,
   engine: EngineConfig,
-  limits: EngineLimits = { concurrency: 1, requestsPerMinute: 0 },
+  limits: EngineLimits,
 ): Promise<RunEstimate> {
   const perCall = rowsPerCallFor(setup.packRows, limits);
   const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });

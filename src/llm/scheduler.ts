@@ -66,11 +66,6 @@ export class EngineScheduler {
     return this.measuredMs;
   }
 
-  /** Calls the engine may have in flight at once. */
-  get concurrency(): number {
-    return this.queue.concurrency;
-  }
-
   /**
    * Runs `task` when the engine's limits allow, retrying what is worth retrying. The task gets a signal
    * that aborts on the caller's Stop and when the attempt's time limit passes.
