@@ -7,12 +7,13 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { MODEL_BOUND_LIMITS, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
 import { retrieveDatabase } from '../notion/target';
 import { clearAllStorage, isRegisteredKey } from '../storage';
-import { checkSetup } from './database-setup';
+import { checkSetup, PAGE_GUESS_CHARS } from './database-setup';
 import { runDatabaseJob } from './database-job';
 import { undoDatabaseJob } from './database-undo';
 import { JIT_PAGE_ROWS } from './database-rows';
 import { createJob, readJob, readRows, updateJob } from './job-store';
 import { databaseJob } from './start';
+import { PACK_PROMPT_TOKENS } from './run-pace';
 import { EMPTY_USAGE, type DatabaseJob } from '../shared/job';
 
 let world: JobWorld;
@@ -283,6 +284,20 @@ describe('a packed run (the engine’s requests a minute, not Notion, bound it)'
       '「Topic 03」(ja)',
     ]);
     expect(calls()).toHaveLength(4);
+  });
+
+  it('packs fewer rows when each carries its page, keeping a pack within its prompt budget', async () => {
+    const db = topics(30);
+    const job = await updateJob<DatabaseJob>(
+      (await newJob(db.databaseId)).id,
+      (j) => void (j.template = 'Summarise {{page}}'),
+    );
+    const done = await runDatabaseJob(job!, modelBound());
+    expect(done.counts).toMatchObject({ total: 30, written: 30 });
+    // A page is counted as the estimate counts it (2,000 characters, ~500 tokens): 11 rows to 6,000 tokens.
+    const packs = calls().map((c) => (c.prompt.match(/<row id=/g) ?? []).length);
+    expect(Math.max(...packs)).toBeLessThanOrEqual(Math.floor(PACK_PROMPT_TOKENS / (PAGE_GUESS_CHARS / 4)));
+    expect(packs.reduce((a, b) => a + b, 0)).toBe(30);
   });
 
   it('sends one row a call when the user turned packing off', async () => {

@@ -19,6 +19,7 @@ import { RowBook } from './row-book';
 import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
 import { expectedAnswerTokens, PAGE_GUESS_CHARS } from './database-setup';
 import { packRowTokens } from '../prompt/pack-prompt';
+import { CHARS_PER_TOKEN } from '../llm/types';
 import { writeRow } from './row-write';
 import { callsInFlight, packsOf, readAheadRows, rowsPerCallFor } from './run-pace';
 import type { Stop } from './run-stops';
@@ -237,12 +238,12 @@ class RowsRun {
   private rowSize(id: string): { promptTokens: number; answerTokens: number } {
     const row = this.book.get(id)!;
     const input = { template: this.job.template, propertyNames: this.job.propertyNames, outputs: this.job.outputs };
-    const page = this.prompt.usesPage ? { pageMarkdown: ' '.repeat(PAGE_GUESS_CHARS) } : {};
+    // The page is not read yet: it counts as the estimate counts it.
+    const page = this.prompt.usesPage ? Math.ceil(PAGE_GUESS_CHARS / CHARS_PER_TOKEN) : 0;
     return {
-      promptTokens: packRowTokens(
-        { ...input, exclude: this.prompt.exclude },
-        { title: row.title, values: row.values ?? {}, ...page },
-      ),
+      promptTokens:
+        packRowTokens({ ...input, exclude: this.prompt.exclude }, { title: row.title, values: row.values ?? {} }) +
+        page,
       answerTokens: expectedAnswerTokens(this.job.outputs),
     };
   }
