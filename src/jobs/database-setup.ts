@@ -82,6 +82,7 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
       name: property.name,
       type: property.type,
       ...(property.options ? { options: property.options.map((o) => o.name) } : {}),
+      ...(property.numberFormat ? { numberFormat: property.numberFormat } : {}),
       ...(allowNewOptions && (property.type === 'select' || property.type === 'multi_select')
         ? { allowNewOptions: true }
         : {}),

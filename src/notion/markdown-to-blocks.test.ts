@@ -43,15 +43,15 @@ describe('markdownToBlocks', () => {
     expect(markdownToBlocks('  \n\n\t\n')).toEqual([]);
   });
 
-  it('maps h1–h3 to heading_1–3 and deeper headings to heading_3', () => {
+  it('maps h1–h4 to heading_1–4 and deeper headings to heading_4', () => {
     const blocks = markdownToBlocks('# One\n## Two\n### Three\n#### Four\n##### Five\n###### Six');
     expect(blocks.map((block) => block.type)).toEqual([
       'heading_1',
       'heading_2',
       'heading_3',
-      'heading_3',
-      'heading_3',
-      'heading_3',
+      'heading_4',
+      'heading_4',
+      'heading_4',
     ]);
     expect(blocks.map(textOf)).toEqual(['One', 'Two', 'Three', 'Four', 'Five', 'Six']);
   });
@@ -275,9 +275,10 @@ describe('markdownToBlocks', () => {
     expect(markdownToBlocks('[broken](http//example.com)')).toEqual([p('broken')]);
   });
 
-  it('shows raw HTML as a paragraph of its source', () => {
-    expect(markdownToBlocks('<div class="x">\n<script>alert(1)</script>\n</div>')).toEqual([
-      p('<div class="x">\n<script>alert(1)</script>\n</div>'),
+  it('shows raw HTML as its text without the tags, and never a script', () => {
+    expect(markdownToBlocks('<div class="x">\n<script>alert(1)</script>\n</div>')).toEqual([]);
+    expect(markdownToBlocks('<div class="note">\nRead <span>this</span> first\n</div>')).toEqual([
+      p('Read this first'),
     ]);
   });
 

@@ -7,6 +7,7 @@ import type {
   Code,
   FootnoteDefinition,
   Heading,
+  Html,
   List,
   ListItem,
   Nodes,
@@ -20,16 +21,18 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { toNotionLanguage, type NotionLanguage } from './code-languages';
+import { detailsDepthChange, detailsParts, isHorizontalRule, isOnlyComments } from './inline-html';
 import { NOTION_EQUATION_MAX_CHARS } from './limits';
 import {
   chunkRichText,
+  fitRichText,
   phrasingToRichText,
   richTextToPlainText,
-  splitLongItems,
   splitText,
   textToRichText,
   toExternalFileUrl,
   type DefinitionLookup,
+  type InlineContext,
   type TextItem,
 } from './rich-text';
 import { type RichTextItemRequest, type BlockTree } from '../shared/notion-shapes';
@@ -68,13 +71,30 @@ export function toBlockRequest(block: BlockTree): BlockObjectRequest {
 
 /** Text blocks whose data is `{ rich_text, … }`. */
 type TextBlockType =
-  'paragraph' | 'heading_1' | 'heading_2' | 'heading_3' | 'bulleted_list_item' | 'numbered_list_item' | 'quote';
+  | 'paragraph'
+  | 'heading_1'
+  | 'heading_2'
+  | 'heading_3'
+  | 'heading_4'
+  | 'bulleted_list_item'
+  | 'numbered_list_item'
+  | 'quote';
 
-/**
- * Heading depth → block type. Markdown's h4–h6 become heading_3: heading_4 exists only on newer
- * API versions, and the deepest level we write is the closest shape on every version.
- */
-const HEADING_TYPES = ['heading_1', 'heading_2', 'heading_3'] as const;
+/** Heading depth → block type: Notion's deepest heading is heading_4, so h5 and h6 are heading_4 too. */
+const HEADING_TYPES = ['heading_1', 'heading_2', 'heading_3', 'heading_4'] as const;
+
+/** The heading over the footnotes, which go at the end of the page as a numbered list. */
+const NOTES_HEADING = 'Notes';
+
+/** A fence around the whole answer that means "this is Markdown", not "this is code". */
+const MARKDOWN_FENCE_LANGUAGES = new Set(['markdown', 'md', 'gfm', 'mdown', 'mkd']);
+
+interface Footnotes {
+  /** Definitions by identifier, in document order. */
+  definitions: Map<string, FootnoteDefinition>;
+  /** The number each reference shows, given in order of first reference. */
+  numbers: Map<string, number>;
+}
 
 interface Context {
   definitions: DefinitionLookup;
@@ -82,6 +102,21 @@ interface Context {
   allowImage: (url: string) => boolean;
   /** Fence info string marking a `$$` display math block (see `protectDisplayMath`). */
   mathToken: string;
+  /** The text the nodes were parsed from (their positions point into it). */
+  source: string;
+  footnotes: Footnotes;
+}
+
+function inlineContext(ctx: Context): InlineContext {
+  return { definitions: ctx.definitions, footnoteNumber: (identifier) => footnoteNumber(ctx.footnotes, identifier) };
+}
+
+function footnoteNumber(footnotes: Footnotes, identifier: string): number {
+  const known = footnotes.numbers.get(identifier);
+  if (known !== undefined) return known;
+  const number = footnotes.numbers.size + 1;
+  footnotes.numbers.set(identifier, number);
+  return number;
 }
 
 export interface MarkdownOptions {
@@ -93,24 +128,54 @@ export interface MarkdownOptions {
   allowImage?: (url: string) => boolean;
 }
 
-function parse(markdown: string): { tree: Root; token: string } {
-  const { source, token } = protectDisplayMath(markdown);
-  return { tree: fromMarkdown(source, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }), token };
+const parseTree = (source: string): Root =>
+  fromMarkdown(source, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+
+function parse(markdown: string): { tree: Root; token: string; source: string } {
+  const { source, token } = protectDisplayMath(unwrapMarkdownFence(markdown.replace(/\r\n?/g, '\n')));
+  return { tree: parseTree(source), token, source };
 }
 
 /**
- * Converts Markdown to Notion blocks. Tables, strikethrough, task lists and autolinks follow GFM.
- * Only a `$$` block on lines of its own is math; `$…$` inline stays literal ("$5 and $10").
- * Raw HTML is kept as text, never interpreted. Empty input gives [].
+ * Converts Markdown to Notion blocks. Tables, strikethrough, task lists, footnotes and autolinks follow
+ * GFM. A whole answer fenced as ```markdown is the document it holds. `$$` on lines of its own, or a line
+ * that is only `$$…$$`, is math; `$…$` inline stays literal ("$5 and $10"). The HTML models write is read
+ * as formatting (inline-html.ts), never rendered. Empty input gives [].
  */
 export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): BlockTree[] {
-  const { tree, token } = parse(markdown);
+  const { tree, token, source } = parse(markdown);
   const ctx: Context = {
     definitions: collectDefinitions(tree),
     mathToken: token,
     allowImage: options.allowImage ?? (() => false),
+    source,
+    footnotes: { definitions: new Map(), numbers: new Map() },
   };
-  return convertNodes(tree.children, ctx);
+  const blocks = convertNodes(tree.children, ctx);
+  return [...blocks, ...notesBlocks(ctx)];
+}
+
+/**
+ * The inside of a fence around the whole answer tagged markdown (or md), which models often send: the
+ * document, not a code block. Also when the model left the fence open, or closed it early by nesting a
+ * bare ``` fence inside (then the last line, a lone fence, opens an empty block that runs to the end).
+ * A fenced block among other content stays code.
+ */
+export function unwrapMarkdownFence(markdown: string): string {
+  const lines = markdown.trim().split('\n');
+  const opener = /^(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/.exec(lines[0] ?? '');
+  if (!opener?.[1] || !MARKDOWN_FENCE_LANGUAGES.has((opener[2] ?? '').toLowerCase())) return markdown;
+  const tree = parseTree(markdown.trim());
+  const [first] = tree.children;
+  const last = tree.children[tree.children.length - 1];
+  const whole = tree.children.length === 1 && first?.type === 'code';
+  const fence = opener[1];
+  const closing = new RegExp(`^${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+  const closedAtEnd = lines.length > 1 && closing.test(lines[lines.length - 1] ?? '');
+  const brokenNesting =
+    closedAtEnd && last?.type === 'code' && !last.lang && last.value === '' && tree.children.length > 1;
+  if (!whole && !brokenNesting) return markdown;
+  return lines.slice(1, closedAtEnd ? -1 : undefined).join('\n');
 }
 
 /** The URLs of the images in a Markdown text (inline and by reference), in order. */
@@ -130,8 +195,69 @@ export function imageUrls(markdown: string): string[] {
   return urls;
 }
 
+/** Blocks for a run of sibling nodes; `<details>` … `</details>` across siblings is one toggle. */
 function convertNodes(nodes: readonly RootContent[], ctx: Context): BlockTree[] {
-  return nodes.flatMap((node) => convertNode(node, ctx));
+  const blocks: BlockTree[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (node.type === 'html' && detailsParts(node.value)) {
+      const end = detailsEnd(nodes, i);
+      blocks.push(toggleBlock(sourceOf(nodes[i]!, nodes[end]!, ctx), ctx));
+      i = end;
+      continue;
+    }
+    blocks.push(...convertNode(node, ctx));
+  }
+  return blocks;
+}
+
+/** The index of the sibling whose HTML closes the `<details>` opened at `start` (the last one if none does). */
+function detailsEnd(nodes: readonly RootContent[], start: number): number {
+  let depth = 0;
+  for (let j = start; j < nodes.length; j++) {
+    const node = nodes[j]!;
+    if (node.type === 'html') depth += detailsDepthChange(node.value);
+    if (depth <= 0) return j;
+  }
+  return nodes.length - 1;
+}
+
+/** The source text from the start of one node to the end of another, indentation of its column removed. */
+function sourceOf(first: RootContent, last: RootContent, ctx: Context): string {
+  const start = first.position?.start;
+  const end = last.position?.end;
+  if (start?.offset === undefined || end?.offset === undefined) return first.type === 'html' ? first.value : '';
+  const indent = new RegExp(`^[ \\t]{0,${Math.max(0, start.column - 1)}}`);
+  return ctx.source
+    .slice(start.offset, end.offset)
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : line.replace(indent, '')))
+    .join('\n');
+}
+
+/** `<details><summary>Title</summary> body </details>` → a toggle titled by the summary, the body inside. */
+function toggleBlock(source: string, ctx: Context): BlockTree {
+  const { summary, body } = detailsParts(source) ?? { summary: '', body: source };
+  const title = fitRichText(trimEdges(inlineRichText(summary, ctx))).items;
+  const children = convertSource(body, ctx);
+  const rich_text = title.length > 0 ? title : [plainItem('Details')];
+  return withChildren({ type: 'toggle', toggle: { rich_text } }, children);
+}
+
+/** Markdown inside an HTML block (a toggle's body), converted with the document's definitions and notes. */
+function convertSource(source: string, ctx: Context): BlockTree[] {
+  const tree = parseTree(source);
+  const inner = collectDefinitions(tree);
+  const definitions: DefinitionLookup = (identifier) => inner(identifier) ?? ctx.definitions(identifier);
+  return convertNodes(tree.children, { ...ctx, source, definitions });
+}
+
+/** One line of inline Markdown and HTML (a toggle's summary) as rich text. */
+function inlineRichText(source: string, ctx: Context): TextItem[] {
+  const [first] = parseTree(source.trim()).children;
+  if (first?.type === 'paragraph') return phrasingToRichText(first.children, inlineContext(ctx));
+  if (first?.type === 'html') return phrasingToRichText([first], inlineContext(ctx));
+  return [];
 }
 
 function convertNode(node: RootContent, ctx: Context): BlockTree[] {
@@ -153,10 +279,11 @@ function convertNode(node: RootContent, ctx: Context): BlockTree[] {
     case 'table':
       return tableBlocks(node, ctx);
     case 'html':
-      // Shown as its source so a model's stray <div> never turns into something else.
-      return textBlocks('paragraph', splitLongItems([plainItem(node.value)]));
+      return htmlBlocks(node, ctx);
     case 'footnoteDefinition':
-      return footnoteBlocks(node, ctx);
+      // Kept for the notes at the end of the page, where its reference's number points.
+      if (!ctx.footnotes.definitions.has(node.identifier)) ctx.footnotes.definitions.set(node.identifier, node);
+      return [];
     case 'definition':
     case 'yaml':
       return [];
@@ -191,6 +318,8 @@ function textBlock(type: TextBlockType, rich_text: RichTextItemRequest[], childr
       return { type, heading_2: data };
     case 'heading_3':
       return { type, heading_3: data };
+    case 'heading_4':
+      return { type, heading_4: data };
     case 'bulleted_list_item':
       return { type, bulleted_list_item: data };
     case 'numbered_list_item':
@@ -209,7 +338,7 @@ function paragraphBlocks(children: readonly PhrasingContent[], ctx: Context): Bl
   const blocks: BlockTree[] = [];
   let run: PhrasingContent[] = [];
   const flush = (): void => {
-    const items = trimEdges(phrasingToRichText(run, ctx.definitions));
+    const items = trimEdges(phrasingToRichText(run, inlineContext(ctx)));
     if (richTextToPlainText(items).trim().length > 0) blocks.push(...textBlocks('paragraph', items));
     run = [];
   };
@@ -249,8 +378,8 @@ function trimEdges(items: TextItem[]): TextItem[] {
 }
 
 function headingBlocks(node: Heading, ctx: Context): BlockTree[] {
-  const type = HEADING_TYPES[Math.min(node.depth, HEADING_TYPES.length) - 1] ?? 'heading_3';
-  return textBlocks(type, phrasingToRichText(node.children, ctx.definitions));
+  const type = HEADING_TYPES[Math.min(node.depth, HEADING_TYPES.length) - 1] ?? 'heading_4';
+  return textBlocks(type, phrasingToRichText(node.children, inlineContext(ctx)));
 }
 
 function listBlocks(list: List, ctx: Context): BlockTree[] {
@@ -336,20 +465,40 @@ function tableBlocks(node: Table, ctx: Context): BlockTree[] {
   ];
 }
 
-/** A cell holds one rich text array: anything past its first 100 items is dropped. */
+/** A cell holds one rich text array of ≤ 100 items: past that, the tail's formatting goes, never its text. */
 function cellRichText(cell: TableCell | undefined, ctx: Context): RichTextItemRequest[] {
   if (!cell) return [];
-  return chunkRichText(phrasingToRichText(cell.children, ctx.definitions))[0] ?? [];
+  return fitRichText(phrasingToRichText(cell.children, inlineContext(ctx))).items;
 }
 
-/** `[^1]: text` → the note's blocks, its label leading the first paragraph. */
-function footnoteBlocks(node: FootnoteDefinition, ctx: Context): BlockTree[] {
-  const label = plainItem(`[^${node.label ?? node.identifier}]: `);
-  const [first, ...rest] = convertNodes(node.children, ctx);
-  if (first?.type === 'paragraph') {
-    return [...textBlocks('paragraph', [label, ...first.paragraph.rich_text]), ...rest];
+/**
+ * Raw HTML on lines of its own: comments vanish, `<hr>` is a divider, anything else is its text with the
+ * formatting of its tags (`<p><b>Note</b><br>text</p>`); `<details>` is handled with its siblings.
+ */
+function htmlBlocks(node: Html, ctx: Context): BlockTree[] {
+  if (isOnlyComments(node.value)) return [];
+  if (isHorizontalRule(node.value)) return [{ type: 'divider', divider: {} }];
+  return paragraphBlocks([node], ctx);
+}
+
+/**
+ * Footnotes at the end of the page: a "Notes" heading and a numbered list whose numbers match the
+ * superscript markers in the text (a note no text refers to comes after, numbered on).
+ */
+function notesBlocks(ctx: Context): BlockTree[] {
+  const { definitions, numbers } = ctx.footnotes;
+  if (definitions.size === 0) return [];
+  for (const identifier of definitions.keys()) footnoteNumber(ctx.footnotes, identifier);
+  const items: BlockTree[] = [];
+  // A note may refer to another note: numbers can grow while the notes are converted.
+  for (let n = 1; n <= numbers.size; n++) {
+    const identifier = [...numbers].find(([, number]) => number === n)?.[0];
+    const note = identifier === undefined ? undefined : definitions.get(identifier);
+    if (!note) continue;
+    const { text, children } = leadingTextAndChildren(note.children, ctx);
+    items.push(textBlock('numbered_list_item', text, children));
   }
-  return [textBlock('paragraph', [label]), ...(first ? [first, ...rest] : [])];
+  return [...textBlocks('heading_3', [plainItem(NOTES_HEADING)]), ...items];
 }
 
 function collectDefinitions(tree: Root): DefinitionLookup {
@@ -371,6 +520,8 @@ function collectDefinitions(tree: Root): DefinitionLookup {
 // ---- `$$` display math ----
 
 const DISPLAY_MATH_LINE = /^([ \t]*(?:>[ \t]?)*[ \t]*)\$\$[ \t\r]*$/;
+/** `$$…$$` as the whole line: display math too (as on GitHub and in KaTeX); `$$$ a lot $$$` is not. */
+const DISPLAY_MATH_ONE_LINE = /^([ \t]*(?:>[ \t]?)*[ \t]*)\$\$(?!\$)(.*?\S.*?)(?<!\$)\$\$[ \t\r]*$/;
 const FENCE_LINE = /^[ \t>]*(`{3,}|~{3,})(.*)$/;
 
 /**
@@ -402,6 +553,16 @@ export function protectDisplayMath(markdown: string): { source: string; token: s
       if (!(fenceMatch[1].startsWith('`') && info.includes('`'))) {
         fence = { char: fenceMatch[1][0] ?? '`', length: fenceMatch[1].length };
       }
+      continue;
+    }
+    const oneLine = DISPLAY_MATH_ONE_LINE.exec(line);
+    if (oneLine && !(oneLine[2] ?? '').includes('$$')) {
+      const body = oneLine[2] ?? '';
+      const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+      const marker = '`'.repeat(Math.max(3, longestRun + 1));
+      const prefix = oneLine[1] ?? '';
+      lines.splice(i, 1, `${prefix}${marker}${token}`, `${prefix}${body.trim()}`, `${prefix}${marker}`);
+      i += 2;
       continue;
     }
     const open = DISPLAY_MATH_LINE.exec(line);

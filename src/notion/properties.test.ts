@@ -542,7 +542,9 @@ describe('coerceAnswer: multi_select', () => {
     const options = Array.from({ length: 99 }, (_, i) => `T${i}`);
     const open = spec('multi_select', { name: 'Tags', options, allowNewOptions: true });
     expect(ok(coerceAnswer(open, ['New one']))).toEqual({ multi_select: [{ name: 'New one' }] });
-    expect(reason(coerceAnswer(open, ['New one', 'New two']))).toContain('already has 100 options');
+    expect(reason(coerceAnswer(open, ['New one', 'New two']))).toBe(
+      'The model answered “New two” for “Tags”, which is not one of its options (T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19 and 79 more), and the column has 99 options and this answer adds 2 (101 in all); Notion allows at most 100, so no more are added.',
+    );
   });
 
   it('counts duplicates once toward the 100-value limit', () => {
@@ -581,9 +583,21 @@ describe('coerceAnswer: number', () => {
     expect(ok(coerceAnswer(score, '.5'))).toEqual({ number: 0.5 });
   });
 
-  it('rejects units, percentages, misplaced separators and non-finite numbers', () => {
-    expect(reason(coerceAnswer(score, '42%'))).toBe('The model answered “42%” for “Score”, which is not a number.');
-    for (const bad of ['$5', '12,34', 'about 3', '', '-', '1e5', Number.NaN, Number.POSITIVE_INFINITY, true]) {
+  it('rejects units, misplaced separators, words and non-finite numbers', () => {
+    expect(reason(coerceAnswer(score, '42 kg'))).toBe('The model answered “42 kg” for “Score”, which is not a number.');
+    for (const bad of [
+      '12,34',
+      'about 3',
+      '',
+      '-',
+      'e5',
+      '$',
+      '1 2',
+      '3-4',
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      true,
+    ]) {
       expect(coerceAnswer(score, bad).ok).toBe(false);
     }
   });
@@ -599,7 +613,7 @@ describe('coerceAnswer: checkbox', () => {
   });
   it('rejects anything else', () => {
     expect(reason(coerceAnswer(done, 'maybe'))).toBe('The model answered “maybe” for “Done”, which is not yes or no.');
-    expect(coerceAnswer(done, 1).ok).toBe(false);
+    expect(coerceAnswer(done, 2).ok).toBe(false);
   });
 });
 

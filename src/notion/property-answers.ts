@@ -1,5 +1,16 @@
 // A model's answer checked against its column before any request is sent: each type converted where a
-// safe conversion exists, refused with a reason a person can act on otherwise. Pure.
+// safe conversion exists (answer-values.ts reads the forms), refused with a reason a person can act on
+// otherwise. Pure. A little over 300 lines: one coercion per column type, read top to bottom.
+import {
+  dateOrder,
+  fromPercent,
+  hasOffset,
+  readCheckbox,
+  readDate,
+  readNumberText,
+  readTimeZone,
+  splitDateRange,
+} from './answer-values';
 import { textToRichText, toNotionLinkUrl } from './rich-text';
 import { type PropertyRequestValue, type OutputSpec } from '../shared/notion-shapes';
 
@@ -72,7 +83,7 @@ export function coerceAnswer(spec: OutputSpec, value: unknown): Coerced {
 function coerceText(spec: OutputSpec, value: unknown): Coerced {
   const text = asText(value);
   if (text === undefined) return fail(`${answered(spec, value)}, which is not text.`);
-  const trimmed = text.trim();
+  const trimmed = text.replace(/\r\n?/g, '\n').trim();
   const { items, truncated } = textToRichText(trimmed);
   const request: PropertyRequestValue = spec.type === 'title' ? { title: items } : { rich_text: items };
   if (!truncated) return { ok: true, request };
@@ -101,7 +112,7 @@ type Chosen = { ok: true; name: string } | { ok: false; reason: string };
  * matches (exactly, else ignoring case and surrounding spaces), else a new option where allowed.
  * `added` counts new names already chosen in this answer, toward the column's option limit.
  */
-function chooseOption(spec: OutputSpec, raw: string, added: number): Chosen {
+function chooseOption(spec: OutputSpec, raw: string, added: number, adding: number = added + 1): Chosen {
   const options = spec.options ?? [];
   const exact = options.find((o) => o === raw);
   if (exact !== undefined) return { ok: true, name: exact };
@@ -122,12 +133,19 @@ function chooseOption(spec: OutputSpec, raw: string, added: number): Chosen {
     };
   }
   if (options.length + added >= SELECT_MAX_OPTIONS) {
-    return {
-      ok: false,
-      reason: `${notOne}, and the column already has ${SELECT_MAX_OPTIONS} options, so no more are added.`,
-    };
+    return { ok: false, reason: `${notOne}, and ${optionCount(options.length, adding)}.` };
   }
   return { ok: true, name };
+}
+
+/** "the column has 99 options and this answer adds 2 (101 in all); Notion allows at most 100". */
+function optionCount(existing: number, adding: number): string {
+  const has =
+    existing >= SELECT_MAX_OPTIONS
+      ? `the column already has ${existing} options`
+      : `the column has ${existing} options`;
+  const adds = adding === 1 ? 'this answer adds 1' : `this answer adds ${adding}`;
+  return `${has} and ${adds} (${existing + adding} in all); Notion allows at most ${SELECT_MAX_OPTIONS}, so no more are added`;
 }
 
 function coerceSelect(spec: OutputSpec, value: unknown): Coerced {
@@ -152,14 +170,21 @@ function answerList(spec: OutputSpec, value: unknown): string[] | undefined {
   return text.split(',').filter((part) => part.trim() !== '');
 }
 
+/** How many distinct names of an answer are not options yet: what it would add to the column. */
+function newNames(spec: OutputSpec, names: readonly string[]): number {
+  const existing = new Set((spec.options ?? []).map(optionKey));
+  return new Set(names.map(optionKey).filter((key) => key !== '' && !existing.has(key))).size;
+}
+
 function coerceMultiSelect(spec: OutputSpec, value: unknown): Coerced {
   const raw = answerList(spec, value);
   if (raw === undefined) return fail(`${answered(spec, value)}, which is not a list of options.`);
   const names: string[] = [];
   const seen = new Set<string>();
   let added = 0;
+  const adding = newNames(spec, raw);
   for (const item of raw) {
-    const chosen = chooseOption(spec, item, added);
+    const chosen = chooseOption(spec, item, added, adding);
     if (!chosen.ok) return fail(chosen.reason);
     const key = optionKey(chosen.name);
     if (seen.has(key)) continue;
@@ -177,67 +202,79 @@ function coerceMultiSelect(spec: OutputSpec, value: unknown): Coerced {
   };
 }
 
-/** Plain decimal numbers, optionally signed, with optional thousands separators: no units or %. */
-const NUMERIC_TEXT = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$/;
-
+/**
+ * A number, or text that is one: "$3", "1,234.5", "-1.5e3", "(12)". "12%" is 0.12 in a column formatted
+ * as percent (Notion stores 12 % as 0.12) and 12 elsewhere.
+ */
 function coerceNumber(spec: OutputSpec, value: unknown): Coerced {
   let n: number | undefined;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string') {
-    const text = value.trim();
-    // The pattern also matches "", "+" and "-", which have no digits.
-    if (NUMERIC_TEXT.test(text) && /\d/.test(text)) n = Number(text.replace(/,/g, ''));
+    const reading = readNumberText(value);
+    if (reading) n = reading.percent && spec.numberFormat === 'percent' ? fromPercent(reading.value) : reading.value;
   }
   if (n === undefined || !Number.isFinite(n)) return fail(`${answered(spec, value)}, which is not a number.`);
   return { ok: true, request: { number: n } };
 }
 
-const CHECKBOX_WORDS: Record<string, boolean> = { yes: true, true: true, no: false, false: false };
-
 function coerceCheckbox(spec: OutputSpec, value: unknown): Coerced {
-  if (typeof value === 'boolean') return { ok: true, request: { checkbox: value } };
-  const word = typeof value === 'string' ? CHECKBOX_WORDS[value.trim().toLowerCase()] : undefined;
-  if (word === undefined) return fail(`${answered(spec, value)}, which is not yes or no.`);
-  return { ok: true, request: { checkbox: word } };
+  const checked = readCheckbox(value);
+  if (checked === undefined) return fail(`${answered(spec, value)}, which is not yes or no.`);
+  return { ok: true, request: { checkbox: checked } };
 }
 
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-/** The separator propertyText puts between a range's start and end; a model may copy it back. */
-const DATE_RANGE_SEPARATOR = /\s*→\s*/;
-
-function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one; UTC avoids DST surprises.
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** True for a real calendar date ("2026-02-30" is not) or a datetime with a UTC offset. */
-function isValidIsoDate(text: string): boolean {
-  const match = DATE_ONLY.exec(text) ?? DATE_TIME.exec(text);
-  if (!match) return false;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', oh = '0', om = '0'] = match;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
-  return Number(h) <= 23 && Number(mi) <= 59 && Number(s) <= 59 && Number(oh) <= 23 && Number(om) <= 59;
-}
-
+/**
+ * A date, a date-time, a range ("2026-02-01 → 2026-02-05", or Notion's own `{start, end, time_zone}`),
+ * in any form with one reading (answer-values.ts). A time zone is kept only for times without an offset,
+ * as Notion requires.
+ */
 function coerceDate(spec: OutputSpec, value: unknown): Coerced {
-  const invalid = fail(`${answered(spec, value)}, which is not a date like 2026-01-31.`);
-  if (typeof value !== 'string') return invalid;
-  const parts = value.trim().split(DATE_RANGE_SEPARATOR);
-  const [start, end] = parts;
-  if (start === undefined || parts.length > 2 || !isValidIsoDate(start)) return invalid;
-  if (end !== undefined && !isValidIsoDate(end)) return invalid;
-  return { ok: true, request: { date: { start, end: end ?? null, time_zone: null } } };
+  const invalid = (ambiguity?: string): Coerced =>
+    fail(
+      ambiguity
+        ? `${answered(spec, value)}, which could be ${ambiguity}: ask for dates as YYYY-MM-DD.`
+        : `${answered(spec, value)}, which is not a date like 2026-01-31.`,
+    );
+  let ends: unknown[];
+  let zone: unknown;
+  if (typeof value === 'string') ends = splitDateRange(value);
+  else if (isDateObject(value)) {
+    ends = value.end === undefined || value.end === null || value.end === '' ? [value.start] : [value.start, value.end];
+    zone = value.time_zone;
+  } else return invalid();
+  const dates: string[] = [];
+  for (const end of ends) {
+    if (typeof end !== 'string') return invalid();
+    const reading = readDate(end);
+    if (!reading.ok) return invalid(reading.ambiguity);
+    dates.push(reading.date);
+  }
+  const [start, end] = dates;
+  if (start === undefined) return invalid();
+  if (end !== undefined && dateOrder(end) < dateOrder(start)) {
+    return fail(`${answered(spec, value)}, a range that ends before it starts.`);
+  }
+  const timeZone = zone === undefined || zone === null ? undefined : readTimeZone(zone);
+  if (zone !== undefined && zone !== null && timeZone === undefined) {
+    return fail(`${answered(spec, value)}, whose time zone is not one Notion knows (like Europe/Paris).`);
+  }
+  const floating = dates.filter((date) => date.includes('T') && !hasOffset(date));
+  // Notion would read a time without an offset as UTC: 09:00 meant in Paris would show as 10:00.
+  if (floating.length > 0 && timeZone === undefined) {
+    return fail(`${answered(spec, value)}, a time without a time zone (write it like 2026-02-01T09:00:00+01:00).`);
+  }
+  const keepZone = timeZone !== undefined && floating.length > 0;
+  return { ok: true, request: { date: { start, end: end ?? null, time_zone: keepZone ? timeZone : null } } };
+}
+
+function isDateObject(value: unknown): value is { start: unknown; end?: unknown; time_zone?: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'start' in value;
 }
 
 function coerceUrl(spec: OutputSpec, value: unknown): Coerced {
+  // toNotionLinkUrl checks the 2,000-character limit and the schemes Notion links to.
   const url = typeof value === 'string' ? toNotionLinkUrl(value) : null;
-  // toNotionLinkUrl checks the 2,000-character limit, and also takes tel: links, which are not
-  // web addresses for a URL column.
-  if (url === null || url.toLowerCase().startsWith('tel:')) {
+  if (url === null) {
     return fail(`${answered(spec, value)}, which is not a full web address (like https://example.com).`);
   }
   return { ok: true, request: { url } };
@@ -246,8 +283,16 @@ function coerceUrl(spec: OutputSpec, value: unknown): Coerced {
 /** Something@something.tld, no spaces: enough to catch prose answers, not a full RFC 5322 check. */
 const SIMPLE_EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
+/** "mailto:bob@example.com?subject=Hi" and "Bob <bob@example.com>" are bob@example.com. */
+function emailOf(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const text = value.trim();
+  const named = /^[^<>]*<([^<>\s]+)>$/.exec(text)?.[1] ?? text;
+  return named.replace(/^mailto:/i, '').replace(/\?.*$/, '');
+}
+
 function coerceEmail(spec: OutputSpec, value: unknown): Coerced {
-  const email = typeof value === 'string' ? value.trim() : '';
+  const email = emailOf(value);
   if (!SIMPLE_EMAIL.test(email) || email.length > NOTION_EMAIL_MAX_CHARS) {
     return fail(`${answered(spec, value)}, which is not an email address.`);
   }

@@ -1,7 +1,8 @@
-// Plain text and inline Markdown (mdast phrasing content) → Notion rich text items, within
-// Notion's per-item and per-array limits. A little over 300 lines: one pass over inline Markdown and
-// the cuts its limits force (characters, items, bytes, link length) belong together.
+// Plain text and inline Markdown (mdast phrasing content, with the HTML models put in it) → Notion rich
+// text items, within Notion's per-item and per-array limits. Longer than 300 lines: one pass over inline
+// Markdown and the cuts its limits force (graphemes, characters, items, bytes, link length) belong together.
 import type { PhrasingContent } from 'mdast';
+import { tokenizeHtml, type HtmlMark, type HtmlToken } from './inline-html';
 import { BLOCK_MAX_BYTES, NOTION_RICH_TEXT_MAX_ITEMS, NOTION_TEXT_MAX_CHARS, NOTION_URL_MAX_CHARS } from './limits';
 import { type RichTextItemRequest } from '../shared/notion-shapes';
 
@@ -21,16 +22,34 @@ export interface TextItem {
  */
 const SPLIT_LOOKBACK_CHARS = 200;
 
-const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
+/** Notion refuses any other link ("Invalid URL for link"): a `tel:` link stays its text. */
+const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 const WEB_PROTOCOLS = new Set(['http:', 'https:']);
 
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 
+/** How far past a cut we let the segmenter look, enough for the longest emoji sequences. */
+const GRAPHEME_LOOKAHEAD_CHARS = 64;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `index` moved back to the start of the character a person sees there (a grapheme cluster: a flag,
+ * a ZWJ family, a letter with its accents), when `index` falls inside one that began after `start`.
+ * `start` must itself be a boundary.
+ */
+function graphemeBoundary(text: string, start: number, index: number): number {
+  const window = text.slice(start, Math.min(text.length, index + GRAPHEME_LOOKAHEAD_CHARS));
+  const segment = graphemes.segment(window).containing(index - start);
+  if (!segment || segment.index === index - start) return index;
+  return segment.index > 0 ? start + segment.index : index;
+}
+
 /**
  * Splits text into pieces of at most `maxChars` UTF-16 code units that concatenate back to the
- * input. A piece never ends between the two halves of a surrogate pair (an emoji would turn into
- * two replacement characters), and prefers to end just after a newline, else after whitespace,
+ * input. A piece never ends inside a character as a person sees it (a flag, an emoji sequence
+ * joined by ZWJ, a letter and its combining accents: Intl.Segmenter's grapheme clusters), nor between
+ * the two halves of a surrogate pair, and prefers to end just after a newline, else after whitespace,
  * within the last SPLIT_LOOKBACK_CHARS characters before the limit.
  */
 export function splitText(text: string, maxChars: number = NOTION_TEXT_MAX_CHARS): string[] {
@@ -43,7 +62,7 @@ export function splitText(text: string, maxChars: number = NOTION_TEXT_MAX_CHARS
   while (text.length - start > limit) {
     let end = start + limit;
     if (isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end -= 1;
-    end = preferredBreak(text, start, end, lookback);
+    end = graphemeBoundary(text, start, preferredBreak(text, start, end, lookback));
     pieces.push(text.slice(start, end));
     start = end;
   }
@@ -120,12 +139,14 @@ function hasUnsafeUrlChars(url: string): boolean {
 /** Looks up a Markdown link reference definition (`[id]: url`) by its normalized identifier. */
 export type DefinitionLookup = (identifier: string) => { url: string } | undefined;
 
-interface Marks {
-  bold?: true;
-  italic?: true;
-  strikethrough?: true;
-  code?: true;
+/** What inline conversion needs from the document around it. */
+export interface InlineContext {
+  definitions?: DefinitionLookup;
+  /** The number a footnote reference shows (`[^note]` → ¹), given in order of first reference. */
+  footnoteNumber?: (identifier: string) => number;
 }
+
+type Marks = Partial<Record<HtmlMark, true>>;
 
 interface Segment {
   content: string;
@@ -135,45 +156,73 @@ interface Segment {
 
 /**
  * Inline Markdown → rich text items: bold, italic, strikethrough, inline code, valid links, hard
- * breaks as "\n". Adjacent runs with the same annotations and link are merged, then every item
- * is split to ≤ 2,000 characters keeping its annotations. The array itself is not capped at 100
- * items; callers spread long text over several blocks with `chunkRichText`.
+ * breaks as "\n", and the inline HTML models write (`<b>`, `<u>`, `<br>`…, see inline-html.ts). Adjacent
+ * runs with the same annotations and link are merged, then every item is split to ≤ 2,000 characters
+ * keeping its annotations. The array itself is not capped at 100 items; callers spread long text over
+ * several blocks with `chunkRichText`, or fit it into one array with `fitRichText`.
  *
  * Soft line breaks keep their "\n": Notion shows it as a line break, which is how chat UIs show a
  * model's single newlines too. Inline `$…$` is plain text, never math.
  */
-export function phrasingToRichText(
-  nodes: readonly PhrasingContent[],
-  definitions: DefinitionLookup = () => undefined,
-): TextItem[] {
+export function phrasingToRichText(nodes: readonly PhrasingContent[], inline: InlineContext = {}): TextItem[] {
   const segments: Segment[] = [];
-  collectSegments(nodes, {}, undefined, definitions, segments);
+  collectSegments(nodes, {}, undefined, inline, segments);
   return splitLongItems(mergeSegments(segments).map(toTextItem));
+}
+
+/** Formatting switched on by HTML tags among one run of siblings (`a <b>bold</b> word`). */
+class HtmlFormatting {
+  private open = new Map<HtmlMark, number>();
+  private links: Array<string | undefined> = [];
+
+  marks(outer: Marks): Marks {
+    const marks: Marks = { ...outer };
+    for (const [mark, count] of this.open) if (count > 0) marks[mark] = true;
+    return marks;
+  }
+
+  link(outer: string | undefined): string | undefined {
+    return this.links.findLast((url) => url !== undefined) ?? outer;
+  }
+
+  apply(token: Extract<HtmlToken, { kind: 'mark' | 'link' }>): void {
+    if (token.kind === 'link') {
+      if (token.open)
+        this.links.push(token.href === undefined ? undefined : (toNotionLinkUrl(token.href) ?? undefined));
+      else this.links.pop();
+      return;
+    }
+    const count = this.open.get(token.mark) ?? 0;
+    this.open.set(token.mark, token.open ? count + 1 : Math.max(0, count - 1));
+  }
 }
 
 function collectSegments(
   nodes: readonly PhrasingContent[],
-  marks: Marks,
-  link: string | undefined,
-  definitions: DefinitionLookup,
+  outerMarks: Marks,
+  outerLink: string | undefined,
+  inline: InlineContext,
   out: Segment[],
 ): void {
-  const push = (content: string, withMarks: Marks = marks): void => {
-    if (content.length > 0) out.push({ content, marks: withMarks, link });
-  };
+  const html = new HtmlFormatting();
   for (const node of nodes) {
+    const marks = html.marks(outerMarks);
+    const link = html.link(outerLink);
+    const push = (content: string, withMarks: Marks = marks): void => {
+      if (content.length > 0) out.push({ content, marks: withMarks, link });
+    };
     switch (node.type) {
       case 'text':
         push(node.value);
         break;
       case 'strong':
-        collectSegments(node.children, { ...marks, bold: true }, link, definitions, out);
+        collectSegments(node.children, { ...marks, bold: true }, link, inline, out);
         break;
       case 'emphasis':
-        collectSegments(node.children, { ...marks, italic: true }, link, definitions, out);
+        collectSegments(node.children, { ...marks, italic: true }, link, inline, out);
         break;
       case 'delete':
-        collectSegments(node.children, { ...marks, strikethrough: true }, link, definitions, out);
+        collectSegments(node.children, { ...marks, strikethrough: true }, link, inline, out);
         break;
       case 'inlineCode':
         push(node.value, { ...marks, code: true });
@@ -183,12 +232,12 @@ function collectSegments(
         break;
       case 'link':
         // An invalid URL keeps the link's text and drops only the link.
-        collectSegments(node.children, marks, toNotionLinkUrl(node.url) ?? link, definitions, out);
+        collectSegments(node.children, marks, toNotionLinkUrl(node.url) ?? link, inline, out);
         break;
       case 'linkReference': {
-        const target = definitions(node.identifier);
+        const target = inline.definitions?.(node.identifier);
         const url = target ? toNotionLinkUrl(target.url) : null;
-        collectSegments(node.children, marks, url ?? link, definitions, out);
+        collectSegments(node.children, marks, url ?? link, inline, out);
         break;
       }
       case 'image':
@@ -196,23 +245,60 @@ function collectSegments(
         // Images allowed to stand alone become image blocks before this point; any other keeps its
         // alt text (its URL when it has none, so it stays visible), linked to the image when nothing
         // else links it.
-        const source = node.type === 'image' ? node.url : definitions(node.identifier)?.url;
+        const source = node.type === 'image' ? node.url : inline.definitions?.(node.identifier)?.url;
         const url = source === undefined ? null : toNotionLinkUrl(source);
         const content = node.alt || url || '';
         if (content.length > 0) out.push({ content, marks, link: link ?? url ?? undefined });
         break;
       }
       case 'html':
-        // Raw HTML is shown as its source, never interpreted.
-        push(node.value);
+        pushHtml(node.value, html, outerMarks, outerLink, out);
         break;
-      case 'footnoteReference':
-        push(`[^${node.label ?? node.identifier}]`);
+      case 'footnoteReference': {
+        const number = inline.footnoteNumber?.(node.identifier);
+        push(number === undefined ? `[^${node.label ?? node.identifier}]` : superscript(number));
         break;
+      }
       default:
-        pushUnknown(node, push, marks, link, definitions, out);
+        pushUnknown(node, push, marks, link, inline, out);
     }
   }
+}
+
+/**
+ * Raw HTML among inline content: text keeps the formatting its tags switch on, `<br>` and block tags
+ * end a line (without the spaces HTML would collapse around it); comments and unknown tags vanish.
+ */
+function pushHtml(
+  source: string,
+  html: HtmlFormatting,
+  outerMarks: Marks,
+  outerLink: string | undefined,
+  out: Segment[],
+): void {
+  const newline = (): void => {
+    const last = out[out.length - 1];
+    if (last && !last.marks.code) last.content = last.content.replace(/ +$/, '');
+    out.push({ content: '\n', marks: html.marks(outerMarks), link: undefined });
+  };
+  for (const token of tokenizeHtml(source)) {
+    if (token.kind === 'text') {
+      const afterLine = out[out.length - 1]?.content.endsWith('\n') ?? false;
+      const text = afterLine ? token.text.trimStart() : token.text;
+      if (text.length > 0) out.push({ content: text, marks: html.marks(outerMarks), link: html.link(outerLink) });
+    } else if (token.kind === 'break') newline();
+    else if (token.kind === 'line') {
+      const last = out[out.length - 1];
+      if (last && !last.content.endsWith('\n')) newline();
+    } else html.apply(token);
+  }
+}
+
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** 12 → "¹²": a footnote marker that reads as one in Notion, which has no superscript annotation. */
+export function superscript(n: number): string {
+  return [...String(n)].map((digit) => SUPERSCRIPT_DIGITS[Number(digit)] ?? digit).join('');
 }
 
 /** Phrasing nodes from extensions we do not enable: keep their text. */
@@ -221,18 +307,19 @@ function pushUnknown(
   push: (content: string) => void,
   marks: Marks,
   link: string | undefined,
-  definitions: DefinitionLookup,
+  inline: InlineContext,
   out: Segment[],
 ): void {
   if ('children' in node && Array.isArray(node.children)) {
-    collectSegments(node.children as PhrasingContent[], marks, link, definitions, out);
+    collectSegments(node.children as PhrasingContent[], marks, link, inline, out);
   } else if ('value' in node && typeof node.value === 'string') {
     push(node.value);
   }
 }
 
-const sameMarks = (a: Marks, b: Marks): boolean =>
-  a.bold === b.bold && a.italic === b.italic && a.strikethrough === b.strikethrough && a.code === b.code;
+const MARK_NAMES: readonly HtmlMark[] = ['bold', 'italic', 'strikethrough', 'underline', 'code'];
+
+const sameMarks = (a: Marks, b: Marks): boolean => MARK_NAMES.every((mark) => a[mark] === b[mark]);
 
 function mergeSegments(segments: readonly Segment[]): Segment[] {
   const merged: Segment[] = [];
@@ -251,12 +338,37 @@ function toTextItem(segment: Segment): TextItem {
   const item: TextItem = { type: 'text', text: { content: segment.content } };
   if (segment.link !== undefined) item.text.link = { url: segment.link };
   const annotations: RichTextAnnotations = {};
-  if (segment.marks.bold) annotations.bold = true;
-  if (segment.marks.italic) annotations.italic = true;
-  if (segment.marks.strikethrough) annotations.strikethrough = true;
-  if (segment.marks.code) annotations.code = true;
+  for (const mark of MARK_NAMES) if (segment.marks[mark]) annotations[mark] = true;
   if (Object.keys(annotations).length > 0) item.annotations = annotations;
   return item;
+}
+
+/**
+ * Rich text that must fit one array of at most `maxItems` (a table cell, a property): when there are
+ * more runs, the formatted ones are kept as long as the rest, joined as plain text, still fits; so
+ * every character stays and only the formatting of the tail is given up. `truncated` when even the
+ * plain text is longer than the array can hold.
+ */
+export function fitRichText(
+  items: readonly TextItem[],
+  maxItems: number = NOTION_RICH_TEXT_MAX_ITEMS,
+): { items: TextItem[]; truncated: boolean } {
+  if (items.length <= maxItems) return { items: [...items], truncated: false };
+  for (let kept = maxItems - 1; kept >= 0; kept--) {
+    const tail = splitText(
+      items
+        .slice(kept)
+        .map((item) => item.text.content)
+        .join(''),
+    );
+    if (kept + tail.length <= maxItems) {
+      const plain = tail.map((content): TextItem => ({ type: 'text', text: { content } }));
+      return { items: [...items.slice(0, kept), ...plain], truncated: false };
+    }
+  }
+  const all = splitText(items.map((item) => item.text.content).join(''));
+  const plain = all.slice(0, maxItems).map((content): TextItem => ({ type: 'text', text: { content } }));
+  return { items: plain, truncated: true };
 }
 
 /** Splits every item longer than 2,000 characters into several with the same annotations and link. */

@@ -29,6 +29,7 @@ export function schemaOf(dataSource: DataSourceObjectResponse): PropertyInfo[] {
     if (p.type === 'select') info.options = p.select.options.map(({ name, color }) => ({ name, color }));
     if (p.type === 'multi_select') info.options = p.multi_select.options.map(({ name, color }) => ({ name, color }));
     if (p.type === 'status') info.options = p.status.options.map(({ name, color }) => ({ name, color }));
+    if (p.type === 'number') info.numberFormat = p.number.format;
     return info;
   });
 }

@@ -166,7 +166,9 @@ export function keyHint(spec: OutputSpec): string {
       }
       return `${column} (multi-select); a list of any of: ${listOptions(options)}.`;
     case 'number':
-      return `${column}; a number.`;
+      return spec.numberFormat === 'percent'
+        ? `${column}; a percentage as a fraction (0.12 for 12%).`
+        : `${column}; a number.`;
     case 'checkbox':
       return `${column} (checkbox); true or false.`;
     case 'date':
@@ -206,7 +208,10 @@ function keySchema(spec: OutputSpec): Record<string, unknown> {
         items: { type: 'string', ...optionEnum(spec) },
       };
     case 'number':
-      return { type: 'number', description: `${description} (number).` };
+      return {
+        type: 'number',
+        description: `${description} (${spec.numberFormat === 'percent' ? 'percentage as a fraction: 0.12 for 12%' : 'number'}).`,
+      };
     case 'checkbox':
       return { type: 'boolean', description: `${description} (checkbox).` };
     case 'date':

@@ -17,6 +17,8 @@ export interface PropertyInfo {
   type: string;
   /** Select, multi-select and status options, in order. */
   options?: Array<{ name: string; color?: string }>;
+  /** A number column's format ("percent", "dollar", "number"…). */
+  numberFormat?: string;
 }
 
 export interface PageTarget {
@@ -110,6 +112,8 @@ export interface OutputSpec {
   options?: string[];
   /** select/multi_select may gain new options */
   allowNewOptions?: boolean;
+  /** A number column's format: "12%" is 0.12 in a percent column. */
+  numberFormat?: string;
 }
 
 /** Every block type Notion accepts in a request. */

@@ -153,5 +153,8 @@ export const API_COLORS: readonly string[] = [
   'default_background',
 ];
 
-/** Link schemes Notion takes in `text.link.url`; anything else (or a relative URL) is "Invalid URL for link." */
-export const LINK_SCHEMES: readonly string[] = ['http:', 'https:', 'mailto:', 'tel:', 'ftp:', 'notion:'];
+/**
+ * Link schemes Notion takes in `text.link.url`: web and mail links only; anything else (`tel:`, `ftp:`, a
+ * relative URL) is "Invalid URL for link."
+ */
+export const LINK_SCHEMES: readonly string[] = ['http:', 'https:', 'mailto:'];
