@@ -3,13 +3,13 @@
 // the answer is kept once paid for, and the write keeps a ledger of every block it created, so a
 // write cut short carries on by those ids (block-writer.ts) — it never deletes or doubles anything.
 import { InklingError } from '../shared/problem';
-import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { toBlockTree } from '../notion/block-restore';
 import { blockWriteIo } from '../notion/block-io';
 import { EMPTY_LEDGER, holdsPlanned, settleSent, topLevelIds, writeBlocks } from '../notion/block-writer';
 import { type WriteLedger, type BlockTree } from '../shared/notion-shapes';
 import { notionProblem, toNotionProblem } from '../notion/errors';
 import { imageUrls, markdownToBlocks } from '../notion/markdown-to-blocks';
+import { readPageMarkdown } from '../notion/page-markdown';
 import { listChildren, readBlockTree } from '../notion/read-blocks';
 import { buildPagePrompt } from '../prompt/page-prompt';
 import type { JobContext } from './context';
@@ -66,8 +66,7 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
   }
   let pageMarkdown: string | undefined;
   if (job.useContext) {
-    const { blocks } = await readBlockTree(ctx.notion, job.targetId);
-    pageMarkdown = blocksToMarkdown(blocks);
+    pageMarkdown = (await readPageMarkdown(ctx.notion, job.targetId)).markdown;
   }
   const { request, contextNote } = buildPagePrompt({
     prompt: job.prompt,

@@ -1,9 +1,8 @@
 // The generator of a database run: one row's prompt (or several rows' in one call), the model's
 // answer, and each answer kept — paid for once — as the write it makes, or the row failed with its reason.
-import { blocksToMarkdown } from '../notion/blocks-to-markdown';
 import { toNotionProblem } from '../notion/errors';
 import { updateBody } from '../notion/property-answers';
-import { readBlockTree } from '../notion/read-blocks';
+import { readPageMarkdown } from '../notion/page-markdown';
 import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '../prompt/pack-prompt';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage } from '../shared/job';
@@ -34,7 +33,7 @@ async function budgetStop(job: DatabaseJob): Promise<Stop | undefined> {
 
 /** The row as the prompt sees it: its values, and its page's content when the template uses it. */
 async function promptRow(ctx: JobContext, row: JobRow, setup: RowPromptSetup): Promise<PackRow> {
-  const pageMarkdown = setup.usesPage ? blocksToMarkdown((await readBlockTree(ctx.notion, row.id)).blocks) : undefined;
+  const pageMarkdown = setup.usesPage ? (await readPageMarkdown(ctx.notion, row.id)).markdown : undefined;
   return { title: row.title, values: row.values ?? {}, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) };
 }
 

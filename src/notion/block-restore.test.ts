@@ -1,7 +1,7 @@
 import type { RichTextItemResponse } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
 import { toBlockTree } from './block-restore';
-import type { ReadBlock } from './blocks-to-markdown';
+import type { ReadBlock } from './read-blocks';
 
 const defaults = {
   bold: false,

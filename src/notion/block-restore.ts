@@ -2,7 +2,7 @@
 // Ids, timestamps, authors, `has_children` and other read-only fields are dropped; text keeps its
 // annotations, colors, links and mentions; children come along recursively.
 import type { BlockObjectRequest, RichTextItemResponse } from '@notionhq/client';
-import type { ReadBlock } from './blocks-to-markdown';
+import type { ReadBlock } from './read-blocks';
 import { withChildren } from './markdown-to-blocks';
 import { type BlockTree, type RichTextItemRequest } from '../shared/notion-shapes';
 

@@ -12,7 +12,7 @@
 // outcome is unknown is looked for among the blocks Inkling's integration created after its anchor
 // before it is sent again (checked-write.ts).
 import type { BlockObjectRequest } from '@notionhq/client';
-import type { ReadBlock } from './blocks-to-markdown';
+import type { ReadBlock } from './read-blocks';
 import { lookForWrite, writeOnce, valueOrConflict, type WriteCheck } from './checked-write';
 import { blockChildren } from './markdown-to-blocks';
 import { type BlockTree, type RichTextItemRequest, type WriteLedger, type BlockPath } from '../shared/notion-shapes';

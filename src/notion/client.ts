@@ -2,8 +2,8 @@
 import { Client, LogLevel } from '@notionhq/client';
 import { pacerFor, type NotionPacer } from './pacer';
 
-/** The API version Inkling is written against (data sources). */
-export const NOTION_VERSION = '2025-09-03';
+/** The API version Inkling speaks: data sources, `position` and `in_trash` only, heading_4. */
+export const NOTION_VERSION = '2026-03-11';
 /**
  * The SDK's own timeout only races a request (it does not abort it), and it counts time spent waiting
  * in the pacer's queue: a request it gave up on would still be sent later. So it is set beyond any wait

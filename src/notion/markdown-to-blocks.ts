@@ -379,7 +379,8 @@ function trimEdges(items: TextItem[]): TextItem[] {
 
 function headingBlocks(node: Heading, ctx: Context): BlockTree[] {
   const type = HEADING_TYPES[Math.min(node.depth, HEADING_TYPES.length) - 1] ?? 'heading_4';
-  return textBlocks(type, phrasingToRichText(node.children, inlineContext(ctx)));
+  // Trimmed like a paragraph: a comment or a dropped tel: link at the end leaves no trailing space.
+  return textBlocks(type, trimEdges(phrasingToRichText(node.children, inlineContext(ctx))));
 }
 
 function listBlocks(list: List, ctx: Context): BlockTree[] {

@@ -1,6 +1,11 @@
-// Reading a page's blocks: every page of children, and (for context and snapshots) their children.
-import { collectPaginatedAPI, isFullBlock, type Client } from '@notionhq/client';
-import type { ReadBlock } from './blocks-to-markdown';
+// Reading a page's blocks: every page of children, and (for snapshots before a replace) their children.
+import { collectPaginatedAPI, isFullBlock, type BlockObjectResponse, type Client } from '@notionhq/client';
+
+/**
+ * A block from `GET /v1/blocks/{id}/children`, with its own children attached as `children`
+ * by whoever read the tree (the API returns only `has_children`).
+ */
+export type ReadBlock = BlockObjectResponse & { children?: ReadBlock[] };
 
 /** Stop reading a very large page here: enough for a prompt, or refuse a snapshot. */
 export const READ_MAX_BLOCKS = 5_000;

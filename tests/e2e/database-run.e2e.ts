@@ -115,6 +115,56 @@ describe('Generate into a database', () => {
     expect(calls.every((c) => c.schema !== undefined)).toBe(true);
   });
 
+  it('writes "$3", "12%" and "February 1, 2026" into number, percent and date columns as those values', async () => {
+    const db = world.sandbox.notion.createDatabase({
+      title: 'Launch prices',
+      properties: {
+        Product: 'title',
+        Price: { number: { format: 'dollar' } },
+        Share: { number: { format: 'percent' } },
+        Count: { number: { format: 'number' } },
+        Launch: 'date',
+        Ready: 'checkbox',
+        Generate: 'checkbox',
+      },
+      rows: ['Kettle', 'Toaster', 'Lamp'].map((Product) => ({ Product, Generate: true })),
+    });
+    // Engines that do not hold the model to the schema (OpenAI-compatible servers, Chrome's model) answer
+    // in the words people use; each has one safe reading.
+    world.sandbox.models.script({
+      match: 'Kettle',
+      json: { price: '$3', share: '12%', count: '1,234.5', launch: 'February 1, 2026', ready: 'yes' },
+    });
+    world.sandbox.models.script({
+      match: 'Toaster',
+      json: { price: '€4.50', share: '7 %', count: '-1.5e3', launch: '2026/02/01', ready: '1' },
+    });
+    // Two readings: 3 February or March 2. Refused with both, nothing written for that row.
+    world.sandbox.models.script({
+      match: 'Lamp',
+      json: { price: 5, share: 0.5, count: 2, launch: '03/02/2026', ready: false },
+    });
+    const page = await openDatabase(db.databaseId, 'Launch prices');
+    await typeInto(page, 'Prompt', 'Price {{Product}} for the launch.');
+    await setOutputs(page, ['Price', 'Share', 'Count', 'Launch', 'Ready']);
+    await generateAll(page);
+    await runStatus(page, 'Done');
+    expect(await panelText(page, '[data-testid="run-counts"]')).toContain('2 written · 1 failed');
+    const rows = world.sandbox.notion
+      .queryRows(db.dataSourceId)
+      .map((row) => rowCells(row, ['Product', 'Price', 'Share', 'Count', 'Launch', 'Ready']));
+    expect(rows).toEqual([
+      { Product: 'Kettle', Price: 3, Share: 0.12, Count: 1234.5, Launch: '2026-02-01', Ready: true },
+      { Product: 'Toaster', Price: 4.5, Share: 0.07, Count: -1500, Launch: '2026-02-01', Ready: true },
+      // Not written: still ticked, for Retry failed.
+      { Product: 'Lamp', Price: null, Share: null, Count: null, Launch: '', Ready: false },
+    ]);
+    const failures = await waitFor(() => panelText(page, '[aria-label="Failed rows"]'), 'the failure list');
+    expect(failures).toContain(
+      'Lamp: The model answered “03/02/2026” for “Launch”, which could be March 2, 2026 (month first) or 3 February 2026 (day first): ask for dates as YYYY-MM-DD.',
+    );
+  });
+
   it('packs rows into one model call on Gemini’s free tier, and still writes every row its own value, once', async () => {
     await configure(world, { limitPresets: { gemini: 'free' } });
     const db = world.sandbox.notion.createDatabase({

@@ -69,6 +69,50 @@ describe('Generate into a page', () => {
     expect(tree(id)).toEqual(before);
   });
 
+  it('a whole answer fenced as markdown, with HTML, math and footnotes, lands as the document it holds', async () => {
+    // What models often send: the article inside a ```markdown fence, HTML tags, one-line display math.
+    const answer = [
+      '```markdown',
+      '# Boiling',
+      '',
+      'Water<br>boils at <b>100 °C</b> at sea level.[^1]',
+      '',
+      '$$T_b = 100\\,^{\\circ}C$$',
+      '',
+      '<details><summary>Why?</summary>Vapour pressure equals air pressure.</details>',
+      '',
+      '#### Call [us](tel:+15550100) <!-- no links Notion refuses -->',
+      '',
+      '[^1]: About 1 atm.',
+      '```',
+    ].join('\r\n');
+    world.sandbox.models.script({ text: answer });
+    const { id, page } = await freshPage('Fenced answer');
+    const before = tree(id);
+    await generate(page, 'Explain boiling');
+    expect(await runStatus(page, 'Done')).toContain('7 blocks added to the page');
+    expect(tree(id).slice(before.length)).toEqual([
+      { type: 'heading_1', text: 'Boiling' },
+      { type: 'paragraph', text: 'Water\nboils at 100 °C at sea level.¹' },
+      { type: 'equation', expression: 'T_b = 100\\,^{\\circ}C' },
+      { type: 'toggle', text: 'Why?', children: [{ type: 'paragraph', text: 'Vapour pressure equals air pressure.' }] },
+      { type: 'heading_4', text: 'Call us' },
+      { type: 'heading_3', text: 'Notes' },
+      { type: 'numbered_list_item', text: 'About 1 atm.' },
+    ]);
+    type Rich = Array<{ plain_text: string; annotations: { bold: boolean } }>;
+    const paragraph = world.sandbox.notion
+      .getBlockTree(id)
+      .find((b) => b.type === 'paragraph' && JSON.stringify(b).includes('100 °C'));
+    const rich = (paragraph?.paragraph as { rich_text: Rich } | undefined)?.rich_text ?? [];
+    const bold = rich.filter((t) => t.annotations.bold).map((t) => t.plain_text);
+    expect(bold).toEqual(['100 °C']);
+    // Every request spoke the API version that has heading_4, and the sandbox accepted each one.
+    const sent = world.sandbox.notion.requestLog;
+    expect(new Set(sent.map((r) => r.version))).toEqual(new Set(['2026-03-11']));
+    expect(appendRequests().every((r) => r.status === 200)).toBe(true);
+  });
+
   it('replaces the page’s content after asking, and Undo restores it', async () => {
     world.sandbox.models.script({ text: SHORT_ANSWER });
     const { id, page } = await freshPage('Replace me');

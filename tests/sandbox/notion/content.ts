@@ -15,11 +15,14 @@ import {
   MAX_RICH_TEXT_ITEMS,
   MAX_TEXT_CONTENT,
   MAX_URL,
+  VERSION_WITH_HEADING_4,
 } from './limits.ts';
 import type { RichText, Store } from './store.ts';
 
 export interface ContentContext {
   store: Store;
+  /** Notion-Version of the request (absent: the newest): heading_4 exists from 2026-03-11 on. */
+  version?: string;
   /** Seeding from fixtures/tests: skip the per-request size limits (children per array, blocks per request). */
   seeding?: boolean;
 }
@@ -280,6 +283,12 @@ export const WRITABLE_BLOCK_TYPES = [
   'callout',
 ] as const;
 
+/** The block types a request of this version may write. */
+export function writableTypes(version: string | undefined): readonly string[] {
+  if (version === undefined || version >= VERSION_WITH_HEADING_4) return WRITABLE_BLOCK_TYPES;
+  return WRITABLE_BLOCK_TYPES.filter((type) => type !== 'heading_4');
+}
+
 const TEXT_BLOCK_EXTRA_KEYS: Record<string, readonly string[]> = {
   paragraph: ['icon'],
   heading_1: ['is_toggleable'],
@@ -364,8 +373,9 @@ function parseBlock(
   const item = expectObject(value, path);
   const named = Object.keys(item).filter((k) => k !== 'object' && k !== 'type');
   const type = item.type ?? (named.length === 1 ? named[0] : undefined);
-  if (typeof type !== 'string' || !(WRITABLE_BLOCK_TYPES as readonly string[]).includes(type)) {
-    throw fixOne(WRITABLE_BLOCK_TYPES.map((t) => `${path}.${t}`));
+  const writable = writableTypes(walk.ctx.version);
+  if (typeof type !== 'string' || !writable.includes(type)) {
+    throw fixOne(writable.map((t) => `${path}.${t}`));
   }
   if (item.object !== undefined && item.object !== 'block')
     throw failed(`${path}.object`, oneOf(['block']), item.object);

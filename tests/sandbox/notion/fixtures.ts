@@ -77,7 +77,7 @@ export function seedFixtures(store: Store): void {
   let serial = 0;
   const ctx: OpContext = {
     store,
-    version: '2025-09-03',
+    version: '2026-03-11',
     seeding: true,
     actor: FIXTURES.personUserId,
     newId: () => stableId('fixture', String(serial++)),

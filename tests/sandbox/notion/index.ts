@@ -246,7 +246,7 @@ export class NotionApi {
   // ----- seeding (goes through the same validation as API writes, minus sharing and size limits) -----
 
   #seedContext(): OpContext {
-    return { store: this.#store, version: '2025-09-03', seeding: true, actor: FIXTURES.personUserId };
+    return { store: this.#store, version: '2026-03-11', seeding: true, actor: FIXTURES.personUserId };
   }
 
   /** Creates a plain page; returns its id. */

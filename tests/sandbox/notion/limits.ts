@@ -34,9 +34,14 @@ export const PAGE_PROPERTY_REFERENCE_CAP = 25;
 /** How many characters of an offending value a validation message quotes. */
 export const SHOWN_VALUE_CHARS = 55;
 
-/** The API versions we answer. Shapes are 2025-09-03's; 2026-03-11 only drops `archived` and `after`. */
+/**
+ * The API versions we answer. Shapes are 2025-09-03's; 2026-03-11 drops `archived` and `after` and
+ * brings `heading_4` (older versions refuse to write it and read it as `unsupported`).
+ */
 export const API_VERSIONS = ['2022-02-22', '2022-06-28', '2025-09-03', '2026-03-11'] as const;
 export const VERSION_WITHOUT_ARCHIVED = '2026-03-11';
+/** The first version with the heading_4 block. */
+export const VERSION_WITH_HEADING_4 = '2026-03-11';
 
 /** Code block languages, in the order Notion lists them when it refuses another. */
 export const CODE_LANGUAGES: readonly string[] = [

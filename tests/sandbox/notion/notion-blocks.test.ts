@@ -74,6 +74,19 @@ describe('appending blocks', () => {
     });
   });
 
+  it('refuses heading_4 before 2026-03-11 and serves one written since as unsupported there', async () => {
+    const old = await apiError(append([{ heading_4: { rich_text: text('H4') } }]));
+    expect(old.message).toContain('body.children[0].heading_3 should be defined');
+    expect(old.message).not.toContain('heading_4');
+    const current = h.client(FIXTURES.token, { notionVersion: '2026-03-11' });
+    await current.blocks.children.append({ block_id: pageId, children: [{ heading_4: { rich_text: text('H4') } }] });
+    const [seenByOld]: Loose[] = (await notion.blocks.children.list({ block_id: pageId })).results;
+    expect(seenByOld).toMatchObject({ type: 'unsupported', unsupported: {} });
+    expect(seenByOld.heading_4).toBeUndefined();
+    const [seenByCurrent]: Loose[] = (await current.blocks.children.list({ block_id: pageId })).results;
+    expect(seenByCurrent).toMatchObject({ type: 'heading_4', heading_4: { is_toggleable: false } });
+  });
+
   it('places blocks at the end, at the start, after a block (position and the deprecated after)', async () => {
     const first: Loose = await append([para('a'), para('b')]);
     await append([para('after a')], { position: { type: 'after_block', after_block: { id: first.results[0].id } } });
@@ -89,37 +102,41 @@ describe('appending blocks', () => {
     expect(error.code).toBe('validation_error');
   });
 
-  it('takes every writable block type and serves Notion’s shapes', async () => {
-    const res: Loose = await append([
-      { heading_1: { rich_text: text('H1') } },
-      { heading_4: { rich_text: text('H4'), is_toggleable: true, children: [para('inside')] } },
-      { bulleted_list_item: { rich_text: text('bullet') } },
-      { numbered_list_item: { rich_text: text('number') } },
-      { to_do: { rich_text: text('todo'), checked: true } },
-      { quote: { rich_text: text('quote'), color: 'gray_background' } },
-      { callout: { rich_text: text('callout') } },
-      { code: { rich_text: text('const x = 1;'), language: 'typescript' } },
-      { equation: { expression: 'e=mc^2' } },
-      { divider: {} },
-      { table_of_contents: {} },
-      { breadcrumb: {} },
-      { bookmark: { url: 'https://example.com' } },
-      { embed: { url: 'https://example.com/embed' } },
-      { image: { type: 'external', external: { url: 'https://example.com/a.png' } } },
-      { link_to_page: { type: 'page_id', page_id: FIXTURES.playgroundPageId } },
-      {
-        table: {
-          table_width: 2,
-          has_column_header: true,
-          children: [{ table_row: { cells: [text('k'), text('v')] } }, { table_row: { cells: [text('a'), []] } }],
+  it('takes every writable block type and serves Notion’s shapes (heading_4 on 2026-03-11)', async () => {
+    const current = h.client(FIXTURES.token, { notionVersion: '2026-03-11' });
+    const res: Loose = await current.blocks.children.append({
+      block_id: pageId,
+      children: [
+        { heading_1: { rich_text: text('H1') } },
+        { heading_4: { rich_text: text('H4'), is_toggleable: true, children: [para('inside')] } },
+        { bulleted_list_item: { rich_text: text('bullet') } },
+        { numbered_list_item: { rich_text: text('number') } },
+        { to_do: { rich_text: text('todo'), checked: true } },
+        { quote: { rich_text: text('quote'), color: 'gray_background' } },
+        { callout: { rich_text: text('callout') } },
+        { code: { rich_text: text('const x = 1;'), language: 'typescript' } },
+        { equation: { expression: 'e=mc^2' } },
+        { divider: {} },
+        { table_of_contents: {} },
+        { breadcrumb: {} },
+        { bookmark: { url: 'https://example.com' } },
+        { embed: { url: 'https://example.com/embed' } },
+        { image: { type: 'external', external: { url: 'https://example.com/a.png' } } },
+        { link_to_page: { type: 'page_id', page_id: FIXTURES.playgroundPageId } },
+        {
+          table: {
+            table_width: 2,
+            has_column_header: true,
+            children: [{ table_row: { cells: [text('k'), text('v')] } }, { table_row: { cells: [text('a'), []] } }],
+          },
         },
-      },
-      {
-        column_list: {
-          children: [{ column: { children: [para('left')] } }, { column: { children: [para('right')] } }],
+        {
+          column_list: {
+            children: [{ column: { children: [para('left')] } }, { column: { children: [para('right')] } }],
+          },
         },
-      },
-    ]);
+      ] as Loose,
+    });
     const byType = Object.fromEntries(res.results.map((b: Loose) => [b.type, b[b.type]]));
     expect(byType.heading_4).toMatchObject({ is_toggleable: true, color: 'default' });
     expect(byType.to_do).toMatchObject({ checked: true });

@@ -29,6 +29,7 @@ import {
 } from './errors.ts';
 import { newId as randomId, normalizeId } from './ids.ts';
 import { VERSION_WITHOUT_ARCHIVED } from './limits.ts';
+import { pageMarkdown } from './markdown.ts';
 import {
   applySchemaChanges,
   commitPendingOptions,
@@ -82,7 +83,7 @@ const NOUN: Record<Expected, NotFoundNoun> = {
 };
 
 function contentCtx(ctx: OpContext): ContentContext {
-  return { store: ctx.store, seeding: ctx.seeding };
+  return { store: ctx.store, seeding: ctx.seeding, version: ctx.version };
 }
 
 function actor(ctx: OpContext): string {
@@ -525,6 +526,12 @@ export function createPage(ctx: OpContext, rawBody: unknown, query?: URLSearchPa
 
 export function getPage(ctx: OpContext, id: string, query?: URLSearchParams): ApiObject {
   return pageObject(ctx.store, lookup(ctx, id, 'page') as PageRecord, filterProperties(query));
+}
+
+/** GET /v1/pages/{id}/markdown: the whole page in one answer (markdown.ts). */
+export function getPageMarkdown(ctx: OpContext, id: string): ApiObject {
+  const page = lookup(ctx, id, 'page');
+  return { object: 'page_markdown', id: page.id, ...pageMarkdown(ctx.store, page.id) };
 }
 
 export function updatePage(ctx: OpContext, id: string, rawBody: unknown, query?: URLSearchParams): ApiObject {

@@ -15,7 +15,7 @@ import {
   unauthorized,
   validation,
 } from './errors.ts';
-import { API_VERSIONS, MAX_BODY_BYTES, VERSION_WITHOUT_ARCHIVED } from './limits.ts';
+import { API_VERSIONS, MAX_BODY_BYTES, VERSION_WITHOUT_ARCHIVED, VERSION_WITH_HEADING_4 } from './limits.ts';
 import * as ops from './operations.ts';
 import type { OpContext } from './operations.ts';
 import type { TokenBuckets } from './rate-limit.ts';
@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   route: string;
   /** Bearer token sent, if any. */
   token: string | undefined;
+  /** The Notion-Version header sent, if any. */
+  version: string | undefined;
   status: number;
   /** The parsed JSON body (undefined when none, or when it was not JSON). */
   body: unknown;
@@ -88,6 +90,11 @@ const ROUTES: Route[] = [
   },
   { method: 'POST', pattern: '/v1/pages', handler: (ctx, _p, b, q) => ops.createPage(ctx, b, q) },
   { method: 'GET', pattern: '/v1/pages/:page_id', handler: (ctx, p, _b, q) => ops.getPage(ctx, id(p, 'page_id'), q) },
+  {
+    method: 'GET',
+    pattern: '/v1/pages/:page_id/markdown',
+    handler: (ctx, p) => ops.getPageMarkdown(ctx, id(p, 'page_id')),
+  },
   {
     method: 'PATCH',
     pattern: '/v1/pages/:page_id',
@@ -172,6 +179,18 @@ function stripArchived(value: unknown): unknown {
   return out;
 }
 
+/** Before 2026-03-11 a heading_4 block (written in Notion's app) is served as `unsupported`, as Notion serves block types a version does not know. */
+function hideHeading4(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hideHeading4);
+  if (!value || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  if (obj.object === 'block' && obj.type === 'heading_4') {
+    const { heading_4: _hidden, ...rest } = obj;
+    return { ...rest, type: 'unsupported', unsupported: {} };
+  }
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, hideHeading4(v)]));
+}
+
 export interface HttpState {
   store: Store;
   limiter: TokenBuckets;
@@ -186,6 +205,8 @@ export async function handleRequest(state: HttpState, req: SandboxRequest, res: 
   let route = `${method} ${pathname}`;
   let status = 500;
   let token: string | undefined;
+  const rawVersion = req.headers['notion-version'];
+  const version = Array.isArray(rawVersion) ? rawVersion[0] : rawVersion;
   let body: unknown;
   let bodyError = false;
   try {
@@ -213,8 +234,6 @@ export async function handleRequest(state: HttpState, req: SandboxRequest, res: 
     token = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth.trim())?.[1] : undefined;
     if (!token || !state.tokens.has(token)) throw unauthorized();
 
-    const rawVersion = req.headers['notion-version'];
-    const version = Array.isArray(rawVersion) ? rawVersion[0] : rawVersion;
     if (!version) throw missingVersion();
     if (!(API_VERSIONS as readonly string[]).includes(version)) {
       throw validation(
@@ -233,6 +252,7 @@ export async function handleRequest(state: HttpState, req: SandboxRequest, res: 
     const ctx: OpContext = { store: state.store, version };
     let result: unknown = match.route.handler(ctx, match.params, body, req.url.searchParams);
     if (version >= VERSION_WITHOUT_ARCHIVED) result = stripArchived(result);
+    if (version < VERSION_WITH_HEADING_4) result = hideHeading4(result);
     send(200, { ...(result as ApiObject), request_id: requestId });
   } catch (error) {
     if (error instanceof NotionError) {
@@ -249,6 +269,6 @@ export async function handleRequest(state: HttpState, req: SandboxRequest, res: 
       });
     }
   } finally {
-    state.log.push({ method, path: pathname + req.url.search, route, token, status, body, at: Date.now() });
+    state.log.push({ method, path: pathname + req.url.search, route, token, version, status, body, at: Date.now() });
   }
 }

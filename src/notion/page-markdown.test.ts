@@ -1,0 +1,68 @@
+import type { BlockObjectRequest } from '@notionhq/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../tests/sandbox/notion/fixtures';
+import { startNotionHarness, type NotionHarness } from '../../tests/sandbox/notion/harness';
+import { NOTION_VERSION } from './client';
+import { readPageMarkdown, readableMarkdown } from './page-markdown';
+import { readBlockTree } from './read-blocks';
+
+describe('readableMarkdown', () => {
+  it.each([
+    ['Costs **\\$5 \\* 2**', 'Costs **$5 * 2**'],
+    ['a \\[link\\] \\<tag\\> \\{x\\} a\\|b x\\^2 \\~ \\` \\\\', 'a [link] <tag> {x} a|b x^2 ~ ` \\'],
+    ['one<br>two<br/>three', 'one\ntwo\nthree'],
+    ['keep `a\\*b` in code', 'keep `a\\*b` in code'],
+    ['```js\nconst a = "\\$";\n```\nafter \\$', '```js\nconst a = "\\$";\n```\nafter $'],
+    ['\t- nested \\*', '\t- nested *'],
+  ])('%j reads as %j', (notion, readable) => {
+    expect(readableMarkdown(notion)).toBe(readable);
+  });
+});
+
+const text = (content: string) => [{ type: 'text' as const, text: { content } }];
+
+describe('reading a page as context', () => {
+  let h: NotionHarness;
+  beforeAll(async () => {
+    h = await startNotionHarness();
+  });
+  afterAll(() => h.close());
+
+  /** A meeting note as people write them: sections that fold, bullets with sub-points. */
+  const note: BlockObjectRequest[] = [
+    { heading_2: { rich_text: text('Notes') } },
+    ...['Budget', 'Hiring', 'Launch'].map((topic): BlockObjectRequest => ({
+      toggle: {
+        rich_text: text(topic),
+        children: [
+          {
+            bulleted_list_item: {
+              rich_text: text(`${topic}: first`),
+              children: [{ paragraph: { rich_text: text('why') } }],
+            },
+          },
+          { bulleted_list_item: { rich_text: text(`${topic}: costs $5 * 2`) } },
+        ],
+      },
+    })),
+  ];
+
+  it('takes one request where reading the blocks takes one per block with children (measured)', async () => {
+    const client = h.client(FIXTURES.token, { notionVersion: NOTION_VERSION });
+    const pageId = h.api.createPage({ title: 'Meeting', children: note });
+
+    h.api.clearRequestLog();
+    await readBlockTree(client, pageId);
+    const byBlocks = h.api.requestLog.length;
+    h.api.clearRequestLog();
+    const { markdown, truncated } = await readPageMarkdown(client, pageId);
+    const byMarkdown = h.api.requestLog.length;
+
+    // 1 for the page, 1 for each toggle, 1 for each first bullet: 7 against 1.
+    expect({ byBlocks, byMarkdown }).toEqual({ byBlocks: 7, byMarkdown: 1 });
+    expect(truncated).toBe(false);
+    expect(markdown).toContain('Budget: costs $5 * 2');
+    expect(markdown).toContain('<summary>Hiring</summary>');
+    expect(markdown).toContain('\t\twhy');
+  });
+});

@@ -1,0 +1,51 @@
+// A page's content for a prompt, in one request however deep the page: Notion's Markdown endpoint
+// (GET /v1/pages/{id}/markdown). Reading the blocks instead costs a request per block that has children,
+// which at Notion's 3 requests a second is what a {{page}} run waits on. The endpoint speaks Notion's own
+// dialect; we only make it read as written (no backslash escapes, <br> as a line break) and never parse it
+// back: what we write goes through our own converter (markdown-to-blocks.ts).
+import type { Client } from '@notionhq/client';
+
+/** The characters Notion's Markdown escapes outside code. */
+const ESCAPED = /\\([\\*~`$[\]<>{}|^])/g;
+const FENCE = /^\s*(`{3,}|~{3,})/;
+/** Inline code spans, which Notion does not escape inside. */
+const CODE_SPAN = /(`+)[\s\S]*?\1/g;
+
+function unescapeProse(text: string): string {
+  return text.replace(ESCAPED, '$1').replace(/<br\s*\/?>/gi, '\n');
+}
+
+/** Notion's Markdown as a person would have written it: escapes undone and <br> as a newline, outside code. */
+export function readableMarkdown(markdown: string): string {
+  let fence: string | null = null;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const marker = FENCE.exec(line)?.[1];
+      if (fence !== null) {
+        if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = null;
+        return line;
+      }
+      if (marker) {
+        fence = marker;
+        return line;
+      }
+      let out = '';
+      let last = 0;
+      for (const span of line.matchAll(CODE_SPAN)) {
+        out += unescapeProse(line.slice(last, span.index)) + span[0];
+        last = span.index + span[0].length;
+      }
+      return out + unescapeProse(line.slice(last));
+    })
+    .join('\n');
+}
+
+/** The page's content as Markdown a model reads; `truncated` when Notion cut a very long page short. */
+export async function readPageMarkdown(
+  client: Client,
+  pageId: string,
+): Promise<{ markdown: string; truncated: boolean }> {
+  const page = await client.pages.retrieveMarkdown({ page_id: pageId });
+  return { markdown: readableMarkdown(page.markdown), truncated: page.truncated };
+}
