@@ -18,6 +18,7 @@ const done = column('checkbox', { name: 'Done' });
 const due = column('date', { name: 'Due' });
 const email = column('email', { name: 'Email' });
 const url = column('url', { name: 'Site' });
+const phone = column('phone_number', { name: 'Phone' });
 
 type Accepted = [answer: unknown, request: PropertyRequestValue];
 const date = (start: string, end: string | null = null, time_zone: string | null = null): PropertyRequestValue => ({
@@ -119,6 +120,13 @@ const ACCEPTED: Record<string, [OutputSpec, Accepted[]]> = {
       ['mailto:bob@example.com', { email: 'bob@example.com' }],
       ['MAILTO:bob@example.com?subject=Hi', { email: 'bob@example.com' }],
       ['Bob Smith <bob@example.com>', { email: 'bob@example.com' }],
+    ],
+  ],
+  phones: [
+    phone,
+    [
+      ['+1 555 0100', { phone_number: '+1 555 0100' }],
+      ['tel:+15550100', { phone_number: '+15550100' }],
     ],
   ],
   urls: [

@@ -459,19 +459,13 @@ const CASES: Record<string, Case[]> = {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** Every rich text array anywhere in the tree (block text, captions, table cells). */
-function richTextArrays(blocks: readonly BlockTree[]): RichTextItemRequest[][] {
-  return blocks.flatMap((block) => {
-    const data = (
-      block as unknown as Record<string, { rich_text?: RichTextItemRequest[]; cells?: RichTextItemRequest[][] }>
-    )[block.type];
-    return [
-      ...(data?.rich_text ? [data.rich_text] : []),
-      ...(data?.cells ?? []),
-      ...richTextArrays(blockChildren(block)),
-    ];
-  });
-}
+type TextData = { rich_text?: RichTextItemRequest[]; cells?: RichTextItemRequest[][] };
+
+/** Every rich text array anywhere in the tree (block text and table cells), in reading order. */
+const richTextArrays = (blocks: readonly BlockTree[]): RichTextItemRequest[][] =>
+  allBlocks(blocks)
+    .map((block) => (block as unknown as Record<string, TextData>)[block.type] ?? {})
+    .flatMap((data) => (data.rich_text ? [data.rich_text] : (data.cells ?? [])));
 
 const contents = (items: readonly RichTextItemRequest[]): string[] =>
   items.map((item) => ('text' in item ? item.text.content : ''));

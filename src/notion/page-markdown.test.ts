@@ -1,6 +1,6 @@
 import type { BlockObjectRequest } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from '../../tests/sandbox/notion/fixtures';
+import { FIXTURES, MEETING_NOTE } from '../../tests/sandbox/notion/fixtures';
 import { startNotionHarness, type NotionHarness } from '../../tests/sandbox/notion/harness';
 import { NOTION_VERSION } from './client';
 import { readPageMarkdown, readableMarkdown } from './page-markdown';
@@ -19,8 +19,6 @@ describe('readableMarkdown', () => {
   });
 });
 
-const text = (content: string) => [{ type: 'text' as const, text: { content } }];
-
 describe('reading a page as context', () => {
   let h: NotionHarness;
   beforeAll(async () => {
@@ -28,28 +26,9 @@ describe('reading a page as context', () => {
   });
   afterAll(() => h.close());
 
-  /** A meeting note as people write them: sections that fold, bullets with sub-points. */
-  const note: BlockObjectRequest[] = [
-    { heading_2: { rich_text: text('Notes') } },
-    ...['Budget', 'Hiring', 'Launch'].map((topic): BlockObjectRequest => ({
-      toggle: {
-        rich_text: text(topic),
-        children: [
-          {
-            bulleted_list_item: {
-              rich_text: text(`${topic}: first`),
-              children: [{ paragraph: { rich_text: text('why') } }],
-            },
-          },
-          { bulleted_list_item: { rich_text: text(`${topic}: costs $5 * 2`) } },
-        ],
-      },
-    })),
-  ];
-
   it('takes one request where reading the blocks takes one per block with children (measured)', async () => {
     const client = h.client(FIXTURES.token, { notionVersion: NOTION_VERSION });
-    const pageId = h.api.createPage({ title: 'Meeting', children: note });
+    const pageId = h.api.createPage({ title: 'Meeting', children: MEETING_NOTE as BlockObjectRequest[] });
 
     h.api.clearRequestLog();
     await readBlockTree(client, pageId);

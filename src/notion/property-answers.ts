@@ -300,7 +300,10 @@ function coerceEmail(spec: OutputSpec, value: unknown): Coerced {
 }
 
 function coercePhone(spec: OutputSpec, value: unknown): Coerced {
-  const phone = (typeof value === 'string' || typeof value === 'number' ? String(value) : '').trim();
+  // A tel: link is the number it dials.
+  const phone = (typeof value === 'string' || typeof value === 'number' ? String(value) : '')
+    .trim()
+    .replace(/^tel:/i, '');
   if (!/\d/.test(phone) || phone.length > NOTION_PHONE_MAX_CHARS) {
     return fail(`${answered(spec, value)}, which is not a phone number.`);
   }

@@ -128,6 +128,17 @@ describe('buildRowPrompt: structured outputs', () => {
     expect(system).toContain('- "done": the “Done?” column (checkbox); true or false.');
   });
 
+  it('asks a percent column for a fraction, which is what Notion stores (12 % is 0.12)', () => {
+    const share: OutputSpec = { id: 'share', name: 'Share', type: 'number', numberFormat: 'percent' };
+    const built = buildRowPrompt(seedInput({ outputs: [share, score] }));
+    expect(built.system).toContain('- "share": the “Share” column; a percentage as a fraction (0.12 for 12%).');
+    const properties = (built.schema as { properties: Record<string, unknown> }).properties;
+    expect(properties.share).toEqual({
+      type: 'number',
+      description: 'The “Share” column (percentage as a fraction: 0.12 for 12%).',
+    });
+  });
+
   it('drops the enum when new options are allowed, listing the existing ones instead', () => {
     const open = { ...category, allowNewOptions: true };
     const built = buildRowPrompt(seedInput({ outputs: [open, { ...tags, allowNewOptions: true }] }));

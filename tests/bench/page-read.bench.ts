@@ -3,35 +3,16 @@
 // Both are counted over the same pages in one run, and the run itself is timed against its bound.
 import { describe, expect, it } from 'vitest';
 import { readBlockTree } from '../../src/notion/read-blocks.ts';
+import { MEETING_NOTE } from '../sandbox/notion/fixtures.ts';
 import { benchWorld, measure, NOTION_RPS, ratio, runInkling } from './bench-world.ts';
 
 const ROWS = Number(process.env.BENCH_PAGE_ROWS ?? 30);
-
-const text = (content: string) => [{ type: 'text', text: { content } }];
-/** A meeting note as people write them: sections that fold, bullets with sub-points. */
-const NOTE = [
-  { heading_2: { rich_text: text('Notes') } },
-  ...['Budget', 'Hiring', 'Launch'].map((topic) => ({
-    toggle: {
-      rich_text: text(topic),
-      children: [
-        {
-          bulleted_list_item: {
-            rich_text: text(`${topic}: first`),
-            children: [{ paragraph: { rich_text: text('why') } }],
-          },
-        },
-        { bulleted_list_item: { rich_text: text(`${topic}: second`) } },
-      ],
-    },
-  })),
-];
 
 describe('bench page reads', () => {
   it(`{{page}} run over ${ROWS} meeting notes`, async () => {
     const world = await benchWorld(ROWS, 300);
     const rows = world.notion.queryRows(world.dataSourceId).map((row) => String(row.id));
-    for (const id of rows) world.notion.appendBlocks(id, NOTE);
+    for (const id of rows) world.notion.appendBlocks(id, MEETING_NOTE);
 
     const run = await measure(world, () => runInkling(world, { template: 'Summarise this note: {{page}}' }));
     const reads = run.byRoute['GET /v1/pages/:id/markdown'] ?? 0;

@@ -57,6 +57,30 @@ const FIXTURE_EPOCH = Date.parse('2026-10-01T09:00:00.000Z');
 
 const text = (content: string): Array<Record<string, unknown>> => [{ type: 'text', text: { content } }];
 
+
+/**
+ * Page content as people write meeting notes: a heading, then three sections that fold, each with
+ * bullets, one of which has a sub-point. Reading it by blocks takes 7 requests (the page, each toggle,
+ * each first bullet); Notion's Markdown endpoint takes 1.
+ */
+export const MEETING_NOTE = [
+  { heading_2: { rich_text: text('Notes') } },
+  ...['Budget', 'Hiring', 'Launch'].map((topic) => ({
+    toggle: {
+      rich_text: text(topic),
+      children: [
+        {
+          bulleted_list_item: {
+            rich_text: text(`${topic}: first`),
+            children: [{ paragraph: { rich_text: text('why') } }],
+          },
+        },
+        { bulleted_list_item: { rich_text: text(`${topic}: costs $5 * 2`) } },
+      ],
+    },
+  })),
+];
+
 /** Empties the store and seeds the fixture workspace. */
 export function seedFixtures(store: Store): void {
   store.clear();
