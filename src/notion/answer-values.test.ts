@@ -77,6 +77,9 @@ const ACCEPTED: Record<string, [OutputSpec, Accepted[]]> = {
       ['Yes.', { checkbox: true }],
       ['✅', { checkbox: true }],
       ['[x]', { checkbox: true }],
+      ['✔️', { checkbox: true }],
+      ['☑️', { checkbox: true }],
+      ['✖️', { checkbox: false }],
       ['unchecked', { checkbox: false }],
     ],
   ],
@@ -127,6 +130,7 @@ const ACCEPTED: Record<string, [OutputSpec, Accepted[]]> = {
     [
       ['+1 555 0100', { phone_number: '+1 555 0100' }],
       ['tel:+15550100', { phone_number: '+15550100' }],
+      ['TEL:  +1 555 0100', { phone_number: '+1 555 0100' }],
     ],
   ],
   urls: [
@@ -149,6 +153,9 @@ const REFUSED: Record<string, [OutputSpec, Refused[]]> = {
       ['1.2.3', 'The model answered “1.2.3” for “Price”, which is not a number.'],
       ['12,34', 'The model answered “12,34” for “Price”, which is not a number.'],
       ['3-5', 'The model answered “3-5” for “Price”, which is not a number.'],
+      ['0,125', 'The model answered “0,125” for “Price”, which is not a number.'],
+      ['3 MLN', 'The model answered “3 MLN” for “Price”, which is not a number.'],
+      ['5 LBS', 'The model answered “5 LBS” for “Price”, which is not a number.'],
     ],
   ],
   checkboxes: [
@@ -182,6 +189,11 @@ const REFUSED: Record<string, [OutputSpec, Refused[]]> = {
         'The model answered {"start":"2026-02-01T09:00:00","time_zone":"Mars/Olympus"} for “Due”, whose time zone is not one Notion knows (like Europe/Paris).',
       ],
       [20260201, 'The model answered 20260201 for “Due”, which is not a date like 2026-01-31.'],
+      ['Jan 1st, 0099', 'The model answered “Jan 1st, 0099” for “Due”, which is not a date like 2026-01-31.'],
+      [
+        { start: '2026-02-01T09:00:00', time_zone: 'EST' },
+        'The model answered {"start":"2026-02-01T09:00:00","time_zone":"EST"} for “Due”, whose time zone is not one Notion knows (like Europe/Paris).',
+      ],
     ],
   ],
   emails: [
@@ -193,6 +205,7 @@ const REFUSED: Record<string, [OutputSpec, Refused[]]> = {
         'The model answered “bob at example dot com” for “Email”, which is not an email address.',
       ],
       ['https://example.com', 'The model answered “https://example.com” for “Email”, which is not an email address.'],
+      ['bob@x.io#frag', 'The model answered “bob@x.io#frag” for “Email”, which is not an email address.'],
     ],
   ],
   urls: [
@@ -224,6 +237,24 @@ describe('typed values a model writes', () => {
       expect(result.ok ? result.request : result.reason).toBe(reason);
     });
   }
+
+  it('orders a range of floating times in its own time zone, not the browser’s', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // 02:30 → 03:10 in Paris; read in New York on the night its clocks jump (02:00 → 03:00), 02:30 does not exist.
+      const result = coerceAnswer(due, {
+        start: '2026-03-08T02:30:00',
+        end: '2026-03-08T03:10:00',
+        time_zone: 'Europe/Paris',
+      });
+      expect(result.ok ? result.request : result.reason).toEqual(
+        date('2026-03-08T02:30:00', '2026-03-08T03:10:00', 'Europe/Paris'),
+      );
+    } finally {
+      process.env.TZ = zone;
+    }
+  });
 
   it('a multi-select over the option limit names the real count', () => {
     const options = Array.from({ length: 98 }, (_, i) => `T${i}`);

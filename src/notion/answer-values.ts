@@ -5,11 +5,16 @@
 
 // ---- Numbers ----
 
-/** Digits with optional thousands commas (groups of exactly three), decimals and an exponent. */
-const NUMBER_TEXT = /^(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+/**
+ * Digits with optional thousands commas (groups of exactly three, never after a lone 0: "0,125" is a
+ * decimal comma, refused as having two readings), decimals and an exponent.
+ */
+const NUMBER_TEXT = /^(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:e[+-]?\d+)?$/i;
 const CURRENCY_SYMBOLS = /^[$€£¥₹₩₽¢₺₴₦฿₫₱]|[$€£¥₹₩₽¢₺₴₦฿₫₱]$/g;
-/** An ISO 4217 code before or after the amount: "USD 3", "3 EUR". */
-const CURRENCY_CODE = /^[A-Z]{3}\s+|\s+[A-Z]{3}$/g;
+/** The ISO 4217 codes people write beside amounts ("USD 3", "3 EUR"); other capitals ("3 MLN") are units. */
+const CURRENCY_CODES =
+  'USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|CZK|HUF|RON|BGN|TRY|RUB|UAH|BRL|MXN|ARS|CLP|COP|PEN|ZAR|NGN|KES|EGP|MAD|AED|SAR|ILS|KRW|SGD|HKD|TWD|THB|VND|IDR|MYR|PHP|PKR|BDT';
+const CURRENCY_CODE = new RegExp(`^(?:${CURRENCY_CODES})\\s+|\\s+(?:${CURRENCY_CODES})$`, 'g');
 
 export interface NumberReading {
   value: number;
@@ -74,6 +79,7 @@ const CHECKBOX_WORDS: Record<string, boolean> = {
   unchecked: false,
   '[ ]': false,
   '✗': false,
+  '✖': false,
   '❌': false,
   '☐': false,
 };
@@ -83,7 +89,14 @@ export function readCheckbox(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
   if (value === 1 || value === 0) return value === 1;
   if (typeof value !== 'string') return undefined;
-  return CHECKBOX_WORDS[value.trim().toLowerCase().replace(/[.!]$/, '')];
+  // U+FE0F asks for the emoji form of ✔ or ☑; most emoji keyboards add it.
+  return CHECKBOX_WORDS[
+    value
+      .trim()
+      .toLowerCase()
+      .replace(/\uFE0F/g, '')
+      .replace(/[.!]$/, '')
+  ];
 }
 
 // ---- Dates ----
@@ -129,7 +142,9 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/** A real day of years 1000–9999 (what ISO 8601's four digits and Notion hold) as YYYY-MM-DD. */
 function calendarDate(year: number, month: number, day: number): string | undefined {
+  if (year < 1000 || year > 9999) return undefined;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return `${year}-${pad(month)}-${pad(day)}`;
 }
@@ -209,11 +224,16 @@ export function splitDateRange(text: string): string[] {
   return [text];
 }
 
-/** An IANA time zone name Notion accepts ("Europe/Paris", "UTC"), or undefined. */
+/**
+ * An IANA time zone name Notion accepts ("Europe/Paris", "UTC"), or undefined. Abbreviations ("EST",
+ * "CET") are refused: the engine maps them to a zone the person did not name (EST → America/Panama).
+ */
 export function readTimeZone(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(value.trim())) return undefined;
+  if (typeof value !== 'string') return undefined;
+  const name = value.trim();
+  if (name !== 'UTC' && !/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$/.test(name)) return undefined;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: value.trim() }).resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
@@ -222,5 +242,12 @@ export function readTimeZone(value: unknown): string | undefined {
 /** Whether an ISO date-time carries its own offset ("Z" or "+01:00"). */
 export const hasOffset = (date: string): boolean => /T.*(?:Z|[+-]\d{2}:\d{2})$/.test(date);
 
-/** The instant (or day) an ISO date stands for, to put a range's two ends in order. */
-export const dateOrder = (date: string): number => Date.parse(date.includes('T') ? date : `${date}T00:00:00Z`);
+/**
+ * A number that puts a range's two ends in order. A date or a time without an offset is read as UTC
+ * wall-clock time, never the browser's zone (where 02:30 may not exist on a night clocks jump); both
+ * ends of such a range are in the same zone, so their order is their wall-clock order.
+ */
+export function dateOrder(date: string): number {
+  if (!date.includes('T')) return Date.parse(`${date}T00:00:00Z`);
+  return Date.parse(hasOffset(date) ? date : `${date}Z`);
+}

@@ -235,6 +235,103 @@ const CASES: Record<string, Case[]> = {
       ['toggle: Q', '  paragraph: A', 'paragraph: After'],
     ],
   ],
+  'HTML a second look found': [
+    [
+      'consecutive <details> without a blank line between',
+      '<details>\n<summary>Q1?</summary>\n\nA1.\n\n</details>\n<details>\n<summary>Q2?</summary>\n\nA2.\n\n</details>',
+      ['toggle: Q1?', '  paragraph: A1.', 'toggle: Q2?', '  paragraph: A2.'],
+    ],
+    [
+      'consecutive one-line <details>',
+      '<details><summary>Q1</summary>A1</details>\n<details><summary>Q2</summary>A2</details>',
+      ['toggle: Q1', '  paragraph: A1', 'toggle: Q2', '  paragraph: A2'],
+    ],
+    [
+      'an unclosed <script> keeps the rest of the answer',
+      '<script> runs JS.\n\n## Heading\n\nBody.',
+      ['paragraph: runs JS.', 'heading_2: Heading', 'paragraph: Body.'],
+    ],
+    ['a placeholder in angle brackets stays', 'Dear <First Name>,', ['paragraph: Dear <First Name>,']],
+    [
+      'a placeholder mid-sentence stays',
+      'reply to <your email> by Friday',
+      ['paragraph: reply to <your email> by Friday'],
+    ],
+    ['generics in a heading stay', '## Returning Promise<void>', ['heading_2: Returning Promise<void>']],
+    ['generics in text stay', 'a Vec<u8> here', ['paragraph: a Vec<u8> here']],
+    [
+      '<pre><code> keeps its lines and indentation',
+      '<pre><code>def f():\n    return 1\n</code></pre>',
+      ['code(plain text): def f():⏎    return 1'],
+    ],
+    [
+      '<pre> with a language class',
+      '<pre><code class="language-python">x = 1 &lt; 2</code></pre>',
+      ['code(python): x = 1 < 2'],
+    ],
+    [
+      'an HTML table is a table',
+      '<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td><b>2</b></td></tr></table>',
+      ['table(2)', '  row: a | b', '  row: 1 | **2**'],
+    ],
+    [
+      'a footnote inside a toggle',
+      '<details><summary>More</summary>\n\nSee this[^1].\n\n</details>\n\n[^1]: The note.',
+      ['toggle: More', '  paragraph: See this¹.', 'heading_3: Notes', 'numbered_list_item: The note.'],
+    ],
+    [
+      'a reference link inside a toggle',
+      '<details><summary>Docs</summary>\n\nRead [the guide][g].\n\n</details>\n\n[g]: https://example.com/guide',
+      ['toggle: Docs', '  paragraph: Read [the guide](https://example.com/guide).'],
+    ],
+    [
+      'a summary that looks like a list stays its text',
+      '<details><summary>1. Install</summary>Run it</details>',
+      ['toggle: 1. Install', '  paragraph: Run it'],
+    ],
+    [
+      '<details> inside a quote',
+      '> <details>\n> <summary>S</summary>\n>\n> Body\n>\n> </details>',
+      ['quote: ', '  toggle: S', '    paragraph: Body'],
+    ],
+    [
+      'three <details> on one line',
+      '<details><summary>A</summary>1</details><details><summary>B</summary>2</details><details><summary>C</summary>3</details>',
+      ['toggle: A', '  paragraph: 1', 'toggle: B', '  paragraph: 2', 'toggle: C', '  paragraph: 3'],
+    ],
+    [
+      'a <details> never closed holds the rest, as a browser shows it',
+      '<details>\n<summary>Open</summary>\n\nNever closed\n\n## Later',
+      ['toggle: Open', '  paragraph: Never closed', '  heading_2: Later'],
+    ],
+    [
+      '<details> inside a list item',
+      '- Item\n\n  <details>\n  <summary>Inner</summary>\n\n  Body\n\n  </details>\n\n- Next',
+      ['bulleted_list_item: Item', '  toggle: Inner', '    paragraph: Body', 'bulleted_list_item: Next'],
+    ],
+    ['entities beyond the common ones', '<p>2 &times; 3 &rarr; 6 &le; &euro;7</p>', ['paragraph: 2 × 3 → 6 ≤ €7']],
+    [
+      'an <img> keeps its alt text',
+      '<p>Logo: <img src="https://i.example/l.png" alt="Acme"></p>',
+      ['paragraph: Logo: Acme'],
+    ],
+  ],
+  'display math next to code': [
+    ['$$ in indented code stays code', 'Example:\n\n    $$x^2$$', ['paragraph: Example:', 'code(plain text): $$x^2$$']],
+    [
+      '$$ in a fence on a list-marker line stays code',
+      '- ```\n  $$x$$\n  ```',
+      ['bulleted_list_item: ', '  code(plain text): $$x$$'],
+    ],
+    [
+      'a long line of $$ without a close stays text',
+      `$$${'a '.repeat(20_000)}`,
+      [`paragraph: $$${'a '.repeat(20_000).trim()}`],
+    ],
+  ],
+  'fences a second look found': [
+    ['an indented whole-answer fence', '  ```md\n  # T\n  - a\n  ```', ['heading_1: T', 'bulleted_list_item: a']],
+  ],
   'links Notion accepts': [
     ['https', '[site](https://example.com/a?b=1)', ['paragraph: [site](https://example.com/a?b=1)']],
     ['mailto', '[mail us](mailto:team@example.com)', ['paragraph: [mail us](mailto:team@example.com)']],

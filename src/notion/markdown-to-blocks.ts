@@ -11,6 +11,7 @@ import type {
   List,
   ListItem,
   Nodes,
+  Paragraph,
   PhrasingContent,
   Root,
   RootContent,
@@ -21,7 +22,16 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { toNotionLanguage, type NotionLanguage } from './code-languages';
-import { detailsDepthChange, detailsParts, isHorizontalRule, isOnlyComments } from './inline-html';
+import {
+  detailsClose,
+  detailsParts,
+  htmlTable,
+  isHorizontalRule,
+  isOnlyComments,
+  opensDetails,
+  preformatted,
+  unclosedRawElement,
+} from './inline-html';
 import { NOTION_EQUATION_MAX_CHARS } from './limits';
 import {
   chunkRichText,
@@ -104,6 +114,8 @@ interface Context {
   mathToken: string;
   /** The text the nodes were parsed from (their positions point into it). */
   source: string;
+  /** The document's link and footnote definitions as Markdown, for parts read again on their own. */
+  definitionSource: string;
   footnotes: Footnotes;
 }
 
@@ -149,6 +161,7 @@ export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}
     mathToken: token,
     allowImage: options.allowImage ?? (() => false),
     source,
+    definitionSource: definitionsSource(tree, source),
     footnotes: { definitions: new Map(), numbers: new Map() },
   };
   const blocks = convertNodes(tree.children, ctx);
@@ -170,7 +183,7 @@ export function unwrapMarkdownFence(markdown: string): string {
   const last = tree.children[tree.children.length - 1];
   const whole = tree.children.length === 1 && first?.type === 'code';
   const fence = opener[1];
-  const closing = new RegExp(`^${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+  const closing = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
   const closedAtEnd = lines.length > 1 && closing.test(lines[lines.length - 1] ?? '');
   const brokenNesting =
     closedAtEnd && last?.type === 'code' && !last.lang && last.value === '' && tree.children.length > 1;
@@ -195,75 +208,105 @@ export function imageUrls(markdown: string): string[] {
   return urls;
 }
 
-/** Blocks for a run of sibling nodes; `<details>` … `</details>` across siblings is one toggle. */
+/**
+ * Blocks for a run of sibling nodes. A `<details>` … `</details>` is one toggle however the parser cut it
+ * up (a body with blank lines spans siblings; `</details><details>` of two toggles can share one node):
+ * its close is found in the source text, and what follows the close in that node is read again.
+ */
 function convertNodes(nodes: readonly RootContent[], ctx: Context): BlockTree[] {
   const blocks: BlockTree[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (node.type === 'html' && detailsParts(node.value)) {
-      const end = detailsEnd(nodes, i);
-      blocks.push(toggleBlock(sourceOf(nodes[i]!, nodes[end]!, ctx), ctx));
-      i = end;
+    const from = node.position?.start.offset;
+    if (node.type !== 'html' || !opensDetails(node.value) || from === undefined) {
+      blocks.push(...convertNode(node, ctx));
       continue;
     }
-    blocks.push(...convertNode(node, ctx));
+    const siblingsEnd = nodes[nodes.length - 1]!.position?.end.offset;
+    let cursor = from;
+    let last = i;
+    for (;;) {
+      const close = detailsClose(ctx.source.slice(cursor, siblingsEnd));
+      const to = close === -1 ? undefined : cursor + close;
+      // The sibling the toggle ends in: what follows the close inside it is the next toggle, or read again.
+      const found = to === undefined ? -1 : nodes.findIndex((n, j) => j >= last && (n.position?.end.offset ?? 0) >= to);
+      last = found === -1 ? nodes.length - 1 : found;
+      const end = nodes[last]!.position?.end.offset;
+      blocks.push(toggleBlock(dedented(cursor, to ?? end, node, ctx), ctx));
+      const rest = to === undefined ? '' : ctx.source.slice(to, end);
+      if (to === undefined || rest.trim() === '') break;
+      if (opensDetails(rest)) {
+        cursor = to + (rest.length - rest.trimStart().length);
+        continue;
+      }
+      blocks.push(...convertSource(dedented(to, end, node, ctx), ctx));
+      break;
+    }
+    i = last;
   }
   return blocks;
 }
 
-/** The index of the sibling whose HTML closes the `<details>` opened at `start` (the last one if none does). */
-function detailsEnd(nodes: readonly RootContent[], start: number): number {
-  let depth = 0;
-  for (let j = start; j < nodes.length; j++) {
-    const node = nodes[j]!;
-    if (node.type === 'html') depth += detailsDepthChange(node.value);
-    if (depth <= 0) return j;
-  }
-  return nodes.length - 1;
-}
-
-/** The source text from the start of one node to the end of another, indentation of its column removed. */
-function sourceOf(first: RootContent, last: RootContent, ctx: Context): string {
-  const start = first.position?.start;
-  const end = last.position?.end;
-  if (start?.offset === undefined || end?.offset === undefined) return first.type === 'html' ? first.value : '';
-  const indent = new RegExp(`^[ \\t]{0,${Math.max(0, start.column - 1)}}`);
+/**
+ * The source between two offsets, with the container prefix of the node's column (list indentation, a
+ * quote's `> `) taken off every line after the first.
+ */
+function dedented(from: number, to: number | undefined, node: RootContent, ctx: Context): string {
+  const prefix = new RegExp(`^[ \\t>]{0,${Math.max(0, (node.position?.start.column ?? 1) - 1)}}`);
   return ctx.source
-    .slice(start.offset, end.offset)
+    .slice(from, to)
     .split('\n')
-    .map((line, i) => (i === 0 ? line : line.replace(indent, '')))
+    .map((line, i) => (i === 0 ? line : line.replace(prefix, '')))
     .join('\n');
 }
 
 /** `<details><summary>Title</summary> body </details>` → a toggle titled by the summary, the body inside. */
 function toggleBlock(source: string, ctx: Context): BlockTree {
-  const { summary, body } = detailsParts(source) ?? { summary: '', body: source };
+  const { summary, body } = detailsParts(source);
   const title = fitRichText(trimEdges(inlineRichText(summary, ctx))).items;
   const children = convertSource(body, ctx);
   const rich_text = title.length > 0 ? title : [plainItem('Details')];
   return withChildren({ type: 'toggle', toggle: { rich_text } }, children);
 }
 
-/** Markdown inside an HTML block (a toggle's body), converted with the document's definitions and notes. */
+/**
+ * Markdown cut out of the document (a toggle's body, what follows it), read with the document's link
+ * and footnote definitions appended so its references resolve as they would in place.
+ */
 function convertSource(source: string, ctx: Context): BlockTree[] {
-  const tree = parseTree(source);
+  const withDefinitions = ctx.definitionSource === '' ? source : `${source}\n\n${ctx.definitionSource}`;
+  const tree = parseTree(withDefinitions);
   const inner = collectDefinitions(tree);
   const definitions: DefinitionLookup = (identifier) => inner(identifier) ?? ctx.definitions(identifier);
-  return convertNodes(tree.children, { ...ctx, source, definitions });
+  return convertNodes(tree.children, { ...ctx, source: withDefinitions, definitions });
 }
 
-/** One line of inline Markdown and HTML (a toggle's summary) as rich text. */
+/** A toggle's summary as rich text: inline Markdown and HTML only (`1. Install` is its text, not a list). */
 function inlineRichText(source: string, ctx: Context): TextItem[] {
-  const [first] = parseTree(source.trim()).children;
-  if (first?.type === 'paragraph') return phrasingToRichText(first.children, inlineContext(ctx));
-  if (first?.type === 'html') return phrasingToRichText([first], inlineContext(ctx));
-  return [];
+  const [first, ...rest] = parseTree(source.trim()).children;
+  if (first?.type === 'paragraph' && rest.length === 0) return phrasingToRichText(first.children, inlineContext(ctx));
+  return phrasingToRichText([{ type: 'html', value: source }], inlineContext(ctx));
+}
+
+/** The source of every link and footnote definition in the tree, for parts read again on their own. */
+function definitionsSource(tree: Root, source: string): string {
+  const parts: string[] = [];
+  const visit = (nodes: readonly RootContent[]): void => {
+    for (const node of nodes) {
+      const { start, end } = node.position ?? {};
+      if ((node.type === 'definition' || node.type === 'footnoteDefinition') && start?.offset !== undefined) {
+        parts.push(source.slice(start.offset, end?.offset));
+      } else if ('children' in node) visit(node.children as RootContent[]);
+    }
+  };
+  visit(tree.children);
+  return parts.join('\n\n');
 }
 
 function convertNode(node: RootContent, ctx: Context): BlockTree[] {
   switch (node.type) {
     case 'paragraph':
-      return paragraphBlocks(node.children, ctx);
+      return paragraphNodeBlocks(node, ctx);
     case 'heading':
       return headingBlocks(node, ctx);
     case 'list':
@@ -355,6 +398,49 @@ function paragraphBlocks(children: readonly PhrasingContent[], ctx: Context): Bl
   return blocks;
 }
 
+/**
+ * A paragraph, with any of its lines that is only `$$…$$` taken out as an equation (display math on one
+ * line, as on GitHub and in KaTeX) and the lines around it kept as paragraphs. The expression comes from
+ * the source, so Markdown escaping never eats its backslashes (`\\,` stays `\\,`). Only paragraphs are
+ * looked at, so `$$` in code of any kind stays code.
+ */
+function paragraphNodeBlocks(node: Paragraph, ctx: Context): BlockTree[] {
+  const { start, end } = node.position ?? {};
+  if (start?.offset === undefined || end?.offset === undefined || !ctx.source.includes('$$')) {
+    return paragraphBlocks(node.children, ctx);
+  }
+  const lines = ctx.source
+    .slice(start.offset, end.offset)
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : line.replace(/^[ \t]*(?:>[ \t]?)*/, '')));
+  if (!lines.some((line) => oneLineMath(line) !== undefined)) return paragraphBlocks(node.children, ctx);
+  const blocks: BlockTree[] = [];
+  let text: string[] = [];
+  const flush = (): void => {
+    if (text.length > 0) blocks.push(...convertSource(text.join('\n'), ctx));
+    text = [];
+  };
+  for (const line of lines) {
+    const math = oneLineMath(line);
+    if (math === undefined) text.push(line);
+    else {
+      flush();
+      blocks.push(...equationBlocks(math));
+    }
+  }
+  flush();
+  return blocks;
+}
+
+/** The expression of a line that is only `$$…$$` (not `$$$ a lot $$$`), else undefined. Linear: no regex. */
+function oneLineMath(line: string): string | undefined {
+  const text = line.trim();
+  if (text.length < 5 || !text.startsWith('$$') || !text.endsWith('$$')) return undefined;
+  if (text.startsWith('$$$') || text.endsWith('$$$')) return undefined;
+  const inner = text.slice(2, -2);
+  return inner.trim() === '' || inner.includes('$$') ? undefined : inner.trim();
+}
+
 function standaloneImage(node: PhrasingContent, ctx: Context): BlockTree | null {
   if (node.type !== 'image' && node.type !== 'imageReference') return null;
   const source = node.type === 'image' ? node.url : ctx.definitions(node.identifier)?.url;
@@ -416,7 +502,7 @@ function leadingTextAndChildren(
 ): { text: RichTextItemRequest[]; children: BlockTree[] } {
   const [first, ...rest] = nodes;
   if (first?.type !== 'paragraph') return { text: [], children: convertNodes(nodes, ctx) };
-  const [lead, ...more] = paragraphBlocks(first.children, ctx);
+  const [lead, ...more] = paragraphNodeBlocks(first, ctx);
   const children = [...more, ...convertNodes(rest, ctx)];
   if (lead?.type === 'paragraph') return { text: lead.paragraph.rich_text, children };
   return { text: [], children: lead ? [lead, ...children] : children };
@@ -479,7 +565,37 @@ function cellRichText(cell: TableCell | undefined, ctx: Context): RichTextItemRe
 function htmlBlocks(node: Html, ctx: Context): BlockTree[] {
   if (isOnlyComments(node.value)) return [];
   if (isHorizontalRule(node.value)) return [{ type: 'divider', divider: {} }];
+  const unclosed = unclosedRawElement(node.value);
+  if (unclosed) {
+    const first = paragraphBlocks([{ type: 'html', value: unclosed.first }], ctx);
+    return [...first, ...(unclosed.rest.trim() === '' ? [] : convertSource(unclosed.rest, ctx))];
+  }
+  const pre = preformatted(node.value);
+  if (pre) return codeBlocks(pre.code, toNotionLanguage(pre.language));
+  const table = htmlTable(node.value);
+  if (table) return htmlTableBlocks(table, ctx);
   return paragraphBlocks([node], ctx);
+}
+
+/** `<table><tr><th>…` as a Notion table: as wide as its widest row, a header row when the first row is all `<th>`. */
+function htmlTableBlocks(table: { rows: string[][]; header: boolean }, ctx: Context): BlockTree[] {
+  const width = Math.max(...table.rows.map((row) => row.length));
+  const rows: BlockTree[] = table.rows.map((row) => ({
+    type: 'table_row',
+    table_row: {
+      cells: Array.from(
+        { length: width },
+        (_, i) =>
+          fitRichText(trimEdges(phrasingToRichText([{ type: 'html', value: row[i] ?? '' }], inlineContext(ctx)))).items,
+      ),
+    },
+  }));
+  return [
+    {
+      type: 'table',
+      table: { table_width: width, has_column_header: table.header, has_row_header: false, children: rows },
+    },
+  ];
 }
 
 /**
@@ -521,8 +637,6 @@ function collectDefinitions(tree: Root): DefinitionLookup {
 // ---- `$$` display math ----
 
 const DISPLAY_MATH_LINE = /^([ \t]*(?:>[ \t]?)*[ \t]*)\$\$[ \t\r]*$/;
-/** `$$…$$` as the whole line: display math too (as on GitHub and in KaTeX); `$$$ a lot $$$` is not. */
-const DISPLAY_MATH_ONE_LINE = /^([ \t]*(?:>[ \t]?)*[ \t]*)\$\$(?!\$)(.*?\S.*?)(?<!\$)\$\$[ \t\r]*$/;
 const FENCE_LINE = /^[ \t>]*(`{3,}|~{3,})(.*)$/;
 
 /**
@@ -554,16 +668,6 @@ export function protectDisplayMath(markdown: string): { source: string; token: s
       if (!(fenceMatch[1].startsWith('`') && info.includes('`'))) {
         fence = { char: fenceMatch[1][0] ?? '`', length: fenceMatch[1].length };
       }
-      continue;
-    }
-    const oneLine = DISPLAY_MATH_ONE_LINE.exec(line);
-    if (oneLine && !(oneLine[2] ?? '').includes('$$')) {
-      const body = oneLine[2] ?? '';
-      const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-      const marker = '`'.repeat(Math.max(3, longestRun + 1));
-      const prefix = oneLine[1] ?? '';
-      lines.splice(i, 1, `${prefix}${marker}${token}`, `${prefix}${body.trim()}`, `${prefix}${marker}`);
-      i += 2;
       continue;
     }
     const open = DISPLAY_MATH_LINE.exec(line);

@@ -14,6 +14,8 @@ describe('readableMarkdown', () => {
     ['keep `a\\*b` in code', 'keep `a\\*b` in code'],
     ['```js\nconst a = "\\$";\n```\nafter \\$', '```js\nconst a = "\\$";\n```\nafter $'],
     ['\t- nested \\*', '\t- nested *'],
+    ['inline math $a \\{b\\}$ and \\$5', 'inline math $a \\{b\\}$ and $5'],
+    ['$$\n\\frac{a}{b} \\{c\\}\n$$\nafter \\*', '$$\n\\frac{a}{b} \\{c\\}\n$$\nafter *'],
   ])('%j reads as %j', (notion, readable) => {
     expect(readableMarkdown(notion)).toBe(readable);
   });

@@ -7,21 +7,23 @@ import type { Client } from '@notionhq/client';
 
 /** The characters Notion's Markdown escapes outside code. */
 const ESCAPED = /\\([\\*~`$[\]<>{}|^])/g;
-const FENCE = /^\s*(`{3,}|~{3,})/;
-/** Inline code spans, which Notion does not escape inside. */
-const CODE_SPAN = /(`+)[\s\S]*?\1/g;
+/** A code fence, or the `$$` line around display math: Notion escapes neither inside. */
+const FENCE = /^\s*(`{3,}|~{3,}|\$\$)\s*$|^\s*(`{3,}|~{3,})/;
+/** Inline code spans and inline math (`$…$` not after a backslash), which Notion does not escape inside. */
+const LITERAL_SPAN = /(`+)[\s\S]*?\1|(?<!\\)\$(?!\$)[^$\n]*?(?<!\\)\$/g;
 
 function unescapeProse(text: string): string {
   return text.replace(ESCAPED, '$1').replace(/<br\s*\/?>/gi, '\n');
 }
 
-/** Notion's Markdown as a person would have written it: escapes undone and <br> as a newline, outside code. */
+/** Notion's Markdown as a person would have written it: escapes undone and <br> as a newline, outside code and math. */
 export function readableMarkdown(markdown: string): string {
   let fence: string | null = null;
   return markdown
     .split('\n')
     .map((line) => {
-      const marker = FENCE.exec(line)?.[1];
+      const found = FENCE.exec(line);
+      const marker = found?.[1] ?? found?.[2];
       if (fence !== null) {
         if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = null;
         return line;
@@ -32,7 +34,7 @@ export function readableMarkdown(markdown: string): string {
       }
       let out = '';
       let last = 0;
-      for (const span of line.matchAll(CODE_SPAN)) {
+      for (const span of line.matchAll(LITERAL_SPAN)) {
         out += unescapeProse(line.slice(last, span.index)) + span[0];
         last = span.index + span[0].length;
       }

@@ -280,8 +280,11 @@ function coerceUrl(spec: OutputSpec, value: unknown): Coerced {
   return { ok: true, request: { url } };
 }
 
-/** Something@something.tld, no spaces: enough to catch prose answers, not a full RFC 5322 check. */
-const SIMPLE_EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+/**
+ * Something@domain.tld, no spaces, a domain of letters, digits and hyphens (any script): enough to catch
+ * prose and URLs, not a full RFC 5322 check.
+ */
+const SIMPLE_EMAIL = /^[^\s@]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u;
 
 /** "mailto:bob@example.com?subject=Hi" and "Bob <bob@example.com>" are bob@example.com. */
 function emailOf(value: unknown): string {
@@ -303,7 +306,7 @@ function coercePhone(spec: OutputSpec, value: unknown): Coerced {
   // A tel: link is the number it dials.
   const phone = (typeof value === 'string' || typeof value === 'number' ? String(value) : '')
     .trim()
-    .replace(/^tel:/i, '');
+    .replace(/^tel:\s*/i, '');
   if (!/\d/.test(phone) || phone.length > NOTION_PHONE_MAX_CHARS) {
     return fail(`${answered(spec, value)}, which is not a phone number.`);
   }

@@ -57,7 +57,6 @@ const FIXTURE_EPOCH = Date.parse('2026-10-01T09:00:00.000Z');
 
 const text = (content: string): Array<Record<string, unknown>> => [{ type: 'text', text: { content } }];
 
-
 /**
  * Page content as people write meeting notes: a heading, then three sections that fold, each with
  * bullets, one of which has a sub-point. Reading it by blocks takes 7 requests (the page, each toggle,
