@@ -1,6 +1,11 @@
 import type { JobUsage } from './job';
 
-const number = new Intl.NumberFormat('en');
+import { ENGINE_OPTION_LABELS, type EngineId } from './engines';
+
+/** Numbers as the browser's locale writes them (1,234 in English, 1.234 in German). */
+const number = new Intl.NumberFormat();
+/** Inkling speaks English: its nouns take English plural forms. */
+const plural = new Intl.PluralRules('en');
 
 /** "1,234 tokens in · 567 out · $0.0012" */
 export function formatUsage(usage: JobUsage, free = false): string {
@@ -9,6 +14,17 @@ export function formatUsage(usage: JobUsage, free = false): string {
 }
 
 export const formatNumber = (n: number) => number.format(n);
+
+/** "1 block", "2 blocks", "1,234 rows": the count in the browser's format, the noun in its plural form. */
+export function count(n: number, one: string, other = `${one}s`): string {
+  return `${number.format(n)} ${plural.select(n) === 'one' ? one : other}`;
+}
+
+/** An engine and model as people know them: "GPT (OpenAI) · gpt-5.5-mini". */
+export function engineAndModel(engine: string, model: string): string {
+  const name = ENGINE_OPTION_LABELS[engine as EngineId] ?? engine;
+  return model ? `${name} · ${model}` : name;
+}
 
 export interface CostEstimate {
   /** Estimated USD, or null when the model's price is unknown. */

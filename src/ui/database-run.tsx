@@ -3,7 +3,7 @@
 // Shared by the panel and the Create tab. Model answers are shown as text, never as HTML.
 import { useRef, useState } from 'preact/hooks';
 import type { PreviewRow, RunEstimate, DatabaseJob } from '../shared/job';
-import { formatCost, formatNumber } from '../shared/format';
+import { count, formatCost, formatNumber } from '../shared/format';
 import { sendMessage } from '../messaging';
 import { type DatabaseRunSetup } from '../shared/intents';
 import { isWritableOutput, type DatabaseTarget, type PropertyInfo, type RowSelection } from '../shared/notion-shapes';
@@ -193,7 +193,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       {estimate ? (
         <div class="confirm" role="alertdialog" aria-label="Start the run">
           <p data-testid="estimate">
-            {formatNumber(estimate.rows)} {estimate.rows === 1 ? 'row' : 'rows'} to do
+            {count(estimate.rows, 'row')} to do
             {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about{' '}
             {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
             {formatCost({ usd: estimate.costUsd, free: estimate.free })}

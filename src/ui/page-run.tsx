@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { undoableUntil, type Job, type PageJob } from '../shared/job';
 import { sendMessage } from '../messaging';
 import { Field } from './field';
-import { formatNumber, formatUsage } from '../shared/format';
+import { count, formatNumber, formatUsage } from '../shared/format';
 import { useTargetJob } from './use-target-job';
 
 export interface PageRunProps {
@@ -239,12 +239,12 @@ function RunStatus({ job }: { job: PageJob }) {
           ? 'Writing the answer…'
           : job.phase === 'clearing'
             ? 'Moving the page’s content to the trash…'
-            : `Adding it to the page… ${job.progress ? `${formatNumber(job.progress.done)} of ${formatNumber(job.progress.total)} blocks` : ''}`;
+            : `Adding it to the page… ${job.progress ? `${formatNumber(job.progress.done)} of ${count(job.progress.total, 'block')}` : ''}`;
       break;
     case 'done':
       text = job.problem
         ? job.problem.message
-        : `Done: ${formatNumber(job.createdIds.length)} blocks added to the page${job.requests ? ` in ${job.requests} requests` : ''}.`;
+        : `Done: ${count(job.createdIds.length, 'block')} added to the page${job.requests ? ` in ${count(job.requests, 'request')}` : ''}.`;
       break;
     case 'failed':
       text = job.problem?.message ?? 'The run failed.';
@@ -252,11 +252,11 @@ function RunStatus({ job }: { job: PageJob }) {
     case 'cancelled':
       text =
         job.createdIds.length > 0
-          ? `Stopped. ${formatNumber(job.createdIds.length)} blocks were written; Undo removes them.`
+          ? `Stopped. ${count(job.createdIds.length, 'block')} written; Undo removes ${job.createdIds.length === 1 ? 'it' : 'them'}.`
           : 'Stopped.';
       break;
     case 'undoing':
-      text = `Undoing… removing ${formatNumber(job.createdIds.length)} blocks (about ${Math.ceil(job.createdIds.length / 3)} s at Notion’s rate).`;
+      text = `Undoing… removing ${count(job.createdIds.length, 'block')} (about ${formatNumber(Math.ceil(job.createdIds.length / 3))} s at Notion’s rate).`;
       break;
     case 'undone':
       text = job.keptOnUndo

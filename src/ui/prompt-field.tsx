@@ -46,7 +46,8 @@ export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }
             aria-describedby={describedBy}
             aria-invalid={invalid}
             aria-autocomplete="list"
-            aria-controls={`${id}-suggestions`}
+            // Points at the suggestions only while they are there: a reference to nothing is an error for screen readers.
+            aria-controls={suggestion && suggestion.names.length > 0 ? `${id}-suggestions` : undefined}
             placeholder="e.g. Translate {{Topic}} to Japanese"
             onInput={(e) => {
               onChange(e.currentTarget.value);

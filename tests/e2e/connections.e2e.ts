@@ -164,7 +164,7 @@ describe('The connections database in Notion', () => {
     await waitFor(() => connectionNames(tab).then((n) => n.length === 1), 'the list without “First”');
     await tab.waitForSelector('[data-testid="mirror-status"]');
     expect(await tab.$eval('[data-testid="mirror-status"]', (e) => e.textContent)).toMatch(
-      /changes waiting to reach “Inkling connections”/,
+      /^(1 change|[02-9]\d* changes|\d{2,} changes) waiting to reach “Inkling connections”/,
     );
     expect(mirrorRows(dataSourceId).map((r) => r.Name)).toEqual(['First']);
 
@@ -246,6 +246,10 @@ describe('The Connections tab', () => {
     const tab = await popup('Connections');
     await waitFor(() => connectionNames(tab).then((n) => n.length === 3), 'three connections');
     expect(await connectionNames(tab)).toEqual(['Zeta essay', 'Topics', 'Alpha notes']);
+    // Engines by the names Settings gives them, counts in their plural forms.
+    const details = await tab.$$eval('.connection__details', (els) => els.map((e) => e.textContent ?? ''));
+    expect(details.every((d) => d.includes('· Gemini · gemini-3.8-flash'))).toBe(true);
+    expect(details.join(' ')).not.toMatch(/\bgemini gemini|\b1 rows\b/);
     await tab.select(byLabel(tab, 'Sort by'), 'name');
     expect(await connectionNames(tab)).toEqual(['Alpha notes', 'Topics', 'Zeta essay']);
     await tab.select(byLabel(tab, 'Type'), 'database');

@@ -90,7 +90,8 @@ describe('Generate into a page', () => {
     const { id, page } = await freshPage('Fenced answer');
     const before = tree(id);
     await generate(page, 'Explain boiling');
-    expect(await runStatus(page, 'Done')).toContain('7 blocks added to the page');
+    // One request, said as one (never "1 requests").
+    expect(await runStatus(page, 'Done')).toContain('7 blocks added to the page in 1 request.');
     expect(tree(id).slice(before.length)).toEqual([
       { type: 'heading_1', text: 'Boiling' },
       { type: 'paragraph', text: 'Water\nboils at 100 °C at sea level.¹' },

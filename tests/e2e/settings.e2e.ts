@@ -132,6 +132,24 @@ describe('Settings', () => {
     expect(await worker.evaluate(() => chrome.storage.sync.get(null))).toEqual({});
   });
 
+  it('after a failed Save, the secret field says only why: no “Connected” hint from the last good one', async () => {
+    await typeInto(popup, 'Notion internal integration secret', FIXTURES.token);
+    await click(popup, 'Save');
+    expect(await statusText(popup)).toContain('Connected to Notion workspace “Inkling Sandbox”');
+    await typeInto(popup, 'Notion internal integration secret', 'ntn_this-is-not-a-real-secret-0000000000000000');
+    await click(popup, 'Save');
+    expect(await fieldError(popup, 'Notion internal integration secret')).toContain(
+      'This secret was not accepted by Notion',
+    );
+    const field = await popup.evaluate(
+      () =>
+        [...document.querySelectorAll('.field')].find(
+          (f) => f.querySelector('label')?.textContent === 'Notion internal integration secret',
+        )?.textContent ?? '',
+    );
+    expect(field).not.toContain('Connected to');
+  });
+
   it('accepts a personal access token (no prefix check: users/me decides)', async () => {
     await typeInto(popup, 'Notion internal integration secret', FIXTURES.personalAccessToken);
     await click(popup, 'Save');

@@ -118,7 +118,7 @@ describe('Usage', () => {
           [...t.querySelectorAll('tbody th')].map((th) => th.textContent).join(', '),
       ),
     );
-    expect(tables[0]).toBe('By engine and model: gemini · gemini-3.8-flash');
+    expect(tables[0]).toBe('By engine and model: Gemini · gemini-3.8-flash');
     expect(tables[1]?.replace('By connection: ', '').split(', ').toSorted()).toEqual([
       'Counted page',
       'Previews',

@@ -5,7 +5,7 @@ import type { Connection, MirrorState } from '../../shared/connection';
 import type { JobStatus } from '../../shared/job';
 import { sendMessage } from '../../messaging';
 import { connectionsItem, mirrorQueueItem, settingsItem } from '../../storage';
-import { formatNumber, formatUsage } from '../../shared/format';
+import { count, engineAndModel, formatNumber, formatUsage } from '../../shared/format';
 import { useStorageItem } from '../use-storage-item';
 
 type SortKey = 'lastRun' | 'name' | 'created';
@@ -69,7 +69,7 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
     const outcome = await sendMessage('importConnections', undefined);
     setMessage(
       outcome.ok
-        ? `Imported ${formatNumber(outcome.value)} connections from your connections database.`
+        ? `Imported ${count(outcome.value, 'connection')} from your connections database.`
         : outcome.problem.message,
     );
   }
@@ -138,10 +138,10 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
               <a href={c.targetUrl} target="_blank" rel="noreferrer noopener">
                 {c.targetTitle || 'Untitled'}
               </a>{' '}
-              · {c.engine} {c.model}
+              · {engineAndModel(c.engine, c.model)}
               <br />
               {c.lastRun
-                ? `Last run ${when(c.lastRun.at)}: ${STATUS_WORDS[c.lastRun.status]}${c.lastRun.rowsDone !== undefined ? ` · ${formatNumber(c.lastRun.rowsDone)} rows written, ${formatNumber(c.lastRun.rowsFailed ?? 0)} failed` : ''}`
+                ? `Last run ${when(c.lastRun.at)}: ${STATUS_WORDS[c.lastRun.status]}${c.lastRun.rowsDone !== undefined ? ` · ${count(c.lastRun.rowsDone, 'row')} written, ${formatNumber(c.lastRun.rowsFailed ?? 0)} failed` : ''}`
                 : 'Not run yet'}
               {c.usage.calls > 0 && (
                 <>
@@ -179,7 +179,7 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
       </div>
       {settings?.connectionsDatabase && mirror && (mirror.pending.length > 0 || mirror.lastError) && (
         <p class="muted" role="status" data-testid="mirror-status">
-          {formatNumber(mirror.pending.length)} changes waiting to reach “{settings.connectionsDatabase.title}”.{' '}
+          {count(mirror.pending.length, 'change')} waiting to reach “{settings.connectionsDatabase.title}”.{' '}
           {mirror.lastError && `Last try: ${mirror.lastError} Inkling tries again every half minute.`}
         </p>
       )}

@@ -115,7 +115,8 @@ export function SettingsTab() {
         label="Notion internal integration secret"
         link={{ href: KEY_PAGES.notion, text: 'Get it' }}
         hint={
-          settings.workspaceName
+          // After a refused secret the field says only why: the last good workspace would contradict it.
+          settings.workspaceName && !errors.notionToken
             ? `Connected to “${settings.workspaceName}”. Share each page or database with your integration: ••• → Connections.`
             : 'Create an internal integration in Notion and copy its secret. A personal access token works too.'
         }

@@ -2,7 +2,7 @@
 // connection, per day — the monthly budget, and Feedback.
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { formatCost, formatNumber } from '../../shared/format';
+import { count, engineAndModel, formatCost, formatNumber } from '../../shared/format';
 import { sendMessage } from '../../messaging';
 import { connectionsItem, readSettings, settingsItem, usageItem } from '../../storage';
 import { groupBy, spentThisMonth, total, type UsageTotals } from '../../shared/usage';
@@ -13,7 +13,7 @@ export const FEEDBACK_URL = 'https://github.com/inkling-notion/inkling/issues/ne
 
 function cost(totals: UsageTotals): string {
   const known = formatCost({ usd: totals.costUsd, free: false });
-  return totals.unpricedCalls > 0 ? `${known} + ${formatNumber(totals.unpricedCalls)} calls of unknown price` : known;
+  return totals.unpricedCalls > 0 ? `${known} + ${count(totals.unpricedCalls, 'call')} of unknown price` : known;
 }
 
 function Row({ label, totals }: { label: string; totals: UsageTotals }) {
@@ -80,8 +80,9 @@ export function UsageTab() {
   return (
     <div class="usage">
       <p data-testid="usage-total">
-        <strong>{formatNumber(all.runs)}</strong> runs · <strong>{formatNumber(all.inputTokens)}</strong> tokens in ·{' '}
-        <strong>{formatNumber(all.outputTokens)}</strong> tokens out · <strong>{cost(all)}</strong> estimated
+        <strong>{formatNumber(all.runs)}</strong> {all.runs === 1 ? 'run' : 'runs'} ·{' '}
+        <strong>{formatNumber(all.inputTokens)}</strong> tokens in · <strong>{formatNumber(all.outputTokens)}</strong>{' '}
+        tokens out · <strong>{cost(all)}</strong> estimated
       </p>
       <p class="muted" data-testid="usage-budget">
         This month: {formatCost({ usd: spent, free: false })}
@@ -92,7 +93,10 @@ export function UsageTab() {
       {budget !== null && <progress max={budget} value={Math.min(spent, budget)} aria-label="Monthly budget used" />}
       <Table
         caption="By engine and model"
-        rows={groupBy(entries, (e) => `${e.engine} · ${e.model}`).map((g) => ({ label: g.key, totals: g.totals }))}
+        rows={groupBy(entries, (e) => engineAndModel(e.engine, e.model)).map((g) => ({
+          label: g.key,
+          totals: g.totals,
+        }))}
       />
       <Table
         caption="By connection"
