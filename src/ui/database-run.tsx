@@ -13,6 +13,7 @@ import { TemplatePromptField } from './prompt-field';
 import { useTargetJob } from './use-target-job';
 import { DatabaseRunStatus, PreviewList } from './database-run-status';
 import { RowsTable } from './rows-table';
+import { focusOnMount } from './focus';
 
 export interface DatabaseRunProps {
   target: DatabaseTarget;
@@ -206,6 +207,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
           )}
           <div class="actions">
             <button
+              ref={focusOnMount}
               type="button"
               class="button button--primary"
               disabled={busy !== '' || estimate.rows === 0}

@@ -6,6 +6,7 @@ import { sendMessage } from '../messaging';
 import { Field } from './field';
 import { count, formatNumber, formatUsage } from '../shared/format';
 import { useTargetJob } from './use-target-job';
+import { focusOnMount } from './focus';
 
 export interface PageRunProps {
   pageId: string;
@@ -136,7 +137,7 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
             <button type="button" class="button button--danger" onClick={() => generate(true)}>
               Replace content
             </button>
-            <button type="button" class="button" onClick={() => setConfirming(false)}>
+            <button ref={focusOnMount} type="button" class="button" onClick={() => setConfirming(false)}>
               Keep it
             </button>
           </div>

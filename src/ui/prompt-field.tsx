@@ -61,8 +61,11 @@ export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }
               ) {
                 e.preventDefault();
                 choose(suggestion.names[0]!);
-              } else if (e.key === 'Escape') setSuggestion(null);
-              else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              } else if (e.key === 'Escape' && suggestion) {
+                // Closes the suggestions only; the panel stays open (it closes on an Escape nobody used).
+                e.preventDefault();
+                setSuggestion(null);
+              } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
                 e.preventDefault();
                 onSubmit?.();
               }

@@ -250,6 +250,12 @@ describe('The Connections tab', () => {
     const details = await tab.$$eval('.connection__details', (els) => els.map((e) => e.textContent ?? ''));
     expect(details.every((d) => d.includes('· Gemini · gemini-3.8-flash'))).toBe(true);
     expect(details.join(' ')).not.toMatch(/\bgemini gemini|\b1 rows\b/);
+    // The ••• button is styled as the panel's icon buttons, not the browser's grey box.
+    const more = await tab.$eval(byLabel(tab, '••• Topics'), (button) => {
+      const style = getComputedStyle(button);
+      return { border: style.borderTopStyle, background: style.backgroundColor };
+    });
+    expect(more).toEqual({ border: 'none', background: 'rgba(0, 0, 0, 0)' });
     await tab.select(byLabel(tab, 'Sort by'), 'name');
     expect(await connectionNames(tab)).toEqual(['Alpha notes', 'Topics', 'Zeta essay']);
     await tab.select(byLabel(tab, 'Type'), 'database');

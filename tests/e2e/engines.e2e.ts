@@ -85,6 +85,8 @@ describe('AI engine settings', () => {
 
   it('does not offer Chrome built-in AI where it cannot run', async () => {
     popup = await openPopup(world);
+    // The form appears once the saved settings are read: wait for it, as a person would.
+    await popup.waitForSelector(byLabel(popup, 'AI engine'));
     const option = await popup.$eval(byLabel(popup, 'AI engine'), (s) => {
       const o = [...(s as HTMLSelectElement).options].find((x) => x.value === 'chrome')!;
       return { disabled: o.disabled, text: o.textContent };

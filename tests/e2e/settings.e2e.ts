@@ -32,6 +32,8 @@ beforeEach(async () => {
   await clearExtension(world);
   await popup?.close().catch(() => undefined);
   popup = await openPopup(world);
+  // The form appears once the saved settings are read.
+  await popup.waitForSelector(byLabel(popup, 'Notion internal integration secret'));
 });
 
 const statusText = (page: Page) =>

@@ -1,6 +1,6 @@
 // The in-page panel on notion.so: a floating "Open Inkling" button and, when open, a side panel
 // about the page or database in view.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { DatabaseRun } from '../database-run';
 import { PageRun } from '../page-run';
 import { useTarget, type TargetState } from './use-target';
@@ -15,26 +15,90 @@ export interface PanelProps {
 export function Panel({ url, onToggleRequest }: PanelProps) {
   const [open, setOpen] = useState(false);
   const target = useTarget(url, open);
-  useEffect(() => onToggleRequest(() => setOpen((o) => !o)), [onToggleRequest]);
+  const panel = useRef<HTMLElement>(null);
+  const launcher = useRef<HTMLButtonElement>(null);
+  /** Where focus was before the panel opened (Notion's editor, say, when Alt+K opened it), to go back to. */
+  const returnTo = useRef<HTMLElement | null>(null);
+  const wasOpen = useRef(false);
+  /** Remembers what had focus (before the launcher vanishes and takes focus with it), then opens or closes. */
+  const toggle = (next: boolean) => {
+    if (next) {
+      const active = document.activeElement;
+      // Inside our shadow root the page sees only the host: then the launcher had focus.
+      const fromPage = active instanceof HTMLElement && active !== document.body && active.tagName !== 'INKLING-PANEL';
+      returnTo.current = fromPage ? active : null;
+    }
+    setOpen(next);
+  };
+  const isOpen = useRef(open);
+  isOpen.current = open;
+  useEffect(() => onToggleRequest(() => toggle(!isOpen.current)), [onToggleRequest]);
+
+  // Focus goes into the panel as it opens, and back where it came from as it closes.
+  useLayoutEffect(() => {
+    if (open && !wasOpen.current) {
+      panel.current?.focus();
+    } else if (!open && wasOpen.current) {
+      const back = returnTo.current;
+      if (back?.isConnected) back.focus();
+      else launcher.current?.focus();
+    }
+    wasOpen.current = open;
+  }, [open]);
+
+  // A control that had focus can vanish (Generate becomes "Counting rows…", Undo goes once done): then
+  // focus would fall to the page, where the next Tab or Escape does not reach the panel. It goes to the
+  // panel instead.
+  useEffect(() => {
+    const aside = panel.current;
+    if (!open || !aside) return undefined;
+    let inside = true;
+    const onIn = () => (inside = true);
+    const onOut = (event: FocusEvent) => {
+      if (event.relatedTarget instanceof Node && !aside.contains(event.relatedTarget)) inside = false;
+    };
+    const root = aside.getRootNode() as ShadowRoot | Document;
+    const observer = new MutationObserver(() => {
+      if (inside && !root.activeElement && document.activeElement === document.body) aside.focus();
+    });
+    aside.addEventListener('focusin', onIn);
+    aside.addEventListener('focusout', onOut);
+    observer.observe(aside, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+    return () => {
+      observer.disconnect();
+      aside.removeEventListener('focusin', onIn);
+      aside.removeEventListener('focusout', onOut);
+    };
+  }, [open]);
 
   if (!open) {
     return (
       <button
+        ref={launcher}
         type="button"
         class="ink-launcher"
         aria-label="Open Inkling"
         title="Open Inkling (Alt+K)"
-        onClick={() => setOpen(true)}
+        onClick={() => toggle(true)}
       >
         <span aria-hidden="true">✦</span>
       </button>
     );
   }
   return (
-    <aside class="ink-panel" aria-label="Inkling">
+    <aside
+      ref={panel}
+      class="ink-panel"
+      aria-label="Inkling"
+      tabIndex={-1}
+      // Escape closes the panel, unless a control inside used it (a list of suggestions, say).
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && !event.defaultPrevented) toggle(false);
+      }}
+    >
       <header class="ink-panel__header">
-        <span class="brand">Inkling</span>
-        <button type="button" class="ink-icon-button" aria-label="Close Inkling" onClick={() => setOpen(false)}>
+        <h2 class="brand">Inkling</h2>
+        <button type="button" class="ink-icon-button" aria-label="Close Inkling" onClick={() => toggle(false)}>
           ×
         </button>
       </header>

@@ -123,6 +123,7 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
               class="ink-icon-button"
               aria-label={`••• ${c.name}`}
               aria-haspopup="menu"
+              aria-expanded={menu === c.id}
               onClick={() => setMenu(menu === c.id ? null : c.id)}
             >
               •••
