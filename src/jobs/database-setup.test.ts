@@ -4,7 +4,7 @@
 // model server.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { MODEL_BOUND_LIMITS, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
+import { MODEL_BOUND_LIMITS, runBase, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
 import { FIXTURES } from '../../tests/sandbox/notion/index.ts';
 import { InklingError } from '../shared/problem';
 import type { EngineConfig } from '../llm/factory';
@@ -18,7 +18,6 @@ import { previewRows } from './database-preview';
 import { runDatabaseJob } from './database-job';
 import { createJob } from './job-store';
 import { databaseJob } from './start';
-import { EMPTY_USAGE } from '../shared/job';
 
 let world: JobWorld;
 
@@ -336,23 +335,7 @@ describe('previewRows', () => {
     const { rows, usage } = await previewRows(checked, setup, modelBound, 3);
     expect(usage).toHaveLength(1);
     expect(world.models.calls[0]!.prompt).toContain('<row id="r3">');
-    const now = Date.now();
-    const job = databaseJob(
-      {
-        id: crypto.randomUUID(),
-        connectionId: crypto.randomUUID(),
-        targetId: checked.target.id,
-        targetTitle: checked.target.title,
-        targetUrl: checked.target.url,
-        status: 'running',
-        createdAt: now,
-        updatedAt: now,
-        engine: { engine: 'compatible', model: 'llama3.2:latest', baseUrl: '', limitPreset: 'free' },
-        usage: EMPTY_USAGE,
-      },
-      checked,
-      setup,
-    );
+    const job = databaseJob(runBase(checked, 'free'), checked, setup);
     await createJob(job);
     const done = await runDatabaseJob(job, modelBound);
     expect(done.counts).toMatchObject({ total: 20, written: 20 });

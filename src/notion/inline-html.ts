@@ -130,7 +130,7 @@ const NAMED_ENTITIES: Record<string, string> = {
 };
 
 /** Decodes the entities models use (`&amp;`, `&times;`, `&#39;`, `&#x2014;`); unknown ones stay as written. */
-export function decodeEntities(text: string): string {
+function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z0-9]+);/gi, (whole, body: string) => {
     if (body.startsWith('#')) {
       const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);

@@ -174,7 +174,7 @@ export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}
  * bare ``` fence inside (then the last line, a lone fence, opens an empty block that runs to the end).
  * A fenced block among other content stays code.
  */
-export function unwrapMarkdownFence(markdown: string): string {
+function unwrapMarkdownFence(markdown: string): string {
   const lines = markdown.trim().split('\n');
   const opener = /^(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/.exec(lines[0] ?? '');
   if (!opener?.[1] || !MARKDOWN_FENCE_LANGUAGES.has((opener[2] ?? '').toLowerCase())) return markdown;

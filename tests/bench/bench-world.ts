@@ -6,9 +6,9 @@ import { runDatabaseJob } from '../../src/jobs/database-job.ts';
 import { createJob } from '../../src/jobs/job-store.ts';
 import { databaseJob } from '../../src/jobs/start.ts';
 import { retrieveDatabase } from '../../src/notion/target.ts';
-import { EMPTY_USAGE, type DatabaseJob } from '../../src/shared/job.ts';
+import type { DatabaseJob } from '../../src/shared/job.ts';
 import type { DatabaseRunSetup } from '../../src/shared/intents.ts';
-import { startJobWorld, type JobWorld, type JobWorldOptions } from '../sandbox/job-world.ts';
+import { runBase, startJobWorld, type JobWorld, type JobWorldOptions } from '../sandbox/job-world.ts';
 
 /** Notion's documented average rate, as the sandbox enforces it (burst 3, as measured on Notion). */
 export const NOTION_RPS = 3;
@@ -91,23 +91,7 @@ export async function runInkling(world: BenchWorld, setup: Partial<DatabaseRunSe
     ...setup,
   };
   const checked = await checkSetup(ctx.notion, full);
-  const now = Date.now();
-  const job = databaseJob(
-    {
-      id: crypto.randomUUID(),
-      connectionId: crypto.randomUUID(),
-      targetId: checked.target.id,
-      targetTitle: checked.target.title,
-      targetUrl: checked.target.url,
-      status: 'running',
-      createdAt: now,
-      updatedAt: now,
-      engine: { engine: 'compatible', model: 'llama3.2:latest', baseUrl: '', limitPreset: 'bench' },
-      usage: EMPTY_USAGE,
-    },
-    checked,
-    full,
-  );
+  const job = databaseJob(runBase(checked, 'bench'), checked, full);
   await createJob(job);
   return runDatabaseJob(job, ctx);
 }

@@ -4,6 +4,8 @@
 // held (to stand for a slow or stuck request) and released later, when they land.
 import type { Client } from '@notionhq/client';
 import type { JobContext } from '../../src/jobs/context.ts';
+import type { CheckedSetup } from '../../src/jobs/database-setup.ts';
+import { EMPTY_USAGE, type JobBase } from '../../src/shared/job.ts';
 import type { EngineLimits } from '../../src/shared/limit-presets.ts';
 import { EngineScheduler } from '../../src/llm/scheduler.ts';
 import { createOpenAIEngine } from '../../src/llm/openai.ts';
@@ -41,6 +43,23 @@ export interface JobWorld {
 /** Unit tests take the defaults (no limits, an instant model); the benchmarks set Notion's real pace. */
 /** Gemini's free tier, about: few requests a minute, so a run packs its rows. */
 export const MODEL_BOUND_LIMITS: EngineLimits = { concurrency: 2, requestsPerMinute: 15 };
+
+/** What the panel's Start gives a new database run over `checked`, on the sandbox's compatible engine. */
+export function runBase(checked: CheckedSetup, limitPreset: string): Omit<JobBase, 'kind'> {
+  const now = Date.now();
+  return {
+    id: crypto.randomUUID(),
+    connectionId: crypto.randomUUID(),
+    targetId: checked.target.id,
+    targetTitle: checked.target.title,
+    targetUrl: checked.target.url,
+    status: 'running',
+    createdAt: now,
+    updatedAt: now,
+    engine: { engine: 'compatible', model: 'llama3.2:latest', baseUrl: '', limitPreset },
+    usage: EMPTY_USAGE,
+  };
+}
 
 export interface JobWorldOptions {
   /** Notion's rate limit as the sandbox enforces it (0: none) and its burst. */

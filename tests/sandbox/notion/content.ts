@@ -284,7 +284,7 @@ export const WRITABLE_BLOCK_TYPES = [
 ] as const;
 
 /** The block types a request of this version may write. */
-export function writableTypes(version: string | undefined): readonly string[] {
+function writableTypes(version: string | undefined): readonly string[] {
   if (version === undefined || version >= VERSION_WITH_HEADING_4) return WRITABLE_BLOCK_TYPES;
   return WRITABLE_BLOCK_TYPES.filter((type) => type !== 'heading_4');
 }

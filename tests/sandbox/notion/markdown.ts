@@ -5,7 +5,7 @@
 import type { AnyRecord, BlockRecord, Store } from './store.ts';
 
 /** Past this many blocks the answer stops and says `truncated` (Notion's own cut is about 20,000). */
-export const MARKDOWN_MAX_BLOCKS = 20_000;
+const MARKDOWN_MAX_BLOCKS = 20_000;
 
 interface RichTextItem {
   type: string;
