@@ -1,6 +1,7 @@
 // `npm test`: everything, in the order a reviewer would check it — typecheck, lint, format, unit tests,
-// production build, then the E2E suite in real Chromium against the sandbox, then the benchmark. Every step runs even
-// when an earlier one failed (except E2E, which needs the build), and the last line is the plain
+// both production builds, then the E2E suite in real Chromium (and the Firefox smoke suite in Firefox
+// ESR) against the sandbox, then the benchmark. Every step runs even when an earlier one failed
+// (except E2E, which needs the builds and browsers), and the last line is the plain
 // `N passed, N failed` CI reads. The exit code is non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ const root = join(import.meta.dirname, '..');
 const tmp = join(root, '.tmp');
 mkdirSync(tmp, { recursive: true });
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const firefox = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 const results = [];
 let passed = 0;
@@ -38,16 +40,22 @@ function countReport(file, stepOk) {
   if (report.numTotalTests === 0) failed += 1;
 }
 
-function ensureChromium() {
-  if (existsSync(chromium)) return true;
-  console.log(`\nChromium not found at ${chromium}: installing Debian's chromium package.`);
+/** Debian's Chromium and Firefox ESR, the two browsers E2E runs in, installed when missing. */
+function ensureBrowsers() {
+  const missing = [
+    [chromium, 'chromium'],
+    [firefox, 'firefox-esr'],
+  ].filter(([path]) => !existsSync(path));
+  if (missing.length === 0) return true;
+  const packages = missing.map(([, name]) => name);
+  console.log(`\nNot found: ${missing.map(([path]) => path).join(', ')}: installing Debian's ${packages.join(', ')}.`);
   if (process.getuid?.() !== 0) {
-    console.error('Installing Chromium needs root (apt-get). Install the `chromium` package, or set CHROMIUM_PATH.');
+    console.error('Installing browsers needs root (apt-get). Install them, or set CHROMIUM_PATH / FIREFOX_PATH.');
     return false;
   }
   return (
-    run('install chromium (apt-get update)', 'apt-get', ['update', '-qq']) &&
-    run('install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium'], {
+    run('install browsers (apt-get update)', 'apt-get', ['update', '-qq']) &&
+    run('install browsers', 'apt-get', ['install', '-y', '-qq', ...packages], {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     })
   );
@@ -94,11 +102,12 @@ function printCoverage(file) {
   }
 }
 
-const buildOk = run('build', 'wxt', ['build']);
+// Both builds: Chromium's, and Firefox's that its smoke suite loads.
+const buildOk = run('build', 'wxt', ['build']) && run('build for Firefox', 'wxt', ['build', '-b', 'firefox', '--mv3']);
 if (buildOk) passed += 1;
 else failed += 1;
 
-if (buildOk && ensureChromium()) {
+if (buildOk && ensureBrowsers()) {
   rmSync(vitestJson('e2e'), { force: true });
   const e2eOk = run('e2e tests', 'vitest', [
     'run',
@@ -121,7 +130,7 @@ if (buildOk && ensureChromium()) {
   ]);
   countReport(vitestJson('bench'), benchOk);
 } else {
-  console.error('E2E skipped: the build or Chromium is missing. Counted as a failure.');
+  console.error('E2E skipped: a build or a browser is missing. Counted as a failure.');
   failed += 1;
 }
 

@@ -13,7 +13,9 @@ import {
 } from '../shared/chrome-ai';
 
 const UNAVAILABLE_MESSAGE =
-  'Chrome built-in AI is not available in this browser (it needs Chrome 138+ on a supported computer with about 22 GB free). Choose another engine in Settings.';
+  import.meta.env.BROWSER === 'firefox'
+    ? 'Chrome built-in AI needs Chrome: Firefox has no on-device model for extensions. Choose another engine in Settings.'
+    : 'Chrome built-in AI is not available in this browser (it needs Chrome 138+ on a supported computer with about 22 GB free). Choose another engine in Settings.';
 
 export function createChromeEngine(api = chromeLanguageModel()): Engine {
   const ctx: ProblemContext = { engine: 'chrome', model: CHROME_AI_MODEL };

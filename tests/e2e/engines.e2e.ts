@@ -13,6 +13,7 @@ import {
   type World,
 } from './harness.ts';
 import { languageModelStandIn } from './stand-ins.ts';
+import { FIXTURES } from '../sandbox/notion/index.ts';
 
 let world: World;
 let popup: Page | undefined;
@@ -92,6 +93,31 @@ describe('AI engine settings', () => {
       return { disabled: o.disabled, text: o.textContent };
     });
     expect(option).toEqual({ disabled: true, text: 'Chrome built-in AI — not available in this browser' });
+    // So a fresh profile starts on Gemini, which asks for its key.
+    expect(await popup.$eval(byLabel(popup, 'AI engine'), (s) => (s as HTMLSelectElement).value)).toBe('gemini');
+    expect(await popup.$(byLabel(popup, 'Gemini API key'))).not.toBeNull();
+  });
+
+  it('starts a fresh profile on Chrome built-in AI where it can run, and says what it can and cannot do', async () => {
+    popup = await openPopup(world, { beforeLoad: languageModelStandIn({ initially: 'available' }) });
+    await popup.waitForSelector(byLabel(popup, 'AI engine'));
+    expect(await popup.$eval(byLabel(popup, 'AI engine'), (s) => (s as HTMLSelectElement).value)).toBe('chrome');
+    // No key is asked for.
+    expect(await popup.$(byLabel(popup, 'Gemini API key'))).toBeNull();
+    const capabilities = await popup.$$eval('::-p-aria(What Chrome’s on-device model can do) li', (items) =>
+      items.map((li) => li.textContent ?? ''),
+    );
+    expect(capabilities.join(' ')).toMatch(/needs no key.*JSON shape.*few thousand tokens.*English/);
+
+    // Once something is saved, the saved engine wins: the default is for a fresh profile only.
+    await selectOption(popup, 'AI engine', 'Gemini');
+    await typeInto(popup, 'Notion internal integration secret', FIXTURES.token);
+    await typeInto(popup, 'Gemini API key', world.sandbox.models.keys.gemini);
+    await click(popup, 'Save');
+    expect(await status(popup)).toContain('Saved.');
+    await popup.reload();
+    await popup.waitForSelector(byLabel(popup, 'AI engine'));
+    expect(await popup.$eval(byLabel(popup, 'AI engine'), (s) => (s as HTMLSelectElement).value)).toBe('gemini');
   });
 
   it('downloads Chrome’s on-device model from a click, showing progress, then saves it as the engine', async () => {

@@ -1,16 +1,21 @@
 /// <reference types="chrome" />
-// E2E harness: the production build in Debian's Chromium, wired to the sandbox at the real host
-// names. Waits on conditions, never on sleeps.
+// E2E harness: the production build in Debian's Chromium (or Firefox ESR, for the Firefox smoke suite),
+// wired to the sandbox at the real host names. Waits on conditions, never on sleeps.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launch as launchChromium, type Browser, type CDPSession, type Page } from 'puppeteer-core';
+import { launch as launchChromium, type Browser, type CDPSession, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { isRegisteredKey } from '../../src/storage-keys.ts';
 import { Sandbox } from '../sandbox/server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+export const FIREFOX_EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/firefox-mv3');
+/** The build's gecko id (wxt.config.ts) and the moz-extension:// host the profile is told to give it. */
+const FIREFOX_EXTENSION_ID = 'inkling@inkling.dev';
+const FIREFOX_EXTENSION_UUID = '5b0c1f3e-4a1d-4c55-9b1e-1f2a3b4c5d6e';
 
 /** Flags that keep Chromium quiet on a closed network and runnable as root (toolchain-and-e2e.md). */
 const QUIET_FLAGS = [
@@ -37,9 +42,13 @@ export interface ExtensionWorker {
 export interface World {
   sandbox: Sandbox;
   browser: Browser;
+  /** Which browser runs: Chromium over the DevTools protocol, or Firefox over WebDriver BiDi. */
+  kind: 'chromium' | 'firefox';
   extensionId: string;
+  /** Where the extension's own pages are: chrome-extension://<id> or moz-extension://<uuid>. */
+  extensionOrigin: string;
   userDataDir: string;
-  /** The extension's service worker, whichever instance is running now. */
+  /** The extension's service worker, whichever instance is running now (Chromium only). */
   worker(): Promise<ExtensionWorker>;
   /** Closes the browser only, keeping the profile (for "close and reopen" tests). */
   closeBrowser(): Promise<void>;
@@ -50,6 +59,7 @@ export interface World {
 
 export interface LaunchOptions {
   sandbox?: Sandbox;
+  browser?: 'chromium' | 'firefox';
 }
 
 async function startBrowser(sandbox: Sandbox, userDataDir: string): Promise<{ browser: Browser; extensionId: string }> {
@@ -63,6 +73,30 @@ async function startBrowser(sandbox: Sandbox, userDataDir: string): Promise<{ br
   });
   const extensionId = await browser.installExtension(EXTENSION_DIR);
   await releaseRestartedWorkers(browser, extensionId);
+  return { browser, extensionId };
+}
+
+const firefoxBrowsers = new WeakSet<Browser>();
+
+/**
+ * Firefox ESR over WebDriver BiDi with the Firefox build installed as a temporary add-on. The profile
+ * is told the add-on's moz-extension:// host in advance (Firefox otherwise picks a random one), the
+ * proxy preferences send the real host names to the sandbox, and the session accepts its certificate.
+ */
+async function startFirefox(sandbox: Sandbox, userDataDir: string): Promise<{ browser: Browser; extensionId: string }> {
+  const browser = await launchChromium({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir,
+    acceptInsecureCerts: true,
+    extraPrefsFirefox: {
+      ...sandbox.firefoxPrefs(),
+      'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXTENSION_ID]: FIREFOX_EXTENSION_UUID }),
+    },
+  });
+  const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
+  firefoxBrowsers.add(browser);
   return { browser, extensionId };
 }
 
@@ -119,9 +153,15 @@ async function evaluateInWorker<T>(browser: Browser, extensionId: string, expres
 export async function launch(options: LaunchOptions = {}): Promise<World> {
   const sandbox = options.sandbox ?? (await Sandbox.start());
   const userDataDir = mkdtempSync(join(tmpdir(), 'inkling-profile-'));
-  let { browser, extensionId } = await startBrowser(sandbox, userDataDir);
+  const kind = options.browser ?? 'chromium';
+  const start = kind === 'firefox' ? startFirefox : startBrowser;
+  let { browser, extensionId } = await start(sandbox, userDataDir);
   const world: World = {
     sandbox,
+    kind,
+    get extensionOrigin() {
+      return kind === 'firefox' ? `moz-extension://${FIREFOX_EXTENSION_UUID}` : `chrome-extension://${extensionId}`;
+    },
     get browser() {
       return browser;
     },
@@ -130,6 +170,7 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
     },
     userDataDir,
     async worker() {
+      if (kind === 'firefox') throw new Error('Firefox has no DevTools protocol here: drive it through its UI.');
       return {
         evaluate: (fn, ...args) =>
           evaluateInWorker(
@@ -143,7 +184,7 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
       await browser.close();
     },
     async reopenBrowser() {
-      ({ browser, extensionId } = await startBrowser(sandbox, userDataDir));
+      ({ browser, extensionId } = await start(sandbox, userDataDir));
     },
     async close() {
       await browser.close().catch(() => undefined);
@@ -178,9 +219,24 @@ export async function waitFor<T>(
 export async function openPopup(world: World, options: { beforeLoad?: string } = {}): Promise<Page> {
   const page = await world.browser.newPage();
   if (options.beforeLoad) await page.evaluateOnNewDocument(options.beforeLoad);
-  await page.goto(`chrome-extension://${world.extensionId}/popup.html`);
+  await gotoExtensionPage(world, page, 'popup.html');
   await page.waitForSelector('::-p-aria([name="Settings"][role="tab"])');
   return page;
+}
+
+/**
+ * Opens one of the extension's own pages. Firefox loads moz-extension:// pages in the add-on process and
+ * never reports that navigation's end over BiDi, so there the load is started and the caller waits for
+ * what it needs on the page.
+ */
+async function gotoExtensionPage(world: World, page: Page, path: string): Promise<void> {
+  const url = `${world.extensionOrigin}/${path}`;
+  if (world.kind === 'chromium') {
+    await page.goto(url);
+    return;
+  }
+  void page.goto(url, { timeout: 5_000 }).catch(() => undefined);
+  await waitFor(() => page.url() === url || page.evaluate(() => location.href).then((href) => href === url), url);
 }
 
 export async function openNotion(world: World, path: string): Promise<Page> {
@@ -194,9 +250,28 @@ export function byLabel(page: Page, label: string, role?: string): string {
   return role ? `::-p-aria([name="${label}"][role="${role}"])` : `::-p-aria(${label})`;
 }
 
+/**
+ * Waits for the control a selector finds. Firefox's accessibility locator does not descend into shadow
+ * roots, so there the panel's own shadow root is searched too (its controls are found by the same
+ * accessible names and roles, from inside).
+ */
+async function waitForControl(page: Page, selector: string): Promise<ElementHandle> {
+  if (!firefoxBrowsers.has(page.browser())) return (await page.waitForSelector(selector))!;
+  return waitFor(
+    async () => {
+      const found = await page.$(selector);
+      if (found) return found;
+      const root = await page.$('inkling-panel').then((host) => host?.evaluateHandle((h) => h.shadowRoot));
+      return (await root?.asElement()?.$(selector)) ?? undefined;
+    },
+    selector,
+    30_000,
+  );
+}
+
 /** Replaces a text field's content as a user typing would. */
 export async function typeInto(page: Page, label: string, text: string): Promise<void> {
-  const field = await page.waitForSelector(byLabel(page, label));
+  const field = await waitForControl(page, byLabel(page, label));
   await field!.click({ count: 3 });
   await page.keyboard.press('Backspace');
   if (text) await field!.type(text);
@@ -204,7 +279,7 @@ export async function typeInto(page: Page, label: string, text: string): Promise
 
 /** Clicks a control by its name once it is enabled (a click on a disabled button does nothing). */
 export async function click(page: Page, name: string, role = 'button'): Promise<void> {
-  const el = await page.waitForSelector(byLabel(page, name, role));
+  const el = await waitForControl(page, byLabel(page, name, role));
   await waitFor(() => el!.evaluate((node) => !(node as HTMLButtonElement).disabled), `“${name}” to be enabled`);
   await el!.click();
 }

@@ -132,7 +132,7 @@ describe('Usage', () => {
     pages.push(tab);
     await world.browser
       .defaultBrowserContext()
-      .overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read', 'clipboard-sanitized-write']);
+      .overridePermissions(world.extensionOrigin, ['clipboard-read', 'clipboard-sanitized-write']);
     await click(tab, 'Usage', 'tab');
     const opened = new Promise<string>((resolve) => world.browser.once('targetcreated', (t) => resolve(t.url())));
     await click(tab, 'Feedback');

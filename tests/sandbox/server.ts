@@ -1,5 +1,6 @@
-// The sandbox: the outside world Inkling talks to, simulated on 127.0.0.1 and reached by Chromium at
-// the real host names (through --host-resolver-rules and a certificate made at run time).
+// The sandbox: the outside world Inkling talks to, simulated on 127.0.0.1 and reached at the real host
+// names with a certificate made at run time: by Chromium through --host-resolver-rules, by Firefox
+// through a proxy (the HTTP server's CONNECT, which tunnels only the four hosts below to the HTTPS server).
 //   https  www.notion.so                      → a notion.so look-alike (site/)
 //          api.notion.com                     → the Notion API (notion/)
 //          api.openai.com                     → OpenAI (models/)
@@ -8,7 +9,7 @@
 //          127.0.0.1:<httpPort>/__sandbox/    → the control API (state, faults, scripts)
 import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { makeCertificate, SANDBOX_HOSTS, type SandboxCertificate } from './certs.ts';
 import { handleControl } from './control.ts';
 import { Faults, faultBody } from './faults.ts';
@@ -75,6 +76,25 @@ export class Sandbox {
     ];
   }
 
+  /**
+   * Firefox's preferences that point it at the sandbox: a proxy script sends the four real hosts through
+   * the sandbox's CONNECT tunnel and everything else nowhere (as Chromium's `MAP * ~NOTFOUND`); the
+   * certificate is accepted through the WebDriver session's acceptInsecureCerts.
+   */
+  firefoxPrefs(): Record<string, string | number | boolean> {
+    const hosts = JSON.stringify(SANDBOX_HOSTS);
+    const pac = `function FindProxyForURL(url, host) {
+      if (host === '127.0.0.1' || host === 'localhost') return 'DIRECT';
+      if (${hosts}.indexOf(host) >= 0) return 'PROXY 127.0.0.1:${this.httpPort}';
+      return 'PROXY 127.0.0.1:9';
+    }`;
+    return {
+      'network.proxy.type': 2,
+      'network.proxy.autoconfig_url': `data:text/javascript,${encodeURIComponent(pac)}`,
+      'network.proxy.allow_hijacking_localhost': false,
+    };
+  }
+
   /** Back to the seeded world: fixtures, no faults, no scripts, no logs. */
   reset(): void {
     this.faults.clear();
@@ -93,8 +113,28 @@ export class Sandbox {
       this.dispatch(req, res, 'https'),
     );
     const http = createHttpServer((req, res) => this.dispatch(req, res, 'http'));
+    http.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => this.tunnel(req, client, head));
     this.httpsPort = await this.listenOn(https, opts.httpsPort ?? 0);
     this.httpPort = await this.listenOn(http, opts.httpPort ?? 0);
+  }
+
+  /** A proxy's CONNECT to one of the real hosts becomes a connection to the HTTPS server; others are refused. */
+  private tunnel(req: IncomingMessage, client: Socket, head: Buffer): void {
+    const [host, port] = (req.url ?? '').split(':');
+    if (!(SANDBOX_HOSTS as readonly string[]).includes(host ?? '') || port !== '443') {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = connectTcp(this.httpsPort, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    this.sockets.add(upstream);
+    upstream.on('close', () => this.sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
   }
 
   private listenOn(server: Server, port: number): Promise<number> {

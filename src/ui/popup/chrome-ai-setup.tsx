@@ -36,21 +36,25 @@ export function ChromeAiSetup() {
   }
 
   if (availability === 'checking') return <p class="muted">Checking Chrome’s on-device model…</p>;
-  if (availability === 'available')
-    return (
-      <p class="status status--saved" data-testid="chrome-ai">
-        Chrome’s on-device model is ready.
-      </p>
-    );
   if (availability === 'unavailable') {
     return (
       <p class="field__error" data-testid="chrome-ai">
-        Chrome’s on-device model cannot run in this browser.
+        {import.meta.env.BROWSER === 'firefox'
+          ? 'Chrome built-in AI needs Chrome: Firefox has no on-device model for extensions. Choose Gemini, GPT (OpenAI) or an OpenAI-compatible server such as Ollama.'
+          : 'Chrome’s on-device model cannot run in this browser.'}
       </p>
     );
   }
+  if (availability === 'available')
+    return (
+      <div data-testid="chrome-ai">
+        <p class="status status--saved">Chrome’s on-device model is ready.</p>
+        <Capabilities />
+      </div>
+    );
   return (
     <div class="field" data-testid="chrome-ai">
+      <Capabilities />
       <p class="muted">The on-device model (about 2 GB) must be downloaded once. Keep Chrome open until it finishes.</p>
       {progress === null ? (
         <button type="button" class="button" onClick={download}>
@@ -68,5 +72,20 @@ export function ChromeAiSetup() {
         </p>
       )}
     </div>
+  );
+}
+
+/** What the on-device model can and cannot do, said before anyone relies on it. */
+function Capabilities() {
+  return (
+    <ul class="muted capabilities" aria-label="What Chrome’s on-device model can do">
+      <li>Free and needs no key: prompts and answers never leave this computer.</li>
+      <li>Typed database outputs work: it answers in the JSON shape each column needs.</li>
+      <li>
+        It is small: a call holds a few thousand tokens (Chrome sets how many), so a long page or a big prompt may not
+        fit, and it is slower and less capable than cloud models.
+      </li>
+      <li>Inkling asks it for English; other languages may come out poorly.</li>
+    </ul>
   );
 }

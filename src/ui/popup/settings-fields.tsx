@@ -5,6 +5,7 @@ import { browser } from 'wxt/browser';
 import { DEFAULT_MODELS, type EngineId } from '../../shared/engines';
 import { limitsFor } from '../../shared/limit-presets';
 import { type Settings } from '../../shared/settings';
+import type { Availability } from '../../shared/chrome-ai';
 import { Field } from '../field';
 import type { useModelList } from './use-model-list';
 
@@ -21,16 +22,25 @@ export interface Draft {
   connectionsDatabaseUrl: string;
 }
 
-export function draftFrom(settings: Settings): Draft {
+/**
+ * The engine the form starts on: the saved one, except on a fresh profile (nothing saved yet) where
+ * Chrome's on-device model can run — there it is the default, since it needs no key.
+ */
+export function startingEngine(settings: Settings, chromeAi: Availability): EngineId {
+  return settings.savedAt === null && chromeAi !== 'unavailable' ? 'chrome' : settings.engine;
+}
+
+export function draftFrom(settings: Settings, chromeAi: Availability = 'unavailable'): Draft {
+  const engine = startingEngine(settings, chromeAi);
   return {
-    engine: settings.engine,
+    engine,
     notionToken: '',
     geminiKey: '',
     openaiKey: '',
     compatibleKey: '',
     baseUrl: settings.baseUrl,
-    model: settings.models[settings.engine] ?? '',
-    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
+    model: settings.models[engine] ?? '',
+    limitPreset: limitsFor(engine, settings.limitPresets[engine]).id,
     monthlyBudget: settings.monthlyBudgetUsd ? String(settings.monthlyBudgetUsd) : '',
     connectionsDatabaseUrl: settings.connectionsDatabase?.url ?? '',
   };

@@ -35,13 +35,14 @@ export function SettingsTab() {
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [confirmClear, setConfirmClear] = useState(false);
   const [picking, setPicking] = useState(false);
-  const [chromeAi, setChromeAi] = useState<Availability>('unavailable');
+  // Unknown until checked: the form waits for it, since it decides the engine a fresh profile starts on.
+  const [chromeAi, setChromeAi] = useState<Availability | undefined>(undefined);
 
   useEffect(() => void chromeAiAvailability().then(setChromeAi), []);
   // The form starts from what is saved, and starts over when storage changes underneath (e.g. Clear).
   useEffect(() => {
-    if (settings) setDraft(draftFrom(settings));
-  }, [settings?.savedAt, settings === undefined]);
+    if (settings && chromeAi) setDraft(draftFrom(settings, chromeAi));
+  }, [settings?.savedAt, settings === undefined, chromeAi === undefined]);
 
   const engineKeyName = draft ? ENGINE_KEY[draft.engine] : undefined;
   const models = useModelList(
@@ -108,6 +109,9 @@ export function SettingsTab() {
   }
 
   const engineAvailable = (id: EngineId) => id !== 'chrome' || chromeAi !== 'unavailable';
+  // Firefox has no on-device model for extensions at all: say that, not "this browser" in general.
+  const unavailableNote =
+    import.meta.env.BROWSER === 'firefox' ? ' — needs Chrome' : ' — not available in this browser';
 
   return (
     <form class="settings" onSubmit={save} noValidate>
@@ -147,7 +151,7 @@ export function SettingsTab() {
             {ENGINE_IDS.map((engine) => (
               <option key={engine} value={engine} disabled={!engineAvailable(engine)}>
                 {ENGINE_OPTION_LABELS[engine]}
-                {engineAvailable(engine) ? '' : ' — not available in this browser'}
+                {engineAvailable(engine) ? '' : unavailableNote}
               </option>
             ))}
           </select>
