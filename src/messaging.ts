@@ -2,9 +2,10 @@
 // Panel and popup send intents; the background checks the sender, validates the data, and acts.
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { browser } from 'wxt/browser';
-import type { PreviewRow, RunEstimate, Job, JobRow, RowState } from './shared/job';
+import type { PreviewRow, RunEstimate, Job, JobRowView, RowState } from './shared/job';
 import type { Target } from './shared/notion-shapes';
 import type { ConnectionsDatabase } from './shared/settings';
+import type { PanelResume } from './shared/connection';
 import {
   type SettingsForm,
   type SaveSettingsResult,
@@ -41,11 +42,11 @@ export interface ProtocolMap {
   addRow(request: { databaseId: string; title: string; checkboxId?: string }): Outcome<RowView>;
   /** Panel or popup → background: tick or untick a row's checkbox in Notion. */
   setRowTicked(request: { rowId: string; checkboxId: string; ticked: boolean }): Outcome<null>;
-  /** Panel or popup → background: a run's rows in a state (its failures, say). */
-  jobRows(request: {
-    jobId: string;
-    state: RowState;
-  }): Outcome<Array<Pick<JobRow, 'id' | 'title' | 'state' | 'reason' | 'display'>>>;
+  /**
+   * Panel or popup → background: a run's rows — those in a state (its failures, say), or those with
+   * these ids (the rows the panel shows) — each with its answer by output property id once it has one.
+   */
+  jobRows(request: { jobId: string; state?: RowState; ids?: string[] }): Outcome<JobRowView[]>;
   /** Panel or popup → background: stop a run (what was written stays; Undo removes it). */
   cancelJob(request: { jobId: string }): void;
   /** Panel or popup → background: undo a run. */
@@ -67,8 +68,15 @@ export interface ProtocolMap {
   }): Outcome<{ connectionId: string; target: Target }>;
   /** Popup → background: a diagnostics summary for Feedback (no key, no Notion content). */
   diagnostics(): string;
+  /**
+   * Popup → background: resume a connection in the panel of a tab of this window that shows its page
+   * or database (that tab comes to the front); false when no tab does.
+   */
+  resumeInTab(request: { connectionId: string }): Outcome<boolean>;
   /** Background → content script: the keyboard shortcut was pressed. */
   togglePanel(): void;
+  /** Background → content script: open the panel on this connection's saved run. */
+  resumeInPanel(resume: PanelResume): void;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

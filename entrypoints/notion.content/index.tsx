@@ -5,18 +5,23 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import '../../assets/styles.css';
 import '../../assets/panel.css';
 import { onMessage } from '../../src/messaging';
-import { Panel } from '../../src/ui/panel/panel';
+import { followNotionTheme } from '../../src/ui/panel/notion-theme';
+import { Panel, type PanelRequest } from '../../src/ui/panel/panel';
 
 export default defineContentScript({
   matches: ['https://www.notion.so/*'],
   cssInjectionMode: 'ui',
   async main(ctx) {
-    const toggleListeners = new Set<() => void>();
-    const onToggleRequest = (toggle: () => void) => {
-      toggleListeners.add(toggle);
-      return () => toggleListeners.delete(toggle);
+    // What the background asks of the panel: the shortcut toggles it; a resumed connection opens it.
+    const listeners = new Set<(request: PanelRequest) => void>();
+    const onPanelRequest = (listener: (request: PanelRequest) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     };
-    onMessage('togglePanel', () => toggleListeners.forEach((toggle) => toggle()));
+    onMessage('togglePanel', () => listeners.forEach((listener) => listener({ kind: 'toggle' })));
+    onMessage('resumeInPanel', ({ data }) =>
+      listeners.forEach((listener) => listener({ kind: 'resume', resume: data })),
+    );
 
     const ui = await createShadowRootUi(ctx, {
       name: 'inkling-panel',
@@ -24,8 +29,9 @@ export default defineContentScript({
       anchor: 'body',
       // Keys typed in the panel must not reach Notion's own shortcuts.
       isolateEvents: true,
-      onMount(container) {
-        const draw = (url: string) => render(<Panel url={url} onToggleRequest={onToggleRequest} />, container);
+      onMount(container, _shadow, host) {
+        ctx.onInvalidated(followNotionTheme(host));
+        const draw = (url: string) => render(<Panel url={url} onPanelRequest={onPanelRequest} />, container);
         draw(location.href);
         // Notion is a single-page app: follow pushState/replaceState/back navigation. The event can
         // fire before location.href changes (Navigation API), so take the URL from the event.

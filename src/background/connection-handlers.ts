@@ -1,7 +1,13 @@
 // The messages behind Connections, the connections database, the sample targets, Usage and Feedback.
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
-import { listConnections, mergeConnections, removeConnection, upsertConnection } from '../connections/connections';
+import {
+  getConnection,
+  listConnections,
+  mergeConnections,
+  removeConnection,
+  upsertConnection,
+} from '../connections/connections';
 import { backfillMirror, mirrorState, requestMirrorFlush } from '../connections/mirror';
 import { createConnectionsDatabase, readConnectionRows } from '../connections/connections-database';
 import { createSampleDatabase, createSamplePage } from '../connections/samples';
@@ -13,6 +19,7 @@ import { pageTitle } from '../notion/target';
 import { readSettings, settingsItem } from '../storage';
 import { handle, handleOutcome } from './handle';
 import { notionClient } from './services';
+import { resumeInTab } from './resume-in-tab';
 
 const Uuid = v.pipe(v.string(), v.uuid());
 
@@ -126,6 +133,17 @@ export function registerConnectionHandlers(): void {
         options: {},
       });
       return { connectionId: connection.id, target };
+    },
+    asNotion,
+  );
+
+  handleOutcome(
+    'resumeInTab',
+    ['extension-page'],
+    v.object({ connectionId: Uuid }),
+    async ({ connectionId }) => {
+      const connection = await getConnection(connectionId);
+      return connection ? resumeInTab(connection) : false;
     },
     asNotion,
   );

@@ -312,13 +312,16 @@ describe('a database run', () => {
     expect(after.map((r) => r.output !== '')).toEqual([true, true, false]);
 
     const written = await ask('jobRows', { jobId, state: 'written' }, SENDERS.panel);
-    expect(written).toEqual({
+    expect(written).toMatchObject({
       ok: true,
       value: [
         { id: FIXTURES.topicsRowIds[0], title: 'Learning is fun', state: 'written' },
         { id: FIXTURES.topicsRowIds[1], title: 'Notion is best tool', state: 'written' },
       ],
     });
+    // Each written row comes with its answer, as it landed in the row's output column.
+    const views = written.ok ? written.value : [];
+    expect(views.map((view) => Object.values(view.answers ?? {}))).toEqual([[after[0]!.output], [after[1]!.output]]);
     expect(await ask('jobRows', { jobId, state: 'failed' }, SENDERS.popup)).toEqual({ ok: true, value: [] });
   });
 

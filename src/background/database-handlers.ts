@@ -8,8 +8,10 @@ import { checkSetup, estimateRun } from '../jobs/database-setup';
 import { previewRows } from '../jobs/database-preview';
 import { readJob, readRows } from '../jobs/job-store';
 import { targetBusy } from '../jobs/runner';
+import { requestText } from '../jobs/row-answer';
 import { startDatabaseRun } from '../jobs/start';
 import type { DatabaseRunSetup, RowView } from '../shared/intents';
+import type { DatabaseJob, JobRow, JobRowView } from '../shared/job';
 import { toNotionProblem } from '../notion/errors';
 import { propertyText, type PropertyValue } from '../notion/properties';
 import { addRow, queryRowsPage, setTicked } from '../notion/rows';
@@ -156,21 +158,35 @@ export function registerDatabaseHandlers(): void {
   handleOutcome(
     'jobRows',
     PANEL_OR_POPUP,
-    v.object({ jobId: Uuid, state: v.picklist(['pending', 'generated', 'written', 'skipped', 'failed', 'undone']) }),
+    v.object({
+      jobId: Uuid,
+      state: v.optional(v.picklist(['pending', 'generated', 'written', 'skipped', 'failed', 'undone'])),
+      ids: v.optional(v.pipe(v.array(Uuid), v.maxLength(500))),
+    }),
     async (request) => {
       const job = await readJob(request.jobId);
       if (!job || job.kind !== 'database') return [];
+      const wanted = request.ids ? new Set(request.ids) : undefined;
       const rows = await readRows(job.id, job.chunks);
       return rows
-        .filter((row) => row.state === request.state)
-        .map(({ id, title, state, reason, display }) => ({
-          id,
-          title,
-          state,
-          ...(reason ? { reason } : {}),
-          ...(display ? { display } : {}),
-        }));
+        .filter((row) => (!request.state || row.state === request.state) && (!wanted || wanted.has(row.id)))
+        .map((row) => jobRowView(job, row));
     },
     asDatabase,
   );
+}
+
+/** A row as the panel shows it: the answer it holds (or wrote) for each output, as text. */
+function jobRowView(job: DatabaseJob, { id, title, state, reason, display, write }: JobRow): JobRowView {
+  const answers = write
+    ? Object.fromEntries(job.outputs.filter((o) => o.id in write).map((o) => [o.id, requestText(write[o.id])]))
+    : undefined;
+  return {
+    id,
+    title,
+    state,
+    ...(reason ? { reason } : {}),
+    ...(display ? { display } : {}),
+    ...(answers ? { answers } : {}),
+  };
 }

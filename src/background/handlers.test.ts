@@ -69,7 +69,9 @@ const FORM: SettingsForm = {
 };
 
 /** A well-formed request for every message the background answers, and who may send it. */
-const MESSAGES: { [K in Exclude<keyof ProtocolMap, 'togglePanel'>]: { data: unknown; popupOnly: boolean } } = {
+const MESSAGES: {
+  [K in Exclude<keyof ProtocolMap, 'togglePanel' | 'resumeInPanel'>]: { data: unknown; popupOnly: boolean };
+} = {
   saveSettings: { data: FORM, popupOnly: true },
   listModels: { data: { engine: 'compatible' }, popupOnly: true },
   clearSettings: { data: undefined, popupOnly: true },
@@ -94,6 +96,7 @@ const MESSAGES: { [K in Exclude<keyof ProtocolMap, 'togglePanel'>]: { data: unkn
   deleteConnection: { data: { connectionId: UUID }, popupOnly: true },
   createSample: { data: { kind: 'page', parentPageId: FIXTURES.playgroundPageId }, popupOnly: true },
   diagnostics: { data: undefined, popupOnly: true },
+  resumeInTab: { data: { connectionId: UUID }, popupOnly: true },
 };
 const NAMES = Object.keys(MESSAGES) as Array<keyof typeof MESSAGES>;
 
@@ -145,6 +148,8 @@ const MALFORMED: { [K in keyof typeof MESSAGES]: unknown[] } = {
   jobRows: [
     { jobId: UUID, state: 'done' },
     { jobId: 'job', state: 'failed' },
+    { jobId: UUID, ids: ['row'] },
+    { jobId: UUID, ids: Array.from({ length: 501 }, () => UUID) },
   ],
   cancelJob: [{ jobId: 'abc' }, {}, { jobId: 7 }],
   undoJob: [{ jobId: 'abc' }, {}],
@@ -158,6 +163,7 @@ const MALFORMED: { [K in keyof typeof MESSAGES]: unknown[] } = {
     { kind: 'page', parentPageId: 'parent' },
   ],
   diagnostics: [{ full: true }],
+  resumeInTab: [{ connectionId: 'abc' }, {}],
 };
 
 const pageUrl = (id: string) => world.notion.getPage(id)!.url;
@@ -228,6 +234,7 @@ describe('who may send each message', () => {
       'deleteConnection',
       'createSample',
       'diagnostics',
+      'resumeInTab',
     ]);
     for (const name of popupOnly)
       await expect(ask(name, MESSAGES[name].data, SENDERS.panel), name).rejects.toThrow(

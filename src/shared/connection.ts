@@ -30,6 +30,9 @@ export interface Connection {
   options: Record<string, unknown>;
 }
 
+/** A connection as the panel resumes it, on the page or database it is about. */
+export type PanelResume = Pick<Connection, 'id' | 'name' | 'targetId' | 'prompt' | 'options'>;
+
 export interface MirrorOp {
   connectionId: string;
   op: 'upsert' | 'delete';

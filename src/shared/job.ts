@@ -119,6 +119,11 @@ export interface JobRow {
   display?: Record<string, string>;
 }
 
+/** A run's row as the panel shows it: its state, why, and its answers by output property id once it has them. */
+export type JobRowView = Pick<JobRow, 'id' | 'title' | 'state' | 'reason' | 'display'> & {
+  answers?: Record<string, string>;
+};
+
 export interface RowCounts {
   total: number;
   pending: number;

@@ -24,6 +24,20 @@ export interface DatabaseRunProps {
   >;
 }
 
+/** A saved connection's prompt and run options (as stored with it), as this view starts from them. */
+export function runInitial(prompt: string, options: Record<string, unknown> | undefined): DatabaseRunProps['initial'] {
+  const picked: NonNullable<DatabaseRunProps['initial']> = prompt ? { template: prompt } : {};
+  if (!options) return picked;
+  if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
+  if (options.selection === 'ticked' || options.selection === 'all' || options.selection === 'empty')
+    picked.selection = options.selection;
+  if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
+  if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
+  if (typeof options.untick === 'boolean') picked.untick = options.untick;
+  if (options.packRows === false) picked.packRows = false;
+  return picked;
+}
+
 /** The checkbox people tick to pick rows: the seed template's "Generate", else the first checkbox. */
 function defaultCheckbox(properties: readonly PropertyInfo[]): PropertyInfo | undefined {
   const boxes = properties.filter((p) => p.type === 'checkbox');
@@ -104,15 +118,9 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const allowNew = (id: string, on: boolean) =>
     setOutputs((current) => current.map((o) => (o.id === id ? { ...o, allowNewOptions: on } : o)));
 
-  return (
-    <div class="database-run">
-      <RowsTable
-        target={target}
-        checkboxId={checkboxId}
-        outputIds={outputs.map((o) => o.id)}
-        refreshKey={`${job?.id}:${job?.status}`}
-      />
-
+  // The run first: while it goes, its progress and Cancel lead the panel and the form folds away.
+  const form = (
+    <>
       <TemplatePromptField
         value={template}
         onChange={setTemplate}
@@ -212,7 +220,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
               class="button button--primary"
               disabled={busy !== '' || estimate.rows === 0}
               onClick={async () => {
-                await run('start', () =>
+                const started = await run('start', () =>
                   sendMessage('startDatabaseRun', {
                     ...setup(),
                     expectedRows: estimate.rows + estimate.skipped,
@@ -220,6 +228,8 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
                   }),
                 );
                 setEstimate(null);
+                // The confirm is gone: focus goes to the run it started, which now leads the panel.
+                if (started) statusRef.current?.focus();
               }}
             >
               {estimate.budgetWarning ? 'Start anyway' : 'Start'}
@@ -259,9 +269,29 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
         </div>
       )}
       {preview && <PreviewList rows={preview} />}
+    </>
+  );
+
+  return (
+    <div class="database-run">
       <div ref={statusRef} tabIndex={-1}>
         {job && <DatabaseRunStatus job={job} />}
       </div>
+      <RowsTable
+        target={target}
+        checkboxId={checkboxId}
+        outputIds={outputs.map((o) => o.id)}
+        refreshKey={`${job?.id}:${job?.status}`}
+        job={job}
+      />
+      {running ? (
+        <details class="run-form">
+          <summary>Prompt and options</summary>
+          {form}
+        </details>
+      ) : (
+        form
+      )}
     </div>
   );
 }

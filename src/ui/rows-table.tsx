@@ -1,8 +1,10 @@
 // The database's rows in the panel: ticked or not, the chosen columns' values, a page at a time, and
-// Add row. Cell values are shown as text, never as HTML.
+// Add row; while a run goes (and after), each row's state in it and its answer as it lands. Cell values
+// and answers are shown as text, never as HTML.
 import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../messaging';
 import { type RowView } from '../shared/intents';
+import type { DatabaseJob, JobRowView, RowState } from '../shared/job';
 import { type DatabaseTarget } from '../shared/notion-shapes';
 import { Field } from './field';
 
@@ -11,12 +13,17 @@ export function RowsTable({
   checkboxId,
   outputIds,
   refreshKey,
+  job,
 }: {
   target: DatabaseTarget;
   checkboxId: string | undefined;
   outputIds: string[];
   refreshKey: string;
+  /** The target's latest run, whose rows' states the table shows. */
+  job?: DatabaseJob | null;
 }) {
+  const [inRun, setInRun] = useState<Map<string, JobRowView>>(new Map());
+  const going = job?.status === 'running' || job?.status === 'paused' || job?.status === 'undoing';
   const [rows, setRows] = useState<RowView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -44,6 +51,19 @@ export function RowsTable({
   }
 
   useEffect(() => void load(), [target.id, checkboxId, columns.join(','), refreshKey]);
+
+  // The shown rows' states in the run, read again each time its counts move.
+  const shownIds = rows.map((r) => r.id).join(',');
+  const progress = job ? `${job.id}:${job.status}:${Object.values(job.counts).join(',')}` : '';
+  useEffect(() => {
+    if (!job || !shownIds) {
+      setInRun(new Map());
+      return;
+    }
+    void sendMessage('jobRows', { jobId: job.id, ids: shownIds.split(',') }).then(
+      (outcome) => outcome.ok && setInRun(new Map(outcome.value.map((r) => [r.id, r]))),
+    );
+  }, [progress, shownIds]);
 
   async function tick(row: RowView, ticked: boolean) {
     if (!checkboxId) return;
@@ -81,29 +101,50 @@ export function RowsTable({
             {columns.map((id) => (
               <th key={id}>{names.get(id)}</th>
             ))}
+            {job && <th>In the run</th>}
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} data-row-id={row.id}>
-              {checkboxId && (
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Tick ${row.title}`}
-                    checked={Boolean(row.ticked)}
-                    onChange={(e) => void tick(row, e.currentTarget.checked)}
-                  />
-                </td>
-              )}
-              <td>{row.title}</td>
-              {columns.map((id) => (
-                <td key={id} class="rows__cell">
-                  {row.cells[id]}
-                </td>
-              ))}
-            </tr>
-          ))}
+          {rows.map((row) => {
+            const run = inRun.get(row.id);
+            // The answer once the row has one; after Undo, what Notion holds again.
+            const answered = run?.answers && run.state !== 'undone' ? run.answers : undefined;
+            return (
+              <tr key={row.id} data-row-id={row.id} data-state={run?.state}>
+                {checkboxId && (
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Tick ${row.title}`}
+                      checked={Boolean(row.ticked)}
+                      onChange={(e) => void tick(row, e.currentTarget.checked)}
+                    />
+                  </td>
+                )}
+                <td>{row.title}</td>
+                {columns.map((id) => (
+                  <td key={id} class="rows__cell">
+                    {answered?.[id] ?? row.cells[id]}
+                  </td>
+                ))}
+                {job && (
+                  <td class="rows__state" data-testid="row-state">
+                    {run ? (
+                      <>
+                        <span class={`row-state row-state--${run.state}`}>{STATE_LABELS[run.state]}</span>
+                        {run.reason && (run.state === 'failed' || run.state === 'skipped') && (
+                          <span class="muted">: {run.reason}</span>
+                        )}
+                      </>
+                    ) : (
+                      // A run reads its rows as it goes: only a finished one knows a row is not among them.
+                      !going && <span class="muted">Not in this run</span>
+                    )}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {loading && <p class="muted">Loading rows…</p>}
@@ -136,3 +177,13 @@ export function RowsTable({
     </section>
   );
 }
+
+/** A row's state in the run, in the words the panel uses. */
+const STATE_LABELS: Record<RowState, string> = {
+  pending: 'Waiting',
+  generated: 'Answered',
+  written: 'Written',
+  skipped: 'Skipped',
+  failed: 'Failed',
+  undone: 'Undone',
+};

@@ -51,7 +51,7 @@ const mirrorRows = (dataSourceId: string) =>
     .map((row) => rowCells(row, ['Name', 'Type', 'Status', 'Connection ID', 'Prompt', 'Engine', 'Model', 'Target']));
 
 async function runOnPage(title: string, prompt: string): Promise<string> {
-  world.sandbox.models.script({ text: `# ${title}\n\nWritten for you.` });
+  world.sandbox.models.script({ text: `# ${title}\n\nWritten for you.`, times: 1 });
   const id = world.sandbox.notion.createPage({ title });
   const page = await openNotion(world, pageHref(id, title));
   pages.push(page);
@@ -269,6 +269,8 @@ describe('The Connections tab', () => {
     await tab.select(byLabel(tab, 'Status'), 'done');
     expect(await connectionNames(tab)).toHaveLength(3);
 
+    // With no tab showing it, a connection resumes in Create.
+    for (const page of pages) if (page.url().startsWith('https://www.notion.so/')) await page.close();
     await click(tab, 'Open Topics');
     await tab.waitForSelector('[data-testid="target"][data-kind="database"]');
     expect(await tab.$eval(byLabel(tab, 'Notion URL'), (e) => (e as HTMLInputElement).value)).toContain(
@@ -281,6 +283,37 @@ describe('The Connections tab', () => {
     );
     // The run's status shows too: the connection's last run, done.
     await runStatus(tab, 'Done', 15_000, '.popup');
+  });
+
+  it('resumes a connection in the panel of the tab that shows its page, with its prompt, as that connection', async () => {
+    const id = await runOnPage('Beta notes', 'Write beta');
+    const notion = pages.find((p) => p.url().includes(id.replace(/-/g, '')))!;
+    await click(notion, 'Close Inkling');
+    await notion.waitForSelector('::-p-aria(Open Inkling)');
+    const tab = await popup('Connections');
+    await click(tab, 'Open Beta notes');
+    // The panel opens in that tab on the connection: its prompt, its last run.
+    await waitFor(
+      () =>
+        notion.$eval('inkling-panel', (host) => {
+          const prompt = host.shadowRoot?.querySelector('textarea') as HTMLTextAreaElement | null;
+          return prompt?.value === 'Write beta';
+        }),
+      'the panel resumed on the connection',
+    );
+    await runStatus(notion, 'Done');
+    // A run from there belongs to the same connection: still one connection for the page, now with 2 runs.
+    world.sandbox.models.script({ text: 'More, written for you.' });
+    await click(notion, 'Generate');
+    await waitFor(
+      () => world.sandbox.notion.getBlockTree(id).some((b) => JSON.stringify(b).includes('More, written')),
+      'the second answer in the page',
+    );
+    await runStatus(notion, 'Done');
+    const connections = Object.values(
+      (await readExtensionStorage(world)).connections as Record<string, { targetId: string; name: string }>,
+    ).filter((c) => c.targetId === id);
+    expect(connections.map((c) => c.name)).toEqual(['Beta notes']);
   });
 });
 

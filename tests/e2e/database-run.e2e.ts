@@ -310,6 +310,74 @@ describe('Generate into a database', () => {
     await waitFor(() => topics()[0]?.Output === '「Learning is fun」(ja)', 'the overwritten cell');
   });
 
+  it('a run you can watch: the run leads, the form folds, each row shows its state and then its answer', async () => {
+    const db = mixedDatabase(world, 6);
+    world.sandbox.models.script({ match: 'Topic number 2', json: { category: 'Purple' }, times: 1 });
+    // Slow enough to see the run going.
+    world.sandbox.models.configure({ timeToFirstTokenMs: 700 });
+    const page = await openDatabase(db.databaseId, db.title);
+    await typeInto(page, 'Prompt', 'Pick a colour for {{Topic}}');
+    await setOutputs(page, ['Category']);
+    await generateAll(page);
+
+    const view = () =>
+      page.$eval('inkling-panel', (host) => {
+        const root = host.shadowRoot!;
+        const status = root.querySelector('[data-testid="run-status"]');
+        const rows = root.querySelector('[aria-label="Rows"]');
+        const fold = root.querySelector('details.run-form') as HTMLDetailsElement | null;
+        return {
+          status: status?.getAttribute('data-status') ?? '',
+          runFirst: Boolean(status && rows && status.compareDocumentPosition(rows) & Node.DOCUMENT_POSITION_FOLLOWING),
+          folded: fold ? !fold.open : false,
+          cancel: [...root.querySelectorAll('button')].some((b) => b.textContent === 'Cancel'),
+          focusInRun: Boolean(root.activeElement?.contains(status)),
+          states: [...root.querySelectorAll('tr[data-row-id]')].map((tr) => tr.getAttribute('data-state') ?? ''),
+          rows: [...root.querySelectorAll('tr[data-row-id]')].map((tr) =>
+            [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent ?? ''),
+          ),
+        };
+      });
+    // While it goes: progress, counts and Cancel lead the panel, the prompt and options are folded away,
+    // and focus went from Start to the run.
+    const going = await waitFor(async () => {
+      const v = await view();
+      return v.status === 'running' && v.states.includes('pending') ? v : undefined;
+    }, 'the run going');
+    expect(going).toMatchObject({ runFirst: true, folded: true, cancel: true, focusInRun: true });
+    // Rows move through their states as the run goes, watched until it is done.
+    const seen = new Set<string>(going.states);
+    const done = await waitFor(
+      async () => {
+        const v = await view();
+        v.states.forEach((state) => seen.add(state));
+        return v.status === 'done' ? v : undefined;
+      },
+      'the run to finish',
+      60_000,
+    );
+    expect(seen.has('pending')).toBe(true);
+    expect(done.folded).toBe(false);
+    const written = db.rows();
+    // Each row: its title, its answer as written (from the run, not a re-read of Notion), its state.
+    expect(done.rows).toEqual(
+      written.map((row) =>
+        row.Name === 'Item 2'
+          ? [
+              'Item 2',
+              '',
+              expect.stringMatching(
+                /^Failed: The model answered “Purple” for “Category”, which is not one of its options/,
+              ),
+            ]
+          : [row.Name, row.Category, 'Written'],
+      ),
+    );
+    expect(
+      written.filter((r) => r.Name !== 'Item 2').every((r) => ['Red', 'Green', 'Blue'].includes(String(r.Category))),
+    ).toBe(true);
+  });
+
   it('names each failed row’s reason, and Retry failed runs just those rows again', async () => {
     const db = mixedDatabase(world, 6);
     world.sandbox.models.script({ match: 'Topic number 2', json: { category: 'Purple' }, times: 1 });

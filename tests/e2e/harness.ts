@@ -60,12 +60,20 @@ export interface World {
 export interface LaunchOptions {
   sandbox?: Sandbox;
   browser?: 'chromium' | 'firefox';
+  /** A window on the screen (the demo, where a display exists); headless otherwise. */
+  headless?: boolean;
 }
 
-async function startBrowser(sandbox: Sandbox, userDataDir: string): Promise<{ browser: Browser; extensionId: string }> {
+async function startBrowser(
+  sandbox: Sandbox,
+  userDataDir: string,
+  headless = true,
+): Promise<{ browser: Browser; extensionId: string }> {
   const browser = await launchChromium({
     executablePath: CHROMIUM,
-    headless: true,
+    headless,
+    // A window keeps its own size; headless pages get puppeteer's default.
+    ...(headless ? {} : { defaultViewport: null }),
     enableExtensions: true,
     pipe: true,
     userDataDir,
@@ -83,11 +91,15 @@ const firefoxBrowsers = new WeakSet<Browser>();
  * is told the add-on's moz-extension:// host in advance (Firefox otherwise picks a random one), the
  * proxy preferences send the real host names to the sandbox, and the session accepts its certificate.
  */
-async function startFirefox(sandbox: Sandbox, userDataDir: string): Promise<{ browser: Browser; extensionId: string }> {
+async function startFirefox(
+  sandbox: Sandbox,
+  userDataDir: string,
+  headless = true,
+): Promise<{ browser: Browser; extensionId: string }> {
   const browser = await launchChromium({
     browser: 'firefox',
     executablePath: FIREFOX,
-    headless: true,
+    headless,
     userDataDir,
     acceptInsecureCerts: true,
     extraPrefsFirefox: {
@@ -155,7 +167,7 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'inkling-profile-'));
   const kind = options.browser ?? 'chromium';
   const start = kind === 'firefox' ? startFirefox : startBrowser;
-  let { browser, extensionId } = await start(sandbox, userDataDir);
+  let { browser, extensionId } = await start(sandbox, userDataDir, options.headless);
   const world: World = {
     sandbox,
     kind,
@@ -184,7 +196,7 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
       await browser.close();
     },
     async reopenBrowser() {
-      ({ browser, extensionId } = await start(sandbox, userDataDir));
+      ({ browser, extensionId } = await start(sandbox, userDataDir, options.headless));
     },
     async close() {
       await browser.close().catch(() => undefined);

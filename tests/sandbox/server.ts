@@ -101,6 +101,7 @@ export class Sandbox {
     this.compatibleRequests.length = 0;
     this.notion.reset();
     this.models.reset();
+    this.site.theme = 'system';
   }
 
   async close(): Promise<void> {

@@ -1,19 +1,25 @@
 // The in-page panel on notion.so: a floating "Open Inkling" button and, when open, a side panel
 // about the page or database in view.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { DatabaseRun } from '../database-run';
+import type { PanelResume } from '../../shared/connection';
+import { DatabaseRun, runInitial } from '../database-run';
 import { PageRun } from '../page-run';
 import { useTarget, type TargetState } from './use-target';
+
+/** What the background asks of the panel: the shortcut's toggle, or a connection resumed from the popup. */
+export type PanelRequest = { kind: 'toggle' } | { kind: 'resume'; resume: PanelResume };
 
 export interface PanelProps {
   /** Current location; the content script updates it on in-app navigation. */
   url: string;
-  /** Subscribes to the shortcut's toggle; returns an unsubscribe. */
-  onToggleRequest: (toggle: () => void) => () => void;
+  /** Subscribes to the background's requests; returns an unsubscribe. */
+  onPanelRequest: (listener: (request: PanelRequest) => void) => () => void;
 }
 
-export function Panel({ url, onToggleRequest }: PanelProps) {
+export function Panel({ url, onPanelRequest }: PanelProps) {
   const [open, setOpen] = useState(false);
+  /** The connection being resumed here, with a key that starts its run view afresh each time. */
+  const [resumed, setResumed] = useState<{ key: number; resume: PanelResume } | null>(null);
   const target = useTarget(url, open);
   const panel = useRef<HTMLElement>(null);
   const launcher = useRef<HTMLButtonElement>(null);
@@ -32,7 +38,16 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
   };
   const isOpen = useRef(open);
   isOpen.current = open;
-  useEffect(() => onToggleRequest(() => toggle(!isOpen.current)), [onToggleRequest]);
+  useEffect(
+    () =>
+      onPanelRequest((request) => {
+        if (request.kind === 'resume') {
+          setResumed({ key: Date.now(), resume: request.resume });
+          if (!isOpen.current) toggle(true);
+        } else toggle(!isOpen.current);
+      }),
+    [onPanelRequest],
+  );
 
   // Focus goes into the panel as it opens, and back where it came from as it closes.
   useLayoutEffect(() => {
@@ -85,6 +100,9 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
       </button>
     );
   }
+  // A resumed connection applies on its own page or database only.
+  const resumedHere =
+    resumed && target.status === 'ready' && target.target.id === resumed.resume.targetId ? resumed : null;
   return (
     <aside
       ref={panel}
@@ -105,10 +123,31 @@ export function Panel({ url, onToggleRequest }: PanelProps) {
       <section class="ink-panel__body">
         <TargetSummary state={target} />
         {target.status === 'ready' && target.target.kind === 'page' && (
-          <PageRun key={target.target.id} pageId={target.target.id} pageTitle={target.target.title} />
+          <PageRun
+            key={`${target.target.id}:${resumedHere?.key ?? ''}`}
+            pageId={target.target.id}
+            pageTitle={target.target.title}
+            {...(resumedHere
+              ? {
+                  connectionId: resumedHere.resume.id,
+                  connectionName: resumedHere.resume.name,
+                  initialPrompt: resumedHere.resume.prompt,
+                }
+              : {})}
+          />
         )}
         {target.status === 'ready' && target.target.kind === 'database' && (
-          <DatabaseRun key={target.target.id} target={target.target} />
+          <DatabaseRun
+            key={`${target.target.id}:${resumedHere?.key ?? ''}`}
+            target={target.target}
+            {...(resumedHere
+              ? {
+                  connectionId: resumedHere.resume.id,
+                  connectionName: resumedHere.resume.name,
+                  initial: runInitial(resumedHere.resume.prompt, resumedHere.resume.options),
+                }
+              : {})}
+          />
         )}
       </section>
     </aside>

@@ -1,5 +1,5 @@
 // Connections: every page and database Inkling generated into — sorted, filtered, searched; a click
-// resumes one in Create; "•••" → Delete removes it here and trashes its row in Notion.
+// resumes one (in the panel of a tab showing it, else in Create); "•••" → Delete removes it here and trashes its row in Notion.
 import { useMemo, useState } from 'preact/hooks';
 import type { Connection, MirrorState } from '../../shared/connection';
 import type { JobStatus } from '../../shared/job';

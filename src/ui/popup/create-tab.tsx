@@ -2,9 +2,8 @@
 // then write the prompt and generate. Also: the sample page and database, made for the user.
 import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../../messaging';
-import { type DatabaseRunSetup } from '../../shared/intents';
 import type { Target } from '../../shared/notion-shapes';
-import { DatabaseRun } from '../database-run';
+import { DatabaseRun, runInitial } from '../database-run';
 import { Field } from '../field';
 import { PageRun } from '../page-run';
 import { PagePicker } from './page-picker';
@@ -27,20 +26,6 @@ export interface CreateTabProps {
   initial?: CreateInitial;
   /** Opens a connection in this view (after a sample is created). */
   onOpen?: (initial: CreateInitial) => void;
-}
-
-/** The saved run options of a database connection, as the run view takes them. */
-function databaseOptions(options: Record<string, unknown> | undefined): Partial<DatabaseRunSetup> {
-  if (!options) return {};
-  const picked: Partial<DatabaseRunSetup> = {};
-  if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
-  if (options.selection === 'ticked' || options.selection === 'all' || options.selection === 'empty')
-    picked.selection = options.selection;
-  if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
-  if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
-  if (typeof options.untick === 'boolean') picked.untick = options.untick;
-  if (options.packRows === false) picked.packRows = false;
-  return picked;
 }
 
 export function CreateTab({ initial, onOpen }: CreateTabProps) {
@@ -193,10 +178,7 @@ export function CreateTab({ initial, onOpen }: CreateTabProps) {
               target={target}
               connectionName={name.trim() || target.title}
               {...(initial?.connectionId ? { connectionId: initial.connectionId } : {})}
-              initial={{
-                ...(initial?.prompt ? { template: initial.prompt } : {}),
-                ...databaseOptions(initial?.options),
-              }}
+              initial={runInitial(initial?.prompt ?? '', initial?.options)}
             />
           )}
         </div>

@@ -1,6 +1,7 @@
 // The toolbar popup: one tab per part of the seed app's flow.
 import { useState } from 'preact/hooks';
 import type { Connection } from '../../shared/connection';
+import { sendMessage } from '../../messaging';
 import { ConnectionsTab } from './connections-tab';
 import { CreateTab, type CreateInitial } from './create-tab';
 import { SettingsTab } from './settings-tab';
@@ -60,7 +61,13 @@ export function PopupApp() {
         )}
         {tab === 'Connections' && (
           <ConnectionsTab
-            onResume={(connection) => {
+            onResume={async (connection) => {
+              // Where its page or database is open in this window, the connection resumes in that tab's panel.
+              const inTab = await sendMessage('resumeInTab', { connectionId: connection.id }).catch(() => undefined);
+              if (inTab?.ok && inTab.value) {
+                window.close();
+                return;
+              }
               setResumed({ key: Date.now(), initial: resumeState(connection) });
               setTab('Create');
             }}

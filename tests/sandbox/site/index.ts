@@ -47,6 +47,11 @@ function toUuid(hex: string): string {
 
 export class NotionSite {
   private readonly source: SiteSource;
+  /**
+   * The theme a person picked in Notion: Notion marks dark with `dark` on its body, following the
+   * system's prefers-color-scheme for 'system' (its default) and switching without a reload.
+   */
+  theme: 'light' | 'dark' | 'system' = 'system';
 
   constructor(source: SiteSource) {
     this.source = source;
@@ -70,7 +75,7 @@ export class NotionSite {
     const { title, html } = this.renderMain(req.url);
     const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
-<body><div id="notion-app"><nav class="sidebar"><div class="workspace">Inkling Sandbox</div>${this.sidebar()}</nav>
+<body class="notion-body${this.theme === 'dark' ? ' dark' : ''}" data-theme-choice="${this.theme}"><div id="notion-app"><nav class="sidebar"><div class="workspace">Inkling Sandbox</div>${this.sidebar()}</nav>
 <main id="main">${html}</main></div><script>${CLIENT_SCRIPT}</script></body></html>`;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(body);
@@ -151,7 +156,14 @@ export class NotionSite {
 }
 
 const STYLE = `
-body{margin:0;font:16px/1.5 ui-sans-serif,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#37352f}
+body{margin:0;font:16px/1.5 ui-sans-serif,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#37352f;background:#fff}
+body.dark{color:rgba(255,255,255,.81);background:#191919}
+body.dark .sidebar{background:#202020}
+body.dark .sidebar-item:hover{background:#2c2c2c}
+body.dark .collection th,body.dark .collection td{border-color:#2f2f2f}
+body.dark .peek{background:#252525}
+body.dark pre{background:#202020}
+body.dark .properties{color:#9b9b9b}
 #notion-app{display:flex;min-height:100vh}
 .sidebar{width:240px;background:#f7f7f5;padding:12px 8px;flex-shrink:0}
 .workspace{font-weight:600;padding:4px 8px 12px}
@@ -166,9 +178,16 @@ pre{background:#f7f6f3;padding:16px;border-radius:4px;overflow:auto}
 .properties{display:grid;grid-template-columns:160px 1fr;gap:4px 12px;color:#787774;font-size:14px}
 `;
 
-// In-app navigation, as Notion does it: no page load, just pushState and a re-render.
+// In-app navigation, as Notion does it: no page load, just pushState and a re-render. And the
+// system theme followed as Notion follows it: body.dark switched when prefers-color-scheme changes.
 const CLIENT_SCRIPT = `
 (() => {
+  if (document.body.dataset.themeChoice === 'system') {
+    const media = matchMedia('(prefers-color-scheme: dark)');
+    const follow = () => document.body.classList.toggle('dark', media.matches);
+    follow();
+    media.addEventListener('change', follow);
+  }
   const main = document.getElementById('main');
   async function render() {
     const res = await fetch('/__site/render?path=' + encodeURIComponent(location.pathname + location.search));
