@@ -40,10 +40,15 @@ function countReport(file, stepOk) {
   if (report.numTotalTests === 0) failed += 1;
 }
 
-/** Debian's Chromium and Firefox ESR, the two browsers E2E runs in, installed when missing. */
+/**
+ * Debian's Chromium and Firefox ESR, the two browsers E2E runs in, installed when missing, with
+ * Chromium's language packs: without them Chromium speaks only en-US whatever its --lang, and the
+ * locale tests would prove nothing.
+ */
 function ensureBrowsers() {
   const missing = [
     [chromium, 'chromium'],
+    ...(process.env.CHROMIUM_PATH ? [] : [['/usr/lib/chromium/locales/de.pak', 'chromium-l10n']]),
     [firefox, 'firefox-esr'],
   ].filter(([path]) => !existsSync(path));
   if (missing.length === 0) return true;

@@ -13,6 +13,7 @@ import { runDatabaseJob } from './database-job';
 import { undoDatabaseJob } from './database-undo';
 import { runPageJob, undoPageJob } from './page-job';
 import { isActive, type Job, type JobIndexEntry, type JobStatus } from '../shared/job';
+import { formatTime } from '../shared/format';
 
 /** A running job calls a cheap extension API this often, so Chrome does not stop the worker mid-run. */
 export const KEEPALIVE_INTERVAL_MS = 20_000;
@@ -145,7 +146,7 @@ export async function targetBusy(targetId: string, except?: string): Promise<Pro
 async function busyProblem(entry: JobIndexEntry): Promise<Problem> {
   const job = await readJob(entry.id);
   const title = job?.targetTitle ?? 'this page';
-  const started = new Date(entry.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const started = formatTime(entry.createdAt);
   const message =
     entry.status === 'undoing'
       ? `Inkling is undoing a run on “${title}”. Try again once it is done.`

@@ -33,10 +33,43 @@ export interface CostEstimate {
   free: boolean;
 }
 
-/** "$0.0123", "< $0.0001", "free", "unknown". */
-export function formatCost(cost: CostEstimate): string {
+/**
+ * "$0.0123", "< $0.0001", "$12.50" ("0,0123 $" in German), "free", "unknown": US dollars, as the
+ * providers price them, written the way the browser's locale writes money. Under a dollar, four
+ * decimals: a row often costs a hundredth of a cent.
+ */
+export function formatCost(cost: CostEstimate, locale?: string): string {
   if (cost.free) return 'free';
   if (cost.usd === null) return 'unknown';
-  if (cost.usd > 0 && cost.usd < 0.0001) return '< $0.0001';
-  return `$${cost.usd < 1 ? cost.usd.toFixed(4) : cost.usd.toFixed(2)}`;
+  const digits = cost.usd < 1 ? 4 : 2;
+  const dollars = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: 'USD',
+    currencyDisplay: 'narrowSymbol',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  if (cost.usd > 0 && cost.usd < 0.0001) return `< ${dollars.format(0.0001)}`;
+  return dollars.format(cost.usd);
+}
+
+// Dates and times as the browser's locale writes them; `locale` is for tests.
+
+/** "January 1, 2027" (1. Januar 2027). */
+export const formatDate = (at: number, locale?: string) =>
+  new Date(at).toLocaleDateString(locale, { dateStyle: 'long' });
+
+/** "Dec 2, 2026, 2:05 PM". */
+export const formatDateTime = (at: number, locale?: string) =>
+  new Date(at).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "2:05 PM" (14:05). */
+export const formatTime = (at: number, locale?: string) =>
+  new Date(at).toLocaleTimeString(locale, { timeStyle: 'short' });
+
+/** A usage day ("2026-12-02", a calendar day where it was used) as "Dec 2, 2026". */
+export function formatDay(day: string, locale?: string): string {
+  const [year, month, date] = day.split('-').map(Number);
+  if (!year || !month || !date) return day;
+  return new Date(year, month - 1, date).toLocaleDateString(locale, { dateStyle: 'medium' });
 }

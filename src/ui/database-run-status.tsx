@@ -2,7 +2,7 @@
 // failures with Retry failed, and Undo run. Model answers are shown as text, never as HTML.
 import { useEffect, useState } from 'preact/hooks';
 import type { PreviewRow, DatabaseJob } from '../shared/job';
-import { formatNumber, formatUsage } from '../shared/format';
+import { formatNumber, formatTime, formatUsage } from '../shared/format';
 import { sendMessage } from '../messaging';
 import { UndoUntil } from './page-run';
 
@@ -78,9 +78,7 @@ export function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
   };
   const problem = job.problem?.message;
   const pausedUntil =
-    job.status === 'paused' && job.resumeAt
-      ? ` Inkling carries on by itself at ${new Date(job.resumeAt).toLocaleTimeString()}.`
-      : '';
+    job.status === 'paused' && job.resumeAt ? ` Inkling carries on by itself at ${formatTime(job.resumeAt)}.` : '';
 
   return (
     <section class="run-status" aria-label="Run">

@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { undoableUntil, type Job, type PageJob } from '../shared/job';
 import { sendMessage } from '../messaging';
 import { Field } from './field';
-import { count, formatNumber, formatUsage } from '../shared/format';
+import { count, formatDate, formatNumber, formatUsage } from '../shared/format';
 import { useTargetJob } from './use-target-job';
 import { focusOnMount } from './focus';
 
@@ -206,7 +206,7 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
 
 /** How long a finished run can still be undone (it is removed after that). */
 export function UndoUntil({ job }: { job: Job }) {
-  const until = new Date(undoableUntil(job)).toLocaleDateString([], { day: 'numeric', month: 'long', year: 'numeric' });
+  const until = formatDate(undoableUntil(job));
   return (
     <p class="muted" data-testid="undo-until">
       You can undo this run until {until}; then Inkling forgets it.

@@ -27,6 +27,7 @@ export function RowsTable({
   const [rows, setRows] = useState<RowView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState('');
   const [newTitle, setNewTitle] = useState('');
   const columns = outputIds.slice(0, 2);
@@ -46,6 +47,7 @@ export function RowsTable({
       return;
     }
     setError('');
+    setLoaded(true);
     setRows((current) => (from ? [...current, ...outcome.value.rows] : outcome.value.rows));
     setCursor(outcome.value.nextCursor);
   }
@@ -148,6 +150,11 @@ export function RowsTable({
         </tbody>
       </table>
       {loading && <p class="muted">Loading rows…</p>}
+      {loaded && !loading && rows.length === 0 && (
+        <p class="muted" data-testid="rows-empty">
+          This database has no rows yet. Add one below (or in Notion), then Generate.
+        </p>
+      )}
       {cursor && !loading && (
         <button type="button" class="button" onClick={() => void load(cursor)}>
           Load more rows

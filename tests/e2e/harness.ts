@@ -62,12 +62,15 @@ export interface LaunchOptions {
   browser?: 'chromium' | 'firefox';
   /** A window on the screen (the demo, where a display exists); headless otherwise. */
   headless?: boolean;
+  /** The browser's language and locale ("de-DE"), as a person abroad has it; Chromium only. */
+  locale?: string;
 }
 
 async function startBrowser(
   sandbox: Sandbox,
   userDataDir: string,
   headless = true,
+  locale?: string,
 ): Promise<{ browser: Browser; extensionId: string }> {
   const browser = await launchChromium({
     executablePath: CHROMIUM,
@@ -77,7 +80,10 @@ async function startBrowser(
     enableExtensions: true,
     pipe: true,
     userDataDir,
-    args: [...QUIET_FLAGS, ...sandbox.chromiumArgs()],
+    // English (US) unless a test asks otherwise, whatever the machine's own locale. Chromium on Linux
+    // takes its language from LANGUAGE, not from --lang.
+    env: { ...process.env, LANGUAGE: (locale ?? 'en-US').replace('-', '_') },
+    args: [...QUIET_FLAGS, ...sandbox.chromiumArgs(), `--lang=${locale ?? 'en-US'}`],
   });
   const extensionId = await browser.installExtension(EXTENSION_DIR);
   await releaseRestartedWorkers(browser, extensionId);
@@ -167,7 +173,7 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'inkling-profile-'));
   const kind = options.browser ?? 'chromium';
   const start = kind === 'firefox' ? startFirefox : startBrowser;
-  let { browser, extensionId } = await start(sandbox, userDataDir, options.headless);
+  let { browser, extensionId } = await start(sandbox, userDataDir, options.headless, options.locale);
   const world: World = {
     sandbox,
     kind,
@@ -196,7 +202,7 @@ export async function launch(options: LaunchOptions = {}): Promise<World> {
       await browser.close();
     },
     async reopenBrowser() {
-      ({ browser, extensionId } = await start(sandbox, userDataDir, options.headless));
+      ({ browser, extensionId } = await start(sandbox, userDataDir, options.headless, options.locale));
     },
     async close() {
       await browser.close().catch(() => undefined);
@@ -474,6 +480,8 @@ export interface SuiteOptions {
   configure?: Configuration | false;
   /** The sandbox's model servers' pace for each test. */
   models?: { timeToFirstTokenMs?: number; tokensPerSecond?: number };
+  /** How the file's browser is launched (its locale, say). */
+  launch?: Pick<LaunchOptions, 'locale'>;
 }
 
 /**
@@ -491,7 +499,7 @@ export function useWorld(options: SuiteOptions = {}): { world: World; pages: Pag
     },
   });
   beforeAll(async () => {
-    current = await launch();
+    current = await launch(options.launch);
   });
   afterAll(() => current?.close());
   // Whatever the test made Inkling store is under a key the storage registry declares (so Clear finds it).

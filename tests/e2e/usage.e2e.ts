@@ -124,7 +124,8 @@ describe('Usage', () => {
       'Previews',
       'Topics',
     ]);
-    expect(tables[2]).toMatch(/^By day: \d{4}-\d{2}-\d{2}$/);
+    // Days as the browser writes them ("Dec 2, 2026" in English).
+    expect(tables[2]).toMatch(/^By day: [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
   });
 
   it('Feedback opens the issue page with a diagnostics summary that holds no key and no Notion content', async () => {

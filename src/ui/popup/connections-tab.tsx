@@ -5,7 +5,7 @@ import type { Connection, MirrorState } from '../../shared/connection';
 import type { JobStatus } from '../../shared/job';
 import { sendMessage } from '../../messaging';
 import { connectionsItem, mirrorQueueItem, settingsItem } from '../../storage';
-import { count, engineAndModel, formatNumber, formatUsage } from '../../shared/format';
+import { count, engineAndModel, formatDateTime, formatNumber, formatUsage } from '../../shared/format';
 import { useStorageItem } from '../use-storage-item';
 
 type SortKey = 'lastRun' | 'name' | 'created';
@@ -25,7 +25,7 @@ const STATUS_WORDS: Record<JobStatus | 'new', string> = {
   new: 'not run yet',
 };
 
-const when = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (at: number) => formatDateTime(at);
 
 export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
   const all = useStorageItem(connectionsItem);
@@ -107,8 +107,8 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
       {list.length === 0 && (
         <p class="muted">
           {Object.keys(all ?? {}).length
-            ? 'No connection matches.'
-            : 'No connections yet. Generate into a page or database and it appears here.'}
+            ? 'No connection matches. Clear the search, or set Type and Status to All.'
+            : 'No connections yet. Open a Notion page or database and press Open Inkling (Alt+K), or start one in Create: each page or database you generate into is kept here, to run again.'}
         </p>
       )}
       <ul class="connections__list" aria-label="Connections">

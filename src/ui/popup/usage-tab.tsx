@@ -2,7 +2,7 @@
 // connection, per day — the monthly budget, and Feedback.
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { count, engineAndModel, formatCost, formatNumber } from '../../shared/format';
+import { count, engineAndModel, formatCost, formatDay, formatNumber } from '../../shared/format';
 import { sendMessage } from '../../messaging';
 import { connectionsItem, readSettings, settingsItem, usageItem } from '../../storage';
 import { groupBy, spentThisMonth, total, type UsageTotals } from '../../shared/usage';
@@ -79,6 +79,12 @@ export function UsageTab() {
   if (!loaded) return <p class="muted">Loading…</p>;
   return (
     <div class="usage">
+      {entries.length === 0 && (
+        <p data-testid="usage-empty">
+          No runs yet. Generate into a Notion page or database (with Open Inkling on the page, or from Create), and the
+          tokens and cost of each run add up here, by engine, connection and day.
+        </p>
+      )}
       <p data-testid="usage-total">
         <strong>{formatNumber(all.runs)}</strong> {all.runs === 1 ? 'run' : 'runs'} ·{' '}
         <strong>{formatNumber(all.inputTokens)}</strong> tokens in · <strong>{formatNumber(all.outputTokens)}</strong>{' '}
@@ -110,7 +116,7 @@ export function UsageTab() {
         rows={groupBy(entries, (e) => e.day)
           .toSorted((a, b) => b.key.localeCompare(a.key))
           .slice(0, DAYS_SHOWN)
-          .map((g) => ({ label: g.key, totals: g.totals }))}
+          .map((g) => ({ label: formatDay(g.key), totals: g.totals }))}
       />
       <p class="muted">
         Costs are estimates from token counts and the providers’ published prices; your provider’s bill is what counts.
