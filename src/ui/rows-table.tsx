@@ -1,7 +1,7 @@
 // The database's rows in the panel: ticked or not, the chosen columns' values, a page at a time, and
 // Add row; while a run goes (and after), each row's state in it and its answer as it lands. Cell values
 // and answers are shown as text, never as HTML.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { sendMessage } from '../messaging';
 import { type RowView } from '../shared/intents';
 import type { DatabaseJob, JobRowView, RowState } from '../shared/job';
@@ -54,17 +54,26 @@ export function RowsTable({
 
   useEffect(() => void load(), [target.id, checkboxId, columns.join(','), refreshKey]);
 
-  // The shown rows' states in the run, read again each time its counts move.
+  // The shown rows' states in the run, read again as its counts move — at most once a second while it
+  // goes, since each read goes through the run's stored rows (thousands, on a big run).
   const shownIds = rows.map((r) => r.id).join(',');
   const progress = job ? `${job.id}:${job.status}:${Object.values(job.counts).join(',')}` : '';
+  const lastAsked = useRef(0);
   useEffect(() => {
     if (!job || !shownIds) {
       setInRun(new Map());
-      return;
+      return undefined;
     }
-    void sendMessage('jobRows', { jobId: job.id, ids: shownIds.split(',') }).then(
-      (outcome) => outcome.ok && setInRun(new Map(outcome.value.map((r) => [r.id, r]))),
-    );
+    const ask = () => {
+      lastAsked.current = Date.now();
+      void sendMessage('jobRows', { jobId: job.id, ids: shownIds.split(',') }).then(
+        (outcome) => outcome.ok && setInRun(new Map(outcome.value.map((r) => [r.id, r]))),
+      );
+    };
+    // Once the run stops, its final states at once.
+    const wait = going ? Math.max(0, ROW_STATES_EVERY_MS - (Date.now() - lastAsked.current)) : 0;
+    const timer = setTimeout(ask, wait);
+    return () => clearTimeout(timer);
   }, [progress, shownIds]);
 
   async function tick(row: RowView, ticked: boolean) {
@@ -184,6 +193,9 @@ export function RowsTable({
     </section>
   );
 }
+
+/** How often, at most, the table reads its rows' states during a run. */
+const ROW_STATES_EVERY_MS = 1_000;
 
 /** A row's state in the run, in the words the panel uses. */
 const STATE_LABELS: Record<RowState, string> = {

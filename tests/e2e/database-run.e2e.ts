@@ -351,9 +351,12 @@ describe('Generate into a database', () => {
       async () => {
         const v = await view();
         v.states.forEach((state) => seen.add(state));
-        return v.status === 'done' ? v : undefined;
+        // Done, and the table caught up (it reads the rows' states at most once a second while the run goes).
+        return v.status === 'done' && v.states.every((state) => state === 'written' || state === 'failed')
+          ? v
+          : undefined;
       },
-      'the run to finish',
+      'the run to finish, every row written or failed',
       60_000,
     );
     expect(seen.has('pending')).toBe(true);
