@@ -19,6 +19,9 @@ import {
 } from './shared/intents';
 import { type Outcome } from './shared/outcome';
 
+/** A setup for a request the screen can stop: `requestId` is what its Cancel names (stopRequest). */
+export type StoppableSetup = DatabaseRunSetup & { requestId?: string };
+
 export interface ProtocolMap {
   /** Popup → background: verify the form with Notion and the model provider, then save it. */
   saveSettings(form: SettingsForm): SaveSettingsResult;
@@ -33,9 +36,11 @@ export interface ProtocolMap {
   /** Panel or popup → background: run a prompt over a database's rows. */
   startDatabaseRun(setup: DatabaseRunSetup): Outcome<{ jobId: string; connectionId: string }>;
   /** Panel or popup → background: answer the first few chosen rows and show them, writing nothing. */
-  previewRows(setup: DatabaseRunSetup): Outcome<PreviewRow[]>;
+  previewRows(setup: StoppableSetup): Outcome<PreviewRow[]>;
   /** Panel or popup → background: how many rows a run would do, and roughly what it would cost. */
-  estimateRun(setup: DatabaseRunSetup): Outcome<RunEstimate>;
+  estimateRun(setup: StoppableSetup): Outcome<RunEstimate>;
+  /** Panel or popup → background: stop a Preview or an estimate still going (it answers `stopped`). */
+  stopRequest(request: { requestId: string }): void;
   /** Panel or popup → background: one page of a database's rows, for the panel's table. */
   listRows(request: ListRowsRequest): Outcome<RowsView>;
   /** Panel or popup → background: add a row with this title (ticked, when there is a checkbox column). */

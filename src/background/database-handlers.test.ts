@@ -270,6 +270,54 @@ describe('Preview and the estimate', () => {
     expect(world.models.calls).toEqual([]);
   });
 
+  it('stopRequest stops a Preview still waiting for the model: its calls are cut, nothing is written', async () => {
+    world.models.configure({ timeToFirstTokenMs: 60_000 });
+    const requestId = crypto.randomUUID();
+    const answer = ask('previewRows', { ...setup(), requestId }, SENDERS.panel);
+    await eventually(() => world.models.calls.length > 0);
+    await ask('stopRequest', { requestId }, SENDERS.panel);
+    expect(await answer).toMatchObject({
+      ok: false,
+      problem: { kind: 'stopped', message: expect.stringMatching(/^Stopped/) },
+    });
+    await eventually(() => world.models.calls.every((call) => call.aborted));
+    expect(writes()).toEqual([]);
+    // A late Cancel, or one for a request that never was, does nothing.
+    await ask('stopRequest', { requestId }, SENDERS.panel);
+    world.models.configure({ timeToFirstTokenMs: 0 });
+    expect(await ask('previewRows', { ...setup(), requestId: crypto.randomUUID() }, SENDERS.panel)).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('stopRequest stops an estimate counting a big database: its Notion reads stop', async () => {
+    const db = world.notion.createDatabase({
+      title: 'Many',
+      properties: { Name: 'title', Output: 'rich_text' },
+      rows: Array.from({ length: 2_000 }, (_, i) => ({ Name: `Row ${i}` })),
+    });
+    const ids = columns(db.dataSourceId);
+    const requestId = crypto.randomUUID();
+    const many = {
+      databaseId: db.databaseId,
+      template: 'Say {{Name}}',
+      outputs: [{ id: ids.Output! }],
+      selection: 'all' as const,
+      overwrite: false,
+      untick: false,
+    };
+    const queries = () => world.notion.requestLog.filter((r) => r.route.endsWith('/query')).length;
+    const answer = ask('estimateRun', { ...many, requestId }, SENDERS.panel);
+    await eventually(() => queries() >= 1);
+    await ask('stopRequest', { requestId }, SENDERS.panel);
+    expect(await answer).toMatchObject({ ok: false, problem: { kind: 'stopped' } });
+    const after = queries();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // 2,000 rows take 20 reads; a stopped count makes at most the one it was making.
+    expect(queries()).toBeLessThanOrEqual(after + 1);
+    expect(after).toBeLessThan(20);
+  });
+
   it('estimateRun says so when a run is already going on the database', async () => {
     world.models.configure({ timeToFirstTokenMs: 60_000 });
     const started = await ask('startDatabaseRun', setup(), SENDERS.panel);

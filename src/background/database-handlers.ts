@@ -11,6 +11,7 @@ import { targetBusy } from '../jobs/runner';
 import { requestText } from '../jobs/row-answer';
 import { startDatabaseRun } from '../jobs/start';
 import type { DatabaseRunSetup, RowView } from '../shared/intents';
+import type { StoppableSetup } from '../messaging';
 import type { DatabaseJob, JobRow, JobRowView } from '../shared/job';
 import { toNotionProblem } from '../notion/errors';
 import { propertyText, type PropertyValue } from '../notion/properties';
@@ -18,6 +19,7 @@ import { addRow, queryRowsPage, setTicked } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
 import { handle, handleOutcome, PANEL_OR_POPUP } from './handle';
 import { notionClient, savedEngine } from './services';
+import { stoppable, stopRequest } from './stoppable';
 
 const Uuid = v.pipe(v.string(), v.uuid());
 
@@ -38,6 +40,16 @@ const SetupSchema = v.object({
   expectedRows: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   packRows: v.optional(v.boolean()),
 });
+
+/** A setup for a request the screen can stop (Preview, the estimate), with the id its Cancel names. */
+const StoppableSetupSchema = v.object({ ...SetupSchema.entries, requestId: v.optional(Uuid) });
+
+/** The setup without the request's id (which is not part of a run's setup). */
+function setupOf(request: StoppableSetup): DatabaseRunSetup {
+  const setup = { ...request };
+  delete setup.requestId;
+  return setup;
+}
 
 /** How many rows Preview answers. */
 export const PREVIEW_ROWS = 3;
@@ -64,37 +76,41 @@ export function registerDatabaseHandlers(): void {
   handleOutcome(
     'previewRows',
     PANEL_OR_POPUP,
-    SetupSchema,
-    async (raw) => {
-      const setup = raw as DatabaseRunSetup;
-      const checked = await checkSetup(await notionClient(), setup);
-      const { config, limitPreset } = await savedEngine();
-      const ctx = await createJobContext(
-        { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
-        new AbortController().signal,
-        () => undefined,
-      );
-      return (await previewRows(checked, setup, ctx, PREVIEW_ROWS)).rows;
-    },
+    StoppableSetupSchema,
+    (request) =>
+      stoppable(request.requestId, async (signal) => {
+        const setup = setupOf(request);
+        const checked = await checkSetup(await notionClient(signal), setup);
+        const { config, limitPreset } = await savedEngine();
+        const ctx = await createJobContext(
+          { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
+          signal,
+          () => undefined,
+        );
+        return (await previewRows(checked, setup, ctx, PREVIEW_ROWS)).rows;
+      }),
     asDatabase,
   );
 
   handleOutcome(
     'estimateRun',
     PANEL_OR_POPUP,
-    SetupSchema,
-    async (raw) => {
-      const setup = raw as DatabaseRunSetup;
-      // Said at Generate, before the rows are counted: a run is already going on this database.
-      const busy = await targetBusy(setup.databaseId);
-      if (busy) throw new InklingError(busy);
-      const notion = await notionClient();
-      const { config, limitPreset } = await savedEngine();
-      const limits = limitsFor(config.engine, limitPreset).limits;
-      return estimateRun(notion, await checkSetup(notion, setup), setup, config, limits);
-    },
+    StoppableSetupSchema,
+    (request) =>
+      stoppable(request.requestId, async (signal) => {
+        const setup = setupOf(request);
+        // Said at Generate, before the rows are counted: a run is already going on this database.
+        const busy = await targetBusy(setup.databaseId);
+        if (busy) throw new InklingError(busy);
+        const notion = await notionClient(signal);
+        const { config, limitPreset } = await savedEngine();
+        const limits = limitsFor(config.engine, limitPreset).limits;
+        return estimateRun(notion, await checkSetup(notion, setup), setup, config, limits);
+      }),
     asDatabase,
   );
+
+  handle('stopRequest', PANEL_OR_POPUP, v.object({ requestId: Uuid }), ({ requestId }) => stopRequest(requestId));
 
   handleOutcome(
     'listRows',

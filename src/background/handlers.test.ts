@@ -83,6 +83,7 @@ const MESSAGES: {
   startDatabaseRun: { data: SETUP, popupOnly: false },
   previewRows: { data: SETUP, popupOnly: false },
   estimateRun: { data: SETUP, popupOnly: false },
+  stopRequest: { data: { requestId: UUID }, popupOnly: false },
   listRows: { data: { dataSourceId: FIXTURES.topicsDataSourceId, columns: [] }, popupOnly: false },
   addRow: { data: { databaseId: FIXTURES.topicsDatabaseId, title: 'New' }, popupOnly: false },
   setRowTicked: { data: { rowId: FIXTURES.topicsRowIds[0], checkboxId: 'y', ticked: true }, popupOnly: false },
@@ -130,7 +131,9 @@ const MALFORMED: { [K in keyof typeof MESSAGES]: unknown[] } = {
   estimateRun: [
     { ...SETUP, template: 'x'.repeat(50_001) },
     { ...SETUP, untick: undefined },
+    { ...SETUP, requestId: 'preview-1' },
   ],
+  stopRequest: [{ requestId: 'preview-1' }, {}, { requestId: 7 }],
   listRows: [
     { dataSourceId: 'topics', columns: [] },
     { dataSourceId: FIXTURES.topicsDataSourceId },

@@ -13,11 +13,14 @@ import { limitsFor } from '../shared/limit-presets';
 import { InklingError } from '../shared/problem';
 import { readSecrets, readSettings } from '../storage';
 
-/** A Notion client for the saved secret; the `no_token` problem when there is none. */
-export async function notionClient(): Promise<Client> {
+/**
+ * A Notion client for the saved secret (its requests cut when `signal` aborts); the `no_token`
+ * problem when there is none.
+ */
+export async function notionClient(signal?: AbortSignal): Promise<Client> {
   const { notionToken } = await readSecrets();
   if (!notionToken) throw new InklingError(NO_TOKEN_PROBLEM);
-  return createNotionClient(notionToken);
+  return createNotionClient(notionToken, signal ? { signal } : {});
 }
 
 /** The saved engine (engineConfigFrom defaults its model), and the speed preset it runs at. */

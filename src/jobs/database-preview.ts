@@ -52,7 +52,8 @@ export async function previewRows(
     try {
       return previewRow(page, interpretAnswer(prompt, checked.outputs, await ask(prompt)));
     } catch (error) {
-      if (error instanceof InklingError)
+      // Stopped: the whole Preview ends, rather than each row saying so.
+      if (error instanceof InklingError && !ctx.signal.aborted)
         return { id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message };
       throw error;
     }
@@ -64,7 +65,7 @@ export async function previewRows(
   try {
     answered = interpretPack(pack, checked.outputs, await ask(pack));
   } catch (error) {
-    if (!(error instanceof InklingError)) throw error;
+    if (!(error instanceof InklingError) || ctx.signal.aborted) throw error;
     // An answer that is not the JSON asked for: each row is asked alone, as the run would do.
     if (error.problem.kind !== 'bad_output') {
       return {

@@ -14,6 +14,7 @@ import { useTargetJob } from './use-target-job';
 import { DatabaseRunStatus, PreviewList } from './database-run-status';
 import { RowsTable } from './rows-table';
 import { focusOnMount } from './focus';
+import { useRequests } from './use-requests';
 
 export interface DatabaseRunProps {
   target: DatabaseTarget;
@@ -68,9 +69,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const [packRows, setPackRows] = useState(initial?.packRows ?? true);
   const [preview, setPreview] = useState<PreviewRow[] | null>(null);
   const [estimate, setEstimate] = useState<RunEstimate | null>(null);
-  const [busy, setBusy] = useState<'' | 'preview' | 'estimate' | 'start'>('');
-  const [error, setError] = useState('');
-  const [busyJob, setBusyJob] = useState<string | undefined>();
+  const { busy, error, stopped, busyJob, run, stoppable, stop } = useRequests<'preview' | 'estimate' | 'start'>();
   const statusRef = useRef<HTMLDivElement>(null);
 
   const setup = (): DatabaseRunSetup => ({
@@ -85,29 +84,6 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     ...(connectionId ? { connectionId } : {}),
     ...(connectionName ? { connectionName } : {}),
   });
-
-  async function run<T>(
-    kind: 'preview' | 'estimate' | 'start',
-    action: () => Promise<{ ok: true; value: T } | { ok: false; problem: { message: string; jobId?: string } }>,
-  ): Promise<T | undefined> {
-    setError('');
-    setBusyJob(undefined);
-    setBusy(kind);
-    try {
-      const outcome = await action();
-      if (!outcome.ok) {
-        setError(outcome.problem.message);
-        setBusyJob(outcome.problem.jobId);
-        return undefined;
-      }
-      return outcome.value;
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      return undefined;
-    } finally {
-      setBusy('');
-    }
-  }
 
   const running = job?.status === 'running' || job?.status === 'undoing';
   // Functional updates: several boxes can change before the next render.
@@ -245,7 +221,9 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             type="button"
             class="button"
             disabled={busy !== '' || running}
-            onClick={async () => setPreview((await run('preview', () => sendMessage('previewRows', setup()))) ?? null)}
+            onClick={async () =>
+              setPreview((await run('preview', () => sendMessage('previewRows', stoppable(setup())))) ?? null)
+            }
           >
             {busy === 'preview' ? 'Previewing…' : 'Preview'}
           </button>
@@ -254,12 +232,22 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             class="button button--primary"
             disabled={busy !== '' || running}
             onClick={async () =>
-              setEstimate((await run('estimate', () => sendMessage('estimateRun', setup()))) ?? null)
+              setEstimate((await run('estimate', () => sendMessage('estimateRun', stoppable(setup())))) ?? null)
             }
           >
             {busy === 'estimate' ? 'Counting rows…' : 'Generate'}
           </button>
+          {(busy === 'preview' || busy === 'estimate') && (
+            <button type="button" class="button" ref={focusOnMount} onClick={stop}>
+              Cancel
+            </button>
+          )}
         </div>
+      )}
+      {stopped && (
+        <p class="muted" role="status">
+          {stopped}
+        </p>
       )}
 
       {error && (

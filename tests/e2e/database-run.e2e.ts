@@ -250,6 +250,50 @@ describe('Generate into a database', () => {
     ).toEqual([]);
   });
 
+  it('Preview and the count before a run can be cancelled: calls are cut, nothing is written or shown', async () => {
+    const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
+    await typeInto(page, 'Prompt', 'Translate {{Topic}} to Japanese');
+    // The two ticked rows' calls wait a minute for their answers.
+    world.sandbox.models.script({ text: 'Slow.', delayMs: 60_000, times: 2 });
+    await click(page, 'Preview');
+    await waitFor(() => world.sandbox.models.calls.length === 2, 'the preview calls');
+    // Focus is on Cancel while Preview waits, so a keyboard user stops it with Enter.
+    await waitFor(
+      () => page.$eval('inkling-panel', (h) => h.shadowRoot!.activeElement?.textContent === 'Cancel'),
+      'focus on Cancel',
+    );
+    await page.keyboard.press('Enter');
+    await waitFor(
+      () => panelText(page, '[role="status"]').then((t) => t.includes('Stopped. Nothing was written.')),
+      'the stopped note',
+    );
+    await waitFor(() => world.sandbox.models.calls.every((c) => c.aborted), 'the calls to be cut', 3_000);
+    expect(await panelText(page, '[aria-label="Preview"]')).toBe('');
+    expect(await panelText(page, '[role="alert"]')).toBe('');
+    // Preview is ready again, and answers this time.
+    await click(page, 'Preview');
+    await waitFor(
+      () => panelText(page, '[aria-label="Preview"]').then((t) => t.includes('(ja)')),
+      'the second preview',
+    );
+
+    // Counting the rows before a run stops the same way (here Notion takes a minute to answer).
+    world.sandbox.faults.add({ host: 'api.notion.com', method: 'POST', path: /\/query/, delayMs: 60_000 });
+    await click(page, 'Generate');
+    await waitFor(
+      () => page.$eval('inkling-panel', (h) => h.shadowRoot!.activeElement?.textContent === 'Cancel'),
+      'focus on Cancel while counting',
+    );
+    await page.keyboard.press('Enter');
+    await waitFor(
+      () => panelText(page, '[role="status"]').then((t) => t.includes('Stopped. Nothing was written.')),
+      'the count stopped',
+    );
+    expect(await panelText(page, '[data-testid="estimate"]')).toBe('');
+    world.sandbox.faults.clear();
+    expect(world.sandbox.notion.requestLog.filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+
   it('suggests property names, and names a misspelled one before anything runs', async () => {
     const page = await openDatabase(FIXTURES.topicsDatabaseId, 'Topics');
     await typeInto(page, 'Prompt', 'Translate {{To');
