@@ -108,6 +108,9 @@ async function startFirefox(
     headless,
     userDataDir,
     acceptInsecureCerts: true,
+    // Firefox 153's WebDriver BiDi navigates only to web addresses unless system access is allowed:
+    // without this flag it refuses to open the add-on's own moz-extension:// pages (the popup).
+    args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       ...sandbox.firefoxPrefs(),
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXTENSION_ID]: FIREFOX_EXTENSION_UUID }),
