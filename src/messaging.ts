@@ -6,6 +6,7 @@ import type { PreviewRow, RunEstimate, Job, JobRowView, RowState } from './share
 import type { Target } from './shared/notion-shapes';
 import type { ConnectionsDatabase } from './shared/settings';
 import type { PanelResume } from './shared/connection';
+import type { EngineId } from './shared/engines';
 import {
   type SettingsForm,
   type SaveSettingsResult,
@@ -18,6 +19,12 @@ import {
   type PageChoice,
 } from './shared/intents';
 import { type Outcome } from './shared/outcome';
+
+/** The saved engine, and whether it can search the web while it answers. */
+export interface EngineAbilities {
+  engine: EngineId;
+  webSearch: boolean;
+}
 
 /** A setup for a request the screen can stop: `requestId` is what its Cancel names (stopRequest). */
 export type StoppableSetup = DatabaseRunSetup & { requestId?: string };
@@ -33,6 +40,8 @@ export interface ProtocolMap {
   resolveTarget(request: { url: string }): Outcome<Target>;
   /** Panel or popup → background: generate into a page. */
   startPageRun(request: StartPageRunRequest): Outcome<{ jobId: string; connectionId: string }>;
+  /** Panel or popup → background: the saved engine, and what it can do beyond answering (the run options it offers). */
+  engineAbilities(): EngineAbilities;
   /** Panel or popup → background: run a prompt over a database's rows. */
   startDatabaseRun(setup: DatabaseRunSetup): Outcome<{ jobId: string; connectionId: string }>;
   /** Panel or popup → background: answer the first few chosen rows and show them, writing nothing. */

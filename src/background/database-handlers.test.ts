@@ -318,6 +318,21 @@ describe('Preview and the estimate', () => {
     expect(after).toBeLessThan(20);
   });
 
+  it('refuses web search on an engine that cannot search, before anything is read or paid for', async () => {
+    const refused = {
+      ok: false,
+      problem: {
+        kind: 'unsupported',
+        message:
+          'The OpenAI-compatible server cannot search the web. Web search needs GPT (OpenAI) or Gemini: choose one in Settings → AI engine, or turn off Use web search.',
+      },
+    };
+    for (const name of ['previewRows', 'estimateRun', 'startDatabaseRun'] as const)
+      expect(await ask(name, setup({ webSearch: true }), SENDERS.panel)).toMatchObject(refused);
+    expect(world.models.calls).toEqual([]);
+    expect(writes()).toEqual([]);
+  });
+
   it('estimateRun says so when a run is already going on the database', async () => {
     world.models.configure({ timeToFirstTokenMs: 60_000 });
     const started = await ask('startDatabaseRun', setup(), SENDERS.panel);

@@ -2,6 +2,7 @@
 import type { PageObjectResponse } from '@notionhq/client';
 import * as v from 'valibot';
 import { limitsFor } from '../shared/limit-presets';
+import { checkWebSearch } from '../llm/errors';
 import { InklingError } from '../shared/problem';
 import { createJobContext } from '../jobs/context';
 import { checkSetup, estimateRun } from '../jobs/database-setup';
@@ -39,6 +40,8 @@ const SetupSchema = v.object({
   overBudgetOk: v.optional(v.boolean()),
   expectedRows: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   packRows: v.optional(v.boolean()),
+  webSearch: v.optional(v.boolean()),
+  sourcesId: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 
 /** A setup for a request the screen can stop (Preview, the estimate), with the id its Cancel names. */
@@ -82,6 +85,7 @@ export function registerDatabaseHandlers(): void {
         const setup = setupOf(request);
         const checked = await checkSetup(await notionClient(signal), setup);
         const { config, limitPreset } = await savedEngine();
+        checkWebSearch(config.engine, setup.webSearch);
         const ctx = await createJobContext(
           { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
           signal,
@@ -104,6 +108,7 @@ export function registerDatabaseHandlers(): void {
         if (busy) throw new InklingError(busy);
         const notion = await notionClient(signal);
         const { config, limitPreset } = await savedEngine();
+        checkWebSearch(config.engine, setup.webSearch);
         const limits = limitsFor(config.engine, limitPreset).limits;
         return estimateRun(notion, await checkSetup(notion, setup), setup, config, limits);
       }),

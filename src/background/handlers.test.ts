@@ -84,6 +84,7 @@ const MESSAGES: {
   previewRows: { data: SETUP, popupOnly: false },
   estimateRun: { data: SETUP, popupOnly: false },
   stopRequest: { data: { requestId: UUID }, popupOnly: false },
+  engineAbilities: { data: undefined, popupOnly: false },
   listRows: { data: { dataSourceId: FIXTURES.topicsDataSourceId, columns: [] }, popupOnly: false },
   addRow: { data: { databaseId: FIXTURES.topicsDatabaseId, title: 'New' }, popupOnly: false },
   setRowTicked: { data: { rowId: FIXTURES.topicsRowIds[0], checkboxId: 'y', ticked: true }, popupOnly: false },
@@ -134,6 +135,7 @@ const MALFORMED: { [K in keyof typeof MESSAGES]: unknown[] } = {
     { ...SETUP, requestId: 'preview-1' },
   ],
   stopRequest: [{ requestId: 'preview-1' }, {}, { requestId: 7 }],
+  engineAbilities: [{ engine: 'openai' }, 'gemini'],
   listRows: [
     { dataSourceId: 'topics', columns: [] },
     { dataSourceId: FIXTURES.topicsDataSourceId },
@@ -441,6 +443,12 @@ describe('page runs and their jobs', () => {
     expect(await start({ pageId: FIXTURES.privatePageId })).toMatchObject({
       ok: false,
       problem: { kind: 'not_shared' },
+    });
+    // Web search, on an engine without it (the panel shows why it does not offer it).
+    expect(await ask('engineAbilities', undefined, SENDERS.panel)).toEqual({ engine: 'compatible', webSearch: false });
+    expect(await start({ webSearch: true })).toMatchObject({
+      ok: false,
+      problem: { kind: 'unsupported', message: expect.stringContaining('cannot search the web') },
     });
     await saveSandboxSettings(world, { secrets: {} });
     expect(await start()).toMatchObject({ ok: false, problem: { kind: 'no_token' } });

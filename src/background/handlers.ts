@@ -11,7 +11,7 @@ import { resolveTarget } from '../notion/target';
 import { type Target } from '../shared/notion-shapes';
 import { parseNotionLink } from '../shared/notion-url';
 import { clearEverything, keyForAddress, normaliseBaseUrl, saveSettings } from '../settings/save';
-import { ENGINE_IDS } from '../shared/engines';
+import { ENGINE_IDS, searchesTheWeb } from '../shared/engines';
 import { readSecrets, readSettings } from '../storage';
 import { registerConnectionHandlers } from './connection-handlers';
 import { registerDatabaseHandlers } from './database-handlers';
@@ -73,6 +73,7 @@ const StartPageRunSchema = v.object({
   connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
   overBudgetOk: v.optional(v.boolean()),
   allowImages: v.optional(v.boolean()),
+  webSearch: v.optional(v.boolean()),
 });
 
 export function registerMessageHandlers(): void {
@@ -81,6 +82,10 @@ export function registerMessageHandlers(): void {
   handle('clearSettings', ['extension-page'], v.optional(v.undefined()), () => clearEverything());
   handle('resolveTarget', PANEL_OR_POPUP, UrlRequestSchema, ({ url }) => resolveUrl(url));
   handle('startPageRun', PANEL_OR_POPUP, StartPageRunSchema, (request) => startPageRun(request));
+  handle('engineAbilities', PANEL_OR_POPUP, v.optional(v.undefined()), async () => {
+    const { engine } = await readSettings();
+    return { engine, webSearch: searchesTheWeb(engine) };
+  });
   handle('cancelJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => cancelJob(jobId));
   handle('undoJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => undoJob(jobId)));
   handle('retryJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => retryJob(jobId)));

@@ -57,6 +57,7 @@ export async function createJobContext(
         outputTokens: usage.outputTokens,
         costUsd: costOf(jobEngine.engine, jobEngine.model, usage, jobEngine.baseUrl).usd,
         calls: 1,
+        ...(usage.searches ? { searches: usage.searches } : {}),
       };
       void recordUsage({ engine: jobEngine.engine, model: jobEngine.model, connectionId, ...priced });
       return priced;

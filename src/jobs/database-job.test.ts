@@ -4,7 +4,7 @@
 // storage pausing the run with nothing lost, and Undo taking back only what still holds Inkling's value.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { MODEL_BOUND_LIMITS, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
+import { MODEL_BOUND_LIMITS, runBase, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
 import { retrieveDatabase } from '../notion/target';
 import { clearAllStorage, isRegisteredKey } from '../storage';
 import { checkSetup, PAGE_GUESS_CHARS } from './database-setup';
@@ -307,6 +307,89 @@ describe('a packed run (the engine’s requests a minute, not Notion, bound it)'
     expect(done.counts).toMatchObject({ total: 4, written: 4 });
     expect(calls()).toHaveLength(4);
     expect(calls().some((c) => c.prompt.includes('<row id='))).toBe(false);
+  });
+});
+
+/** Leads with a Summary output and a Sources column; `mine` rows already hold a person's sources. */
+async function leads(names: string[], mine: Record<string, string> = {}) {
+  const db = world.notion.createDatabase({
+    title: 'Leads',
+    properties: { Company: 'title', Summary: 'rich_text', Sources: 'rich_text' },
+    rows: names.map((Company) => ({ Company, ...(mine[Company] ? { Sources: mine[Company] } : {}) })),
+  });
+  const { properties } = await retrieveDatabase(world.client(), db.databaseId);
+  const id = (name: string) => properties.find((p) => p.name === name)!.id;
+  const setup = {
+    databaseId: db.databaseId,
+    template: 'What does {{Company}} do?',
+    outputs: [{ id: id('Summary') }],
+    selection: 'all' as const,
+    overwrite: false,
+    untick: false,
+    webSearch: true,
+    sourcesId: id('Sources'),
+  };
+  const checked = await checkSetup(world.client(), setup);
+  const base = runBase(checked, 'paid');
+  const job = (await createJob(
+    databaseJob({ ...base, engine: { ...base.engine, engine: 'openai', model: 'gpt-5.5-mini' } }, checked, setup),
+  )) as DatabaseJob;
+  return { db, job };
+}
+
+/** Each row's Sources cell as Notion holds it: its linked titles and their addresses. */
+const sourcesOf = (dataSourceId: string) =>
+  Object.fromEntries(
+    world.notion.queryRows(dataSourceId).map((row) => {
+      const props = row.properties as Record<string, { title?: Array<{ plain_text: string }>; rich_text?: RichText[] }>;
+      const links = (props.Sources!.rich_text ?? []).filter((t) => t.href).map((t) => [t.plain_text, t.href]);
+      return [props.Company!.title!.map((t) => t.plain_text).join(''), links];
+    }),
+  );
+type RichText = { plain_text: string; href: string | null };
+
+describe('a run with web search', () => {
+  it('asks one row a call with the search tool, and writes each answer with the pages it cites as links, once', async () => {
+    const { db, job } = await leads(['Acme', 'Globex', 'Initech']);
+    world.models.script({
+      match: 'Acme',
+      text: 'Acme makes anvils.',
+      sources: [
+        { url: 'https://acme.example/', title: 'Acme' },
+        { url: 'https://wiki.example/Acme', title: 'Acme - Wiki' },
+      ],
+    });
+    const done = await runDatabaseJob(job, world.context(undefined, MODEL_BOUND_LIMITS, 'openai'));
+    expect(done.status).toBe('done');
+    // Packing is off with web search, whatever the engine's limits: each row its own search.
+    expect(world.models.calls).toHaveLength(3);
+    expect(world.models.calls.every((c) => c.tools?.includes('web_search') && c.searches === 1)).toBe(true);
+    expect(done.usage.searches).toBe(3);
+    const sources = sourcesOf(db.dataSourceId);
+    expect(sources.Acme).toEqual([
+      ['Acme', 'https://acme.example/?utm_source=openai'],
+      ['Acme - Wiki', 'https://wiki.example/Acme?utm_source=openai'],
+    ]);
+    // The other rows cite the sandbox's default pages for their own prompts.
+    for (const name of ['Globex', 'Initech']) expect(sources[name]).toHaveLength(2);
+    expect(sources.Globex).not.toEqual(sources.Initech);
+    for (const row of world.notion.queryRows(db.dataSourceId)) expect(writesTo(row.id)).toBe(1);
+  });
+
+  it('never writes over Sources a person filled in, and Undo empties only the cells it wrote', async () => {
+    const { db, job } = await leads(['Acme', 'Globex'], { Globex: 'my notes' });
+    const done = await runDatabaseJob(job, world.context(undefined, undefined, 'openai'));
+    expect(done.counts).toMatchObject({ written: 1, skipped: 1 });
+    // (Made in the run's minute, the row counts as filled since the run started: Notion's times are to the minute.)
+    expect((await readRows(job.id, done.chunks)).find((r) => r.title === 'Globex')?.reason).toMatch(/“Sources”/);
+    expect(world.models.calls).toHaveLength(1);
+    await undoDatabaseJob((await readJob(job.id)) as DatabaseJob, world.context(undefined, undefined, 'openai'));
+    const after = sourcesOf(db.dataSourceId);
+    expect(after.Acme).toEqual([]);
+    const globex = world.notion
+      .queryRows(db.dataSourceId)
+      .find((r) => JSON.stringify(r.properties).includes('Globex'))!;
+    expect(JSON.stringify(globex.properties)).toContain('my notes');
   });
 });
 

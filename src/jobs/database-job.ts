@@ -17,7 +17,7 @@ import type { JobContext } from './context';
 import { finish, JIT_PAGE_ROWS, readRunPage, recheckRows, toJobRow } from './database-rows';
 import { RowBook } from './row-book';
 import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
-import { expectedAnswerTokens, PAGE_GUESS_CHARS } from './database-setup';
+import { exclusions, expectedAnswerTokens, PAGE_GUESS_CHARS } from './database-setup';
 import { packRowTokens } from '../prompt/pack-prompt';
 import { CHARS_PER_TOKEN } from '../llm/types';
 import { writeRow } from './row-write';
@@ -50,6 +50,7 @@ async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: Da
     ...(byId.get(o.id)?.options ? { options: byId.get(o.id)!.options!.map((x) => x.name) } : {}),
   }));
   const checkbox = job.checkbox ? follow(job.checkbox) : undefined;
+  const sources = job.sources ? follow(job.sources) : undefined;
   const titleColumn = follow(job.titleColumn);
   const template = checkTemplate(
     job.template,
@@ -67,6 +68,7 @@ async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: Da
     j.outputs = outputs;
     j.titleColumn = titleColumn;
     if (checkbox) j.checkbox = checkbox;
+    if (sources) j.sources = sources;
     j.propertyNames = schema.map((p) => p.name);
   });
   return { job: saved, schema };
@@ -112,7 +114,7 @@ class RowsRun {
     this.answers = new PQueue({ concurrency: this.width() });
     this.prompt = {
       usesPage: checkTemplate(job.template, job.propertyNames).references.includes(PAGE_PLACEHOLDER),
-      exclude: [...job.outputs.map((o) => o.name), ...(job.checkbox ? [job.checkbox.name] : [])],
+      exclude: exclusions(job),
     };
   }
 
@@ -123,7 +125,7 @@ class RowsRun {
 
   /** Rows per model call: several when the engine's requests a minute bound the run, unless turned off. */
   private get perCall(): number {
-    return rowsPerCallFor(this.job.packRows, this.ctx.scheduler.limits);
+    return rowsPerCallFor(this.job, this.ctx.scheduler.limits);
   }
 
   private get halted(): boolean {

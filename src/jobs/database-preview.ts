@@ -7,6 +7,7 @@ import { queryRowsPage, rowFilter } from '../notion/rows';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { buildPackPrompt, interpretPack, type RowResults } from '../prompt/pack-prompt';
 import type { PreviewRow } from '../shared/job';
+import type { Source } from '../shared/sources';
 import type { JobContext } from './context';
 import { exclusions, rowValues, titleOf, type CheckedSetup } from './database-setup';
 import { askModel, displayOf } from './row-answer';
@@ -15,13 +16,14 @@ import { rowsPerCallFor } from './run-pace';
 const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
 
 /** A row as Preview shows it: its answers, or why it has none. */
-function previewRow(page: PageObjectResponse, results: RowResults): PreviewRow {
+function previewRow(page: PageObjectResponse, results: RowResults, sources?: Source[]): PreviewRow {
   const reasons = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
   return {
     id: page.id,
     title: titleOf(page),
     outputs: displayOf(results),
     ...(reasons.length ? { reason: reasons.join(' ') } : {}),
+    ...(sources ? { sources } : {}),
   };
 }
 
@@ -43,14 +45,15 @@ export async function previewRows(
   const usage: ReturnType<JobContext['price']>[] = [];
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
   const ask = async (prompt: { system: string; prompt: string; schema?: Record<string, unknown> }) => {
-    const { answer, usage: priced } = await askModel(ctx, prompt);
+    const { answer, usage: priced } = await askModel(ctx, prompt, checked.webSearch);
     usage.push(priced);
     return answer;
   };
   const one = async (page: PageObjectResponse): Promise<PreviewRow> => {
     const prompt = buildRowPrompt({ ...base, row: promptRow(page), exclude: exclusions(checked) });
     try {
-      return previewRow(page, interpretAnswer(prompt, checked.outputs, await ask(prompt)));
+      const answer = await ask(prompt);
+      return previewRow(page, interpretAnswer(prompt, checked.outputs, answer), answer.sources);
     } catch (error) {
       // Stopped: the whole Preview ends, rather than each row saying so.
       if (error instanceof InklingError && !ctx.signal.aborted)
@@ -58,7 +61,7 @@ export async function previewRows(
       throw error;
     }
   };
-  const packed = rowsPerCallFor(setup.packRows, ctx.scheduler.limits) > 1 && rows.length > 1;
+  const packed = rowsPerCallFor(checked, ctx.scheduler.limits) > 1 && rows.length > 1;
   if (!packed) return { rows: await Promise.all(rows.map(one)), usage };
   const pack = buildPackPrompt({ ...base, rows: rows.map(promptRow), exclude: exclusions(checked) });
   let answered: Array<RowResults | undefined> = rows.map(() => undefined);

@@ -10,6 +10,7 @@ import { readRowsAt, rowFilter, ROWS_PAGE_SIZE, type RowsRead } from '../notion/
 import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import type { RowBook } from './row-book';
+import { writtenColumns } from './database-setup';
 import type { Cells, DatabaseJob, JobRow } from '../shared/job';
 
 /**
@@ -46,7 +47,7 @@ function valuesFor(job: DatabaseJob, page: PageObjectResponse): Record<string, s
 /** The cells a run may change, as they are now: the outputs, and the checkbox that picks a ticked run's rows. */
 function baselineOf(job: DatabaseJob, page: PageObjectResponse): Cells {
   const baseline: Cells = {};
-  for (const output of job.outputs) {
+  for (const output of writtenColumns(job)) {
     const value = valueById(page, output.id);
     if (value) baseline[output.id] = toRequestValue(value);
   }
@@ -59,7 +60,7 @@ const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`
 
 /** A row as the run keeps it, from the page object just read. */
 export function toJobRow(job: DatabaseJob, page: PageObjectResponse, pageIndex: number): JobRow {
-  const filled = job.outputs.filter((o) => !isEmptyValue(valueById(page, o.id)));
+  const filled = writtenColumns(job).filter((o) => !isEmptyValue(valueById(page, o.id)));
   const row: JobRow = {
     id: page.id,
     title: propertyText(valueById(page, job.titleColumn.id)) || 'Untitled',
@@ -101,7 +102,7 @@ export function standingOf(job: DatabaseJob, row: JobRow, page: PageObjectRespon
 
 function changedReason(job: DatabaseJob, id: string): string {
   if (id === job.checkbox?.id) return 'Unticked in Notion since the run started.';
-  const name = job.outputs.find((o) => o.id === id)?.name ?? 'an output';
+  const name = writtenColumns(job).find((o) => o.id === id)?.name ?? 'an output';
   return `Filled in Notion since the run started (“${name}”).`;
 }
 

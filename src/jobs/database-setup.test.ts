@@ -258,6 +258,44 @@ describe('checkSetup', () => {
     });
   });
 
+  it('takes a Sources column with web search only: a text column of its own, not an output', async () => {
+    const db = world.notion.createDatabase({
+      title: 'Leads',
+      properties: { Company: 'title', Summary: 'rich_text', Sources: 'rich_text', Tier: { select: { options: [] } } },
+      rows: [{ Company: 'Acme' }],
+    });
+    const ids = await columns(db.databaseId);
+    const setup = (extra: Partial<DatabaseRunSetup>): DatabaseRunSetup => ({
+      databaseId: db.databaseId,
+      template: 'What does {{Company}} do?',
+      outputs: [{ id: ids.Summary! }],
+      selection: 'all',
+      overwrite: false,
+      untick: false,
+      ...extra,
+    });
+    const checked = await checkSetup(world.client(), setup({ webSearch: true, sourcesId: ids.Sources! }));
+    expect(checked).toMatchObject({
+      webSearch: true,
+      sources: { id: ids.Sources, name: 'Sources', type: 'rich_text' },
+    });
+    // Without web search there are no sources to keep.
+    expect((await checkSetup(world.client(), setup({ sourcesId: ids.Sources! }))).sources).toBeUndefined();
+    expect(await refusal(setup({ webSearch: true, sourcesId: ids.Tier! }))).toEqual({
+      kind: 'wrong_type',
+      message: '“Tier” is not a text column: Sources are written as links in a text column.',
+    });
+    expect(await refusal(setup({ webSearch: true, sourcesId: ids.Summary! }))).toEqual({
+      kind: 'wrong_type',
+      message: '“Summary” is already an output: choose another text column for Sources.',
+    });
+    world.notion.editColumn(db.dataSourceId, 'Sources', null);
+    expect(await refusal(setup({ webSearch: true, sourcesId: ids.Sources! }))).toEqual({
+      kind: 'output_missing',
+      message: 'The Sources column no longer exists in this database. Choose it again under Sources.',
+    });
+  });
+
   it('refuses an empty prompt and a setup without outputs', async () => {
     const db = topics(1);
     expect(await refusal(await setupFor(db.databaseId, { template: ' \n ' }))).toEqual({

@@ -34,6 +34,10 @@ export interface CheckedSetup {
   titleColumn: ColumnRef;
   checkbox?: ColumnRef;
   propertyNames: string[];
+  /** The model searches the web for each row. */
+  webSearch: boolean;
+  /** The text column that gets each row's sources. */
+  sources?: OutputSpec;
 }
 
 const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
@@ -103,6 +107,7 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
       ),
     );
   }
+  const sources = sourcesColumn(setup, byId, [...outputs.map((o) => o.id), ...(checkbox ? [checkbox.id] : [])]);
   const propertyNames = target.properties.map((p) => p.name);
   const template = setup.template.trim();
   if (!template) throw new InklingError(problem('no_prompt', 'Write a prompt first.'));
@@ -115,11 +120,46 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
     titleColumn: { id: title.id, name: title.name, type: title.type },
     ...(checkbox ? { checkbox } : {}),
     propertyNames,
+    webSearch: setup.webSearch === true,
+    ...(sources ? { sources } : {}),
   };
 }
 
-export function exclusions(checked: CheckedSetup): string[] {
-  return [...checked.outputs.map((o) => o.name), ...(checked.checkbox ? [checked.checkbox.name] : [])];
+/** The Sources column: a text column of its own (not an output, not the checkbox), with web search only. */
+function sourcesColumn(
+  setup: DatabaseRunSetup,
+  byId: ReadonlyMap<string, DatabaseTarget['properties'][number]>,
+  taken: readonly string[],
+): OutputSpec | undefined {
+  if (!setup.sourcesId || !setup.webSearch) return undefined;
+  const property = byId.get(setup.sourcesId);
+  if (!property)
+    throw new InklingError(
+      problem('output_missing', 'The Sources column no longer exists in this database. Choose it again under Sources.'),
+    );
+  if (property.type !== 'rich_text')
+    throw new InklingError(
+      problem('wrong_type', `“${property.name}” is not a text column: Sources are written as links in a text column.`),
+    );
+  if (taken.includes(property.id))
+    throw new InklingError(
+      problem('wrong_type', `“${property.name}” is already an output: choose another text column for Sources.`),
+    );
+  return { id: property.id, name: property.name, type: property.type };
+}
+
+/** The columns a run writes besides the checkbox: its outputs and, with web search, its Sources column. */
+export function writtenColumns(job: { outputs: readonly OutputSpec[]; sources?: OutputSpec }): OutputSpec[] {
+  return [...job.outputs, ...(job.sources ? [job.sources] : [])];
+}
+
+/** Columns each row's prompt leaves out: the ones the run writes, and the checkbox. */
+export function exclusions(checked: {
+  outputs: readonly OutputSpec[];
+  sources?: OutputSpec;
+  checkbox?: ColumnRef;
+}): string[] {
+  return [...writtenColumns(checked).map((o) => o.name), ...(checked.checkbox ? [checked.checkbox.name] : [])];
 }
 
 export function rowValues(page: PageObjectResponse): Record<string, string> {
@@ -167,7 +207,7 @@ export async function estimateRun(
   engine: EngineConfig,
   limits: EngineLimits,
 ): Promise<RunEstimate> {
-  const perCall = rowsPerCallFor(setup.packRows, limits);
+  const perCall = rowsPerCallFor(setup, limits);
   const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
   const perRowOutput = expectedAnswerTokens(checked.outputs);
   const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
@@ -210,7 +250,15 @@ export async function estimateRun(
     }
     at = read.next;
   }
-  const cost = estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl);
+  // With web search each row's call searches (at least) once.
+  const cost = estimateCallCost(
+    engine.engine,
+    engine.model,
+    promptChars,
+    rows * perRowOutput,
+    engine.baseUrl,
+    checked.webSearch ? rows : 0,
+  );
   const budget = checkBudget(await budgetState(), cost.usd, false);
   if (budget?.kind === 'budget') throw new InklingError(budget);
   return {
@@ -221,6 +269,7 @@ export async function estimateRun(
     costUsd: cost.usd,
     free: cost.free,
     rowsPerCall: perCall,
+    ...(checked.webSearch ? { searches: rows } : {}),
     ...(budget ? { budgetWarning: budget.message } : {}),
   };
 }

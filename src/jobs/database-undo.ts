@@ -13,6 +13,7 @@ import type { JobContext } from './context';
 import { JIT_PAGE_ROWS, minuteOf, valueById } from './database-rows';
 import { RowBook } from './row-book';
 import { retrieveRow, saveRun, WRITE_CONCURRENCY } from './run-stops';
+import { writtenColumns } from './database-setup';
 
 /**
  * Undo: every cell the run wrote goes back to its baseline — but only a cell that still holds what
@@ -23,7 +24,7 @@ export async function undoDatabaseJob(job: DatabaseJob, ctx: JobContext): Promis
   const book = await RowBook.load(job);
   const left = new Set(book.rows.filter((row) => row.state === 'written').map((row) => row.id));
   const writes = new PQueue({ concurrency: WRITE_CONCURRENCY });
-  const names = new Map([...job.outputs, ...(job.checkbox ? [job.checkbox] : [])].map((c) => [c.id, c.name]));
+  const names = new Map([...writtenColumns(job), ...(job.checkbox ? [job.checkbox] : [])].map((c) => [c.id, c.name]));
   // Set by the writes below while the loop waits for them.
   const undo: { failure?: Problem; kept: number } = { kept: job.keptOnUndo ?? 0 };
   const editedSince = {

@@ -190,6 +190,39 @@ describe('a page run that appends', () => {
     ]);
   });
 
+  it('with web search, writes the answer and then the pages it cites as a “Sources” list of links', async () => {
+    const pageId = newPage([paragraph('Mine.')]);
+    world.models.script({
+      text: 'Acme makes anvils.',
+      sources: [
+        { url: 'https://acme.example/', title: 'Acme' },
+        { url: 'https://press.example/acme', title: 'Acme [press]' },
+      ],
+    });
+    const done = await runPageJob(
+      await newJob(pageId, {
+        webSearch: true,
+        engine: { engine: 'openai', model: 'gpt-5.5-mini', baseUrl: '', limitPreset: 'paid' },
+      }),
+      world.context(undefined, undefined, 'openai'),
+    );
+    expect(done.status).toBe('done');
+    expect(world.models.calls[0]).toMatchObject({ tools: ['web_search'], searches: 1 });
+    expect(done.usage.searches).toBe(1);
+    expect(lines(pageId)).toEqual([
+      'paragraph: Mine.',
+      'paragraph: Acme makes anvils.',
+      'heading_2: Sources',
+      'bulleted_list_item: Acme',
+      'bulleted_list_item: Acme [press]',
+    ]);
+    const links = world.notion
+      .getBlockTree(pageId)
+      .filter((n) => n.type === 'bulleted_list_item')
+      .map((n) => (n.bulleted_list_item as { rich_text: Array<{ href: string | null }> }).rich_text[0]?.href);
+    expect(links).toEqual(['https://acme.example/?utm_source=openai', 'https://press.example/acme?utm_source=openai']);
+  });
+
   it('fails with “bad_output” and writes nothing when the model answers with nothing', async () => {
     const pageId = newPage([paragraph('Already here.')]);
     answers('   \n');

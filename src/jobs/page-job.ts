@@ -2,6 +2,7 @@
 // Each phase is saved before it begins, and each step can be repeated safely after the worker dies:
 // the answer is kept once paid for, and the write keeps a ledger of every block it created, so a
 // write cut short carries on by those ids (block-writer.ts) — it never deletes or doubles anything.
+import { sourcesMarkdown } from '../shared/sources';
 import { InklingError } from '../shared/problem';
 import { toBlockTree } from '../notion/block-restore';
 import { blockWriteIo } from '../notion/block-io';
@@ -78,6 +79,7 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
     (signal) =>
       ctx.engine.generate({
         ...request,
+        ...(job.webSearch ? { webSearch: true } : {}),
         signal,
         onText: (_delta, soFar) => {
           ctx.onText(soFar);
@@ -102,8 +104,11 @@ async function generate(job: PageJob, ctx: JobContext): Promise<PageJob> {
   const allowedImages = imageUrls(result.text).filter((url) => job.allowImages === true || given.includes(url));
   // The answer is paid for: keep it before anything else can go wrong.
   const priced = ctx.price(result.usage);
+  // With web search, the pages the answer cites follow it as a "Sources" list (written as its own blocks).
+  const sources = sourcesMarkdown(result.sources ?? []);
+  const answer = sources ? `${result.text.trimEnd()}\n\n${sources}` : result.text;
   const answered = (j: PageJob) => {
-    j.answer = result.text;
+    j.answer = answer;
     delete j.partial;
     j.usage = addUsage(j.usage, priced);
     j.phase = j.mode === 'replace' ? 'clearing' : 'writing';

@@ -7,6 +7,7 @@ import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '.
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage } from '../shared/job';
 import { InklingError, isAbortError, type Problem } from '../shared/problem';
+import { sourcesRichText, type Source } from '../shared/sources';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
 import { finish } from './database-rows';
@@ -41,21 +42,34 @@ async function promptRow(ctx: JobContext, row: JobRow, setup: RowPromptSetup): P
 export async function askModel(
   ctx: JobContext,
   prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
-): Promise<{ answer: { text: string; json?: unknown }; usage: JobUsage }> {
+  webSearch = false,
+): Promise<{ answer: ModelAnswer; usage: JobUsage }> {
   const result = await ctx.scheduler.run(
     (signal) =>
       ctx.engine.generate({
         system: prompt.system,
         prompt: prompt.prompt,
         ...(prompt.schema ? { schema: prompt.schema } : {}),
+        ...(webSearch ? { webSearch } : {}),
         signal,
       }),
     { signal: ctx.signal },
   );
   return {
-    answer: { text: result.text, ...(result.json === undefined ? {} : { json: result.json }) },
+    answer: {
+      text: result.text,
+      ...(result.json === undefined ? {} : { json: result.json }),
+      ...(result.sources ? { sources: result.sources } : {}),
+    },
     usage: ctx.price(result.usage),
   };
+}
+
+/** A model's answer to a row's (or a pack's) prompt, with the pages it cites when it searched the web. */
+export interface ModelAnswer {
+  text: string;
+  json?: unknown;
+  sources?: Source[];
 }
 
 /** One model call for the run, its usage added to the run's. */
@@ -63,8 +77,8 @@ async function ask(
   job: DatabaseJob,
   ctx: JobContext,
   prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
-): Promise<{ text: string; json?: unknown }> {
-  const { answer, usage } = await askModel(ctx, prompt);
+): Promise<ModelAnswer> {
+  const { answer, usage } = await askModel(ctx, prompt, job.webSearch);
   await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, usage)));
   return answer;
 }
@@ -75,7 +89,13 @@ export function displayOf(results: RowResults): Record<string, string> {
 }
 
 /** Keeps a row's answer, paid for once, as the write it makes (`generated`), or fails the row with its reasons. */
-async function keepAnswer(job: DatabaseJob, book: RowBook, id: string, results: RowResults): Promise<void> {
+async function keepAnswer(
+  job: DatabaseJob,
+  book: RowBook,
+  id: string,
+  results: RowResults,
+  sources: readonly Source[] = [],
+): Promise<void> {
   const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
   if (failures.length > 0) {
     await book.update(id, (r) => {
@@ -88,6 +108,9 @@ async function keepAnswer(job: DatabaseJob, book: RowBook, id: string, results: 
   const write: Cells = updateBody(
     results.flatMap((r) => (r.result.ok ? [{ spec: r.spec, request: r.result.request }] : [])),
   );
+  // The pages the answer cites, as links: always written, so that a row answered again (Overwrite)
+  // never keeps the sources of its old answer.
+  if (job.sources) write[job.sources.id] = { rich_text: sourcesRichText(sources) };
   if (job.untick && job.checkbox && job.selection === 'ticked') write[job.checkbox.id] = { checkbox: false };
   // The answer is paid for: it is kept (as the write it makes) before anything else can go wrong.
   await book.update(id, (r) => {
@@ -130,7 +153,8 @@ export async function answerRow(
       outputs: job.outputs,
       exclude: setup.exclude,
     });
-    await keepAnswer(job, book, id, interpretAnswer(prompt, job.outputs, await ask(job, ctx, prompt)));
+    const answer = await ask(job, ctx, prompt);
+    await keepAnswer(job, book, id, interpretAnswer(prompt, job.outputs, answer), answer.sources);
     return undefined;
   } catch (error) {
     const failed = failure(error, ctx);

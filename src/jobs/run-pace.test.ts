@@ -46,9 +46,11 @@ describe('rowsPerCall: packing only when the model’s requests a minute bound t
   });
 
   it('is one row a call when the user turned packing off, whatever the engine', () => {
-    expect(rowsPerCallFor(false, { concurrency: 2, requestsPerMinute: 15 })).toBe(1);
-    expect(rowsPerCallFor(undefined, { concurrency: 2, requestsPerMinute: 15 })).toBe(15);
-    expect(rowsPerCallFor(true, HOSTED)).toBe(1);
+    expect(rowsPerCallFor({ packRows: false }, { concurrency: 2, requestsPerMinute: 15 })).toBe(1);
+    expect(rowsPerCallFor({}, { concurrency: 2, requestsPerMinute: 15 })).toBe(15);
+    expect(rowsPerCallFor({ packRows: true }, HOSTED)).toBe(1);
+    // A web search serves one row: its answer keeps its own sources.
+    expect(rowsPerCallFor({ webSearch: true }, { concurrency: 2, requestsPerMinute: 15 })).toBe(1);
   });
 
   it('packs enough rows to keep up with Notion at the engine’s rate', () => {

@@ -45,9 +45,12 @@ export function rowsPerCall(limits: EngineLimits): number {
   return Math.min(PACK_MAX_ROWS, Math.ceil((NOTION_REQUESTS_PER_SECOND / callsPerSecond) * HEADROOM));
 }
 
-/** Rows per model call for a run or a Preview: one when the user turned packing off. */
-export function rowsPerCallFor(packRows: boolean | undefined, limits: EngineLimits): number {
-  return packRows === false ? 1 : rowsPerCall(limits);
+/**
+ * Rows per model call for a run or a Preview: one when the user turned packing off, or with web search
+ * (a search serves one row, and each answer keeps the sources it was built from).
+ */
+export function rowsPerCallFor(run: { packRows?: boolean; webSearch?: boolean }, limits: EngineLimits): number {
+  return run.packRows === false || run.webSearch ? 1 : rowsPerCall(limits);
 }
 
 /**

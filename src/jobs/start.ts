@@ -4,6 +4,7 @@ import { findConnectionFor, getConnection, upsertConnection } from '../connectio
 import { InklingError, type Problem } from '../shared/problem';
 import { DEFAULT_MODELS } from '../shared/engines';
 import { createEngine, engineConfigFrom } from '../llm/factory';
+import { checkWebSearch } from '../llm/errors';
 import { limitsFor } from '../shared/limit-presets';
 import { estimateCallCost } from '../llm/prices';
 import { PAGE_SYSTEM_PROMPT } from '../prompt/page-prompt';
@@ -110,6 +111,7 @@ export async function startDatabaseRun(
   if ('problem' in ready) return fail(ready.problem);
   let checked;
   try {
+    checkWebSearch(ready.engine.engine, setup.webSearch);
     checked = await checkSetup(createNotionClient(ready.notionToken), setup);
   } catch (error) {
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
@@ -133,6 +135,8 @@ export async function startDatabaseRun(
       overwrite: setup.overwrite,
       untick: setup.untick,
       ...(setup.packRows === false ? { packRows: false } : {}),
+      ...(setup.webSearch ? { webSearch: true } : {}),
+      ...(setup.webSearch && setup.sourcesId ? { sourcesId: setup.sourcesId } : {}),
     },
     overBudgetOk: setup.overBudgetOk,
   });
@@ -154,6 +158,8 @@ export function databaseJob(base: Omit<JobBase, 'kind'>, checked: CheckedSetup, 
     overwrite: setup.overwrite,
     untick: setup.untick,
     ...(setup.packRows === false ? { packRows: false } : {}),
+    ...(checked.webSearch ? { webSearch: true } : {}),
+    ...(checked.sources ? { sources: checked.sources } : {}),
     phase: 'running',
     readFrom: FIRST_ROWS,
     pages: [],
@@ -184,6 +190,7 @@ export async function startPageRun(
   if ('problem' in ready) return fail(ready.problem);
   let target;
   try {
+    checkWebSearch(ready.engine.engine, request.webSearch);
     target = await resolveTarget(createNotionClient(ready.notionToken), { id: request.pageId });
   } catch (error) {
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'page'));
@@ -204,6 +211,7 @@ export async function startPageRun(
     PAGE_SYSTEM_PROMPT.length + prompt.length,
     PAGE_EXPECTED_OUTPUT_TOKENS,
     ready.engine.baseUrl,
+    request.webSearch ? 1 : 0,
   );
   const budget = checkBudget(await budgetState(), estimate.usd, request.overBudgetOk ?? false);
   if (budget) return fail(budget);
@@ -215,7 +223,7 @@ export async function startPageRun(
     target,
     prompt,
     engine: ready.engine,
-    options: { useContext: request.useContext, mode: request.mode },
+    options: { useContext: request.useContext, mode: request.mode, ...(request.webSearch ? { webSearch: true } : {}) },
     overBudgetOk: request.overBudgetOk,
   });
   const job: PageJob = {
@@ -227,6 +235,7 @@ export async function startPageRun(
     phase: 'generating',
     createdIds: [],
     ...(request.allowImages ? { allowImages: true } : {}),
+    ...(request.webSearch ? { webSearch: true } : {}),
   };
   return launch(job);
 }

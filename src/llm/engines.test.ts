@@ -194,3 +194,53 @@ describe('bad keys and blocked answers, as each provider reports them', () => {
     expect(result.usage.inputTokens).toBeGreaterThan(0);
   });
 });
+
+describe.each(['openai', 'gemini'] as const)('%s engine with web search', (name) => {
+  const make = engines[name];
+  const given = [
+    { url: 'https://acme.example/about', title: 'About Acme' },
+    { url: 'https://press.example/acme-raises', title: 'Acme raises a round' },
+  ];
+  /** A source as the provider cites it: OpenAI marks its links; Gemini cites through Google's redirect, titled by the site. */
+  const cited = (source: { url: string; title: string }) =>
+    name === 'openai'
+      ? { url: `${source.url}?utm_source=openai`, title: source.title }
+      : { url: apis.groundingRedirectFor(source.url), title: new URL(source.url).hostname };
+
+  it('searches, streams its answer, and keeps the pages it cites with the searches it made', async () => {
+    apis.script({ text: 'Acme makes anvils and raised a round this year.', sources: given, searches: 2 });
+    const pieces: string[] = [];
+    const result = await make().generate({
+      prompt: 'What does Acme do?',
+      webSearch: true,
+      onText: (d) => pieces.push(d),
+    });
+    expect(result.text).toBe('Acme makes anvils and raised a round this year.');
+    expect(pieces.join('')).toBe(result.text);
+    expect(result.sources).toEqual(given.map(cited));
+    const call = apis.calls.at(-1)!;
+    expect(call.searches).toBe(2);
+    expect(result.usage).toMatchObject({ inputTokens: call.inputTokens, outputTokens: call.outputTokens, searches: 2 });
+    expect(call.tools).toEqual([name === 'openai' ? 'web_search' : 'googleSearch']);
+  });
+
+  it('searches with structured output too', async () => {
+    apis.script({ json: { label: 'hot', score: 3 }, sources: given });
+    const result = await make().generate({ prompt: 'Classify Acme', schema: SCHEMA, webSearch: true });
+    expect(result.json).toEqual({ label: 'hot', score: 3 });
+    expect(result.usage.searches).toBe(1);
+  });
+
+  it('says when the model chose not to search: no searches, no sources', async () => {
+    apis.script({ text: 'I know this one.', searches: 0 });
+    const result = await make().generate({ prompt: 'What is 2 + 2?', webSearch: true });
+    expect(result.sources).toEqual([]);
+    expect(result.usage.searches).toBe(0);
+  });
+
+  it('asks for no tool without web search', async () => {
+    const result = await make().generate({ prompt: 'Say hello' });
+    expect(result.sources).toBeUndefined();
+    expect(apis.calls.at(-1)!.tools).toBeUndefined();
+  });
+});

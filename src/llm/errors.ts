@@ -3,7 +3,7 @@ import { ApiError } from '@google/genai';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { InklingError, isAbortError, logRaw, type Problem } from '../shared/problem';
 import type { EngineId } from '../shared/engines';
-import { ENGINE_LABELS, KEY_PAGES } from '../shared/engines';
+import { ENGINE_LABELS, KEY_PAGES, searchesTheWeb } from '../shared/engines';
 import { retryAfterMs as retryAfterOf } from '../shared/retry-after';
 
 export type ModelProblemKind =
@@ -33,6 +33,18 @@ export function modelProblem(kind: ModelProblemKind, message: string, retryAfter
     retryable: RETRYABLE.has(kind),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
+}
+
+/** Web search asked of an engine that has none (the screen offers it only where there is one). */
+export function checkWebSearch(engine: EngineId, wanted: boolean | undefined): void {
+  if (wanted && !searchesTheWeb(engine)) throw new InklingError(noWebSearchProblem(engine));
+}
+
+function noWebSearchProblem(engine: EngineId): Problem {
+  return modelProblem(
+    'unsupported',
+    `${ENGINE_LABELS[engine]} cannot search the web. Web search needs GPT (OpenAI) or Gemini: choose one in Settings → AI engine, or turn off Use web search.`,
+  );
 }
 
 export interface ProblemContext {

@@ -5,6 +5,7 @@ import { InklingError, isAbortError } from '../shared/problem';
 import { modelProblem, safetyProblem, timeoutProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';
 import { LLM_TIMEOUT_MS } from './openai';
+import { cleanSources, type Source } from '../shared/sources';
 import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
 
 /** finishReasons that mean the answer was withheld, not finished. */
@@ -50,6 +51,10 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
     let text = '';
     let inputTokens: number | undefined;
     let outputTokens: number | undefined;
+    // With Google Search grounding: the queries it ran (each is charged) and the pages it grounded on.
+    // (A stream may repeat them on later chunks: each query and page counts once.)
+    const queries = new Set<string>();
+    const grounded: Source[] = [];
     try {
       const stream = await ai.models.generateContentStream({
         model: options.model,
@@ -59,6 +64,7 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
           ...(request.schema ? { responseMimeType: 'application/json', responseJsonSchema: request.schema } : {}),
+          ...(request.webSearch ? { tools: [{ googleSearch: {} }] } : {}),
           ...(request.signal ? { abortSignal: request.signal } : {}),
         },
       });
@@ -68,6 +74,12 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
           inputTokens = chunk.usageMetadata.promptTokenCount ?? inputTokens;
           outputTokens =
             (chunk.usageMetadata.candidatesTokenCount ?? 0) + (chunk.usageMetadata.thoughtsTokenCount ?? 0);
+        }
+        const grounding = chunk.candidates?.[0]?.groundingMetadata;
+        if (grounding) {
+          for (const query of grounding.webSearchQueries ?? []) queries.add(query);
+          for (const { web } of grounding.groundingChunks ?? [])
+            if (web?.uri) grounded.push({ url: web.uri, title: web.title ?? web.domain ?? '' });
         }
         const delta = chunk.text;
         if (delta) {
@@ -94,6 +106,10 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
             }
           : { inputTokens, outputTokens: outputTokens ?? estimateTokens(text), estimated: false },
     };
+    if (request.webSearch) {
+      result.usage.searches = queries.size;
+      result.sources = cleanSources(grounded);
+    }
     if (request.schema) result.json = parseJsonAnswer(text, ctx);
     return result;
   }

@@ -5,7 +5,8 @@ import { InklingError } from '../shared/problem';
 import type { EngineId } from '../shared/engines';
 import { explainUnreachableServer, modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';
-import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
+import { cleanSources, type Source } from '../shared/sources';
+import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult, type Usage } from './types';
 
 /** A model call that takes longer than this is treated as failed (long articles on slow local models). */
 export const LLM_TIMEOUT_MS = 300_000;
@@ -17,6 +18,17 @@ export interface OpenAIEngineOptions {
   /** Absent for OpenAI itself (tests point it at the sandbox). */
   baseURL?: string;
   timeoutMs?: number;
+}
+
+/** Usage as the provider reported it, or estimated from the text when it reported none. */
+function usageOf(request: GenerateRequest, text: string, reported?: { input: number; output: number }): Usage {
+  return reported
+    ? { inputTokens: reported.input, outputTokens: reported.output, estimated: false }
+    : {
+        inputTokens: estimateTokens((request.system ?? '') + request.prompt),
+        outputTokens: estimateTokens(text),
+        estimated: true,
+      };
 }
 
 export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
@@ -49,7 +61,78 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     return new InklingError(problem, { cause: error });
   }
 
+  /**
+   * With web search: the Responses API, the one that has OpenAI's web_search tool. Each search is an
+   * output item of its own (counted: each is charged), and the answer's url_citation annotations are
+   * its sources.
+   */
+  async function generateWithSearch(request: GenerateRequest): Promise<GenerateResult> {
+    let text = '';
+    let response: OpenAI.Responses.Response | undefined;
+    try {
+      const stream = await client.responses.create(
+        {
+          model: options.model,
+          ...(request.system ? { instructions: request.system } : {}),
+          input: request.prompt,
+          tools: [{ type: 'web_search' }],
+          stream: true,
+          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          ...(request.maxOutputTokens ? { max_output_tokens: request.maxOutputTokens } : {}),
+          ...(request.schema
+            ? { text: { format: { type: 'json_schema', name: 'answer', schema: request.schema, strict: true } } }
+            : {}),
+        },
+        { signal: request.signal },
+      );
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta') {
+          text += event.delta;
+          request.onText?.(event.delta, text);
+        } else if (event.type === 'response.completed' || event.type === 'response.incomplete') {
+          response = event.response;
+        } else if (event.type === 'response.failed') {
+          throw new InklingError(
+            modelProblem(
+              'unavailable',
+              `OpenAI could not finish this answer (${event.response.error?.message ?? 'failed'}). Try again.`,
+            ),
+          );
+        }
+      }
+    } catch (error) {
+      if (error instanceof InklingError) throw error;
+      throw await failure(error);
+    }
+    if (request.signal?.aborted) throw new InklingError(modelProblem('aborted', 'Stopped.'));
+    const output = response?.output ?? [];
+    const cited: Source[] = output.flatMap((item) =>
+      item.type === 'message'
+        ? item.content.flatMap((part) =>
+            part.type === 'output_text'
+              ? part.annotations.flatMap((a) => (a.type === 'url_citation' ? [{ url: a.url, title: a.title }] : []))
+              : [],
+          )
+        : [],
+    );
+    const reported = response?.usage
+      ? { input: response.usage.input_tokens, output: response.usage.output_tokens }
+      : undefined;
+    const result: GenerateResult = {
+      text,
+      model: options.model,
+      usage: {
+        ...usageOf(request, text, reported),
+        searches: output.filter((item) => item.type === 'web_search_call').length,
+      },
+      sources: cleanSources(cited),
+    };
+    if (request.schema) result.json = parseJsonAnswer(text, ctx);
+    return result;
+  }
+
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
+    if (request.webSearch) return generateWithSearch(request);
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
     messages.push({ role: 'user', content: request.prompt });
@@ -95,13 +178,7 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     const result: GenerateResult = {
       text,
       model: options.model,
-      usage: usage
-        ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, estimated: false }
-        : {
-            inputTokens: estimateTokens((request.system ?? '') + request.prompt),
-            outputTokens: estimateTokens(text),
-            estimated: true,
-          },
+      usage: usageOf(request, text, usage && { input: usage.prompt_tokens, output: usage.completion_tokens }),
     };
     if (request.schema) result.json = parseJsonAnswer(text, ctx);
     return result;

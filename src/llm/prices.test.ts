@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, estimateCallCost, priceOf, PRICES_AS_OF } from './prices';
+import { costOf, estimateCallCost, priceOf, PRICES_AS_OF, SEARCH_PRICES } from './prices';
 import { formatCost } from '../shared/format';
 
 describe('prices', () => {
@@ -11,6 +11,19 @@ describe('prices', () => {
     expect(priceOf('openai', 'gpt-5.5-2026-08-01')).toEqual({ inputPerMTok: 1.25, outputPerMTok: 10 });
     expect(priceOf('gemini', 'models/gemini-3.5-flash-lite')).toEqual({ inputPerMTok: 0.1, outputPerMTok: 0.4 });
     expect(priceOf('openai', 'gpt-5.55')).toBeUndefined();
+  });
+
+  it('adds each web search at its provider’s price, and an estimate counts the searches it expects', () => {
+    const tokens = { inputTokens: 1_000_000, outputTokens: 500_000 };
+    expect(costOf('openai', 'gpt-5.5-mini', { ...tokens, searches: 100 }).usd).toBeCloseTo(
+      1.25 + 100 * SEARCH_PRICES.openai,
+    );
+    expect(costOf('gemini', 'gemini-3.8-flash', { inputTokens: 0, outputTokens: 0, searches: 1_000 }).usd).toBeCloseTo(
+      14,
+    );
+    expect(estimateCallCost('openai', 'gpt-5.5-mini', 0, 0, '', 3).usd).toBeCloseTo(0.03);
+    // A local server has no search to charge for, and no price.
+    expect(costOf('compatible', 'llama3.2', { ...tokens, searches: 5 }, 'http://localhost:11434/v1').usd).toBe(0);
   });
 
   it('turns usage into dollars', () => {

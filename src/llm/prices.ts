@@ -1,6 +1,6 @@
 // What a call costs, estimated from a dated price table. Providers change prices; the table says
 // when it was read, unknown models give no estimate rather than a wrong one, and local models are free.
-import type { EngineId } from '../shared/engines';
+import { searchesTheWeb, type EngineId } from '../shared/engines';
 import { CHARS_PER_TOKEN, type Usage } from './types';
 import { type CostEstimate } from '../shared/format';
 
@@ -40,6 +40,14 @@ const PRICE_TABLE: Record<'openai' | 'gemini', Record<string, Price>> = {
   },
 };
 
+/**
+ * USD per web search, from the same pages on the same day: OpenAI's web_search tool is $10 per 1,000
+ * calls (the pages it reads are billed as input tokens, which the usage already counts); Gemini's
+ * Google Search grounding is $14 per 1,000 queries on Gemini 3 models (a monthly free allowance is
+ * not counted: the estimate errs high, never low).
+ */
+export const SEARCH_PRICES: Record<'openai' | 'gemini', number> = { openai: 10 / 1_000, gemini: 14 / 1_000 };
+
 function isLocal(baseUrl: string): boolean {
   try {
     return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname);
@@ -61,14 +69,15 @@ export function priceOf(engine: EngineId, model: string): Price | undefined {
 export function costOf(
   engine: EngineId,
   model: string,
-  usage: Pick<Usage, 'inputTokens' | 'outputTokens'>,
+  usage: Pick<Usage, 'inputTokens' | 'outputTokens' | 'searches'>,
   baseUrl = '',
 ): CostEstimate {
   if (engine === 'chrome' || (engine === 'compatible' && isLocal(baseUrl))) return { usd: 0, free: true };
   const price = priceOf(engine, model);
   if (!price) return { usd: null, free: false };
+  const searches = searchesTheWeb(engine) ? (usage.searches ?? 0) * SEARCH_PRICES[engine] : 0;
   return {
-    usd: (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000,
+    usd: (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000 + searches,
     free: false,
   };
 }
@@ -80,10 +89,11 @@ export function estimateCallCost(
   promptChars: number,
   expectedOutputTokens: number,
   baseUrl = '',
+  expectedSearches = 0,
 ): CostEstimate & { inputTokens: number; outputTokens: number } {
   const inputTokens = Math.ceil(promptChars / CHARS_PER_TOKEN);
   return {
-    ...costOf(engine, model, { inputTokens, outputTokens: expectedOutputTokens }, baseUrl),
+    ...costOf(engine, model, { inputTokens, outputTokens: expectedOutputTokens, searches: expectedSearches }, baseUrl),
     inputTokens,
     outputTokens: expectedOutputTokens,
   };

@@ -12,6 +12,8 @@ export interface GenerateRequest {
   maxOutputTokens?: number;
   temperature?: number;
   signal?: AbortSignal;
+  /** Let the model search the web (OpenAI's web_search tool, Gemini's Google Search grounding). */
+  webSearch?: boolean;
   /** Called as text streams in: the new piece and everything so far. */
   onText?: (delta: string, soFar: string) => void;
 }
@@ -21,7 +23,13 @@ export interface Usage {
   outputTokens: number;
   /** True when the provider reported no usage and it was estimated from the text. */
   estimated: boolean;
+  /** Web searches the call made (each is charged on top of the tokens); absent without web search. */
+  searches?: number;
 }
+
+import type { Source } from '../shared/sources';
+
+export type { Source };
 
 export interface GenerateResult {
   text: string;
@@ -29,6 +37,8 @@ export interface GenerateResult {
   json?: unknown;
   usage: Usage;
   model: string;
+  /** The pages a web-searching answer cites, each once, in the order cited. */
+  sources?: Source[];
 }
 
 export interface Engine {

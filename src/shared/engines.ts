@@ -33,6 +33,11 @@ export const ENGINE_LABELS: Record<EngineId, string> = {
   chrome: 'Chrome built-in AI',
 };
 
+/** Whether an engine can search the web while it answers (OpenAI's web_search tool, Gemini's grounding). */
+export function searchesTheWeb(engine: EngineId): engine is 'openai' | 'gemini' {
+  return engine === 'openai' || engine === 'gemini';
+}
+
 /** The model each engine starts with until the user picks another. */
 export const DEFAULT_MODELS: Record<EngineId, string> = {
   gemini: 'gemini-3.8-flash',

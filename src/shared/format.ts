@@ -10,8 +10,12 @@ const plural = new Intl.PluralRules('en');
 /** "1,234 tokens in · 567 out · $0.0012" */
 export function formatUsage(usage: JobUsage, free = false): string {
   const cost = formatCost({ usd: usage.costUsd, free });
-  return `${number.format(usage.inputTokens)} tokens in · ${number.format(usage.outputTokens)} out · ${cost}`;
+  const searches = usage.searches ? ` · ${searchCount(usage.searches)}` : '';
+  return `${number.format(usage.inputTokens)} tokens in · ${number.format(usage.outputTokens)} out${searches} · ${cost}`;
 }
+
+/** "1 web search", "3 web searches". */
+export const searchCount = (n: number) => count(n, 'web search', 'web searches');
 
 export const formatNumber = (n: number) => number.format(n);
 

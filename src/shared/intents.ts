@@ -45,6 +45,8 @@ export interface StartPageRunRequest {
   overBudgetOk?: boolean;
   /** The user let the answer add images from any address (else only addresses in the prompt or the page). */
   allowImages?: boolean;
+  /** Let the model search the web; the pages it cites follow the answer as a "Sources" list. */
+  webSearch?: boolean;
 }
 
 export interface DatabaseRunSetup {
@@ -65,6 +67,10 @@ export interface DatabaseRunSetup {
   expectedRows?: number;
   /** Several rows to a model call when the engine's requests a minute bound the run (absent: on). */
   packRows?: boolean;
+  /** Let the model search the web for each row (one row a call, so each answer keeps its own sources). */
+  webSearch?: boolean;
+  /** A text column that gets each row's sources as links (with web search only). */
+  sourcesId?: string;
 }
 
 export interface ListRowsRequest {

@@ -1,5 +1,6 @@
 // The stored shape of a run. A job lives in storage, not in memory: the worker may die at any
 // moment and the next wake carries on from what is stored here. It never holds a secret.
+import type { Source } from './sources';
 import type { Problem } from './problem';
 import type {
   WriteLedger,
@@ -29,6 +30,8 @@ export interface JobUsage {
   /** USD, or null when a call's model has no known price. */
   costUsd: number | null;
   calls: number;
+  /** Web searches the calls made (charged on top of the tokens). */
+  searches?: number;
 }
 
 export const EMPTY_USAGE: JobUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0, calls: 0 };
@@ -71,6 +74,8 @@ export interface PageJob extends JobBase {
   contextNote?: string;
   /** The user let the answer bring images from anywhere (else only addresses in the prompt or page become images). */
   allowImages?: boolean;
+  /** The model searches the web; the pages it cites follow the answer as a "Sources" list. */
+  webSearch?: boolean;
   /** Image addresses of the answer that may become image blocks (worked out once, when it is paid for). */
   allowedImages?: string[];
   /** Every block the write created, by its place in the answer, and the request in flight (block-writer.ts). */
@@ -165,6 +170,10 @@ export interface DatabaseJob extends JobBase {
   untick: boolean;
   /** False when the user turned packing off: one row to a model call, whatever the engine's limits. */
   packRows?: boolean;
+  /** The model searches the web for each row (one row a call, so each answer keeps its own sources). */
+  webSearch?: boolean;
+  /** The text column each row's sources are written to, as links (with web search only). */
+  sources?: OutputSpec;
   phase: 'running' | 'finished';
   /** Where reading the chosen rows goes on (null: every chosen row has been read). */
   readFrom: RowsPosition | null;
@@ -232,6 +241,7 @@ export function addUsage(a: JobUsage, b: JobUsage): JobUsage {
     outputTokens: a.outputTokens + b.outputTokens,
     costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd + b.costUsd,
     calls: a.calls + b.calls,
+    ...(a.searches || b.searches ? { searches: (a.searches ?? 0) + (b.searches ?? 0) } : {}),
   };
 }
 
@@ -239,6 +249,8 @@ export interface PreviewRow {
   id: string;
   title: string;
   outputs: Record<string, string>;
+  /** The pages the answer cites (with web search). */
+  sources?: Source[];
   reason?: string;
 }
 
@@ -251,6 +263,8 @@ export interface RunEstimate {
   free: boolean;
   /** Rows answered per model call (more than 1 when the run packs rows). */
   rowsPerCall: number;
+  /** Web searches the run is expected to make (one a row), priced in costUsd. */
+  searches?: number;
   /** Set when the run would pass the monthly budget: what to ask before starting it. */
   budgetWarning?: string;
 }

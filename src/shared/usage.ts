@@ -16,6 +16,8 @@ export interface UsageEntry {
   /** USD; calls whose model has no known price add nothing here and are counted in unpricedCalls. */
   costUsd: number;
   unpricedCalls: number;
+  /** Web searches the calls made (their price is in costUsd); absent on entries without any. */
+  searches?: number;
 }
 
 export interface UsageAddition {
@@ -27,6 +29,7 @@ export interface UsageAddition {
   inputTokens?: number;
   outputTokens?: number;
   costUsd?: number | null;
+  searches?: number;
 }
 
 export function dayOf(at: number): string {
@@ -41,9 +44,19 @@ export interface UsageTotals {
   outputTokens: number;
   costUsd: number;
   unpricedCalls: number;
+  searches: number;
 }
 
-const ZERO: UsageTotals = { runs: 0, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedCalls: 0 };
+/** Nothing used yet: what a day's entry and a sum start from. */
+export const NO_USAGE: UsageTotals = {
+  runs: 0,
+  calls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  unpricedCalls: 0,
+  searches: 0,
+};
 
 export function total(entries: readonly UsageEntry[]): UsageTotals {
   return entries.reduce(
@@ -54,8 +67,9 @@ export function total(entries: readonly UsageEntry[]): UsageTotals {
       outputTokens: sum.outputTokens + e.outputTokens,
       costUsd: sum.costUsd + e.costUsd,
       unpricedCalls: sum.unpricedCalls + e.unpricedCalls,
+      searches: sum.searches + (e.searches ?? 0),
     }),
-    ZERO,
+    NO_USAGE,
   );
 }
 

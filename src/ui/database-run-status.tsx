@@ -5,6 +5,7 @@ import type { PreviewRow, DatabaseJob } from '../shared/job';
 import { formatNumber, formatTime, formatUsage } from '../shared/format';
 import { sendMessage } from '../messaging';
 import { UndoUntil } from './page-run';
+import { siteOf } from '../shared/sources';
 
 export function PreviewList({ rows }: { rows: PreviewRow[] }) {
   if (rows.length === 0) return <p class="muted">No rows match; nothing to preview.</p>;
@@ -20,6 +21,16 @@ export function PreviewList({ rows }: { rows: PreviewRow[] }) {
               <span class="preview-value">{value}</span>
             </div>
           ))}
+          {row.sources && (
+            <div data-testid="preview-sources">
+              <span class="muted">Sources: </span>
+              <span class="preview-value">
+                {row.sources.length === 0
+                  ? 'none (the model did not search)'
+                  : row.sources.map((source) => `${source.title} (${siteOf(source)})`).join(' · ')}
+              </span>
+            </div>
+          )}
           {row.reason && <p class="ink-problem">{row.reason}</p>}
         </div>
       ))}

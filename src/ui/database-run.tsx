@@ -3,10 +3,10 @@
 // Shared by the panel and the Create tab. Model answers are shown as text, never as HTML.
 import { useRef, useState } from 'preact/hooks';
 import type { PreviewRow, RunEstimate, DatabaseJob } from '../shared/job';
-import { count, formatCost, formatNumber } from '../shared/format';
+import { count, formatCost, formatNumber, searchCount } from '../shared/format';
 import { sendMessage } from '../messaging';
 import { type DatabaseRunSetup } from '../shared/intents';
-import { isWritableOutput, type DatabaseTarget, type PropertyInfo, type RowSelection } from '../shared/notion-shapes';
+import { isWritableOutput, type DatabaseTarget, type RowSelection } from '../shared/notion-shapes';
 import { Field } from './field';
 import { ShowRunButton } from './page-run';
 import { TemplatePromptField } from './prompt-field';
@@ -15,42 +15,15 @@ import { DatabaseRunStatus, PreviewList } from './database-run-status';
 import { RowsTable } from './rows-table';
 import { focusOnMount } from './focus';
 import { useRequests } from './use-requests';
+import { defaultCheckbox, defaultOutput, type RunInitial } from './database-run-initial';
+import { useEngineAbilities } from './use-engine-abilities';
+import { WebSearchOption } from './web-search-option';
 
 export interface DatabaseRunProps {
   target: DatabaseTarget;
   connectionId?: string;
   connectionName?: string;
-  initial?: Partial<
-    Pick<DatabaseRunSetup, 'template' | 'outputs' | 'selection' | 'checkboxId' | 'overwrite' | 'untick' | 'packRows'>
-  >;
-}
-
-/** A saved connection's prompt and run options (as stored with it), as this view starts from them. */
-export function runInitial(prompt: string, options: Record<string, unknown> | undefined): DatabaseRunProps['initial'] {
-  const picked: NonNullable<DatabaseRunProps['initial']> = prompt ? { template: prompt } : {};
-  if (!options) return picked;
-  if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
-  if (options.selection === 'ticked' || options.selection === 'all' || options.selection === 'empty')
-    picked.selection = options.selection;
-  if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
-  if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
-  if (typeof options.untick === 'boolean') picked.untick = options.untick;
-  if (options.packRows === false) picked.packRows = false;
-  return picked;
-}
-
-/** The checkbox people tick to pick rows: the seed template's "Generate", else the first checkbox. */
-function defaultCheckbox(properties: readonly PropertyInfo[]): PropertyInfo | undefined {
-  const boxes = properties.filter((p) => p.type === 'checkbox');
-  return boxes.find((p) => /^generate$/i.test(p.name)) ?? boxes[0];
-}
-
-/** The output people most likely want: the seed's "Output", else the first text column that is not the title. */
-function defaultOutput(properties: readonly PropertyInfo[]): PropertyInfo | undefined {
-  return (
-    properties.find((p) => /^output$/i.test(p.name) && isWritableOutput(p)) ??
-    properties.find((p) => p.type === 'rich_text')
-  );
+  initial?: RunInitial;
 }
 
 export function DatabaseRun({ target, connectionId, connectionName, initial }: DatabaseRunProps) {
@@ -67,6 +40,12 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const [overwrite, setOverwrite] = useState(initial?.overwrite ?? false);
   const [untick, setUntick] = useState(initial?.untick ?? true);
   const [packRows, setPackRows] = useState(initial?.packRows ?? true);
+  const [webSearch, setWebSearch] = useState(initial?.webSearch ?? false);
+  const [sourcesId, setSourcesId] = useState(initial?.sourcesId ?? '');
+  const abilities = useEngineAbilities();
+  const searching = webSearch && abilities?.webSearch === true;
+  // Sources go to a text column of their own: not one of the outputs.
+  const sourceColumns = target.properties.filter((p) => p.type === 'rich_text' && !outputs.some((o) => o.id === p.id));
   const [preview, setPreview] = useState<PreviewRow[] | null>(null);
   const [estimate, setEstimate] = useState<RunEstimate | null>(null);
   const { busy, error, stopped, busyJob, run, stoppable, stop } = useRequests<'preview' | 'estimate' | 'start'>();
@@ -81,6 +60,8 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     overwrite,
     untick,
     ...(packRows ? {} : { packRows: false }),
+    ...(searching ? { webSearch: true } : {}),
+    ...(searching && sourceColumns.some((p) => p.id === sourcesId) ? { sourcesId } : {}),
     ...(connectionId ? { connectionId } : {}),
     ...(connectionName ? { connectionName } : {}),
   });
@@ -174,6 +155,21 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
         <input type="checkbox" checked={packRows} onChange={(e) => setPackRows(e.currentTarget.checked)} /> Pack rows:
         several rows in one model call when the engine allows few requests a minute
       </label>
+      <WebSearchOption abilities={abilities} checked={webSearch} onChange={setWebSearch} kind="database" />
+      {searching && (
+        <Field label="Sources">
+          {({ id }) => (
+            <select id={id} value={sourcesId} onChange={(e) => setSourcesId(e.currentTarget.value)}>
+              <option value="">Don’t keep sources</option>
+              {sourceColumns.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
 
       {estimate ? (
         <div class="confirm" role="alertdialog" aria-label="Start the run">
@@ -181,6 +177,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             {count(estimate.rows, 'row')} to do
             {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about{' '}
             {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
+            {estimate.searches ? `${searchCount(estimate.searches)} · ` : ''}
             {formatCost({ usd: estimate.costUsd, free: estimate.free })}
             {estimate.rowsPerCall > 1 && ` · ${formatNumber(estimate.rowsPerCall)} rows a model call`}
           </p>

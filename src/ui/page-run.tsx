@@ -7,6 +7,8 @@ import { Field } from './field';
 import { count, formatDate, formatNumber, formatUsage } from '../shared/format';
 import { useTargetJob } from './use-target-job';
 import { focusOnMount } from './focus';
+import { useEngineAbilities } from './use-engine-abilities';
+import { WebSearchOption } from './web-search-option';
 
 export interface PageRunProps {
   pageId: string;
@@ -14,16 +16,27 @@ export interface PageRunProps {
   connectionId?: string;
   connectionName?: string;
   initialPrompt?: string;
+  /** The connection searched the web last time. */
+  initialWebSearch?: boolean;
 }
 
 type Mode = 'append' | 'replace';
 
-export function PageRun({ pageId, pageTitle, connectionId, connectionName, initialPrompt = '' }: PageRunProps) {
+export function PageRun({
+  pageId,
+  pageTitle,
+  connectionId,
+  connectionName,
+  initialPrompt = '',
+  initialWebSearch = false,
+}: PageRunProps) {
   const { job: anyJob, streamed } = useTargetJob(pageId);
   const job = anyJob?.kind === 'page' ? (anyJob as PageJob) : null;
   const [prompt, setPrompt] = useState(initialPrompt);
   const [useContext, setUseContext] = useState(false);
   const [allowImages, setAllowImages] = useState(false);
+  const [webSearch, setWebSearch] = useState(initialWebSearch);
+  const abilities = useEngineAbilities();
   const [mode, setMode] = useState<Mode>('append');
   const [confirming, setConfirming] = useState(false);
   const [budgetWarning, setBudgetWarning] = useState('');
@@ -58,6 +71,7 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         ...(connectionId ? { connectionId } : {}),
         ...(connectionName ? { connectionName } : {}),
         ...(overBudgetOk ? { overBudgetOk } : {}),
+        ...(webSearch && abilities?.webSearch ? { webSearch: true } : {}),
         ...(allowImages ? { allowImages } : {}),
       });
       if (!outcome.ok && outcome.problem.kind === 'budget_confirm') setBudgetWarning(outcome.problem.message);
@@ -113,6 +127,7 @@ export function PageRun({ pageId, pageTitle, connectionId, connectionName, initi
         <input type="checkbox" checked={allowImages} onChange={(e) => setAllowImages(e.currentTarget.checked)} /> Let
         the answer add images from the web
       </label>
+      <WebSearchOption abilities={abilities} checked={webSearch} onChange={setWebSearch} kind="page" />
       <fieldset class="choices">
         <legend>Where the answer goes</legend>
         <label class="check">

@@ -1,7 +1,7 @@
 // The usage ledger: every model call's tokens and estimated cost, added up per day, engine, model
 // and connection. The Usage tab reads it; the monthly budget is checked against it.
 import { updateItem, usageItem } from '../storage';
-import { type UsageAddition, dayOf, type UsageEntry } from '../shared/usage';
+import { type UsageAddition, dayOf, NO_USAGE, type UsageEntry } from '../shared/usage';
 
 /** Adds to the ledger (one write at a time, so concurrent rows never lose a call). */
 export function recordUsage(addition: UsageAddition, at = Date.now()): Promise<void> {
@@ -20,12 +20,7 @@ export function recordUsage(addition: UsageAddition, at = Date.now()): Promise<v
         engine: addition.engine,
         model: addition.model,
         connectionId: addition.connectionId,
-        runs: 0,
-        calls: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        costUsd: 0,
-        unpricedCalls: 0,
+        ...NO_USAGE,
       };
       entries.push(entry);
     }
@@ -33,6 +28,7 @@ export function recordUsage(addition: UsageAddition, at = Date.now()): Promise<v
     entry.calls += addition.calls ?? 0;
     entry.inputTokens += addition.inputTokens ?? 0;
     entry.outputTokens += addition.outputTokens ?? 0;
+    if (addition.searches) entry.searches = (entry.searches ?? 0) + addition.searches;
     if (addition.costUsd === null) entry.unpricedCalls += addition.calls ?? 0;
     else entry.costUsd += addition.costUsd ?? 0;
   });

@@ -29,7 +29,7 @@ export interface JobWorld {
    * A run's context: Inkling's own Notion client (through a fast pacer) and a compatible-server engine,
    * with the world's engine limits or these.
    */
-  context(signal?: AbortSignal, limits?: EngineLimits): JobContext;
+  context(signal?: AbortSignal, limits?: EngineLimits, provider?: 'compatible' | 'openai'): JobContext;
   /** A client for checking what Notion holds, as a test (not through the run's signal). */
   client(): Client;
   /**
@@ -91,6 +91,11 @@ export async function startJobWorld(options: JobWorldOptions = {}): Promise<JobW
     (req, res) => models.handleCompatible(req, res),
     (port) => `http://127.0.0.1:${port}`,
   );
+  // OpenAI itself, for what only a hosted provider does (web search).
+  const openaiServer = await serveHandler(
+    (req, res) => models.handleOpenAI(req, res),
+    () => 'https://api.openai.com',
+  );
   const pacer = new NotionPacer({
     requestsPerSecond: options.pacerRequestsPerSecond ?? 1_000,
     transientBaseDelayMs: 1,
@@ -106,19 +111,33 @@ export async function startJobWorld(options: JobWorldOptions = {}): Promise<JobW
   return {
     notion,
     models,
-    context(signal = new AbortController().signal, engineLimits = limits) {
+    context(signal = new AbortController().signal, engineLimits = limits, provider = 'compatible') {
       return {
         signal,
         notion: clientFor(signal),
         notionWith: (onDispatch) => clientFor(signal, onDispatch),
-        engine: createOpenAIEngine({
-          engine: 'compatible',
-          apiKey: '',
-          model: 'llama3.2:latest',
-          baseURL: `${modelServer.url}/v1`,
-        }),
+        engine:
+          provider === 'openai'
+            ? createOpenAIEngine({
+                engine: 'openai',
+                apiKey: models.keys.openai,
+                model: 'gpt-5.5-mini',
+                baseURL: `${openaiServer.url}/v1`,
+              })
+            : createOpenAIEngine({
+                engine: 'compatible',
+                apiKey: '',
+                model: 'llama3.2:latest',
+                baseURL: `${modelServer.url}/v1`,
+              }),
         scheduler: new EngineScheduler(engineLimits, { transientBaseDelayMs: 1 }),
-        price: (usage) => ({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: 0, calls: 1 }),
+        price: (usage) => ({
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          costUsd: 0,
+          calls: 1,
+          ...(usage.searches ? { searches: usage.searches } : {}),
+        }),
         onText: () => undefined,
       };
     },
@@ -141,7 +160,7 @@ export async function startJobWorld(options: JobWorldOptions = {}): Promise<JobW
       };
     },
     close: async () => {
-      await Promise.all([notionServer.close(), modelServer.close()]);
+      await Promise.all([notionServer.close(), modelServer.close(), openaiServer.close()]);
     },
   };
 }

@@ -2,7 +2,8 @@
 // about the page or database in view.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelResume } from '../../shared/connection';
-import { DatabaseRun, runInitial } from '../database-run';
+import { DatabaseRun } from '../database-run';
+import { runInitial } from '../database-run-initial';
 import { PageRun } from '../page-run';
 import { useTarget, type TargetState } from './use-target';
 
@@ -132,6 +133,7 @@ export function Panel({ url, onPanelRequest }: PanelProps) {
                   connectionId: resumedHere.resume.id,
                   connectionName: resumedHere.resume.name,
                   initialPrompt: resumedHere.resume.prompt,
+                  initialWebSearch: resumedHere.resume.options?.webSearch === true,
                 }
               : {})}
           />

@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../../messaging';
 import type { Target } from '../../shared/notion-shapes';
-import { DatabaseRun, runInitial } from '../database-run';
+import { DatabaseRun } from '../database-run';
+import { runInitial } from '../database-run-initial';
 import { Field } from '../field';
 import { PageRun } from '../page-run';
 import { PagePicker } from './page-picker';
@@ -170,6 +171,7 @@ export function CreateTab({ initial, onOpen }: CreateTabProps) {
               connectionName={name.trim() || target.title}
               {...(initial?.connectionId ? { connectionId: initial.connectionId } : {})}
               {...(initial?.prompt ? { initialPrompt: initial.prompt } : {})}
+              initialWebSearch={initial?.options?.webSearch === true}
             />
           )}
           {target.kind === 'database' && (

@@ -2,7 +2,7 @@
 // connection, per day — the monthly budget, and Feedback.
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { count, engineAndModel, formatCost, formatDay, formatNumber } from '../../shared/format';
+import { count, engineAndModel, formatCost, formatDay, formatNumber, searchCount } from '../../shared/format';
 import { sendMessage } from '../../messaging';
 import { connectionsItem, readSettings, settingsItem, usageItem } from '../../storage';
 import { groupBy, spentThisMonth, total, type UsageTotals } from '../../shared/usage';
@@ -13,7 +13,10 @@ export const FEEDBACK_URL = 'https://github.com/inkling-notion/inkling/issues/ne
 
 function cost(totals: UsageTotals): string {
   const known = formatCost({ usd: totals.costUsd, free: false });
-  return totals.unpricedCalls > 0 ? `${known} + ${count(totals.unpricedCalls, 'call')} of unknown price` : known;
+  const priced =
+    totals.unpricedCalls > 0 ? `${known} + ${count(totals.unpricedCalls, 'call')} of unknown price` : known;
+  // Searches are charged on top of the tokens: the cost includes them, and says how many there were.
+  return totals.searches > 0 ? `${priced} (${searchCount(totals.searches)})` : priced;
 }
 
 function Row({ label, totals }: { label: string; totals: UsageTotals }) {

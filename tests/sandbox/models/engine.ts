@@ -34,6 +34,10 @@ export interface ModelCall {
   at: number;
   /** True when the client went away before the answer was complete (output = what was sent). */
   aborted?: boolean;
+  /** The tool types the request named, e.g. ['web_search'] or ['googleSearch']; absent without tools. */
+  tools?: string[];
+  /** Web searches made (each is charged); absent when the request offered no search tool. */
+  searches?: number;
 }
 
 export class Engine {
@@ -49,7 +53,8 @@ export class Engine {
   /** Logs a call as it arrives; handlers fill in status and tokens as they answer. */
   begin(call: Omit<ModelCall, 'inputTokens' | 'outputTokens' | 'status' | 'at'>, at: number): ModelCall {
     const entry: ModelCall = { ...call, inputTokens: 0, outputTokens: 0, status: 0, at };
-    if (entry.schema === undefined) delete entry.schema;
+    // Optional fields stay absent rather than undefined, so that tests can compare calls with toEqual.
+    for (const key of ['schema', 'tools', 'searches'] as const) if (entry[key] === undefined) delete entry[key];
     this.calls.push(entry);
     return entry;
   }

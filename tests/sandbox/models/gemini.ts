@@ -1,14 +1,18 @@
 // The Gemini Developer API (https://generativelanguage.googleapis.com/v1beta), as @google/genai
 // 3.1.0 calls it: models/{m}:generateContent, :streamGenerateContent?alt=sse, :countTokens,
 // GET models and models/{m}. Errors are Google's {error:{code,message,status,details}}; note an
-// invalid key is a 400, not a 401, and safety blocks are 200 answers without text.
+// invalid key is a 400, not a 401, and safety blocks are 200 answers without text. With the
+// googleSearch tool the answer is grounded (see gemini-grounding.ts); in a stream the grounding comes
+// on the last chunk, with the finishReason.
 import type { ServerResponse } from 'node:http';
 import { dropConnection, parseJsonBody, sendJson, sseEvent, startSse } from '../http-util.ts';
 import type { SandboxRequest } from '../http-util.ts';
 import { ClientWatch, answerPreflight, corsHeaders, generationMs, isPreflight, paceOut, randomId } from './engine.ts';
 import type { Engine } from './engine.ts';
+import { groundingMetadata } from './gemini-grounding.ts';
 import { promptForMatching } from './script.ts';
 import type { ModelFault, OutputFormat, PromptText } from './script.ts';
+import { performSearches, planWebSearch } from './search.ts';
 import { chunkText, countTokens, truncateToTokens } from './tokens.ts';
 
 export interface GeminiModel {
@@ -361,6 +365,14 @@ function outputFormat(config: GenerationConfig): {
   return { format: { kind: 'text' } };
 }
 
+/** The tools a request offers, by their camelCase names (the REST API also takes snake_case: google_search). */
+function toolNames(tools: unknown): string[] | undefined {
+  if (!Array.isArray(tools) || tools.length === 0) return undefined;
+  return tools
+    .flatMap((tool) => (tool && typeof tool === 'object' ? Object.keys(tool) : []))
+    .map((name) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()));
+}
+
 type Finish = 'STOP' | 'MAX_TOKENS';
 
 async function generate(
@@ -387,8 +399,19 @@ async function generate(
   const { format, schema, problem: formatProblem } = outputFormat(config);
   const stream = method === 'streamGenerateContent';
   const sse = req.url.searchParams.get('alt') === 'sse';
+  const tools = toolNames(body?.tools);
+  // Gemini 3 models take googleSearch together with a JSON response schema (older ones refused it).
+  const offersSearch = tools?.includes('googleSearch') === true;
   const call = engine.begin(
-    { provider: 'gemini', model: modelId, prompt: promptForMatching(prompt), stream, schema },
+    {
+      provider: 'gemini',
+      model: modelId,
+      prompt: promptForMatching(prompt),
+      stream,
+      schema,
+      tools,
+      searches: offersSearch ? 0 : undefined,
+    },
     at,
   );
   const fail = (reply: GeminiErrorReply) => {
@@ -463,18 +486,24 @@ async function generate(
   }
   const outputTokens = countTokens(text);
   const fullUsage = { ...promptUsage, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens };
+  const search = offersSearch ? planWebSearch(plan.search, prompt) : undefined;
+  const grounding =
+    search && search.queries.length > 0 ? groundingMetadata(search, text, format.kind === 'json') : undefined;
   const candidate = (partText: string, done: boolean) => ({
     content: { parts: [{ text: partText }], role: 'model' },
     ...(done ? { finishReason: finish } : {}),
+    ...(done && grounding ? { groundingMetadata: grounding } : {}),
     index: 0,
   });
+  const leftEarly = () => {
+    call.aborted = true;
+    call.inputTokens = inputTokens;
+  };
+  if (search && !(await performSearches(search, engine.pacing, client, call))) return leftEarly();
 
   if (!stream || !sse) {
-    if (!(await client.wait(engine.pacing.timeToFirstTokenMs + generationMs(outputTokens, engine.pacing)))) {
-      call.aborted = true;
-      call.inputTokens = inputTokens;
-      return;
-    }
+    if (!(await client.wait(engine.pacing.timeToFirstTokenMs + generationMs(outputTokens, engine.pacing))))
+      return leftEarly();
     const whole = envelope({ candidates: [candidate(text, true)], usageMetadata: fullUsage });
     // Without alt=sse the stream method answers one JSON array of chunks.
     send(res, req, 200, stream ? [whole] : whole);

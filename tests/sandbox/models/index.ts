@@ -1,15 +1,17 @@
 // Emulated model providers for the sandbox: OpenAI, Gemini, and an OpenAI-compatible local
 // server (Ollama/LM Studio). The official SDKs (openai 7.57.0, @google/genai 3.1.0) work against
-// these unchanged. Answers are deterministic unless scripted; see script.ts and schema.ts.
+// these unchanged. Answers are deterministic unless scripted; see script.ts, schema.ts and search.ts.
 import type { ServerResponse } from 'node:http';
 import type { SandboxRequest } from '../http-util.ts';
 import { DEFAULT_PACING, Engine } from './engine.ts';
 import type { ModelCall } from './engine.ts';
 import { handleGeminiRequest } from './gemini.ts';
+import { groundingRedirectFor } from './gemini-grounding.ts';
 import { handleOpenAIStyle } from './openai.ts';
-import type { ModelFault, ScriptRule } from './script.ts';
+import type { ModelFault, ScriptRule, WebSource } from './script.ts';
+import { defaultSources } from './search.ts';
 
-export type { ModelFault } from './script.ts';
+export type { ModelFault, WebSource } from './script.ts';
 export type { ModelCall } from './engine.ts';
 
 export interface ModelApisOptions {
@@ -76,6 +78,9 @@ export class ModelApis {
    * system+user prompt text) matches answers the call; `times` limits uses (default unlimited).
    * `text` for plain answers; `json` for structured output (sent verbatim, serialized); `fault`
    * for errors. Precedence within a rule: fault, then json, then text.
+   * When the request offers a web search tool (OpenAI's web_search, Gemini's googleSearch), the model
+   * makes `searches` searches (default 1; 0: it chose not to search, so nothing is cited) and the
+   * answer cites `sources` (default: defaultSourcesFor the user text).
    */
   script(rule: {
     provider?: 'openai' | 'gemini' | 'compatible';
@@ -85,6 +90,8 @@ export class ModelApis {
     fault?: ModelFault;
     times?: number;
     delayMs?: number;
+    sources?: WebSource[];
+    searches?: number;
   }): void {
     this.engine.script.add(rule satisfies ScriptRule);
   }
@@ -101,15 +108,30 @@ export class ModelApis {
   }
 
   /** Total tokens counted per provider — the same numbers reported in the usage fields. `calls`
-   * counts every logged call for the provider, failed ones included. */
-  usageTotals(): Record<string, { inputTokens: number; outputTokens: number; calls: number }> {
-    const totals: Record<string, { inputTokens: number; outputTokens: number; calls: number }> = {};
+   * counts every logged call for the provider, failed ones included; `searches` the web searches made. */
+  usageTotals(): Record<string, { inputTokens: number; outputTokens: number; calls: number; searches: number }> {
+    const totals: Record<string, { inputTokens: number; outputTokens: number; calls: number; searches: number }> = {};
     for (const c of this.engine.calls) {
-      const t = (totals[c.provider] ??= { inputTokens: 0, outputTokens: 0, calls: 0 });
+      const t = (totals[c.provider] ??= { inputTokens: 0, outputTokens: 0, calls: 0, searches: 0 });
       t.inputTokens += c.inputTokens;
       t.outputTokens += c.outputTokens;
       t.calls += 1;
+      t.searches += c.searches ?? 0;
     }
     return totals;
+  }
+
+  /**
+   * The pages a search cites when no rule gives `sources`, for a prompt whose user text (the user
+   * turns joined by newlines) is `userText`. OpenAI cites them with `?utm_source=openai` appended;
+   * Gemini by groundingRedirectFor(url), titled by the domain.
+   */
+  defaultSourcesFor(userText: string): WebSource[] {
+    return defaultSources(userText);
+  }
+
+  /** The Google redirect link Gemini's groundingChunks cite `url` by (the same for the same url). */
+  groundingRedirectFor(url: string): string {
+    return groundingRedirectFor(url);
   }
 }

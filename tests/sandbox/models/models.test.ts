@@ -10,7 +10,9 @@ import OpenAI, {
   NotFoundError,
   RateLimitError,
 } from 'openai';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handleControl, type ControlledSandbox } from '../control.ts';
 import { serveHandler as serve, type Served as Running } from '../serve.ts';
 import { ModelApis } from './index.ts';
 
@@ -744,6 +746,406 @@ describe('OpenAI-compatible local server (Ollama)', () => {
   });
 });
 
+/** The pages the web search tests script as a search's sources. */
+const sources = [
+  { url: 'https://tea.example/sencha', title: 'Sencha, a guide' },
+  { url: 'https://www.leaves.example/matcha#grades', title: 'Matcha grades' },
+];
+
+/** The url_citation annotations of a response's message. */
+function citationsOf(response: OpenAI.Responses.Response): OpenAI.Responses.ResponseOutputText.URLCitation[] {
+  return response.output.flatMap((item) =>
+    item.type === 'message'
+      ? item.content.flatMap((part) =>
+          part.type === 'output_text' ? part.annotations.flatMap((a) => (a.type === 'url_citation' ? [a] : [])) : [],
+        )
+      : [],
+  );
+}
+
+const urlsAndTitles = (response: OpenAI.Responses.Response) =>
+  citationsOf(response).map(({ url, title }) => ({ url, title }));
+
+const searchWithOpenAI = (input: string) =>
+  openai.responses.create({ model: 'gpt-5.5-mini', input, tools: [{ type: 'web_search' }] });
+
+const groundWithGemini = (contents: string) =>
+  gemini.models.generateContent({
+    model: 'gemini-3.5-flash-lite',
+    contents,
+    config: { tools: [{ googleSearch: {} }] },
+  });
+
+/** The string values of a ROW_SCHEMA row (tags spread), in the order its JSON text has them. */
+const stringValues = (row: Record<string, unknown>) =>
+  Object.values(row)
+    .flat()
+    .filter((v): v is string => typeof v === 'string');
+
+/** The links Gemini cites a prompt's default pages by. */
+const redirectsFor = (prompt: string) => apis.defaultSourcesFor(prompt).map((s) => apis.groundingRedirectFor(s.url));
+
+/** The answer's text between a grounding segment's offsets, which count UTF-8 bytes. */
+const bytesOf = (text: string, segment: { startIndex?: number; endIndex?: number } | undefined) =>
+  Buffer.from(text)
+    .subarray(segment?.startIndex ?? 0, segment?.endIndex)
+    .toString();
+
+describe('Web search: OpenAI web_search tool', () => {
+  it('streams the search as a web_search_call item, then the answer with url_citation annotations', async () => {
+    apis.script({ match: 'teas', sources });
+    const stream = await openai.responses.create({
+      model: 'gpt-5.5',
+      input: 'Compare Japanese green teas',
+      tools: [{ type: 'web_search' }],
+      stream: true,
+    });
+    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    const types = events.map((e) => e.type);
+    expect(types.slice(0, 9)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.web_search_call.in_progress',
+      'response.web_search_call.searching',
+      'response.web_search_call.completed',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.content_part.added',
+    ]);
+    expect(types.slice(-6)).toEqual([
+      'response.output_text.annotation.added',
+      'response.output_text.annotation.added',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+
+    const text = 'Answer: Compare Japanese green teas';
+    const last = events.at(-1);
+    const response = last?.type === 'response.completed' ? last.response : undefined;
+    const [searchCall, message] = response?.output ?? [];
+    expect(searchCall).toMatchObject({
+      type: 'web_search_call',
+      status: 'completed',
+      action: { type: 'search', query: 'Compare Japanese green teas' },
+    });
+    expect(searchCall?.id).toMatch(/^ws_/);
+    expect(searchCall).not.toHaveProperty('action.sources');
+    expect(message).toMatchObject({ type: 'message', status: 'completed' });
+    const annotations = response ? citationsOf(response) : [];
+    expect(annotations).toEqual([
+      {
+        type: 'url_citation',
+        start_index: 0,
+        end_index: 'Answer: Compare Japanese '.length,
+        url: 'https://tea.example/sencha?utm_source=openai',
+        title: 'Sencha, a guide',
+      },
+      {
+        type: 'url_citation',
+        start_index: 'Answer: Compare Japanese '.length,
+        end_index: text.length,
+        url: 'https://www.leaves.example/matcha?utm_source=openai#grades',
+        title: 'Matcha grades',
+      },
+    ]);
+    const added = events.flatMap((e) => (e.type === 'response.output_text.annotation.added' ? [e] : []));
+    expect(added.map((e) => e.annotation)).toEqual(annotations);
+    expect(added.map((e) => [e.item_id, e.output_index, e.content_index, e.annotation_index])).toEqual([
+      [message?.id, 1, 0, 0],
+      [message?.id, 1, 0, 1],
+    ]);
+    expect(
+      events
+        .filter((e) => e.type === 'response.output_text.delta')
+        .map((e) => e.delta)
+        .join(''),
+    ).toBe(text);
+    expect(apis.calls[0]).toMatchObject({ tools: ['web_search'], searches: 1, status: 200 });
+    expect(apis.usageTotals().openai?.searches).toBe(1);
+  });
+
+  it('answers non-streamed with the same output, citing default pages derived from the prompt', async () => {
+    const first = await searchWithOpenAI('Plan the launch party');
+    const again = await searchWithOpenAI('Plan the launch party');
+    const other = await searchWithOpenAI('Book the venue');
+    expect(first.output.map((item) => item.type)).toEqual(['web_search_call', 'message']);
+    expect(first.output_text).toBe('Answer: Plan the launch party');
+    const hash = createHash('sha256').update('Plan the launch party').digest('hex').slice(0, 8);
+    expect(apis.defaultSourcesFor('Plan the launch party')).toEqual([
+      {
+        url: `https://encyclopedia.example/wiki/plan-the-launch-party-${hash}`,
+        title: 'Plan the launch party - Encyclopedia',
+      },
+      { url: `https://news.example/articles/plan-the-launch-party-${hash}`, title: 'Plan the launch party | News' },
+    ]);
+    const citedDefaults = (prompt: string) =>
+      apis.defaultSourcesFor(prompt).map((s) => ({ url: `${s.url}?utm_source=openai`, title: s.title }));
+    expect(urlsAndTitles(first)).toEqual(citedDefaults('Plan the launch party'));
+    expect(citationsOf(again)).toEqual(citationsOf(first));
+    expect(urlsAndTitles(other)).toEqual(citedDefaults('Book the venue'));
+    expect(urlsAndTitles(other)).not.toEqual(urlsAndTitles(first));
+    expect(apis.calls.map((c) => c.searches)).toEqual([1, 1, 1]);
+  });
+
+  it('takes web_search_preview with its options, makes the scripted searches, and lists sources on request', async () => {
+    apis.script({ searches: 2, sources });
+    const r = await openai.responses.create({
+      model: 'gpt-5.5',
+      input: 'Latest tea prices',
+      tools: [
+        {
+          type: 'web_search_preview',
+          search_context_size: 'low',
+          user_location: { type: 'approximate', country: 'JP' },
+        },
+      ],
+      include: ['web_search_call.action.sources'],
+    });
+    const searchCalls = r.output.filter((item) => item.type === 'web_search_call');
+    const listed = sources.map((s) => ({ type: 'url', url: s.url }));
+    expect(searchCalls.map((item) => item.action)).toEqual([
+      { type: 'search', query: 'Latest tea prices', queries: ['Latest tea prices'], sources: listed },
+      { type: 'search', query: 'Latest tea prices latest', queries: ['Latest tea prices latest'], sources: listed },
+    ]);
+    expect(r.output.at(-1)?.type).toBe('message');
+    expect(citationsOf(r)).toHaveLength(2);
+    expect(apis.calls[0]).toMatchObject({ tools: ['web_search_preview'], searches: 2 });
+  });
+
+  it('cites the string values of a json_schema answer', async () => {
+    const r = await openai.responses.create({
+      model: 'gpt-5.5',
+      input: 'Plan the launch party',
+      tools: [{ type: 'web_search' }],
+      text: { format: { type: 'json_schema', name: 'row', strict: true, schema: ROW_SCHEMA } },
+    });
+    const value = JSON.parse(r.output_text) as Record<string, unknown>;
+    expect(conforms(ROW_SCHEMA, value)).toEqual([]);
+    const strings = stringValues(value);
+    const annotations = citationsOf(r);
+    expect(annotations.map((a) => r.output_text.slice(a.start_index, a.end_index))).toEqual(strings);
+    const [encyclopedia, news] = apis.defaultSourcesFor('Plan the launch party').map((s) => s.url);
+    expect(annotations.slice(0, 2).map((a) => a.url.replace(/\?.*$/, ''))).toEqual([encyclopedia, news]);
+  });
+
+  it('makes no search and cites nothing when scripted with searches: 0', async () => {
+    apis.script({ searches: 0 });
+    const stream = await openai.responses.create({
+      model: 'gpt-5.5',
+      input: 'Say hello',
+      tools: [{ type: 'web_search' }],
+      stream: true,
+    });
+    const types: string[] = [];
+    let response: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.completed') response = event.response;
+    }
+    expect(types.filter((t) => t.includes('web_search') || t.includes('annotation'))).toEqual([]);
+    expect(response?.output.map((item) => item.type)).toEqual(['message']);
+    expect(response ? citationsOf(response) : undefined).toEqual([]);
+    expect(apis.calls[0]).toMatchObject({ tools: ['web_search'], searches: 0 });
+  });
+
+  it('is refused by an OpenAI-compatible server, as such servers refuse hosted tools', async () => {
+    const err = await compat.responses
+      .create({ model: 'llama3.2', input: 'Search for tea', tools: [{ type: 'web_search' }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as BadRequestError).message).toContain("tool type 'web_search' is not supported");
+    expect(apis.calls[0]).toMatchObject({ provider: 'compatible', status: 400, tools: ['web_search'] });
+    expect(apis.calls[0]).not.toHaveProperty('searches');
+  });
+
+  it('takes time to search, and stops searching when the client leaves', async () => {
+    apis.configure({ timeToFirstTokenMs: 20, tokensPerSecond: 0 }); // a search takes 200 ms
+    const timed = await openai.responses.create({
+      model: 'gpt-5.5',
+      input: 'Tea news',
+      tools: [{ type: 'web_search' }],
+      stream: true,
+    });
+    const at: Record<string, number> = {};
+    for await (const event of timed) at[event.type] ??= Date.now();
+    expect(
+      (at['response.web_search_call.completed'] ?? 0) - (at['response.web_search_call.searching'] ?? 0),
+    ).toBeGreaterThanOrEqual(180);
+
+    apis.configure({ timeToFirstTokenMs: 100, tokensPerSecond: 0 }); // a search takes 1 s
+    const controller = new AbortController();
+    const started = Date.now();
+    const stream = await openai.responses.create(
+      { model: 'gpt-5.5', input: 'Tea news', tools: [{ type: 'web_search' }], stream: true },
+      { signal: controller.signal },
+    );
+    const types: string[] = [];
+    // openai 7.x ends the iteration quietly when the caller aborts.
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.web_search_call.searching') controller.abort();
+    }
+    expect(types).not.toContain('response.web_search_call.completed');
+    await vi.waitFor(() => expect(apis.calls[1]?.aborted).toBe(true));
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(apis.calls[1]).toMatchObject({ searches: 0, outputTokens: 0 });
+  });
+
+  it('takes sources and searches through the control API', async () => {
+    const sandbox = { models: apis } as unknown as ControlledSandbox;
+    const control = await serve(
+      (q, s) => handleControl(sandbox, q, s),
+      (port) => `http://127.0.0.1:${port}`,
+    );
+    try {
+      const posted = await fetch(`${control.url}/__sandbox/models/script`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ match: 'teas', searches: 2, sources }),
+      });
+      expect(posted.status).toBe(200);
+      const r = await openai.responses.create({
+        model: 'gpt-5.5',
+        input: 'Rare teas',
+        tools: [{ type: 'web_search' }],
+      });
+      expect(r.output.filter((item) => item.type === 'web_search_call')).toHaveLength(2);
+      expect(citationsOf(r).map((a) => a.title)).toEqual(sources.map((s) => s.title));
+      const log = (await fetch(`${control.url}/__sandbox/models/calls`).then((res) => res.json())) as {
+        totals: Record<string, { searches: number }>;
+      };
+      expect(log.totals.openai?.searches).toBe(2);
+    } finally {
+      await control.close();
+    }
+  });
+});
+
+describe('Web search: Gemini googleSearch grounding', () => {
+  it('streams the answer, then the grounding on the last chunk with the finishReason', async () => {
+    apis.configure({ timeToFirstTokenMs: 5, tokensPerSecond: 2000 });
+    const answer = 'Sencha is steamed; matcha is ground — both are Japanese green teas ☕.';
+    apis.script({ provider: 'gemini', text: answer, sources });
+    const chunks = [];
+    for await (const chunk of await gemini.models.generateContentStream({
+      model: 'gemini-3.8-flash',
+      contents: 'Compare Japanese green teas',
+      config: { tools: [{ googleSearch: {} }] },
+    }))
+      chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    const text = chunks.map((c) => c.text ?? '').join('');
+    expect(text).toBe(answer);
+    expect(chunks.slice(0, -1).some((c) => c.candidates?.[0]?.groundingMetadata)).toBe(false);
+    const last = chunks.at(-1)?.candidates?.[0];
+    expect(last?.finishReason).toBe('STOP');
+    const grounding = last?.groundingMetadata;
+    expect(grounding?.webSearchQueries).toEqual(['Compare Japanese green teas']);
+    expect(grounding?.groundingChunks).toEqual([
+      { web: { uri: apis.groundingRedirectFor('https://tea.example/sencha'), title: 'tea.example' } },
+      { web: { uri: apis.groundingRedirectFor('https://www.leaves.example/matcha#grades'), title: 'leaves.example' } },
+    ]);
+    for (const chunk of grounding?.groundingChunks ?? [])
+      expect(chunk.web?.uri).toMatch(/^https:\/\/vertexaisearch\.cloud\.google\.com\/grounding-api-redirect\/[\w-]+$/);
+    const supports = grounding?.groundingSupports ?? [];
+    expect(supports.map((s) => s.groundingChunkIndices)).toEqual([[0], [1]]);
+    expect(supports.map((s) => s.segment?.text).join('')).toBe(text);
+    for (const s of supports) expect(bytesOf(text, s.segment)).toBe(s.segment?.text);
+    // A zero startIndex is left out, as proto3 JSON does; offsets are bytes (the dash and the cup take more).
+    expect(supports[0]?.segment?.startIndex).toBeUndefined();
+    expect(supports.at(-1)?.segment?.endIndex).toBe(Buffer.byteLength(text));
+    expect(Buffer.byteLength(text)).toBeGreaterThan(text.length);
+    expect(grounding?.searchEntryPoint?.renderedContent).toMatch(
+      /^<style>[\s\S]*<\/style>\s*<div class="container">[\s\S]*Compare Japanese green teas[\s\S]*<\/div>\s*$/,
+    );
+    expect(last?.content?.parts?.[0]?.text).toBeDefined();
+    expect(chunks.at(-1)?.usageMetadata?.candidatesTokenCount).toBe(tokens(text));
+    expect(apis.calls[0]).toMatchObject({ tools: ['googleSearch'], searches: 1, status: 200 });
+    expect(apis.usageTotals().gemini?.searches).toBe(1);
+  });
+
+  it('grounds a non-streamed answer on the default pages, titled by their domain', async () => {
+    const r = await groundWithGemini('Plan the launch party');
+    expect(r.text).toBe('Answer: Plan the launch party');
+    expect(r.candidates?.[0]?.groundingMetadata?.groundingChunks).toEqual(
+      redirectsFor('Plan the launch party').map((uri, i) => ({
+        web: { uri, title: ['encyclopedia.example', 'news.example'][i] },
+      })),
+    );
+    const other = await groundWithGemini('Book the venue');
+    const uris = other.candidates?.[0]?.groundingMetadata?.groundingChunks?.map((c) => c.web?.uri);
+    expect(uris).toEqual(redirectsFor('Book the venue'));
+    expect(uris).not.toEqual(redirectsFor('Plan the launch party'));
+  });
+
+  it('grounds structured output together with a JSON schema, citing its string values', async () => {
+    const r = await gemini.models.generateContent({
+      model: 'gemini-3.8-flash',
+      contents: 'Plan the launch party',
+      config: {
+        tools: [{ googleSearch: {} }],
+        responseMimeType: 'application/json',
+        responseJsonSchema: ROW_SCHEMA,
+      },
+    });
+    const text = r.text ?? '';
+    const value = JSON.parse(text) as Record<string, unknown>;
+    expect(conforms(ROW_SCHEMA, value)).toEqual([]);
+    const strings = stringValues(value);
+    const supports = r.candidates?.[0]?.groundingMetadata?.groundingSupports ?? [];
+    expect(supports.map((s) => s.segment?.text)).toEqual(strings);
+    for (const s of supports) expect(bytesOf(text, s.segment)).toBe(s.segment?.text);
+    expect(apis.calls[0]).toMatchObject({ schema: ROW_SCHEMA, tools: ['googleSearch'], searches: 1 });
+  });
+
+  it('answers without grounding when the model chose not to search, and takes google_search in snake_case', async () => {
+    apis.script({ provider: 'gemini', match: 'no search', searches: 0 });
+    const plain = await gemini.models.generateContent({
+      model: 'gemini-3.8-flash',
+      contents: 'Say hi, no search',
+      config: { tools: [{ googleSearch: {} }] },
+    });
+    expect(plain.text).toBe('Answer: Say hi, no search');
+    expect(plain.candidates?.[0]?.groundingMetadata).toBeUndefined();
+    const raw = (await fetch(`http://127.0.0.1:${geminiServer.port}/v1beta/models/gemini-3.8-flash:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': apis.keys.gemini },
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'Tea history' }] }],
+        tools: [{ google_search: {} }],
+      }),
+    }).then((res) => res.json())) as { candidates: Array<{ groundingMetadata?: { webSearchQueries?: string[] } }> };
+    expect(raw.candidates[0]?.groundingMetadata?.webSearchQueries).toEqual(['Tea history']);
+    await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'No tools at all' });
+    expect(apis.calls.map((c) => [c.tools, c.searches])).toEqual([
+      [['googleSearch'], 0],
+      [['googleSearch'], 1],
+      [undefined, undefined],
+    ]);
+    expect(apis.calls[2]).not.toHaveProperty('searches');
+  });
+
+  it('stops searching when the client leaves', async () => {
+    apis.configure({ timeToFirstTokenMs: 100, tokensPerSecond: 0 }); // a search takes 1 s
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await expect(
+      gemini.models.generateContentStream({
+        model: 'gemini-3.8-flash',
+        contents: 'Tea news',
+        config: { tools: [{ googleSearch: {} }], abortSignal: controller.signal },
+      }),
+    ).rejects.toThrow();
+    await vi.waitFor(() => expect(apis.calls[0]?.aborted).toBe(true));
+    expect(apis.calls[0]).toMatchObject({ searches: 0, outputTokens: 0 });
+  });
+});
+
 describe('usage totals', () => {
   it('equal the sum of the usage the SDKs reported', async () => {
     let openaiIn = 0;
@@ -764,7 +1166,11 @@ describe('usage totals', () => {
       openaiIn += c.usage?.prompt_tokens ?? 0;
       openaiOut += c.usage?.completion_tokens ?? 0;
     }
-    const r = await openai.responses.create({ model: 'gpt-5.5', input: 'Third via responses' });
+    const r = await openai.responses.create({
+      model: 'gpt-5.5',
+      input: 'Third via responses, searching',
+      tools: [{ type: 'web_search' }],
+    });
     openaiIn += r.usage?.input_tokens ?? 0;
     openaiOut += r.usage?.output_tokens ?? 0;
 
@@ -778,9 +1184,11 @@ describe('usage totals', () => {
     geminiIn += g.usageMetadata?.promptTokenCount ?? 0;
     geminiOut += g.usageMetadata?.candidatesTokenCount ?? 0;
     let lastUsage: { promptTokenCount?: number; candidatesTokenCount?: number } | undefined;
+    apis.script({ provider: 'gemini', match: 'streamed gemini', searches: 2 });
     for await (const c of await gemini.models.generateContentStream({
       model: 'gemini-3.8-flash',
       contents: 'A streamed gemini question',
+      config: { tools: [{ googleSearch: {} }] },
     }))
       lastUsage = c.usageMetadata ?? lastUsage;
     geminiIn += lastUsage?.promptTokenCount ?? 0;
@@ -790,8 +1198,8 @@ describe('usage totals', () => {
     await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'fails' }).catch(() => undefined);
 
     expect(apis.usageTotals()).toEqual({
-      openai: { inputTokens: openaiIn, outputTokens: openaiOut, calls: 3 },
-      gemini: { inputTokens: geminiIn, outputTokens: geminiOut, calls: 3 },
+      openai: { inputTokens: openaiIn, outputTokens: openaiOut, calls: 3, searches: 1 },
+      gemini: { inputTokens: geminiIn, outputTokens: geminiOut, calls: 3, searches: 2 },
     });
     expect(openaiIn).toBeGreaterThan(0);
     expect(geminiOut).toBeGreaterThan(0);

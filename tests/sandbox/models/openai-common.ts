@@ -8,7 +8,7 @@ import { dropConnection, parseJsonBody, sendJson } from '../http-util.ts';
 import type { SandboxRequest } from '../http-util.ts';
 import { corsHeaders, randomId } from './engine.ts';
 import type { ClientWatch, Engine, ModelCall } from './engine.ts';
-import type { ModelFault, OutputFormat, PromptText } from './script.ts';
+import type { ModelFault, OutputFormat, PromptText, SearchScript } from './script.ts';
 import { countTokens, truncateToTokens } from './tokens.ts';
 
 export interface OpenAIModel {
@@ -300,6 +300,8 @@ export interface Answer {
   finish: FinishReason;
   inputTokens: number;
   outputTokens: number;
+  /** What the script says a web search finds, for /responses when the request offers the tool. */
+  search: SearchScript;
 }
 
 /**
@@ -343,14 +345,15 @@ export async function runModel(
     sendError(res, flavor, req, reply);
     return undefined;
   }
-  if (plan.kind === 'fault') return { text: '', finish: 'content_filter', inputTokens, outputTokens: 0 };
+  if (plan.kind === 'fault')
+    return { text: '', finish: 'content_filter', inputTokens, outputTokens: 0, search: plan.search };
   let text = plan.text;
   let finish: FinishReason = 'stop';
   if (maxTokens !== undefined && countTokens(text) > maxTokens) {
     text = truncateToTokens(text, maxTokens);
     finish = 'length';
   }
-  return { text, finish, inputTokens, outputTokens: countTokens(text) };
+  return { text, finish, inputTokens, outputTokens: countTokens(text), search: plan.search };
 }
 
 /** Records what the client was told (or, when it left mid-stream, what it received). */

@@ -18,7 +18,21 @@ export type ModelFault =
   | 'context_length'
   | 'drop';
 
-export interface ScriptRule {
+/** A page a web search "found": what the answer cites. */
+export interface WebSource {
+  url: string;
+  title: string;
+}
+
+/** What a rule says about the web search tools; absent fields take the defaults (see search.ts). */
+export interface SearchScript {
+  /** The pages found; default: two derived from the prompt's user text (see defaultSources). */
+  sources?: WebSource[];
+  /** How many searches the model makes when the request offers a search tool; default 1, 0 = it chose not to. */
+  searches?: number;
+}
+
+export interface ScriptRule extends SearchScript {
   provider?: Provider;
   /** Substring of, or RegExp tested against, the system+user prompt text. Absent: matches every call. */
   match?: string | RegExp;
@@ -54,7 +68,9 @@ export type OutputFormat =
   /** Gemini's text/x.enum: the bare enum value as text. */
   | { kind: 'enum'; schema: unknown };
 
-export type Plan = { delayMs: number } & ({ kind: 'fault'; fault: ModelFault } | { kind: 'answer'; text: string });
+export type Plan = { delayMs: number; search: SearchScript } & (
+  { kind: 'fault'; fault: ModelFault } | { kind: 'answer'; text: string }
+);
 
 /** Languages the default answer knows how to "translate" into: a stable pseudo-translation. */
 const LANGUAGE_CODES: Record<string, string> = {
@@ -98,12 +114,12 @@ export class Script {
   /** Decides the outcome of one call: a fault, scripted text or JSON, or the default answer. */
   plan(provider: Provider, prompt: PromptText, format: OutputFormat): Plan {
     const rule = this.take(provider, promptForMatching(prompt));
-    const delayMs = rule?.delayMs ?? 0;
-    if (rule?.fault !== undefined) return { kind: 'fault', fault: rule.fault, delayMs };
+    const common = { delayMs: rule?.delayMs ?? 0, search: { sources: rule?.sources, searches: rule?.searches } };
+    if (rule?.fault !== undefined) return { kind: 'fault', fault: rule.fault, ...common };
     if (rule && 'json' in rule && rule.json !== undefined)
-      return { kind: 'answer', text: JSON.stringify(rule.json), delayMs };
-    if (rule?.text !== undefined) return { kind: 'answer', text: rule.text, delayMs };
-    return { kind: 'answer', text: defaultAnswer(prompt, format), delayMs };
+      return { kind: 'answer', text: JSON.stringify(rule.json), ...common };
+    if (rule?.text !== undefined) return { kind: 'answer', text: rule.text, ...common };
+    return { kind: 'answer', text: defaultAnswer(prompt, format), ...common };
   }
 }
 

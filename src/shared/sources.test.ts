@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { cleanSources, MAX_SOURCES, siteOf, sourcesMarkdown, sourcesRichText } from './sources';
+
+describe('sources', () => {
+  it('keeps web addresses only, each once, titled by their site when the provider gave no title', () => {
+    expect(
+      cleanSources([
+        { url: 'https://example.com/a', title: 'A' },
+        { url: 'javascript:alert(1)', title: 'Bad' },
+        { url: 'data:text/html,<b>x</b>', title: 'Bad' },
+        { url: 'not a url', title: 'Bad' },
+        { url: 'https://example.com/a', title: 'A again' },
+        { url: 'http://www.news.test/b', title: '  ' },
+        { url: `https://long.test/${'x'.repeat(2_100)}`, title: 'Too long' },
+      ]),
+    ).toEqual([
+      { url: 'https://example.com/a', title: 'A' },
+      { url: 'http://www.news.test/b', title: 'www.news.test' },
+    ]);
+    const many = Array.from({ length: 30 }, (_, i) => ({ url: `https://s${i}.test/`, title: `S${i}` }));
+    expect(cleanSources(many)).toHaveLength(MAX_SOURCES);
+    expect(siteOf({ url: 'https://www.example.com/x', title: '' })).toBe('example.com');
+  });
+
+  it('writes a cell of linked titles, one a line', () => {
+    expect(
+      sourcesRichText([
+        { url: 'https://a.test/', title: 'A' },
+        { url: 'https://b.test/', title: 'B' },
+      ]),
+    ).toEqual([
+      { type: 'text', text: { content: 'A', link: { url: 'https://a.test/' } } },
+      { type: 'text', text: { content: '\n', link: null } },
+      { type: 'text', text: { content: 'B', link: { url: 'https://b.test/' } } },
+    ]);
+    expect(sourcesRichText([])).toEqual([]);
+  });
+
+  it('writes a "Sources" list whose titles cannot break out of their links', () => {
+    expect(sourcesMarkdown([{ url: 'https://a.test/x?q=1', title: 'A [draft] \\ note' }])).toBe(
+      '## Sources\n\n- [A \\[draft\\] \\\\ note](<https://a.test/x?q=1>)\n',
+    );
+    expect(sourcesMarkdown([])).toBe('');
+  });
+});
