@@ -344,6 +344,10 @@ describe('Settings', () => {
   });
 });
 
+/** The Topics database's link on a view. */
+const topicsLink = (viewId: string) =>
+  `https://www.notion.so/${FIXTURES.topicsDatabaseId.replaceAll('-', '')}?v=${viewId.replaceAll('-', '')}`;
+
 describe('resolveTarget', () => {
   it('answers a page link with the page', async () => {
     expect(await resolve(pageUrl(FIXTURES.playgroundPageId))).toEqual({
@@ -379,6 +383,20 @@ describe('resolveTarget', () => {
         ['Output', 'rich_text'],
       ]),
     );
+  });
+
+  it('names the view a database link shows, or says it cannot see it', async () => {
+    const viewId = world.notion.createView({
+      databaseId: FIXTURES.topicsDatabaseId,
+      name: 'Ticked',
+      filter: { property: 'Generate', checkbox: { equals: true } },
+    });
+    const shown = await resolve(topicsLink(viewId));
+    expect(shown.ok && shown.value.kind === 'database' && shown.value.view).toEqual({ id: viewId, name: 'Ticked' });
+    world.notion.deleteView(viewId);
+    const gone = await resolve(topicsLink(viewId));
+    expect(gone).toMatchObject({ ok: true, value: { kind: 'database', viewMissing: true } });
+    expect(gone.ok && gone.value.kind === 'database' && gone.value.view).toBeUndefined();
   });
 
   it('answers what is wrong with a link that is not Notion’s, a page not shared, and a missing secret', async () => {

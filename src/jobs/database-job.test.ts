@@ -393,6 +393,38 @@ describe('a run with web search', () => {
   });
 });
 
+describe('a run over a view', () => {
+  it('writes exactly the rows the view shows, once each, and no other', async () => {
+    const db = topics(12);
+    const viewId = world.notion.createView({
+      databaseId: db.databaseId,
+      name: 'Even topics',
+      filter: {
+        or: ['02', '04', '06', '08', '10', '12'].map((n) => ({ property: 'Topic', title: { ends_with: n } })),
+      },
+    });
+    const { properties } = await retrieveDatabase(world.client(), db.databaseId);
+    const setup = {
+      databaseId: db.databaseId,
+      template: PROMPT,
+      outputs: [{ id: properties.find((p) => p.name === 'Output')!.id }],
+      selection: 'view' as const,
+      viewId,
+      overwrite: false,
+      untick: false,
+    };
+    const checked = await checkSetup(world.client(), setup);
+    const job = (await createJob(databaseJob(runBase(checked, 'local'), checked, setup))) as DatabaseJob;
+    const done = await runDatabaseJob(job, world.context());
+    expect(done.counts).toMatchObject({ total: 6, written: 6 });
+    for (const row of cells(db.dataSourceId)) {
+      const even = Number(row.topic.slice(-2)) % 2 === 0;
+      expect(row.output).toBe(even ? `「${row.topic}」(ja)` : '');
+      expect(writesTo(row.id)).toBe(even ? 1 : 0);
+    }
+  });
+});
+
 describe('Undo of a database run', () => {
   it('puts back every cell the run wrote, but leaves a cell a person corrected since, and only re-ticks rows the run unticked', async () => {
     const db = topics(10);

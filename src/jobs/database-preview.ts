@@ -3,13 +3,13 @@
 import type { PageObjectResponse } from '@notionhq/client';
 import { InklingError } from '../shared/problem';
 import type { DatabaseRunSetup } from '../shared/intents';
-import { queryRowsPage, rowFilter } from '../notion/rows';
+import { queryRowsPage } from '../notion/rows';
 import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { buildPackPrompt, interpretPack, type RowResults } from '../prompt/pack-prompt';
 import type { PreviewRow } from '../shared/job';
 import type { Source } from '../shared/sources';
 import type { JobContext } from './context';
-import { exclusions, rowValues, titleOf, type CheckedSetup } from './database-setup';
+import { exclusions, rowValues, setupFilter, titleOf, type CheckedSetup } from './database-setup';
 import { askModel, displayOf } from './row-answer';
 import { rowsPerCallFor } from './run-pace';
 
@@ -37,7 +37,7 @@ export async function previewRows(
   ctx: JobContext,
   count: number,
 ): Promise<{ rows: PreviewRow[]; usage: ReturnType<JobContext['price']>[] }> {
-  const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
+  const filter = setupFilter(checked, setup.selection);
   const { rows } = await queryRowsPage(ctx.notion, checked.target.dataSourceId, {
     ...(filter ? { filter } : {}),
     pageSize: count,

@@ -27,7 +27,12 @@ export function valueById(page: PageObjectResponse, id: string): PropertyValue |
 
 /** The query that picks the run's rows (ticked, all, or with an empty output). */
 export function runFilter(job: DatabaseJob): QueryDataSourceParameters['filter'] {
-  return rowFilter({ selection: job.selection, checkbox: job.checkbox, outputs: job.outputs });
+  return rowFilter({
+    selection: job.selection,
+    checkbox: job.checkbox,
+    outputs: job.outputs,
+    viewFilter: job.view?.filter,
+  });
 }
 
 /** Notion shows edit times to the minute: anything edited in the minute the run started counts as since. */
@@ -110,6 +115,7 @@ function changedReason(job: DatabaseJob, id: string): string {
 function droppedReason(job: DatabaseJob): string {
   if (job.selection === 'ticked') return 'Unticked in Notion since the run started.';
   if (job.selection === 'empty') return 'Filled in Notion since the run started.';
+  if (job.view) return `No longer in the view “${job.view.name}” (changed in Notion since the run started).`;
   return 'No longer in the database (deleted in Notion?).';
 }
 

@@ -296,6 +296,34 @@ describe('checkSetup', () => {
     });
   });
 
+  it('takes a view’s filter for “this view”, read when the run is set up; a view gone or of another database is named', async () => {
+    const db = mixed();
+    const other = topics(1);
+    const viewId = world.notion.createView({
+      databaseId: db.databaseId,
+      name: 'Bold ones',
+      filter: { property: 'Topic', title: { contains: 'B' } },
+    });
+    const checked = await checkSetup(world.client(), await setupFor(db.databaseId, { selection: 'view', viewId }));
+    expect(checked.view).toEqual({
+      id: viewId,
+      name: 'Bold ones',
+      dataSourceId: db.dataSourceId,
+      filter: { property: 'Topic', title: { contains: 'B' } },
+    });
+    const otherView = world.notion.createView({ databaseId: other.databaseId, name: 'Elsewhere' });
+    expect(await refusal(await setupFor(db.databaseId, { selection: 'view', viewId: otherView }))).toEqual({
+      kind: 'view_missing',
+      message: 'The view “Elsewhere” shows another database’s rows. Choose other rows under Rows.',
+    });
+    world.notion.deleteView(viewId);
+    expect(await refusal(await setupFor(db.databaseId, { selection: 'view', viewId }))).toMatchObject({
+      kind: 'view_missing',
+      message: expect.stringContaining('The view in this link is gone'),
+    });
+    expect(await refusal(await setupFor(db.databaseId, { selection: 'view' }))).toMatchObject({ kind: 'view_missing' });
+  });
+
   it('refuses an empty prompt and a setup without outputs', async () => {
     const db = topics(1);
     expect(await refusal(await setupFor(db.databaseId, { template: ' \n ' }))).toEqual({
@@ -421,6 +449,22 @@ describe('estimateRun', () => {
     const db = mixed();
     expect(await estimate(db.databaseId, {})).toMatchObject({ rows: 3, skipped: 1 });
     expect(await estimate(db.databaseId, { overwrite: true })).toMatchObject({ rows: 4, skipped: 0 });
+  });
+
+  it('counts the rows a view shows, skipping those already filled', async () => {
+    const db = mixed();
+    const viewId = world.notion.createView({
+      databaseId: db.databaseId,
+      name: 'Not ticked, or C',
+      filter: {
+        or: [
+          { property: 'Generate', checkbox: { equals: false } },
+          { property: 'Topic', title: { equals: 'C' } },
+        ],
+      },
+    });
+    // C, D and F are in the view; C and F are filled.
+    expect(await estimate(db.databaseId, { selection: 'view', viewId })).toMatchObject({ rows: 1, skipped: 2 });
   });
 
   it('counts every row, or only the rows whose outputs are empty', async () => {

@@ -15,7 +15,9 @@ import {
   type ColumnRef,
   type RowsPosition,
   type DatabaseTarget,
+  type DatabaseView,
 } from '../shared/notion-shapes';
+import { sourcesColumn, viewOf } from './setup-options';
 import { readRowsAt, rowFilter, type RowsRead } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
 import { buildRowPrompt } from '../prompt/row-prompt';
@@ -38,6 +40,8 @@ export interface CheckedSetup {
   webSearch: boolean;
   /** The text column that gets each row's sources. */
   sources?: OutputSpec;
+  /** The view a "view" run covers, read now (its filter as it is). */
+  view?: DatabaseView;
 }
 
 const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
@@ -107,6 +111,7 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
       ),
     );
   }
+  const view = setup.selection === 'view' ? await viewOf(notion, setup, target) : undefined;
   const sources = sourcesColumn(setup, byId, [...outputs.map((o) => o.id), ...(checkbox ? [checkbox.id] : [])]);
   const propertyNames = target.properties.map((p) => p.name);
   const template = setup.template.trim();
@@ -122,30 +127,18 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
     propertyNames,
     webSearch: setup.webSearch === true,
     ...(sources ? { sources } : {}),
+    ...(view ? { view } : {}),
   };
 }
 
-/** The Sources column: a text column of its own (not an output, not the checkbox), with web search only. */
-function sourcesColumn(
-  setup: DatabaseRunSetup,
-  byId: ReadonlyMap<string, DatabaseTarget['properties'][number]>,
-  taken: readonly string[],
-): OutputSpec | undefined {
-  if (!setup.sourcesId || !setup.webSearch) return undefined;
-  const property = byId.get(setup.sourcesId);
-  if (!property)
-    throw new InklingError(
-      problem('output_missing', 'The Sources column no longer exists in this database. Choose it again under Sources.'),
-    );
-  if (property.type !== 'rich_text')
-    throw new InklingError(
-      problem('wrong_type', `“${property.name}” is not a text column: Sources are written as links in a text column.`),
-    );
-  if (taken.includes(property.id))
-    throw new InklingError(
-      problem('wrong_type', `“${property.name}” is already an output: choose another text column for Sources.`),
-    );
-  return { id: property.id, name: property.name, type: property.type };
+/** The query that picks a checked setup's rows. */
+export function setupFilter(checked: CheckedSetup, selection: DatabaseRunSetup['selection']) {
+  return rowFilter({
+    selection,
+    checkbox: checked.checkbox,
+    outputs: checked.outputs,
+    viewFilter: checked.view?.filter,
+  });
 }
 
 /** The columns a run writes besides the checkbox: its outputs and, with web search, its Sources column. */
@@ -208,7 +201,7 @@ export async function estimateRun(
   limits: EngineLimits,
 ): Promise<RunEstimate> {
   const perCall = rowsPerCallFor(setup, limits);
-  const filter = rowFilter({ selection: setup.selection, checkbox: checked.checkbox, outputs: checked.outputs });
+  const filter = setupFilter(checked, setup.selection);
   const perRowOutput = expectedAnswerTokens(checked.outputs);
   const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };

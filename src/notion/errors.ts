@@ -16,6 +16,7 @@ export type NotionProblemKind =
   | 'not_shared'
   | 'restricted'
   | 'wrong_kind'
+  | 'view_missing'
   | 'validation'
   | 'rate_limited'
   | 'conflict'

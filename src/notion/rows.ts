@@ -14,6 +14,8 @@ export interface RowQuery {
   checkbox?: ColumnRef | undefined;
   /** The output columns: "empty" means at least one of them is empty. */
   outputs: readonly ColumnRef[];
+  /** The filter of the view "view" runs over (null: the view shows every row). */
+  viewFilter?: Record<string, unknown> | null | undefined;
 }
 
 type Filter = QueryDataSourceParameters['filter'];
@@ -47,6 +49,10 @@ export function rowFilter(query: RowQuery): Filter {
     const conditions = query.outputs.map(emptyCondition).filter((c) => c !== null);
     if (conditions.length === 0) return undefined;
     return (conditions.length === 1 ? conditions[0] : { or: conditions }) as Filter;
+  }
+  if (query.selection === 'view') {
+    if (query.viewFilter === undefined) throw new Error('Choosing a view’s rows needs the view.');
+    return (query.viewFilter ?? undefined) as Filter;
   }
   return undefined;
 }

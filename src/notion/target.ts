@@ -8,8 +8,9 @@ import {
   type DataSourceObjectResponse,
   type PageObjectResponse,
 } from '@notionhq/client';
-import { InklingError } from '../shared/problem';
+import { InklingError, isAbortError, logRaw } from '../shared/problem';
 import { notionProblem, toNotionProblem } from './errors';
+import { retrieveView } from './views';
 import type { NotionLink } from '../shared/notion-url';
 import { type PropertyInfo, type PageTarget, type DatabaseTarget, type Target } from '../shared/notion-shapes';
 
@@ -67,6 +68,27 @@ export async function retrieveDatabase(client: Client, id: string): Promise<Data
  * answers the wrong kind of id with a 400 ("is a database, not a page"), and then the other is tried.
  */
 export async function resolveTarget(client: Client, link: NotionLink): Promise<Target> {
+  const target = await resolveObject(client, link);
+  return target.kind === 'database' && link.viewId ? withView(client, target, link.viewId) : target;
+}
+
+/**
+ * A database with the view its link names, when that view is one of its own that Inkling can see; else
+ * marked `viewMissing` (the panel says so, and offers the other choices of rows).
+ */
+async function withView(client: Client, target: DatabaseTarget, viewId: string): Promise<DatabaseTarget> {
+  try {
+    const view = await retrieveView(client, viewId);
+    if (view.dataSourceId === target.dataSourceId) return { ...target, view: { id: view.id, name: view.name } };
+  } catch (error) {
+    // The database is there whatever became of the view: the other choices of rows still work.
+    if (isAbortError(error)) throw error;
+    logRaw('notion view', error);
+  }
+  return { ...target, viewMissing: true };
+}
+
+async function resolveObject(client: Client, link: NotionLink): Promise<Target> {
   const attempts = link.viewId ? [retrieveDatabase, retrievePage] : [retrievePage, retrieveDatabase];
   try {
     return await attempts[0]!(client, link.id);

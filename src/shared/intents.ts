@@ -71,6 +71,8 @@ export interface DatabaseRunSetup {
   webSearch?: boolean;
   /** A text column that gets each row's sources as links (with web search only). */
   sourcesId?: string;
+  /** The view whose rows "view" runs over (the `?v=` of the database's link). */
+  viewId?: string;
 }
 
 export interface ListRowsRequest {

@@ -8,6 +8,7 @@ import type {
   OutputSpec,
   PropertyRequestValue,
   ColumnRef,
+  DatabaseView,
   RowsPosition,
   RowSelection,
 } from './notion-shapes';
@@ -174,6 +175,8 @@ export interface DatabaseJob extends JobBase {
   webSearch?: boolean;
   /** The text column each row's sources are written to, as links (with web search only). */
   sources?: OutputSpec;
+  /** The view a "view" run covers, with its filter as it was when the run started. */
+  view?: DatabaseView;
   phase: 'running' | 'finished';
   /** Where reading the chosen rows goes on (null: every chosen row has been read). */
   readFrom: RowsPosition | null;

@@ -37,12 +37,25 @@ export interface DatabaseTarget {
   url: string;
   dataSourceId: string;
   properties: PropertyInfo[];
+  /** The view the link named (`?v=`), when Inkling can see it: "Rows: this view" runs over its rows. */
+  view?: { id: string; name: string };
+  /** The link named a view Inkling cannot see (deleted, or not shared). */
+  viewMissing?: boolean;
 }
 
 export type Target = PageTarget | DatabaseTarget;
 
-/** Which rows a run takes: the ticked ones, all, or those with an empty output. */
-export type RowSelection = 'ticked' | 'all' | 'empty';
+/** A view as a run uses it: which rows it shows. */
+export interface DatabaseView {
+  id: string;
+  name: string;
+  dataSourceId: string;
+  /** The view's filter, in the form a data source query takes (object); null when it shows every row. */
+  filter: Record<string, unknown> | null;
+}
+
+/** Which rows a run takes: the ticked ones, all, those with an empty output, or those a view shows. */
+export type RowSelection = 'ticked' | 'all' | 'empty' | 'view';
 
 export interface ColumnRef {
   id: string;

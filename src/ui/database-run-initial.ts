@@ -1,7 +1,7 @@
 // Where a database run's form starts: a saved connection's prompt and options, or the columns people
 // most likely mean (the seed's "Generate" checkbox and "Output" column).
 import type { DatabaseRunSetup } from '../shared/intents';
-import { isWritableOutput, type PropertyInfo } from '../shared/notion-shapes';
+import { isWritableOutput, type PropertyInfo, type RowSelection } from '../shared/notion-shapes';
 
 /** The choices a database run's form may start from. */
 export type RunInitial = Partial<
@@ -24,8 +24,8 @@ export function runInitial(prompt: string, options: Record<string, unknown> | un
   const picked: RunInitial = prompt ? { template: prompt } : {};
   if (!options) return picked;
   if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
-  if (options.selection === 'ticked' || options.selection === 'all' || options.selection === 'empty')
-    picked.selection = options.selection;
+  if (['ticked', 'all', 'empty', 'view'].includes(options.selection as string))
+    picked.selection = options.selection as RowSelection;
   if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
   if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
   if (typeof options.untick === 'boolean') picked.untick = options.untick;

@@ -36,7 +36,9 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     initial?.outputs ?? (defaultOutput(target.properties) ? [{ id: defaultOutput(target.properties)!.id }] : []),
   );
   const [checkboxId, setCheckboxId] = useState(initial?.checkboxId ?? defaultCheckbox(target.properties)?.id);
-  const [selection, setSelection] = useState<RowSelection>(initial?.selection ?? (checkboxId ? 'ticked' : 'empty'));
+  // A connection that ran over a view starts there only when this link shows that view.
+  const startSelection = initial?.selection === 'view' && !target.view ? undefined : initial?.selection;
+  const [selection, setSelection] = useState<RowSelection>(startSelection ?? (checkboxId ? 'ticked' : 'empty'));
   const [overwrite, setOverwrite] = useState(initial?.overwrite ?? false);
   const [untick, setUntick] = useState(initial?.untick ?? true);
   const [packRows, setPackRows] = useState(initial?.packRows ?? true);
@@ -61,6 +63,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     untick,
     ...(packRows ? {} : { packRows: false }),
     ...(searching ? { webSearch: true } : {}),
+    ...(selection === 'view' && target.view ? { viewId: target.view.id } : {}),
     ...(searching && sourceColumns.some((p) => p.id === sourcesId) ? { sourcesId } : {}),
     ...(connectionId ? { connectionId } : {}),
     ...(connectionName ? { connectionName } : {}),
@@ -125,9 +128,16 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             )}
             <option value="empty">Rows whose output is empty</option>
             <option value="all">All rows</option>
+            {target.view && <option value="view">This view: “{target.view.name}”</option>}
           </select>
         )}
       </Field>
+      {target.viewMissing && (
+        <p class="muted" data-testid="view-missing">
+          The view in this link is gone, or Inkling cannot see it: “This view” is not offered. Open the view again from
+          Notion, or choose other rows.
+        </p>
+      )}
       {checkboxes.length > 1 && (
         <Field label="Checkbox column">
           {({ id }) => (

@@ -5,6 +5,7 @@ import type { Page } from 'puppeteer-core';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref } from '../sandbox/site/index.ts';
 import {
+  byLabel,
   click,
   configure,
   openNotion,
@@ -292,6 +293,63 @@ describe('Generate into a database', () => {
     expect(await panelText(page, '[data-testid="estimate"]')).toBe('');
     world.sandbox.faults.clear();
     expect(world.sandbox.notion.requestLog.filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+
+  it('Rows: this view runs exactly the rows the view shows; a view that is gone is said, not offered', async () => {
+    const db = world.sandbox.notion.createDatabase({
+      title: 'Leads',
+      properties: {
+        Company: 'title',
+        Tier: { select: { options: [{ name: 'Hot' }, { name: 'Cold' }] } },
+        Note: 'rich_text',
+      },
+      rows: ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli'].map((Company, i) => ({
+        Company,
+        Tier: i % 2 === 0 ? 'Hot' : 'Cold',
+      })),
+    });
+    const viewId = world.sandbox.notion.createView({
+      databaseId: db.databaseId,
+      name: 'Hot leads',
+      filter: { property: 'Tier', select: { equals: 'Hot' } },
+    });
+    const page = await openNotion(world, databaseHref(db.databaseId, viewId));
+    pages.push(page);
+    await openPanel(page, 'Leads');
+    await typeInto(page, 'Prompt', 'Write a one-line note on {{Company}}');
+    await page.$eval(byLabel(page, 'Rows', 'combobox'), (select) => {
+      const s = select as HTMLSelectElement;
+      s.value = 'view';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(
+      await page.$eval(
+        byLabel(page, 'Rows', 'combobox'),
+        (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent,
+      ),
+    ).toBe('This view: “Hot leads”');
+    const estimate = await generateAll(page);
+    expect(estimate).toContain('3 rows to do');
+    await runStatus(page, 'Done');
+    const notes = world.sandbox.notion
+      .queryRows(db.dataSourceId)
+      .map((row) => rowCells(row, ['Company', 'Tier', 'Note']));
+    for (const row of notes) expect(Boolean(row.Note)).toBe(row.Tier === 'Hot');
+    expect(world.sandbox.models.calls).toHaveLength(3);
+
+    // The view deleted: the link still opens the database, and the panel says why “This view” is not there.
+    world.sandbox.notion.deleteView(viewId);
+    const again = await openNotion(world, databaseHref(db.databaseId, viewId));
+    pages.push(again);
+    await openPanel(again, 'Leads');
+    await waitFor(
+      () => panelText(again, '[data-testid="view-missing"]').then((t) => t.includes('The view in this link is gone')),
+      'the missing view said',
+    );
+    const options = await again.$eval(byLabel(again, 'Rows', 'combobox'), (s) =>
+      [...(s as HTMLSelectElement).options].map((o) => o.value),
+    );
+    expect(options).not.toContain('view');
   });
 
   it('suggests property names, and names a misspelled one before anything runs', async () => {

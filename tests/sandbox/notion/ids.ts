@@ -65,3 +65,11 @@ export function pageUrl(title: string, id: string): string {
 export function objectUrl(id: string): string {
   return `https://www.notion.so/${compactId(id)}`;
 }
+
+/**
+ * The id of a database's default view: its own id's hex reversed, so that every database has one
+ * (Notion's database links always carry a view) without storing it.
+ */
+export function defaultViewIdFor(databaseId: string): string {
+  return normalizeId(compactId(databaseId).split('').toReversed().join('')) ?? databaseId;
+}

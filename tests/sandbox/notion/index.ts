@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { SandboxRequest } from '../http-util.ts';
 import { isObject } from './content.ts';
 import { FIXTURES, seedFixtures } from './fixtures.ts';
-import { normalizeId } from './ids.ts';
+import { newId, normalizeId } from './ids.ts';
 import * as ops from './operations.ts';
 import type { OpContext } from './operations.ts';
 import { simpleToRequest } from './properties.ts';
@@ -286,6 +286,31 @@ export class NotionApi {
     const dataSourceId = String((db.data_sources as Array<{ id: string }>)[0]?.id);
     if (opts.shared !== undefined) this.share(databaseId, opts.shared);
     return { databaseId, dataSourceId, rowIds: this.addRows(dataSourceId, opts.rows ?? [], opts.rowsCreatedAt) };
+  }
+
+  /**
+   * Adds a view to a database (every database also has its default view, with no filter); `filter` and
+   * `sorts` as a data source query takes them. Returns the view's id.
+   */
+  createView(opts: { databaseId: string; name: string; filter?: unknown; sorts?: unknown[]; type?: string }): string {
+    const databaseId = normalizeId(opts.databaseId) ?? '';
+    if (!this.#store.database(databaseId)) throw new Error(`No database with id ${opts.databaseId}`);
+    const id = newId();
+    this.#store.views.set(id, {
+      id,
+      databaseId,
+      name: opts.name,
+      type: opts.type ?? 'table',
+      filter: opts.filter ?? null,
+      sorts: opts.sorts ?? null,
+      createdTime: this.#store.clock(),
+    });
+    return id;
+  }
+
+  /** Deletes a view a test made (Notion then answers object_not_found for it). */
+  deleteView(viewId: string): void {
+    this.#store.views.delete(normalizeId(viewId) ?? viewId);
   }
 
   /** Adds rows to a data source; returns their ids in order. Values as in SeedRow; `createdAt` dates each row. */

@@ -15,6 +15,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNotionHarness, type NotionHarness } from './harness.ts';
 import { FIXTURES } from './index.ts';
+import { defaultViewIdFor } from './ids.ts';
 
 let h: NotionHarness;
 let notion: Client;
@@ -745,6 +746,57 @@ describe('pages', () => {
     const retrieve = notion.pages.properties.retrieve as Loose;
     const items = await collectPaginatedAPI(retrieve, { page_id: source ?? '', property_id: page.Links.id } as Loose);
     expect(items).toHaveLength(30);
+  });
+});
+
+describe('views', () => {
+  it('answers a view with its filter, which a query applies to show exactly its rows', async () => {
+    const db = h.api.createDatabase({
+      title: 'Leads',
+      properties: { Company: 'title', Tier: { select: { options: [{ name: 'Hot' }, { name: 'Cold' }] } } },
+      rows: [
+        { Company: 'Acme', Tier: 'Hot' },
+        { Company: 'Globex', Tier: 'Cold' },
+        { Company: 'Initech', Tier: 'Hot' },
+      ],
+    });
+    const viewId = h.api.createView({
+      databaseId: db.databaseId,
+      name: 'Hot leads',
+      filter: { property: 'Tier', select: { equals: 'Hot' } },
+    });
+    const view: Loose = await notion.views.retrieve({ view_id: viewId.replaceAll('-', '') });
+    expect(view).toMatchObject({
+      object: 'view',
+      id: viewId,
+      name: 'Hot leads',
+      type: 'table',
+      parent: { type: 'database_id', database_id: db.databaseId },
+      data_source_id: db.dataSourceId,
+      filter: { property: 'Tier', select: { equals: 'Hot' } },
+      url: `https://www.notion.so/${db.databaseId.replaceAll('-', '')}?v=${viewId.replaceAll('-', '')}`,
+    });
+    const rows = await notion.dataSources.query({ data_source_id: db.dataSourceId, filter: view.filter });
+    expect(rows.results.map((r) => plain(props(r).Company.title))).toEqual(['Acme', 'Initech']);
+  });
+
+  it('has a default view for every database, with no filter', async () => {
+    const view: Loose = await notion.views.retrieve({ view_id: defaultViewIdFor(FIXTURES.topicsDatabaseId) });
+    expect(view).toMatchObject({ name: 'Default view', filter: null, data_source_id: FIXTURES.topicsDataSourceId });
+  });
+
+  it('answers 404 for a view deleted, or of a database not shared, and 400 for a malformed id', async () => {
+    const viewId = h.api.createView({ databaseId: FIXTURES.topicsDatabaseId, name: 'Soon gone' });
+    h.api.deleteView(viewId);
+    const gone = await apiError(notion.views.retrieve({ view_id: viewId }));
+    expect(gone.code).toBe(APIErrorCode.ObjectNotFound);
+    expect(gone.message).toBe(
+      `Could not find view with ID: ${viewId}. Make sure the relevant pages and databases are shared with your integration.`,
+    );
+    const hidden = h.api.createDatabase({ title: 'Hidden', properties: { Name: 'title' }, shared: false });
+    const hiddenView = h.api.createView({ databaseId: hidden.databaseId, name: 'Mine' });
+    expect((await apiError(notion.views.retrieve({ view_id: hiddenView }))).code).toBe(APIErrorCode.ObjectNotFound);
+    expect((await apiError(notion.views.retrieve({ view_id: 'not-a-view' }))).code).toBe(APIErrorCode.ValidationError);
   });
 });
 

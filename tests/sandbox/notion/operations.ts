@@ -27,7 +27,7 @@ import {
   validation,
   type NotFoundNoun,
 } from './errors.ts';
-import { newId as randomId, normalizeId } from './ids.ts';
+import { compactId, defaultViewIdFor, newId as randomId, normalizeId } from './ids.ts';
 import { VERSION_WITHOUT_ARCHIVED } from './limits.ts';
 import { pageMarkdown } from './markdown.ts';
 import {
@@ -878,4 +878,50 @@ export function search(ctx: OpContext, rawBody: unknown): ApiObject {
     }),
     nextCursor,
   );
+}
+
+// ---- Views (GET /v1/views/:view_id) ----
+
+/**
+ * A database view as the Views API answers it: one a test made, or the default view every database
+ * has (no filter). Like every object, a view whose database Inkling cannot see is not found.
+ */
+export function getView(ctx: OpContext, id: string): ApiObject {
+  const made = ctx.store.views.get(id);
+  const databaseId = made?.databaseId ?? defaultViewDatabase(ctx, id);
+  const database = databaseId ? ctx.store.database(databaseId) : undefined;
+  if (!database || database.inTrash || !(ctx.seeding || ctx.store.isShared(database.id))) throw notFound('view', id);
+  const view = made ?? {
+    id,
+    databaseId: database.id,
+    name: 'Default view',
+    type: 'table',
+    filter: null,
+    sorts: null,
+    createdTime: database.createdTime,
+  };
+  const at = new Date(view.createdTime).toISOString();
+  return {
+    object: 'view',
+    id: view.id,
+    parent: { type: 'database_id', database_id: database.id },
+    name: view.name,
+    type: view.type,
+    created_time: at,
+    last_edited_time: at,
+    url: `https://www.notion.so/${compactId(database.id)}?v=${compactId(view.id)}`,
+    data_source_id: database.dataSourceIds[0] ?? null,
+    created_by: { object: 'user', id: database.createdBy },
+    last_edited_by: { object: 'user', id: database.createdBy },
+    filter: view.filter ?? null,
+    sorts: view.sorts ?? null,
+    quick_filters: null,
+    configuration: null,
+  };
+}
+
+/** The database whose default view this id is, if any (reversing the hex is its own inverse). */
+function defaultViewDatabase(ctx: OpContext, viewId: string): string | undefined {
+  const databaseId = defaultViewIdFor(viewId);
+  return ctx.store.database(databaseId) ? databaseId : undefined;
 }

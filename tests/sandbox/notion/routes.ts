@@ -123,6 +123,7 @@ const ROUTES: Route[] = [
     handler: (ctx, p, b) => ops.appendBlockChildren(ctx, id(p, 'block_id'), b),
   },
   { method: 'POST', pattern: '/v1/search', handler: (ctx, _p, b) => ops.search(ctx, b) },
+  { method: 'GET', pattern: '/v1/views/:view_id', handler: (ctx, p) => ops.getView(ctx, id(p, 'view_id')) },
 ];
 
 function safeDecode(s: string): string {

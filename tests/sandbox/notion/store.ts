@@ -169,8 +169,21 @@ export function textRun(content: string, link: string | null = null): RichText {
   };
 }
 
+/** A database view made by a test (every database also has its default view: see operations.getView). */
+export interface ViewRecord {
+  id: string;
+  databaseId: string;
+  name: string;
+  type: string;
+  /** As a data source query takes it; null when the view shows every row. */
+  filter: unknown;
+  sorts: unknown;
+  createdTime: number;
+}
+
 export class Store {
   readonly records = new Map<string, AnyRecord>();
+  readonly views = new Map<string, ViewRecord>();
   readonly users = new Map<string, UserRecord>();
   /** Explicit connection grants; the nearest ancestor with a flag decides (see isShared). */
   readonly shareFlags = new Map<string, boolean>();
@@ -184,6 +197,7 @@ export class Store {
 
   clear(): void {
     this.records.clear();
+    this.views.clear();
     this.users.clear();
     this.shareFlags.clear();
     this.seq = 0;

@@ -4,6 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, type SandboxRequest } from '../http-util.ts';
 import { esc, propertyText, renderBlocks, type BlockNode } from './render.ts';
+import { defaultViewIdFor } from '../notion/ids.ts';
 
 /** What the site needs from the simulated Notion API. */
 export interface SiteSource {
@@ -18,8 +19,8 @@ export interface SiteSource {
 }
 
 const HEX = (id: string) => id.replace(/-/g, '');
-/** Each database has one view in the look-alike, with an id derived from the database's. */
-export const viewIdFor = (databaseId: string) => HEX(databaseId).split('').toReversed().join('');
+/** A database's default view, as the simulated API has it (its id is derived from the database's). */
+export const viewIdFor = (databaseId: string) => HEX(defaultViewIdFor(databaseId));
 export const WORKSPACE_SLUG = 'inkling-sandbox';
 
 function slug(title: string): string {
@@ -30,8 +31,9 @@ export function pageHref(id: string, title: string): string {
   return `/${slug(title)}-${HEX(id)}`;
 }
 
-export function databaseHref(id: string): string {
-  return `/${WORKSPACE_SLUG}/${HEX(id)}?v=${viewIdFor(id)}`;
+/** A database's link, on its default view or on the view given (as Notion's links carry it, `?v=`). */
+export function databaseHref(id: string, viewId?: string): string {
+  return `/${WORKSPACE_SLUG}/${HEX(id)}?v=${viewId ? HEX(viewId) : viewIdFor(id)}`;
 }
 
 export function peekHref(databaseId: string, rowId: string): string {
