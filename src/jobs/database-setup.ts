@@ -216,7 +216,8 @@ export async function estimateRun(
     for (const row of read.rows) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      const filled = checked.outputs.some(
+      // As the run decides: a row with any column it writes already filled is skipped (Sources too).
+      const filled = writtenColumns(checked).some(
         (o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined),
       );
       if (filled && !setup.overwrite) {

@@ -1,5 +1,6 @@
 // The writer of a database run: one answered row written through the one checked writer, once,
 // and only while the row still holds its baseline (database-rows.ts standingOf).
+import { writtenColumns } from './database-setup';
 import type { UpdatePageParameters } from '@notionhq/client';
 import { writeOnce, type WriteCheck } from '../notion/checked-write';
 import { toNotionProblem } from '../notion/errors';
@@ -55,7 +56,7 @@ export async function writeRow(
     if (missing)
       return new Stop(
         outputMissing(
-          job.outputs.find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output',
+          writtenColumns(job).find((o) => missing[1]?.includes(o.id) || missing[1]?.includes(o.name))?.name ?? 'output',
         ),
       );
     if (STOPS_THE_RUN.has(problem.kind) && problem.kind !== 'not_shared') return new Stop(problem);

@@ -238,6 +238,11 @@ describe.each(['openai', 'gemini'] as const)('%s engine with web search', (name)
     expect(result.usage.searches).toBe(0);
   });
 
+  it('refuses an answer the provider filtered, as without search', async () => {
+    apis.script({ fault: 'safety' });
+    expect((await problemOf(make().generate({ prompt: 'Something risky', webSearch: true }))).kind).toBe('safety');
+  });
+
   it('asks for no tool without web search', async () => {
     const result = await make().generate({ prompt: 'Say hello' });
     expect(result.sources).toBeUndefined();

@@ -77,6 +77,8 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
           input: request.prompt,
           tools: [{ type: 'web_search' }],
           stream: true,
+          // The Responses API keeps what it is sent for 30 days unless told not to; Chat Completions does not.
+          store: false,
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           ...(request.maxOutputTokens ? { max_output_tokens: request.maxOutputTokens } : {}),
           ...(request.schema
@@ -91,6 +93,8 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
           request.onText?.(event.delta, text);
         } else if (event.type === 'response.completed' || event.type === 'response.incomplete') {
           response = event.response;
+          if (response.incomplete_details?.reason === 'content_filter')
+            throw new InklingError(safetyProblem(ctx, 'content filter'));
         } else if (event.type === 'response.failed') {
           throw new InklingError(
             modelProblem(
@@ -105,7 +109,9 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
       throw await failure(error);
     }
     if (request.signal?.aborted) throw new InklingError(modelProblem('aborted', 'Stopped.'));
-    const output = response?.output ?? [];
+    // A stream that ended before the response did: its text may be cut short, its searches and sources unknown.
+    if (!response) throw new InklingError(modelProblem('unavailable', 'OpenAI stopped answering part-way. Try again.'));
+    const output = response.output;
     const cited: Source[] = output.flatMap((item) =>
       item.type === 'message'
         ? item.content.flatMap((part) =>
@@ -115,7 +121,7 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
           )
         : [],
     );
-    const reported = response?.usage
+    const reported = response.usage
       ? { input: response.usage.input_tokens, output: response.usage.output_tokens }
       : undefined;
     const result: GenerateResult = {

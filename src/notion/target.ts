@@ -8,7 +8,7 @@ import {
   type DataSourceObjectResponse,
   type PageObjectResponse,
 } from '@notionhq/client';
-import { InklingError, isAbortError, logRaw } from '../shared/problem';
+import { InklingError } from '../shared/problem';
 import { notionProblem, toNotionProblem } from './errors';
 import { retrieveView } from './views';
 import type { NotionLink } from '../shared/notion-url';
@@ -81,9 +81,8 @@ async function withView(client: Client, target: DatabaseTarget, viewId: string):
     const view = await retrieveView(client, viewId);
     if (view.dataSourceId === target.dataSourceId) return { ...target, view: { id: view.id, name: view.name } };
   } catch (error) {
-    // The database is there whatever became of the view: the other choices of rows still work.
-    if (isAbortError(error)) throw error;
-    logRaw('notion view', error);
+    // Only a view Notion says it has not is missing; anything else (an outage, say) is said as itself.
+    if (!(error instanceof InklingError && error.problem.kind === 'view_missing')) throw error;
   }
   return { ...target, viewMissing: true };
 }

@@ -17,6 +17,15 @@ describe('sources', () => {
       { url: 'https://example.com/a', title: 'A' },
       { url: 'http://www.news.test/b', title: 'www.news.test' },
     ]);
+    // Notion measures the address as sent (encoded): a long address in Cyrillic is longer than it looks.
+    const cyrillic = `https://ru.wikipedia.org/wiki/${'Ж'.repeat(400)}`;
+    expect(cyrillic.length).toBeLessThan(2_000);
+    expect(cleanSources([{ url: cyrillic, title: 'Ж' }])).toEqual([]);
+    // A title is one line, cut between characters (never inside an emoji).
+    const [titled] = cleanSources([{ url: 'https://e.test/', title: `A\n\nB\t${'😀'.repeat(300)}` }]);
+    expect(titled?.title.startsWith('A B 😀')).toBe(true);
+    expect(Array.from(titled!.title)).toHaveLength(200);
+    expect(titled!.title.isWellFormed()).toBe(true);
     const many = Array.from({ length: 30 }, (_, i) => ({ url: `https://s${i}.test/`, title: `S${i}` }));
     expect(cleanSources(many)).toHaveLength(MAX_SOURCES);
     expect(siteOf({ url: 'https://www.example.com/x', title: '' })).toBe('example.com');
@@ -37,8 +46,8 @@ describe('sources', () => {
   });
 
   it('writes a "Sources" list whose titles cannot break out of their links', () => {
-    expect(sourcesMarkdown([{ url: 'https://a.test/x?q=1', title: 'A [draft] \\ note' }])).toBe(
-      '## Sources\n\n- [A \\[draft\\] \\\\ note](<https://a.test/x?q=1>)\n',
+    expect(sourcesMarkdown([{ url: 'https://a.test/x?q=1', title: 'A [draft] \\ `code` *b*' }])).toBe(
+      '## Sources\n\n- [A \\[draft\\] \\\\ \\`code\\` \\*b\\*](<https://a.test/x?q=1>)\n',
     );
     expect(sourcesMarkdown([])).toBe('');
   });

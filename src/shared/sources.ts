@@ -29,10 +29,12 @@ export function cleanSources(sources: Iterable<Source>): Source[] {
     } catch {
       continue;
     }
-    if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || url.length > MAX_URL_CHARS) continue;
+    // The address as written (parsed, so encoded): what Notion measures against its limit.
+    if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.href.length > MAX_URL_CHARS) continue;
     if (kept.has(parsed.href)) continue;
-    const name = title.trim() || parsed.hostname;
-    kept.set(parsed.href, { url: parsed.href, title: name.slice(0, MAX_TITLE_CHARS) });
+    // One line, cut between characters (never inside an emoji), so Notion keeps exactly what was sent.
+    const name = title.replace(/\s+/g, ' ').trim() || parsed.hostname;
+    kept.set(parsed.href, { url: parsed.href, title: Array.from(name).slice(0, MAX_TITLE_CHARS).join('') });
   }
   return [...kept.values()];
 }
@@ -56,8 +58,8 @@ export function sourcesRichText(
   ]);
 }
 
-/** A title as Markdown link text: brackets and backslashes escaped, so no title can end the link. */
-const escapeLinkText = (text: string) => text.replace(/[[\]\\]/g, (c) => `\\${c}`);
+/** A title as Markdown link text: every ASCII punctuation mark escaped, so no title can end the link or format. */
+const escapeLinkText = (text: string) => text.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 
 /** Sources as the Markdown list that follows a page's answer (links are escaped so a title cannot break them). */
 export function sourcesMarkdown(sources: readonly Source[]): string {

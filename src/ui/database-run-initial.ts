@@ -16,6 +16,7 @@ export type RunInitial = Partial<
     | 'packRows'
     | 'webSearch'
     | 'sourcesId'
+    | 'viewId'
   >
 >;
 
@@ -32,6 +33,7 @@ export function runInitial(prompt: string, options: Record<string, unknown> | un
   if (options.packRows === false) picked.packRows = false;
   if (options.webSearch === true) picked.webSearch = true;
   if (typeof options.sourcesId === 'string') picked.sourcesId = options.sourcesId;
+  if (typeof options.viewId === 'string') picked.viewId = options.viewId;
   return picked;
 }
 

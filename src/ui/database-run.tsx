@@ -36,8 +36,9 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     initial?.outputs ?? (defaultOutput(target.properties) ? [{ id: defaultOutput(target.properties)!.id }] : []),
   );
   const [checkboxId, setCheckboxId] = useState(initial?.checkboxId ?? defaultCheckbox(target.properties)?.id);
-  // A connection that ran over a view starts there only when this link shows that view.
-  const startSelection = initial?.selection === 'view' && !target.view ? undefined : initial?.selection;
+  // A connection that ran over a view starts there only when this link shows that same view.
+  const otherView = initial?.selection === 'view' && (!target.view || target.view.id !== initial.viewId);
+  const startSelection = otherView ? undefined : initial?.selection;
   const [selection, setSelection] = useState<RowSelection>(startSelection ?? (checkboxId ? 'ticked' : 'empty'));
   const [overwrite, setOverwrite] = useState(initial?.overwrite ?? false);
   const [untick, setUntick] = useState(initial?.untick ?? true);
