@@ -88,7 +88,7 @@ export function validation(message: string): NotionError {
 }
 
 /** What an object_not_found names; the API never tells "missing" from "not shared". */
-export type NotFoundNoun = 'page' | 'database' | 'data source' | 'block' | 'user' | 'view';
+export type NotFoundNoun = 'page' | 'database' | 'data source' | 'block' | 'user' | 'view' | 'view query';
 
 export function notFound(noun: NotFoundNoun, id: string): NotionError {
   return new NotionError(

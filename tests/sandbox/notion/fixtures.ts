@@ -1,7 +1,7 @@
 // The workspace every test starts from: "Inkling Sandbox", with a shared playground page, the sample
-// "Topics" database, an "All Types" database with every property type, and a private page the
-// integration cannot see. Ids, timestamps and derived ids (blocks, options) are constants, so a reset
-// gives back exactly the same objects.
+// "Topics" database (with its default view and a filtered one), an "All Types" database with every
+// property type, and a private page the integration cannot see. Ids, timestamps and derived ids
+// (blocks, options) are constants, so a reset gives back exactly the same objects.
 import { stableId } from './ids.ts';
 import * as ops from './operations.ts';
 import type { OpContext } from './operations.ts';
@@ -38,6 +38,10 @@ export const FIXTURES = {
     'e0000000-0000-4000-8000-000000000002',
     'e0000000-0000-4000-8000-000000000003',
   ],
+  /** Topics' "Default view" (every row); like every default view's, its id is the database's hex reversed. */
+  topicsDefaultViewId: '10000000-0000-0008-0004-00000000000d',
+  /** Topics' view "To generate": the rows with Generate ticked (the first two). */
+  topicsToGenerateViewId: 'd9000000-0000-4000-8000-000000000001',
 
   allTypesDatabaseId: 'd0000000-0000-4000-8000-000000000002',
   allTypesDataSourceId: 'd5000000-0000-4000-8000-000000000002',
@@ -46,6 +50,8 @@ export const FIXTURES = {
     'e0000000-0000-4000-8000-000000000012',
     'e0000000-0000-4000-8000-000000000013',
   ],
+  /** All Types' "Default view". */
+  allTypesDefaultViewId: '20000000-0000-0008-0004-00000000000d',
 
   /** Exists, but not shared: 404 for it and everything below it. */
   privatePageId: 'f0000000-0000-4000-8000-000000000001',
@@ -111,6 +117,8 @@ export function seedFixtures(store: Store): void {
     seedTopics(ctx);
     seedAllTypes(ctx);
     seedPrivate(ctx);
+    // Last, so that the minute it is stamped with moves no other fixture's timestamps.
+    seedViews(ctx);
   } finally {
     store.clock = () => Date.now();
   }
@@ -175,6 +183,15 @@ function seedTopics(ctx: OpContext): void {
       undefined,
       FIXTURES.topicsRowIds[i],
     );
+  });
+}
+
+function seedViews(ctx: OpContext): void {
+  ops.addView(ctx, {
+    databaseId: FIXTURES.topicsDatabaseId,
+    name: 'To generate',
+    filter: { property: 'Generate', checkbox: { equals: true } },
+    id: FIXTURES.topicsToGenerateViewId,
   });
 }
 

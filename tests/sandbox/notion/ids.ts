@@ -67,8 +67,9 @@ export function objectUrl(id: string): string {
 }
 
 /**
- * The id of a database's default view: its own id's hex reversed, so that every database has one
- * (Notion's database links always carry a view) without storing it.
+ * The id a database's default view gets: its own id's hex reversed. Derived rather than random so that
+ * a database link (which in Notion always carries a view, `?v=`) can be written from the database id
+ * alone, and the fixtures' views keep their ids across resets.
  */
 export function defaultViewIdFor(databaseId: string): string {
   return normalizeId(compactId(databaseId).split('').toReversed().join('')) ?? databaseId;

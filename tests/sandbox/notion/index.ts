@@ -5,17 +5,18 @@ import type { ServerResponse } from 'node:http';
 import type { SandboxRequest } from '../http-util.ts';
 import { isObject } from './content.ts';
 import { FIXTURES, seedFixtures } from './fixtures.ts';
-import { newId, normalizeId } from './ids.ts';
+import { defaultViewIdFor, normalizeId } from './ids.ts';
 import * as ops from './operations.ts';
 import type { OpContext } from './operations.ts';
 import { simpleToRequest } from './properties.ts';
+import { matchRows } from './query.ts';
 import { TokenBuckets } from './rate-limit.ts';
-import { blockObject, dataSourceObject, databaseObject, pageObject } from './render.ts';
+import { blockObject, dataSourceObject, databaseObject, pageObject, viewObject } from './render.ts';
 import { handleRequest, type RequestLogEntry } from './routes.ts';
-import { plainText, Store } from './store.ts';
+import { plainText, Store, type ViewType } from './store.ts';
 
 export { FIXTURES };
-export { compactId, normalizeId, objectUrl, pageUrl, titleSlug } from './ids.ts';
+export { compactId, defaultViewIdFor, normalizeId, objectUrl, pageUrl, titleSlug } from './ids.ts';
 export type { RequestLogEntry };
 
 export interface NotionApiOptions {
@@ -108,6 +109,38 @@ export interface SeededDatabase {
   databaseId: string;
   dataSourceId: string;
   rowIds: string[];
+  /** The view the database opens on: "Default view", a table of every row. */
+  defaultViewId: string;
+}
+
+/** A query filter and sorts, in the form POST /v1/data_sources/:id/query takes them. */
+export interface RowsQuery {
+  filter?: Record<string, unknown> | null;
+  sorts?: Array<Record<string, unknown>> | null;
+}
+
+export interface SeedViewOptions extends RowsQuery {
+  databaseId: string;
+  /** The view's name, shown on its tab. */
+  name: string;
+  /** Default: table. */
+  type?: ViewType;
+  /** A fixed id (default: random). */
+  viewId?: string;
+}
+
+/** A view object exactly as GET /v1/views/:id returns it. */
+export interface ViewObject {
+  object: 'view';
+  id: string;
+  parent: { type: 'database_id'; database_id: string };
+  name: string;
+  type: ViewType;
+  url: string;
+  data_source_id: string;
+  filter: Record<string, unknown> | null;
+  sorts: Array<Record<string, unknown>> | null;
+  [key: string]: unknown;
 }
 
 export class NotionApi {
@@ -137,8 +170,10 @@ export class NotionApi {
     );
   }
 
-  /** Back to the seeded fixtures (same constant ids); rate-limit buckets refill. The request log is kept. */
-  /** Back to the seeded fixtures and the rate limit the sandbox started with. */
+  /**
+   * Back to the seeded fixtures (same constant ids; views made since are gone, the fixtures' views are
+   * back) and the rate limit the sandbox started with; rate-limit buckets refill. The request log is kept.
+   */
   reset(): void {
     seedFixtures(this.#store);
     this.#rate = this.#initialRate;
@@ -197,14 +232,29 @@ export class NotionApi {
     return ds ? (dataSourceObject(this.#store, ds) as DataSourceObject) : undefined;
   }
 
-  /** All rows not in the trash, in creation order, as page objects. */
-  queryRows(dataSourceId: string): PageObject[] {
+  /**
+   * Rows not in the trash as page objects: all of them in creation order, or those a view's `filter`
+   * picks in the order of its `sorts` (the data source query's code, without its 10,000-row cap).
+   */
+  queryRows(dataSourceId: string, view: RowsQuery = {}): PageObject[] {
     const ds = this.#store.dataSource(normalizeId(dataSourceId) ?? '');
     if (!ds) return [];
-    return ds.rowIds
-      .map((rid) => this.#store.page(rid))
-      .filter((p) => p !== undefined && !this.#store.isTrashed(p.id))
-      .map((p) => pageObject(this.#store, p as NonNullable<typeof p>) as PageObject);
+    return matchRows(this.#store, ds, { filter: view.filter ?? undefined, sorts: view.sorts ?? undefined }).matched.map(
+      (p) => pageObject(this.#store, p) as PageObject,
+    );
+  }
+
+  /** A view as GET /v1/views/:id returns it. */
+  getView(viewId: string): ViewObject | undefined {
+    const view = this.#store.views.get(normalizeId(viewId) ?? '');
+    return view ? (structuredClone(viewObject(view)) as ViewObject) : undefined;
+  }
+
+  /** A database's views in tab order, the default view first. */
+  listViews(databaseId: string): ViewObject[] {
+    return this.#store
+      .viewsOf(normalizeId(databaseId) ?? '')
+      .map((view) => structuredClone(viewObject(view)) as ViewObject);
   }
 
   /** Title of a page or database for the look-alike site (any id form). */
@@ -285,32 +335,35 @@ export class NotionApi {
     const databaseId = String(db.id);
     const dataSourceId = String((db.data_sources as Array<{ id: string }>)[0]?.id);
     if (opts.shared !== undefined) this.share(databaseId, opts.shared);
-    return { databaseId, dataSourceId, rowIds: this.addRows(dataSourceId, opts.rows ?? [], opts.rowsCreatedAt) };
+    return {
+      databaseId,
+      dataSourceId,
+      rowIds: this.addRows(dataSourceId, opts.rows ?? [], opts.rowsCreatedAt),
+      defaultViewId: defaultViewIdFor(databaseId),
+    };
   }
 
   /**
-   * Adds a view to a database (every database also has its default view, with no filter); `filter` and
-   * `sorts` as a data source query takes them. Returns the view's id.
+   * Adds a view to a database, after its default view (which every database has). `filter` and `sorts`
+   * are checked as a data source query checks them (an Error for a property that does not exist) and
+   * served back as given. Returns the view's id.
    */
-  createView(opts: { databaseId: string; name: string; filter?: unknown; sorts?: unknown[]; type?: string }): string {
-    const databaseId = normalizeId(opts.databaseId) ?? '';
-    if (!this.#store.database(databaseId)) throw new Error(`No database with id ${opts.databaseId}`);
-    const id = newId();
-    this.#store.views.set(id, {
-      id,
-      databaseId,
+  createView(opts: SeedViewOptions): string {
+    const view = ops.addView(this.#seedContext(), {
+      databaseId: normalizeId(opts.databaseId) ?? opts.databaseId,
       name: opts.name,
-      type: opts.type ?? 'table',
-      filter: opts.filter ?? null,
-      sorts: opts.sorts ?? null,
-      createdTime: this.#store.clock(),
+      type: opts.type,
+      filter: opts.filter,
+      sorts: opts.sorts,
+      id: opts.viewId === undefined ? undefined : (normalizeId(opts.viewId) ?? opts.viewId),
     });
-    return id;
+    return view.id;
   }
 
-  /** Deletes a view a test made (Notion then answers object_not_found for it). */
+  /** Deletes a view, the default one too; the API then answers object_not_found for it. */
   deleteView(viewId: string): void {
-    this.#store.views.delete(normalizeId(viewId) ?? viewId);
+    const id = normalizeId(viewId) ?? viewId;
+    if (!this.#store.views.delete(id)) throw new Error(`No view with id ${viewId}`);
   }
 
   /** Adds rows to a data source; returns their ids in order. Values as in SeedRow; `createdAt` dates each row. */

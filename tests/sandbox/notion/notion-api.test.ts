@@ -14,8 +14,7 @@ import {
 } from '@notionhq/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNotionHarness, type NotionHarness } from './harness.ts';
-import { FIXTURES } from './index.ts';
-import { defaultViewIdFor } from './ids.ts';
+import { compactId, defaultViewIdFor, FIXTURES } from './index.ts';
 
 let h: NotionHarness;
 let notion: Client;
@@ -749,54 +748,272 @@ describe('pages', () => {
   });
 });
 
+const DAY = 86_400_000;
+/** A calendar day relative to today, as a date property holds it. */
+const day = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
+
+/** Leads: five rows that realistic views pick differently; created 40, 3, 1, 60 and 2 days ago. */
+function leads() {
+  return h.api.createDatabase({
+    title: 'Leads',
+    properties: {
+      Company: 'title',
+      Tier: { select: { options: [{ name: 'Hot' }, { name: 'Warm' }, { name: 'Cold' }] } },
+      Tags: { multi_select: { options: [{ name: 'vip' }, { name: 'eu' }] } },
+      Contacted: 'checkbox',
+      Note: 'rich_text',
+      Score: 'number',
+      'Next call': 'date',
+    },
+    rows: [
+      { Company: 'Acme', Tier: 'Hot', Tags: ['vip'], Note: 'Call back', Score: 42, 'Next call': day(-2) },
+      { Company: 'Globex', Tier: 'Cold', Contacted: true, Score: 5, 'Next call': day(-20) },
+      { Company: 'Initech', Tier: 'Warm', Tags: ['vip', 'eu'], Note: 'Renewal due', Score: 15 },
+      { Company: 'Umbrella', Tier: 'Hot', Tags: ['eu'], Contacted: true, Note: 'Met', Score: 8, 'Next call': day(3) },
+      { Company: 'Hooli' },
+    ],
+    rowsCreatedAt: (i) => Date.now() - [40, 3, 1, 60, 2][i]! * DAY,
+  });
+}
+const companies = (rows: { results: unknown[] }) => rows.results.map((r) => plain(props(r).Company.title));
+
 describe('views', () => {
-  it('answers a view with its filter, which a query applies to show exactly its rows', async () => {
-    const db = h.api.createDatabase({
-      title: 'Leads',
-      properties: { Company: 'title', Tier: { select: { options: [{ name: 'Hot' }, { name: 'Cold' }] } } },
-      rows: [
-        { Company: 'Acme', Tier: 'Hot' },
-        { Company: 'Globex', Tier: 'Cold' },
-        { Company: 'Initech', Tier: 'Hot' },
-      ],
-    });
+  it('serves a view with its filter and sorts, which a query applies to show exactly its rows', async () => {
+    const db = leads();
     const viewId = h.api.createView({
       databaseId: db.databaseId,
-      name: 'Hot leads',
-      filter: { property: 'Tier', select: { equals: 'Hot' } },
+      name: 'Not cold, best first',
+      type: 'board',
+      filter: { property: 'Tier', select: { does_not_equal: 'Cold' } },
+      sorts: [{ property: 'Score', direction: 'descending' }],
     });
-    const view: Loose = await notion.views.retrieve({ view_id: viewId.replaceAll('-', '') });
-    expect(view).toMatchObject({
+    const view: Loose = await notion.views.retrieve({ view_id: compactId(viewId) });
+    expect(view).toEqual({
       object: 'view',
       id: viewId,
-      name: 'Hot leads',
-      type: 'table',
       parent: { type: 'database_id', database_id: db.databaseId },
+      name: 'Not cold, best first',
+      type: 'board',
+      created_time: expect.stringMatching(/:00\.000Z$/),
+      last_edited_time: expect.stringMatching(/:00\.000Z$/),
+      created_by: { object: 'user', id: FIXTURES.personUserId },
+      last_edited_by: { object: 'user', id: FIXTURES.personUserId },
+      url: `https://www.notion.so/${compactId(db.databaseId)}?v=${compactId(viewId)}`,
       data_source_id: db.dataSourceId,
-      filter: { property: 'Tier', select: { equals: 'Hot' } },
-      url: `https://www.notion.so/${db.databaseId.replaceAll('-', '')}?v=${viewId.replaceAll('-', '')}`,
+      filter: { property: 'Tier', select: { does_not_equal: 'Cold' } },
+      sorts: [{ property: 'Score', direction: 'descending' }],
+      quick_filters: null,
+      configuration: null,
+      request_id: expect.any(String),
     });
-    const rows = await notion.dataSources.query({ data_source_id: db.dataSourceId, filter: view.filter });
-    expect(rows.results.map((r) => plain(props(r).Company.title))).toEqual(['Acme', 'Initech']);
+    const rows = await notion.dataSources.query({
+      data_source_id: view.data_source_id,
+      filter: view.filter,
+      sorts: view.sorts,
+    });
+    // Hooli has no tier, so it is not Cold; it has no score, so it comes last.
+    expect(companies(rows)).toEqual(['Acme', 'Initech', 'Umbrella', 'Hooli']);
+    expect(h.api.requestCounts['GET /v1/views/:id']).toBe(1);
   });
 
-  it('has a default view for every database, with no filter', async () => {
-    const view: Loose = await notion.views.retrieve({ view_id: defaultViewIdFor(FIXTURES.topicsDatabaseId) });
-    expect(view).toMatchObject({ name: 'Default view', filter: null, data_source_id: FIXTURES.topicsDataSourceId });
+  it('runs the filters views are made of, each to exactly the rows it shows', async () => {
+    const db = leads();
+    const views: Array<[string, Record<string, unknown>, string[]]> = [
+      ['Not contacted', { property: 'Contacted', checkbox: { equals: false } }, ['Acme', 'Initech', 'Hooli']],
+      ['Hot', { property: 'Tier', select: { equals: 'Hot' } }, ['Acme', 'Umbrella']],
+      ['VIP', { property: 'Tags', multi_select: { contains: 'vip' } }, ['Acme', 'Initech']],
+      ['Renewals', { property: 'Note', rich_text: { contains: 'RENEWAL' } }, ['Initech']],
+      ['No note', { property: 'Note', rich_text: { is_empty: true } }, ['Globex', 'Hooli']],
+      ['With a note', { property: 'Note', rich_text: { is_not_empty: true } }, ['Acme', 'Initech', 'Umbrella']],
+      ['Big', { property: 'Score', number: { greater_than: 10 } }, ['Acme', 'Initech']],
+      ['Calls ahead', { property: 'Next call', date: { on_or_after: day(0) } }, ['Umbrella']],
+      ['Called lately', { property: 'Next call', date: { past_week: {} } }, ['Acme']],
+      ['New', { timestamp: 'created_time', created_time: { past_week: {} } }, ['Globex', 'Initech', 'Hooli']],
+      [
+        'Hot or VIP, to contact',
+        {
+          and: [
+            { property: 'Contacted', checkbox: { equals: false } },
+            {
+              or: [
+                { property: 'Tier', select: { equals: 'Hot' } },
+                { property: 'Tags', multi_select: { contains: 'vip' } },
+              ],
+            },
+          ],
+        },
+        ['Acme', 'Initech'],
+      ],
+    ];
+    const shown: Record<string, string[]> = {};
+    for (const [name, filter] of views) {
+      const view: Loose = await notion.views.retrieve({
+        view_id: h.api.createView({ databaseId: db.databaseId, name, filter }),
+      });
+      shown[name] = companies(await notion.dataSources.query({ data_source_id: db.dataSourceId, filter: view.filter }));
+    }
+    expect(shown).toEqual(Object.fromEntries(views.map(([name, , rows]) => [name, rows])));
+    // The sandbox's own reading of a view agrees with the API's.
+    const hot = h.api.listViews(db.databaseId).find((v) => v.name === 'Hot')!;
+    expect(h.api.queryRows(db.dataSourceId, hot).map((r) => plain(r.properties.Company!.title as Loose))).toEqual([
+      'Acme',
+      'Umbrella',
+    ]);
   });
 
-  it('answers 404 for a view deleted, or of a database not shared, and 400 for a malformed id', async () => {
+  it('refuses to make a view whose filter names a property the database does not have', () => {
+    const db = leads();
+    expect(() =>
+      h.api.createView({
+        databaseId: db.databaseId,
+        name: 'Broken',
+        filter: { property: 'Region', select: { equals: 'EU' } },
+      }),
+    ).toThrow('Could not find property with name or id: Region');
+  });
+
+  it('gives every database a default view with no filter, the fixtures a filtered one, and reset brings them back', async () => {
+    const topics: Loose = await notion.views.retrieve({ view_id: FIXTURES.topicsDefaultViewId });
+    expect(topics).toMatchObject({
+      name: 'Default view',
+      type: 'table',
+      filter: null,
+      sorts: null,
+      data_source_id: FIXTURES.topicsDataSourceId,
+    });
+    expect(h.api.getView(FIXTURES.allTypesDefaultViewId)).toMatchObject({ name: 'Default view', filter: null });
+    const toGenerate: Loose = await notion.views.retrieve({ view_id: FIXTURES.topicsToGenerateViewId });
+    const rows = await notion.dataSources.query({
+      data_source_id: FIXTURES.topicsDataSourceId,
+      filter: toGenerate.filter,
+    });
+    expect(rows.results.map((r) => r.id)).toEqual(FIXTURES.topicsRowIds.slice(0, 2));
+
+    const seeded = leads();
+    expect(h.api.getView(seeded.defaultViewId)).toMatchObject({
+      name: 'Default view',
+      data_source_id: seeded.dataSourceId,
+    });
+    const made: Loose = await notion.databases.create({
+      parent: { type: 'page_id', page_id: FIXTURES.playgroundPageId },
+      title: text('Made by the API'),
+      initial_data_source: { properties: { Name: { title: {} } } },
+    });
+    const madeViews = await notion.views.list({ database_id: made.id });
+    expect(madeViews.results).toEqual([{ object: 'view', id: defaultViewIdFor(made.id) }]);
+    expect(h.api.getView(defaultViewIdFor(made.id))).toMatchObject({
+      name: 'Default view',
+      created_by: { id: FIXTURES.botUserId },
+    });
+
+    const extra = h.api.createView({ databaseId: FIXTURES.topicsDatabaseId, name: 'Made in a test' });
+    h.api.deleteView(FIXTURES.topicsToGenerateViewId);
+    h.api.reset();
+    expect(h.api.getView(extra)).toBeUndefined();
+    expect(h.api.listViews(FIXTURES.topicsDatabaseId).map((v) => v.id)).toEqual([
+      FIXTURES.topicsDefaultViewId,
+      FIXTURES.topicsToGenerateViewId,
+    ]);
+  });
+
+  it('lists a database’s views, the default first, page by page, by database or by data source', async () => {
+    const db = leads();
+    const made = ['Hot', 'Warm', 'Cold'].map((name) => h.api.createView({ databaseId: db.databaseId, name }));
+    const all = [db.defaultViewId, ...made];
+    const first = await notion.views.list({ database_id: db.databaseId, page_size: 3 });
+    expect(first).toMatchObject({ object: 'list', type: 'view', view: {}, has_more: true, next_cursor: made[2] });
+    expect(first.results).toEqual(all.slice(0, 3).map((id) => ({ object: 'view', id })));
+    const second = await notion.views.list({ database_id: compactId(db.databaseId), start_cursor: first.next_cursor! });
+    expect(second).toMatchObject({ results: [{ object: 'view', id: made[2] }], has_more: false, next_cursor: null });
+    const byDataSource = await collectPaginatedAPI(notion.views.list, {
+      data_source_id: db.dataSourceId,
+      page_size: 1,
+    });
+    expect(byDataSource.map((v) => v.id)).toEqual(all);
+    expect(h.api.requestCounts['GET /v1/views']).toBe(6);
+
+    const neither = await apiError(notion.views.list({}));
+    expect(neither.code).toBe(APIErrorCode.ValidationError);
+    expect(neither.message).toBe(
+      'query failed validation. Fix one:\nquery.database_id should be defined, instead was `undefined`.\nquery.data_source_id should be defined, instead was `undefined`.',
+    );
+    const both = await apiError(notion.views.list({ database_id: db.databaseId, data_source_id: db.dataSourceId }));
+    expect(both.code).toBe(APIErrorCode.ValidationError);
+    const hidden = h.api.createDatabase({ title: 'Hidden', properties: { Name: 'title' }, shared: false });
+    expect((await apiError(notion.views.list({ database_id: hidden.databaseId }))).code).toBe(
+      APIErrorCode.ObjectNotFound,
+    );
+  });
+
+  it('answers object_not_found for a view unknown, deleted, of a database not shared or in the trash; validation_error for a malformed id', async () => {
+    const notFound = async (viewId: string) => {
+      const error = await apiError(notion.views.retrieve({ view_id: viewId }));
+      expect(error.code).toBe(APIErrorCode.ObjectNotFound);
+      return error.message;
+    };
     const viewId = h.api.createView({ databaseId: FIXTURES.topicsDatabaseId, name: 'Soon gone' });
     h.api.deleteView(viewId);
-    const gone = await apiError(notion.views.retrieve({ view_id: viewId }));
-    expect(gone.code).toBe(APIErrorCode.ObjectNotFound);
-    expect(gone.message).toBe(
+    expect(await notFound(viewId)).toBe(
       `Could not find view with ID: ${viewId}. Make sure the relevant pages and databases are shared with your integration.`,
     );
+    await notFound(FIXTURES.topicsRowIds[0]);
     const hidden = h.api.createDatabase({ title: 'Hidden', properties: { Name: 'title' }, shared: false });
-    const hiddenView = h.api.createView({ databaseId: hidden.databaseId, name: 'Mine' });
-    expect((await apiError(notion.views.retrieve({ view_id: hiddenView }))).code).toBe(APIErrorCode.ObjectNotFound);
-    expect((await apiError(notion.views.retrieve({ view_id: 'not-a-view' }))).code).toBe(APIErrorCode.ValidationError);
+    await notFound(h.api.createView({ databaseId: hidden.databaseId, name: 'Mine' }));
+    await notFound(hidden.defaultViewId);
+    await notion.databases.update({ database_id: FIXTURES.topicsDatabaseId, in_trash: true });
+    await notFound(FIXTURES.topicsToGenerateViewId);
+    await notion.databases.update({ database_id: FIXTURES.topicsDatabaseId, in_trash: false });
+    expect((await notion.views.retrieve({ view_id: FIXTURES.topicsToGenerateViewId })).id).toBe(
+      FIXTURES.topicsToGenerateViewId,
+    );
+
+    const malformed = await apiError(notion.views.retrieve({ view_id: 'not-a-view' }));
+    expect(malformed.code).toBe(APIErrorCode.ValidationError);
+    expect(malformed.message).toBe(
+      'path failed validation: path.view_id should be a valid uuid, instead was `"not-a-view"`.',
+    );
+  });
+
+  it('runs a view query: the view’s rows as page references, paged through, until it is deleted', async () => {
+    const db = leads();
+    const viewId = h.api.createView({
+      databaseId: db.databaseId,
+      name: 'With a note',
+      filter: { property: 'Note', rich_text: { is_not_empty: true } },
+      sorts: [{ property: 'Company', direction: 'descending' }],
+    });
+    const [acme, , initech, umbrella] = db.rowIds;
+    const query = await notion.views.queries.create({ view_id: viewId, page_size: 2 });
+    expect(query).toMatchObject({
+      object: 'view_query',
+      view_id: viewId,
+      total_count: 3,
+      results: [
+        { object: 'page', id: umbrella },
+        { object: 'page', id: initech },
+      ],
+      has_more: true,
+      next_cursor: acme,
+    });
+    expect(Date.parse(query.expires_at) - Date.now()).toBeGreaterThan(14 * 60_000);
+    const rest = await notion.views.queries.results({
+      view_id: viewId,
+      query_id: query.id,
+      start_cursor: query.next_cursor!,
+    });
+    expect(rest).toMatchObject({
+      object: 'list',
+      type: 'page',
+      results: [{ object: 'page', id: acme }],
+      has_more: false,
+    });
+    expect(await notion.views.queries.delete({ view_id: viewId, query_id: query.id })).toMatchObject({
+      object: 'view_query',
+      id: query.id,
+      deleted: true,
+    });
+    const gone = await apiError(notion.views.queries.results({ view_id: viewId, query_id: query.id }));
+    expect(gone.code).toBe(APIErrorCode.ObjectNotFound);
   });
 });
 

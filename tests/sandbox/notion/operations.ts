@@ -27,8 +27,8 @@ import {
   validation,
   type NotFoundNoun,
 } from './errors.ts';
-import { compactId, defaultViewIdFor, newId as randomId, normalizeId } from './ids.ts';
-import { VERSION_WITHOUT_ARCHIVED } from './limits.ts';
+import { defaultViewIdFor, newId as randomId, normalizeId } from './ids.ts';
+import { QUERY_RESULT_CAP, VERSION_WITHOUT_ARCHIVED } from './limits.ts';
 import { pageMarkdown } from './markdown.ts';
 import {
   applySchemaChanges,
@@ -39,7 +39,7 @@ import {
   syncDualRelation,
   type PendingOptions,
 } from './properties.ts';
-import { paginate, parseCursor, parsePageSize, runQuery } from './query.ts';
+import { compileQuery, matchRows, paginate, paginateByQuery, parseCursor, parsePageSize, runQuery } from './query.ts';
 import {
   blockObject,
   databaseObject,
@@ -47,18 +47,24 @@ import {
   listObject,
   pageObject,
   userObject,
+  viewObject,
   type ApiObject,
 } from './render.ts';
-import type {
-  AnyRecord,
-  BlockRecord,
-  DatabaseRecord,
-  DataSourceRecord,
-  PageRecord,
-  ParentRef,
-  RichText,
-  Store,
-  UserRecord,
+import {
+  VIEW_TYPES,
+  type AnyRecord,
+  type BlockRecord,
+  type DatabaseRecord,
+  type DataSourceRecord,
+  type PageRecord,
+  type ParentRef,
+  type RichText,
+  type Stamps,
+  type Store,
+  type UserRecord,
+  type ViewQueryRecord,
+  type ViewRecord,
+  type ViewType,
 } from './store.ts';
 
 export interface OpContext {
@@ -179,11 +185,7 @@ export function getSelf(ctx: OpContext): ApiObject {
 
 export function listUsers(ctx: OpContext, query: URLSearchParams): ApiObject {
   const ids = [...ctx.store.users.keys()];
-  const { slice, nextCursor } = paginate(
-    ids,
-    parseCursor(query.get('start_cursor') ?? undefined, 'query.start_cursor'),
-    parsePageSize(query.get('page_size') ?? undefined, 'query.page_size'),
-  );
+  const { slice, nextCursor } = paginateByQuery(ids, query);
   const users = slice.map((uid) => ctx.store.users.get(uid)).filter((u): u is UserRecord => u !== undefined);
   return listObject(
     'user',
@@ -230,10 +232,8 @@ export function getBlock(ctx: OpContext, id: string): ApiObject {
 
 export function listBlockChildren(ctx: OpContext, id: string, query: URLSearchParams): ApiObject {
   const record = lookup(ctx, id, 'block');
-  const pageSize = parsePageSize(query.get('page_size') ?? undefined, 'query.page_size');
-  const cursor = parseCursor(query.get('start_cursor') ?? undefined, 'query.start_cursor');
   const live = ctx.store.liveChildren(record.id).map((r) => r.id);
-  const { slice, nextCursor } = paginate(live, cursor, pageSize, ctx.store.childList(record.id) ?? []);
+  const { slice, nextCursor } = paginateByQuery(live, query, ctx.store.childList(record.id) ?? []);
   return listObject(
     'block',
     slice.map((cid) => blockObject(ctx.store, ctx.store.get(cid) as AnyRecord)),
@@ -689,6 +689,9 @@ export function createDatabase(
     store.records.delete(db.id);
     throw error;
   }
+  // As in Notion, a new database opens on a view of its own, showing every row. It is made with the
+  // database (same stamps), so it takes no tick of the fixtures' clock.
+  addView(ctx, { databaseId: db.id, name: 'Default view', id: defaultViewIdFor(db.id) }, db);
   if (container) {
     // The new database shows up as a child_database block in its parent page.
     store.insertChild(container.id, db.id);
@@ -805,12 +808,13 @@ export function queryDataSource(ctx: OpContext, id: string, rawBody: unknown, qu
     'page_or_data_source',
     body.result_type === 'data_source' ? [] : rows.map((r) => pageObject(ctx.store, r, props)),
     nextCursor,
-    {
-      request_status: incomplete
-        ? { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' }
-        : { type: 'complete' },
-    },
+    { request_status: requestStatus(incomplete) },
   );
+}
+
+/** Whether a query's results were cut at the 10,000-row cap. */
+function requestStatus(incomplete: boolean): ApiObject {
+  return incomplete ? { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' } : { type: 'complete' };
 }
 
 export function listDataSourceTemplates(ctx: OpContext, id: string): ApiObject {
@@ -880,48 +884,150 @@ export function search(ctx: OpContext, rawBody: unknown): ApiObject {
   );
 }
 
-// ---- Views (GET /v1/views/:view_id) ----
+// ---------------------------------------------------------------------------------------------------
+// Views
+
+/** How long a view query's results can be paged through (Notion: 15 minutes). */
+const VIEW_QUERY_LIFETIME_MS = 15 * 60_000;
+
+/** A view over a database's (first) data source. */
+export interface NewView {
+  databaseId: string;
+  name: string;
+  type?: ViewType;
+  filter?: Record<string, unknown> | null;
+  sorts?: Array<Record<string, unknown>> | null;
+  id?: string;
+}
 
 /**
- * A database view as the Views API answers it: one a test made, or the default view every database
- * has (no filter). Like every object, a view whose database Inkling cannot see is not found.
+ * Adds a view to a database. Its filter and sorts are checked as a data source query checks them, so a
+ * view names only properties that exist; they are kept as given and served back unchanged. `madeWith`:
+ * the record whose creation this view is part of, whose stamps it shares.
  */
-export function getView(ctx: OpContext, id: string): ApiObject {
-  const made = ctx.store.views.get(id);
-  const databaseId = made?.databaseId ?? defaultViewDatabase(ctx, id);
-  const database = databaseId ? ctx.store.database(databaseId) : undefined;
-  if (!database || database.inTrash || !(ctx.seeding || ctx.store.isShared(database.id))) throw notFound('view', id);
-  const view = made ?? {
+export function addView(ctx: OpContext, spec: NewView, madeWith?: Stamps): ViewRecord {
+  const { store } = ctx;
+  const db = lookup(ctx, spec.databaseId, 'database') as DatabaseRecord;
+  const ds = store.dataSource(db.dataSourceIds[0] ?? '');
+  if (!ds) throw new Error(`Database ${db.id} has no data source`);
+  const type = spec.type ?? 'table';
+  if (!VIEW_TYPES.includes(type)) throw failed('body.type', oneOf(VIEW_TYPES), type);
+  const filter = spec.filter ? structuredClone(spec.filter) : null;
+  const sorts = spec.sorts ? structuredClone(spec.sorts) : null;
+  compileQuery(store, ds, { filter, sorts: sorts ?? undefined });
+  const id = spec.id ?? freshId(ctx);
+  if (store.views.has(id) || store.get(id)) throw new Error(`An object with id ${id} already exists`);
+  const view: ViewRecord = {
     id,
-    databaseId: database.id,
-    name: 'Default view',
-    type: 'table',
-    filter: null,
-    sorts: null,
-    createdTime: database.createdTime,
+    databaseId: db.id,
+    dataSourceId: ds.id,
+    name: spec.name,
+    type,
+    filter,
+    sorts,
+    ...(madeWith ? sameStamps(madeWith) : store.stamps(actor(ctx))),
   };
-  const at = new Date(view.createdTime).toISOString();
+  store.views.set(id, view);
+  return view;
+}
+
+function sameStamps({ createdTime, lastEditedTime, createdBy, lastEditedBy, seq }: Stamps): Stamps {
+  return { createdTime, lastEditedTime, createdBy, lastEditedBy, seq };
+}
+
+/** A view the integration can see: its database is shared with it and not in the trash. */
+function lookupView(ctx: OpContext, id: string): ViewRecord {
+  const view = ctx.store.views.get(id);
+  const visible = view && (ctx.seeding || ctx.store.isShared(view.databaseId)) && !ctx.store.isTrashed(view.databaseId);
+  if (!view || !visible) throw notFound('view', id);
+  return view;
+}
+
+export function getView(ctx: OpContext, id: string): ApiObject {
+  return viewObject(lookupView(ctx, id));
+}
+
+/** GET /v1/views?database_id=… or ?data_source_id=… (exactly one): references to the views, in tab order. */
+export function listViews(ctx: OpContext, query: URLSearchParams): ApiObject {
+  const databaseParam = query.get('database_id');
+  const dataSourceParam = query.get('data_source_id');
+  if (databaseParam === null && dataSourceParam === null) throw fixOne(['query.database_id', 'query.data_source_id']);
+  if (databaseParam !== null && dataSourceParam !== null)
+    throw failed('query.data_source_id', '`undefined` when query.database_id is defined', dataSourceParam);
+  let views: ViewRecord[];
+  if (databaseParam !== null) {
+    const db = lookup(ctx, expectId(databaseParam, 'query.database_id'), 'database');
+    if (ctx.store.isTrashed(db.id)) throw notFound('database', db.id);
+    views = ctx.store.viewsOf(db.id);
+  } else {
+    const ds = lookup(ctx, expectId(dataSourceParam, 'query.data_source_id'), 'data_source') as DataSourceRecord;
+    if (ctx.store.isTrashed(ds.id)) throw notFound('data source', ds.id);
+    views = ctx.store.viewsOf(ds.databaseId).filter((v) => v.dataSourceId === ds.id);
+  }
+  const { slice, nextCursor } = paginateByQuery(
+    views.map((v) => v.id),
+    query,
+  );
+  return listObject(
+    'view',
+    slice.map((viewId) => ({ object: 'view', id: viewId })),
+    nextCursor,
+  );
+}
+
+/** The rows a view shows, as the cached result set of a view query. */
+export function createViewQuery(ctx: OpContext, viewId: string, rawBody: unknown): ApiObject {
+  const body = bodyObject(rawBody);
+  onlyKeys(body, ['page_size'], 'body');
+  const pageSize = parsePageSize(body.page_size, 'body.page_size');
+  const view = lookupView(ctx, viewId);
+  const ds = ctx.store.dataSource(view.dataSourceId) as DataSourceRecord;
+  const { matched } = matchRows(ctx.store, ds, { filter: view.filter, sorts: view.sorts ?? undefined });
+  const cached: ViewQueryRecord = {
+    id: freshId(ctx),
+    viewId: view.id,
+    rowIds: matched.slice(0, QUERY_RESULT_CAP).map((p) => p.id),
+    incomplete: matched.length > QUERY_RESULT_CAP,
+    expiresAt: ctx.store.clock() + VIEW_QUERY_LIFETIME_MS,
+  };
+  ctx.store.viewQueries.set(cached.id, cached);
+  const { slice, nextCursor } = paginate(cached.rowIds, undefined, pageSize);
   return {
-    object: 'view',
-    id: view.id,
-    parent: { type: 'database_id', database_id: database.id },
-    name: view.name,
-    type: view.type,
-    created_time: at,
-    last_edited_time: at,
-    url: `https://www.notion.so/${compactId(database.id)}?v=${compactId(view.id)}`,
-    data_source_id: database.dataSourceIds[0] ?? null,
-    created_by: { object: 'user', id: database.createdBy },
-    last_edited_by: { object: 'user', id: database.createdBy },
-    filter: view.filter ?? null,
-    sorts: view.sorts ?? null,
-    quick_filters: null,
-    configuration: null,
+    object: 'view_query',
+    id: cached.id,
+    view_id: view.id,
+    expires_at: new Date(cached.expiresAt).toISOString(),
+    total_count: cached.rowIds.length,
+    results: pageReferences(slice),
+    next_cursor: nextCursor,
+    has_more: nextCursor !== null,
+    request_status: requestStatus(cached.incomplete),
   };
 }
 
-/** The database whose default view this id is, if any (reversing the hex is its own inverse). */
-function defaultViewDatabase(ctx: OpContext, viewId: string): string | undefined {
-  const databaseId = defaultViewIdFor(viewId);
-  return ctx.store.database(databaseId) ? databaseId : undefined;
+/** A further page of a view query's cached results; 404 once it has expired. */
+export function getViewQueryResults(
+  ctx: OpContext,
+  viewId: string,
+  queryId: string,
+  query: URLSearchParams,
+): ApiObject {
+  lookupView(ctx, viewId);
+  const cached = ctx.store.viewQueries.get(queryId);
+  if (!cached || cached.viewId !== viewId || cached.expiresAt <= ctx.store.clock())
+    throw notFound('view query', queryId);
+  const { slice, nextCursor } = paginateByQuery(cached.rowIds, query);
+  return listObject('page', pageReferences(slice), nextCursor, { request_status: requestStatus(cached.incomplete) });
+}
+
+/** Deleting a view query always succeeds, whether or not it still exists (as Notion's does). */
+export function deleteViewQuery(ctx: OpContext, viewId: string, queryId: string): ApiObject {
+  lookupView(ctx, viewId);
+  ctx.store.viewQueries.delete(queryId);
+  return { object: 'view_query', id: queryId, deleted: true };
+}
+
+/** A view query's results name their rows only. */
+function pageReferences(rowIds: string[]): ApiObject[] {
+  return rowIds.map((rowId) => ({ object: 'page', id: rowId }));
 }

@@ -1,5 +1,6 @@
 // POST /v1/data_sources/:id/query: filters (apis.md §1.5 operators, and/or nested ≤2 levels, timestamp
-// filters), sorts, and cursor pagination. Also the pagination helper other lists share.
+// filters), sorts, and cursor pagination. Also the pagination helpers other lists share, and the row
+// matching views use (a view's filter and sorts are a query's).
 import { expectBoolean, expectObject, isObject } from './content.ts';
 import { failed, fixOne, lengthAtMost, oneOf, validation } from './errors.ts';
 import { normalizeId } from './ids.ts';
@@ -70,6 +71,17 @@ export function paginate(
   const slice = ids.slice(start, start + pageSize);
   const next = ids[start + pageSize];
   return { slice, nextCursor: next ?? null };
+}
+
+/** One page of `ids` as a GET list's query string asks for it (page_size, start_cursor). */
+export function paginateByQuery(
+  ids: string[],
+  query: URLSearchParams,
+  order: string[] = ids,
+): { slice: string[]; nextCursor: string | null } {
+  const pageSize = parsePageSize(query.get('page_size') ?? undefined, 'query.page_size');
+  const cursor = parseCursor(query.get('start_cursor') ?? undefined, 'query.start_cursor');
+  return paginate(ids, cursor, pageSize, order);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -594,24 +606,53 @@ export interface QueryResult {
   incomplete: boolean;
 }
 
-export function runQuery(store: Store, ds: DataSourceRecord, body: Record<string, unknown>): QueryResult {
+/** A query's filter and sorts, checked as Notion checks them (400 validation_error) and compiled. */
+export interface CompiledQuery {
+  predicate: Predicate;
+  compare: (a: PageRecord, b: PageRecord) => number;
+}
+
+export function compileQuery(
+  store: Store,
+  ds: DataSourceRecord,
+  body: { filter?: unknown; sorts?: unknown },
+): CompiledQuery {
   const q: QueryContext = { store, ds };
   const predicate =
     body.filter === undefined || body.filter === null ? () => true : compileFilter(q, body.filter, 'body.filter', 0);
-  const compare = compileSorts(q, body.sorts, 'body.sorts');
-  const pageSize = parsePageSize(body.page_size, 'body.page_size');
-  const cursor = parseCursor(body.start_cursor, 'body.start_cursor');
-  const wantTrash = body.in_trash === true || body.archived === true;
+  return { predicate, compare: compileSorts(q, body.sorts, 'body.sorts') };
+}
 
+/**
+ * Every row a filter and sorts pick, in their order, without the 10,000-row cap; `order` is all rows
+ * (of the trash or not, as asked) in that order, which cursors resume by.
+ */
+export function matchRows(
+  store: Store,
+  ds: DataSourceRecord,
+  body: { filter?: unknown; sorts?: unknown; inTrash?: boolean },
+): { matched: PageRecord[]; order: PageRecord[] } {
+  const { predicate, compare } = compileQuery(store, ds, body);
   const all = ds.rowIds.map((id) => store.page(id)).filter((p): p is PageRecord => !!p);
   all.sort(compare);
-  const matched = all.filter((p) => store.isTrashed(p.id) === wantTrash && predicate(p));
+  const wantTrash = body.inTrash === true;
+  return { matched: all.filter((p) => store.isTrashed(p.id) === wantTrash && predicate(p)), order: all };
+}
+
+export function runQuery(store: Store, ds: DataSourceRecord, body: Record<string, unknown>): QueryResult {
+  const { matched, order } = matchRows(store, ds, {
+    filter: body.filter,
+    sorts: body.sorts,
+    inTrash: body.in_trash === true || body.archived === true,
+  });
+  const pageSize = parsePageSize(body.page_size, 'body.page_size');
+  const cursor = parseCursor(body.start_cursor, 'body.start_cursor');
   const capped = matched.slice(0, QUERY_RESULT_CAP);
   const { slice, nextCursor } = paginate(
     capped.map((p) => p.id),
     cursor,
     pageSize,
-    all.map((p) => p.id),
+    order.map((p) => p.id),
   );
   const incomplete = nextCursor === null && matched.length > QUERY_RESULT_CAP;
   return { rows: slice.map((id) => store.page(id) as PageRecord), nextCursor, incomplete };

@@ -1,5 +1,5 @@
 // Records → the objects the 2025-09-03 API serves (apis.md §1.5; the SDK's *ObjectResponse types).
-import { objectUrl, pageUrl } from './ids.ts';
+import { compactId, objectUrl, pageUrl } from './ids.ts';
 import { findProperty, renderSchema, renderValue } from './properties.ts';
 import {
   notionTime,
@@ -9,8 +9,10 @@ import {
   type DataSourceRecord,
   type PageRecord,
   type ParentRef,
+  type Stamps,
   type Store,
   type UserRecord,
+  type ViewRecord,
 } from './store.ts';
 
 export type ApiObject = Record<string, unknown>;
@@ -30,7 +32,7 @@ export function renderParent(store: Store, parent: ParentRef): ApiObject {
   }
 }
 
-function stamps(r: AnyRecord): ApiObject {
+function stamps(r: Stamps): ApiObject {
   return {
     created_time: notionTime(r.createdTime),
     last_edited_time: notionTime(r.lastEditedTime),
@@ -116,6 +118,24 @@ export function dataSourceObject(store: Store, ds: DataSourceRecord): ApiObject 
     cover: db?.cover ?? null,
     url: objectUrl(ds.id),
     public_url: null,
+  };
+}
+
+/** A view object as GET /v1/views/:id serves it; its link is the database's with `?v=`, as in Notion. */
+export function viewObject(view: ViewRecord): ApiObject {
+  return {
+    object: 'view',
+    id: view.id,
+    parent: { type: 'database_id', database_id: view.databaseId },
+    name: view.name,
+    type: view.type,
+    ...stamps(view),
+    url: `${objectUrl(view.databaseId)}?v=${compactId(view.id)}`,
+    data_source_id: view.dataSourceId,
+    filter: view.filter,
+    sorts: view.sorts,
+    quick_filters: null,
+    configuration: null,
   };
 }
 

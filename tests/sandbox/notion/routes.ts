@@ -123,7 +123,23 @@ const ROUTES: Route[] = [
     handler: (ctx, p, b) => ops.appendBlockChildren(ctx, id(p, 'block_id'), b),
   },
   { method: 'POST', pattern: '/v1/search', handler: (ctx, _p, b) => ops.search(ctx, b) },
+  { method: 'GET', pattern: '/v1/views', handler: (ctx, _p, _b, q) => ops.listViews(ctx, q) },
   { method: 'GET', pattern: '/v1/views/:view_id', handler: (ctx, p) => ops.getView(ctx, id(p, 'view_id')) },
+  {
+    method: 'POST',
+    pattern: '/v1/views/:view_id/queries',
+    handler: (ctx, p, b) => ops.createViewQuery(ctx, id(p, 'view_id'), b),
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/views/:view_id/queries/:query_id',
+    handler: (ctx, p, _b, q) => ops.getViewQueryResults(ctx, id(p, 'view_id'), id(p, 'query_id'), q),
+  },
+  {
+    method: 'DELETE',
+    pattern: '/v1/views/:view_id/queries/:query_id',
+    handler: (ctx, p) => ops.deleteViewQuery(ctx, id(p, 'view_id'), id(p, 'query_id')),
+  },
 ];
 
 function safeDecode(s: string): string {

@@ -24,7 +24,7 @@ export interface UserRecord {
   avatarUrl: string | null;
 }
 
-interface Stamps {
+export interface Stamps {
   createdTime: number;
   lastEditedTime: number;
   createdBy: string;
@@ -169,21 +169,41 @@ export function textRun(content: string, link: string | null = null): RichText {
   };
 }
 
-/** A database view made by a test (every database also has its default view: see operations.getView). */
-export interface ViewRecord {
+/** The layouts a view can have (the seeding helpers make these; Notion has a few more). */
+export const VIEW_TYPES = ['table', 'board', 'list', 'calendar', 'gallery', 'timeline'] as const;
+export type ViewType = (typeof VIEW_TYPES)[number];
+
+/**
+ * A database view: which rows of one of its data sources it shows (filter) and in what order (sorts),
+ * both in the form a data source query takes and served back as they were given.
+ */
+export interface ViewRecord extends Stamps {
   id: string;
   databaseId: string;
+  dataSourceId: string;
   name: string;
-  type: string;
-  /** As a data source query takes it; null when the view shows every row. */
-  filter: unknown;
-  sorts: unknown;
-  createdTime: number;
+  type: ViewType;
+  /** null: the view shows every row. */
+  filter: Record<string, unknown> | null;
+  /** null: rows in creation order. */
+  sorts: Array<Record<string, unknown>> | null;
+}
+
+/** A view query's cached result (POST /v1/views/:id/queries), paged through until it expires. */
+export interface ViewQueryRecord {
+  id: string;
+  viewId: string;
+  rowIds: string[];
+  /** The query matched more rows than one query returns (the 10,000-row cap). */
+  incomplete: boolean;
+  expiresAt: number;
 }
 
 export class Store {
   readonly records = new Map<string, AnyRecord>();
+  /** Views by id; a database's first view is its default view. */
   readonly views = new Map<string, ViewRecord>();
+  readonly viewQueries = new Map<string, ViewQueryRecord>();
   readonly users = new Map<string, UserRecord>();
   /** Explicit connection grants; the nearest ancestor with a flag decides (see isShared). */
   readonly shareFlags = new Map<string, boolean>();
@@ -198,6 +218,7 @@ export class Store {
   clear(): void {
     this.records.clear();
     this.views.clear();
+    this.viewQueries.clear();
     this.users.clear();
     this.shareFlags.clear();
     this.seq = 0;
@@ -306,6 +327,11 @@ export class Store {
     if (r.kind === 'page') return plainText(r.values.get('title'));
     if (r.kind === 'database' || r.kind === 'data_source') return plainText(r.title);
     return '';
+  }
+
+  /** A database's views in tab order: the default view first, then the others as they were made. */
+  viewsOf(databaseId: string): ViewRecord[] {
+    return [...this.views.values()].filter((v) => v.databaseId === databaseId).toSorted((a, b) => a.seq - b.seq);
   }
 
   /** The data source a row page lives in. */

@@ -13,9 +13,24 @@ export interface SiteSource {
   getPage(id: string): { properties: Record<string, Record<string, unknown>> } | undefined;
   getDatabase(id: string): { data_sources: Array<{ id: string }> } | undefined;
   getDataSource(id: string): { properties: Record<string, { name: string; type: string }> } | undefined;
-  queryRows(dataSourceId: string): Array<{ id: string; properties: Record<string, Record<string, unknown>> }>;
+  /** The rows a view shows (all of them without one), in its order. */
+  queryRows(
+    dataSourceId: string,
+    view?: Pick<SiteView, 'filter' | 'sorts'>,
+  ): Array<{ id: string; properties: Record<string, Record<string, unknown>> }>;
+  /** A database's views in tab order, the default view first. */
+  listViews(databaseId: string): SiteView[];
   /** Ids shown in the sidebar, top-level first. */
   sidebarIds(): string[];
+}
+
+/** A database view, as the API's view object has it. */
+export interface SiteView {
+  id: string;
+  name: string;
+  data_source_id: string;
+  filter: Record<string, unknown> | null;
+  sorts: Array<Record<string, unknown>> | null;
 }
 
 const HEX = (id: string) => id.replace(/-/g, '');
@@ -36,8 +51,9 @@ export function databaseHref(id: string, viewId?: string): string {
   return `/${WORKSPACE_SLUG}/${HEX(id)}?v=${viewId ? HEX(viewId) : viewIdFor(id)}`;
 }
 
-export function peekHref(databaseId: string, rowId: string): string {
-  return `${databaseHref(databaseId)}&p=${HEX(rowId)}&pm=s`;
+/** A row opened beside its database (Notion's side peek), on the view it was opened from. */
+export function peekHref(databaseId: string, rowId: string, viewId?: string): string {
+  return `${databaseHref(databaseId, viewId)}&p=${HEX(rowId)}&pm=s`;
 }
 
 const ID_IN_PATH = /(?:^|-)([0-9a-f]{32})$/i;
@@ -111,7 +127,7 @@ export class NotionSite {
       return { title: found.title, html: this.renderPage(id, found.title) };
     }
     const peek = url.searchParams.get('p');
-    let html = this.renderDatabase(id, found.title);
+    let html = this.renderDatabase(id, found.title, url.searchParams.get('v'));
     if (peek && /^[0-9a-f]{32}$/i.test(peek)) {
       const rowId = toUuid(peek);
       const row = this.source.resolveTitle(rowId);
@@ -130,30 +146,51 @@ export class NotionSite {
     return `<article data-page-id="${esc(id)}"><h1 class="page-title">${esc(title)}</h1>${propsHtml}<div class="page-content">${blocks}</div></article>`;
   }
 
-  private renderDatabase(id: string, title: string): string {
-    const database = this.source.getDatabase(id);
-    const dataSourceId = database?.data_sources[0]?.id;
+  /**
+   * A database on the view its link names (`?v=`, dashed or 32 hex), as a table of the rows that view
+   * shows, with the database's views as tabs above it. A link naming no view of this database (none,
+   * or one since deleted) opens on its first view, as Notion's do.
+   */
+  private renderDatabase(id: string, title: string, viewParam: string | null): string {
+    const views = this.source.listViews(id);
+    const wanted = viewParam ? HEX(viewParam).toLowerCase() : undefined;
+    const view = views.find((v) => HEX(v.id) === wanted) ?? views[0];
+    const dataSourceId = view?.data_source_id ?? this.source.getDatabase(id)?.data_sources[0]?.id;
     const schema = dataSourceId ? this.source.getDataSource(dataSourceId) : undefined;
     if (!dataSourceId || !schema) return `<h1 class="page-title">${esc(title)}</h1>`;
     const columns = Object.values(schema.properties);
     const titleColumn = columns.find((c) => c.type === 'title');
     const ordered = titleColumn ? [titleColumn, ...columns.filter((c) => c !== titleColumn)] : columns;
     const head = ordered.map((c) => `<th>${esc(c.name)}</th>`).join('');
-    const rows = this.source
-      .queryRows(dataSourceId)
+    let shown: ReturnType<SiteSource['queryRows']> = [];
+    let problem = '';
+    try {
+      shown = this.source.queryRows(dataSourceId, view);
+    } catch (error) {
+      // A view whose filter names a column deleted since: say so rather than fail the whole page.
+      problem = `<p class="view-problem">${esc(error instanceof Error ? error.message : String(error))}</p>`;
+    }
+    const rows = shown
       .map((row) => {
         const cells = ordered
           .map((c) => {
             const text = esc(propertyText(row.properties[c.name]));
             return c === titleColumn
-              ? `<td><a data-inapp href="${esc(peekHref(id, row.id))}">${text || 'Untitled'}</a></td>`
+              ? `<td><a data-inapp href="${esc(peekHref(id, row.id, view?.id))}">${text || 'Untitled'}</a></td>`
               : `<td>${text}</td>`;
           })
           .join('');
         return `<tr data-row-id="${esc(row.id)}">${cells}</tr>`;
       })
       .join('');
-    return `<section data-database-id="${esc(id)}"><h1 class="page-title">${esc(title)}</h1><table class="collection"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`;
+    const tabs = views
+      .map(
+        (v) =>
+          `<a data-inapp class="view-tab" data-view-id="${esc(v.id)}" href="${esc(databaseHref(id, v.id))}"${v === view ? ' aria-current="page"' : ''}>${esc(v.name)}</a>`,
+      )
+      .join('');
+    const tabBar = tabs ? `<nav class="views" aria-label="Views">${tabs}</nav>` : '';
+    return `<section data-database-id="${esc(id)}"${view ? ` data-view-id="${esc(view.id)}"` : ''}><h1 class="page-title">${esc(title)}</h1>${tabBar}${problem}<table class="collection"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`;
   }
 }
 
@@ -165,7 +202,8 @@ body.dark .sidebar-item:hover{background:#2c2c2c}
 body.dark .collection th,body.dark .collection td{border-color:#2f2f2f}
 body.dark .peek{background:#252525}
 body.dark pre{background:#202020}
-body.dark .properties{color:#9b9b9b}
+body.dark .properties,body.dark .view-tab{color:#9b9b9b}
+body.dark .view-tab[aria-current="page"]{color:inherit}
 #notion-app{display:flex;min-height:100vh}
 .sidebar{width:240px;background:#f7f7f5;padding:12px 8px;flex-shrink:0}
 .workspace{font-weight:600;padding:4px 8px 12px}
@@ -173,6 +211,9 @@ body.dark .properties{color:#9b9b9b}
 .sidebar-item:hover{background:#ebebea}
 main{flex:1;padding:48px 96px;position:relative}
 .page-title{font-size:40px;margin:0 0 16px}
+.views{display:flex;gap:4px;margin:0 0 8px;font-size:14px}
+.view-tab{padding:2px 8px;color:#6f6e69;text-decoration:none;border-bottom:2px solid transparent}
+.view-tab[aria-current="page"]{color:inherit;border-bottom-color:currentColor}
 .collection{border-collapse:collapse;width:100%}
 .collection th,.collection td{border:1px solid #e9e9e7;padding:6px 8px;text-align:left;font-size:14px}
 .peek{position:fixed;top:0;right:0;bottom:0;width:45%;background:#fff;box-shadow:-4px 0 16px rgba(0,0,0,.12);padding:32px;overflow:auto}
