@@ -28,7 +28,13 @@ const SetupSchema = v.object({
   databaseId: Uuid,
   template: v.pipe(v.string(), v.maxLength(50_000)),
   outputs: v.pipe(
-    v.array(v.object({ id: v.pipe(v.string(), v.maxLength(200)), allowNewOptions: v.optional(v.boolean()) })),
+    v.array(
+      v.object({
+        id: v.pipe(v.string(), v.maxLength(200)),
+        allowNewOptions: v.optional(v.boolean()),
+        prompt: v.optional(v.pipe(v.string(), v.maxLength(50_000))),
+      }),
+    ),
     v.maxLength(20),
   ),
   selection: v.picklist(['ticked', 'all', 'empty', 'view']),

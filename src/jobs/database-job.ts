@@ -17,6 +17,7 @@ import type { JobContext } from './context';
 import { finish, JIT_PAGE_ROWS, readRunPage, recheckRows, toJobRow } from './database-rows';
 import { RowBook } from './row-book';
 import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
+import { stepReferences, stepsOf } from './run-steps';
 import { exclusions, expectedAnswerTokens, PAGE_GUESS_CHARS } from './database-setup';
 import { packRowTokens } from '../prompt/pack-prompt';
 import { CHARS_PER_TOKEN } from '../llm/types';
@@ -52,15 +53,14 @@ async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: Da
   const checkbox = job.checkbox ? follow(job.checkbox) : undefined;
   const sources = job.sources ? follow(job.sources) : undefined;
   const titleColumn = follow(job.titleColumn);
-  const template = checkTemplate(
-    job.template,
-    schema.map((p) => p.name),
-  );
-  if (template.errors.length > 0) {
+  // Each prompt of the run, against the columns as they are now (a renamed column it names is gone).
+  const names = schema.map((p) => p.name);
+  const errors = stepsOf(job).flatMap((step) => checkTemplate(step.template, names).errors);
+  if (errors.length > 0) {
     throw new InklingError({
       source: 'inkling',
       kind: 'template',
-      message: template.errors.join(' '),
+      message: errors.join(' '),
       retryable: false,
     });
   }
@@ -113,7 +113,7 @@ class RowsRun {
   ) {
     this.answers = new PQueue({ concurrency: this.width() });
     this.prompt = {
-      usesPage: checkTemplate(job.template, job.propertyNames).references.includes(PAGE_PLACEHOLDER),
+      usesPage: stepReferences(stepsOf(job), job.propertyNames).includes(PAGE_PLACEHOLDER),
       exclude: exclusions(job),
     };
   }

@@ -4,19 +4,24 @@ import type { PageObjectResponse } from '@notionhq/client';
 import { InklingError } from '../shared/problem';
 import type { DatabaseRunSetup } from '../shared/intents';
 import { queryRowsPage } from '../notion/rows';
-import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
 import { buildPackPrompt, interpretPack, type RowResults } from '../prompt/pack-prompt';
 import type { PreviewRow } from '../shared/job';
 import type { Source } from '../shared/sources';
 import type { JobContext } from './context';
 import { exclusions, rowValues, setupFilter, titleOf, type CheckedSetup } from './database-setup';
-import { askModel, displayOf } from './row-answer';
+import { answerSteps, askModel, displayOf } from './row-answer';
+import { isChained, stepsOf } from './run-steps';
 import { rowsPerCallFor } from './run-pace';
 
 const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
 
-/** A row as Preview shows it: its answers, or why it has none. */
-function previewRow(page: PageObjectResponse, results: RowResults, sources?: Source[]): PreviewRow {
+/** A row as Preview shows it: its answers (by step, in a chained run), or why it has none. */
+function previewRow(
+  page: PageObjectResponse,
+  results: RowResults,
+  sources?: Source[],
+  steps?: Record<string, number>,
+): PreviewRow {
   const reasons = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
   return {
     id: page.id,
@@ -24,6 +29,7 @@ function previewRow(page: PageObjectResponse, results: RowResults, sources?: Sou
     outputs: displayOf(results),
     ...(reasons.length ? { reason: reasons.join(' ') } : {}),
     ...(sources ? { sources } : {}),
+    ...(steps ? { steps } : {}),
   };
 }
 
@@ -50,10 +56,15 @@ export async function previewRows(
     return answer;
   };
   const one = async (page: PageObjectResponse): Promise<PreviewRow> => {
-    const prompt = buildRowPrompt({ ...base, row: promptRow(page), exclude: exclusions(checked) });
     try {
-      const answer = await ask(prompt);
-      return previewRow(page, interpretAnswer(prompt, checked.outputs, answer), answer.sources);
+      const steps = stepsOf(checked);
+      const answered = await answerSteps(checked, steps, promptRow(page), exclusions(checked), ask);
+      return previewRow(
+        page,
+        answered.results,
+        checked.webSearch ? answered.sources : undefined,
+        isChained(checked) ? answered.stepOf : undefined,
+      );
     } catch (error) {
       // Stopped: the whole Preview ends, rather than each row saying so.
       if (error instanceof InklingError && !ctx.signal.aborted)
@@ -61,7 +72,7 @@ export async function previewRows(
       throw error;
     }
   };
-  const packed = rowsPerCallFor(checked, ctx.scheduler.limits) > 1 && rows.length > 1;
+  const packed = rowsPerCallFor({ ...setup, ...checked }, ctx.scheduler.limits) > 1 && rows.length > 1;
   if (!packed) return { rows: await Promise.all(rows.map(one)), usage };
   const pack = buildPackPrompt({ ...base, rows: rows.map(promptRow), exclude: exclusions(checked) });
   let answered: Array<RowResults | undefined> = rows.map(() => undefined);

@@ -8,7 +8,8 @@ import { isEmptyValue, propertyText, type PropertyValue } from '../notion/proper
 import { sameCell, toRequestValue } from '../notion/property-cells';
 import { readRowsAt, rowFilter, ROWS_PAGE_SIZE, type RowsRead } from '../notion/rows';
 import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';
-import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
+import { PAGE_PLACEHOLDER } from '../shared/template';
+import { stepReferences, stepsOf } from './run-steps';
 import type { RowBook } from './row-book';
 import { writtenColumns } from './database-setup';
 import type { Cells, DatabaseJob, JobRow } from '../shared/job';
@@ -42,7 +43,7 @@ export function minuteOf(at: number): string {
 
 /** Which of the row's values the prompt needs: the referenced ones, or (with no placeholder) all readable ones. */
 function valuesFor(job: DatabaseJob, page: PageObjectResponse): Record<string, string> {
-  const refs = checkTemplate(job.template, job.propertyNames).references.filter((r) => r !== PAGE_PLACEHOLDER);
+  const refs = stepReferences(stepsOf(job), job.propertyNames).filter((r) => r !== PAGE_PLACEHOLDER);
   const names = refs.length > 0 ? refs : Object.keys(page.properties);
   return Object.fromEntries(
     names.map((name) => [name, propertyText(page.properties[name] as PropertyValue | undefined)]),
@@ -171,7 +172,10 @@ export function finish(
 ): Promise<JobRow | undefined> {
   return book.update(id, (row) => {
     row.state = state;
-    if (state !== 'failed') delete row.values;
+    if (state !== 'failed') {
+      delete row.values;
+      delete row.answered;
+    }
     delete row.sentAt;
     if (reason === undefined) delete row.reason;
     else row.reason = reason;

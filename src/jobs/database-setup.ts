@@ -27,7 +27,8 @@ import { CHARS_PER_TOKEN } from '../llm/types';
 import { rowsPerCallFor } from './run-pace';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import { budgetState, checkBudget } from '../usage/budget';
-import { type RunEstimate } from '../shared/job';
+import { type RunEstimate, type RunStep } from '../shared/job';
+import { planSteps, stepOutputs, stepsOf } from './run-steps';
 
 export interface CheckedSetup {
   target: DatabaseTarget;
@@ -42,6 +43,8 @@ export interface CheckedSetup {
   sources?: OutputSpec;
   /** The view a "view" run covers, read now (its filter as it is). */
   view?: DatabaseView;
+  /** A chained run's calls for each row, in order (absent: one call, `template`). */
+  steps?: RunStep[];
 }
 
 const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
@@ -114,13 +117,13 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
   const view = setup.selection === 'view' ? await viewOf(notion, setup, target) : undefined;
   const sources = sourcesColumn(setup, byId, [...outputs.map((o) => o.id), ...(checkbox ? [checkbox.id] : [])]);
   const propertyNames = target.properties.map((p) => p.name);
-  const template = setup.template.trim();
-  if (!template) throw new InklingError(problem('no_prompt', 'Write a prompt first.'));
-  const check = checkTemplate(template, propertyNames);
-  if (check.errors.length > 0) throw new InklingError(problem('template', check.errors.join(' ')));
+  const prompts = new Map(setup.outputs.flatMap((o) => (o.prompt === undefined ? [] : [[o.id, o.prompt]])));
+  const steps = planSteps(setup.template.trim(), outputs, prompts, propertyNames);
   return {
     target,
-    template,
+    // One call a row: its prompt is the run's template (the Prompt, or the one output's own).
+    template: steps.length === 1 ? steps[0]!.template : setup.template.trim(),
+    ...(steps.length > 1 ? { steps } : {}),
     outputs,
     titleColumn: { id: title.id, name: title.name, type: title.type },
     ...(checkbox ? { checkbox } : {}),
@@ -200,11 +203,13 @@ export async function estimateRun(
   engine: EngineConfig,
   limits: EngineLimits,
 ): Promise<RunEstimate> {
-  const perCall = rowsPerCallFor(setup, limits);
+  const perCall = rowsPerCallFor({ ...setup, ...checked }, limits);
   const filter = setupFilter(checked, setup.selection);
   const perRowOutput = expectedAnswerTokens(checked.outputs);
-  const usesPage = checkTemplate(checked.template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
+  const steps = stepsOf(checked);
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
+  const usesPage = (template: string) =>
+    checkTemplate(template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
   let rows = 0;
   let skipped = 0;
   let promptChars = 0;
@@ -225,33 +230,47 @@ export async function estimateRun(
         continue;
       }
       rows++;
-      const prompt = buildRowPrompt({
-        template: checked.template,
-        propertyNames: checked.propertyNames,
-        row: { title: titleOf(row), values: rowValues(row) },
-        outputs: checked.outputs,
-        exclude: exclusions(checked),
-      });
-      const page = usesPage ? PAGE_GUESS_CHARS : 0;
-      // A packed row costs its own part of the prompt, and its share of the instruction and schema.
-      promptChars +=
-        perCall > 1
-          ? packRowTokens({ ...base, exclude: exclusions(checked) }, { title: titleOf(row), values: rowValues(row) }) *
-              CHARS_PER_TOKEN +
-            page +
-            (prompt.system.length + checked.template.length + JSON.stringify(prompt.schema ?? '').length) / perCall
-          : prompt.system.length + prompt.prompt.length + JSON.stringify(prompt.schema ?? '').length + page;
+      const promptRow = { title: titleOf(row), values: rowValues(row) };
+      if (perCall > 1) {
+        // A packed row costs its own part of the prompt, and its share of the instruction and schema.
+        const prompt = buildRowPrompt({ ...base, row: promptRow, exclude: exclusions(checked) });
+        promptChars +=
+          packRowTokens({ ...base, exclude: exclusions(checked) }, promptRow) * CHARS_PER_TOKEN +
+          (usesPage(checked.template) ? PAGE_GUESS_CHARS : 0) +
+          (prompt.system.length + checked.template.length + JSON.stringify(prompt.schema ?? '').length) / perCall;
+        continue;
+      }
+      for (const [i, step] of steps.entries()) {
+        const outputs = stepOutputs(checked.outputs, step);
+        const prompt = buildRowPrompt({
+          template: step.template,
+          propertyNames: checked.propertyNames,
+          row: promptRow,
+          outputs,
+          exclude: exclusions(checked),
+        });
+        // A later step's prompt also carries the earlier answers it names, by the same guess.
+        const earlier = steps.slice(0, i).flatMap((s) => stepOutputs(checked.outputs, s));
+        const named = checkTemplate(step.template, checked.propertyNames).references;
+        promptChars +=
+          prompt.system.length +
+          prompt.prompt.length +
+          JSON.stringify(prompt.schema ?? '').length +
+          (usesPage(step.template) ? PAGE_GUESS_CHARS : 0) +
+          expectedAnswerTokens(earlier.filter((o) => named.includes(o.name))) * CHARS_PER_TOKEN;
+      }
     }
     at = read.next;
   }
-  // With web search each row's call searches (at least) once.
+  // With web search each of a row's calls searches (at least) once.
+  const searches = checked.webSearch ? rows * steps.length : 0;
   const cost = estimateCallCost(
     engine.engine,
     engine.model,
     promptChars,
     rows * perRowOutput,
     engine.baseUrl,
-    checked.webSearch ? rows : 0,
+    searches,
   );
   const budget = checkBudget(await budgetState(), cost.usd, false);
   if (budget?.kind === 'budget') throw new InklingError(budget);
@@ -263,7 +282,7 @@ export async function estimateRun(
     costUsd: cost.usd,
     free: cost.free,
     rowsPerCall: perCall,
-    ...(checked.webSearch ? { searches: rows } : {}),
+    ...(checked.webSearch ? { searches } : {}),
     ...(budget ? { budgetWarning: budget.message } : {}),
   };
 }

@@ -4,16 +4,18 @@ import { toNotionProblem } from '../notion/errors';
 import { updateBody } from '../notion/property-answers';
 import { readPageMarkdown } from '../notion/page-markdown';
 import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '../prompt/pack-prompt';
-import { buildRowPrompt, interpretAnswer } from '../prompt/row-prompt';
-import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage } from '../shared/job';
+import { buildRowPrompt, interpretAnswer, type RowPrompt } from '../prompt/row-prompt';
+import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage, type RunStep } from '../shared/job';
+import type { OutputSpec } from '../shared/notion-shapes';
 import { InklingError, isAbortError, type Problem } from '../shared/problem';
-import { sourcesRichText, type Source } from '../shared/sources';
+import { cleanSources, sourcesRichText, type Source } from '../shared/sources';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
 import { finish } from './database-rows';
 import { updateJob } from './job-store';
 import type { RowBook } from './row-book';
 import { QUOTA_DEFAULT_PAUSE_MS, Stop, stopFor, STOPS_THE_RUN } from './run-stops';
+import { stepOutputs, stepsOf } from './run-steps';
 
 /** What the prompt of every row of a run takes from the run. */
 export interface RowPromptSetup {
@@ -118,6 +120,7 @@ async function keepAnswer(
     r.state = 'generated';
     delete r.reason;
     delete r.display;
+    delete r.answered;
   });
 }
 
@@ -132,9 +135,60 @@ function failure(error: unknown, ctx: JobContext): { stop?: Stop; reason?: strin
   return { reason: problem.message, problem };
 }
 
+/** A row's answers so far in a chained run: the cells and the pages they cite. */
+export type Answered = NonNullable<JobRow['answered']>;
+
 /**
- * The generator: asks the model for one row's answer and keeps it in the book, as the write it makes
- * (state `generated`), or fails the row with its reason. Returns the Stop for a problem no row can get past.
+ * A row's answers through the run's steps, in order: each step's prompt gets the answers of the steps
+ * before it in place of their columns. Steps already `known` (paid for before) are not asked again;
+ * `onStep` keeps what is answered before the next step is paid for. Stops at the first step whose
+ * answer cannot be used: a later one would be built on it.
+ */
+export async function answerSteps(
+  run: { propertyNames: string[]; outputs: OutputSpec[] },
+  steps: readonly RunStep[],
+  row: PackRow,
+  exclude: readonly string[],
+  askFor: (prompt: RowPrompt) => Promise<ModelAnswer>,
+  known?: Answered,
+  onStep?: (answered: Answered) => Promise<unknown>,
+): Promise<{ results: RowResults; sources: Source[]; stepOf: Record<string, number> }> {
+  const results: RowResults = [];
+  const stepOf: Record<string, number> = {};
+  let sources = [...(known?.sources ?? [])];
+  const cells = (): Cells =>
+    Object.fromEntries(results.flatMap((r) => (r.result.ok ? [[r.spec.id, r.result.request]] : [])));
+  for (const [i, step] of steps.entries()) {
+    const outputs = stepOutputs(run.outputs, step);
+    for (const spec of outputs) stepOf[spec.name] = i + 1;
+    if (known && outputs.every((spec) => spec.id in known.cells)) {
+      results.push(...outputs.map((spec) => ({ spec, result: { ok: true as const, request: known.cells[spec.id]! } })));
+      continue;
+    }
+    const earlier = Object.fromEntries(
+      results.flatMap((r) => (r.result.ok ? [[r.spec.name, requestText(r.result.request)]] : [])),
+    );
+    const prompt = buildRowPrompt({
+      template: step.template,
+      propertyNames: run.propertyNames,
+      row: { ...row, values: { ...row.values, ...earlier } },
+      outputs,
+      exclude,
+    });
+    const answer = await askFor(prompt);
+    const answered = interpretAnswer(prompt, outputs, answer);
+    results.push(...answered);
+    sources = cleanSources([...sources, ...(answer.sources ?? [])]);
+    if (answered.some((r) => !r.result.ok)) break;
+    if (i < steps.length - 1) await onStep?.({ cells: cells(), sources });
+  }
+  return { results, sources, stepOf };
+}
+
+/**
+ * The generator: asks the model for one row's answer (a call for each step of a chained run) and keeps
+ * it in the book, as the write it makes (state `generated`), or fails the row with its reason. Returns
+ * the Stop for a problem no row can get past.
  */
 export async function answerRow(
   job: DatabaseJob,
@@ -146,15 +200,18 @@ export async function answerRow(
   try {
     const stop = await budgetStop(job);
     if (stop) return stop;
-    const prompt = buildRowPrompt({
-      template: job.template,
-      propertyNames: job.propertyNames,
-      row: await promptRow(ctx, book.get(id)!, setup),
-      outputs: job.outputs,
-      exclude: setup.exclude,
-    });
-    const answer = await ask(job, ctx, prompt);
-    await keepAnswer(job, book, id, interpretAnswer(prompt, job.outputs, answer), answer.sources);
+    const row = book.get(id)!;
+    const { results, sources } = await answerSteps(
+      job,
+      stepsOf(job),
+      await promptRow(ctx, row, setup),
+      setup.exclude,
+      (prompt) => ask(job, ctx, prompt),
+      row.answered,
+      // A later step may fail: the answers before it are paid for, and kept for Retry failed.
+      (answered) => book.update(id, (r) => void (r.answered = answered)),
+    );
+    await keepAnswer(job, book, id, results, sources);
     return undefined;
   } catch (error) {
     const failed = failure(error, ctx);

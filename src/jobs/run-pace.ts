@@ -46,11 +46,15 @@ export function rowsPerCall(limits: EngineLimits): number {
 }
 
 /**
- * Rows per model call for a run or a Preview: one when the user turned packing off, or with web search
- * (a search serves one row, and each answer keeps the sources it was built from).
+ * Rows per model call for a run or a Preview: one when the user turned packing off, with web search
+ * (a search serves one row, and each answer keeps the sources it was built from), or in a chained run
+ * (each row's later call is built from its own earlier answer).
  */
-export function rowsPerCallFor(run: { packRows?: boolean; webSearch?: boolean }, limits: EngineLimits): number {
-  return run.packRows === false || run.webSearch ? 1 : rowsPerCall(limits);
+export function rowsPerCallFor(
+  run: { packRows?: boolean; webSearch?: boolean; steps?: readonly unknown[] },
+  limits: EngineLimits,
+): number {
+  return run.packRows === false || run.webSearch || (run.steps?.length ?? 0) > 1 ? 1 : rowsPerCall(limits);
 }
 
 /**

@@ -52,8 +52,11 @@ export interface StartPageRunRequest {
 export interface DatabaseRunSetup {
   databaseId: string;
   template: string;
-  /** Output columns by id; select and multi-select may be allowed new options. */
-  outputs: Array<{ id: string; allowNewOptions?: boolean }>;
+  /**
+   * Output columns by id; select and multi-select may be allowed new options. An output with its own
+   * prompt is answered by a call of its own, which may use another output's answer ({{Summary}}).
+   */
+  outputs: Array<{ id: string; allowNewOptions?: boolean; prompt?: string }>;
   selection: RowSelection;
   /** The checkbox column that picks rows (and is unticked after writing). */
   checkboxId?: string;

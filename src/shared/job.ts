@@ -123,6 +123,17 @@ export interface JobRow {
   reason?: string;
   /** An answer that could not be used, each output as the model gave it (shown with the reason). */
   display?: Record<string, string>;
+  /** A chained run's answers of the steps done so far (paid for), which Retry failed goes on from. */
+  answered?: { cells: Cells; sources?: Source[] };
+}
+
+/**
+ * One model call of a chained run's row: a prompt and the outputs it answers. A later step's prompt
+ * may name an earlier step's output ({{Summary}}) and gets that row's answer in its place.
+ */
+export interface RunStep {
+  template: string;
+  outputIds: string[];
 }
 
 /** A run's row as the panel shows it: its state, why, and its answers by output property id once it has them. */
@@ -163,6 +174,8 @@ export interface DatabaseJob extends JobBase {
   propertyNames: string[];
   titleColumn: ColumnRef;
   outputs: OutputSpec[];
+  /** A chained run's calls for each row, in order (absent: one call, `template`, for every output). */
+  steps?: RunStep[];
   selection: RowSelection;
   checkbox?: ColumnRef;
   /** Write over outputs that already have a value. */
@@ -255,6 +268,8 @@ export interface PreviewRow {
   /** The pages the answer cites (with web search). */
   sources?: Source[];
   reason?: string;
+  /** A chained run's step (1, 2, …) that answered each output, by output name. */
+  steps?: Record<string, number>;
 }
 
 export interface RunEstimate {

@@ -17,7 +17,10 @@ export function PreviewList({ rows }: { rows: PreviewRow[] }) {
           <strong>{row.title}</strong>
           {Object.entries(row.outputs).map(([name, value]) => (
             <div key={name}>
-              <span class="muted">{name}: </span>
+              <span class="muted">
+                {row.steps?.[name] ? `Step ${row.steps[name]} · ` : ''}
+                {name}:{' '}
+              </span>
               <span class="preview-value">{value}</span>
             </div>
           ))}

@@ -18,6 +18,7 @@ import { useRequests } from './use-requests';
 import { defaultCheckbox, defaultOutput, type RunInitial } from './database-run-initial';
 import { useEngineAbilities } from './use-engine-abilities';
 import { WebSearchOption } from './web-search-option';
+import { OutputChoices, type OutputChoice } from './output-choices';
 
 export interface DatabaseRunProps {
   target: DatabaseTarget;
@@ -32,7 +33,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const writable = target.properties.filter(isWritableOutput);
   const checkboxes = target.properties.filter((p) => p.type === 'checkbox');
   const [template, setTemplate] = useState(initial?.template ?? '');
-  const [outputs, setOutputs] = useState<Array<{ id: string; allowNewOptions?: boolean }>>(
+  const [outputs, setOutputs] = useState<OutputChoice[]>(
     initial?.outputs ?? (defaultOutput(target.properties) ? [{ id: defaultOutput(target.properties)!.id }] : []),
   );
   const [checkboxId, setCheckboxId] = useState(initial?.checkboxId ?? defaultCheckbox(target.properties)?.id);
@@ -71,14 +72,6 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   });
 
   const running = job?.status === 'running' || job?.status === 'undoing';
-  // Functional updates: several boxes can change before the next render.
-  const toggleOutput = (id: string, on: boolean) =>
-    setOutputs((current) =>
-      on ? [...current.filter((o) => o.id !== id), { id }] : current.filter((o) => o.id !== id),
-    );
-  const allowNew = (id: string, on: boolean) =>
-    setOutputs((current) => current.map((o) => (o.id === id ? { ...o, allowNewOptions: on } : o)));
-
   // The run first: while it goes, its progress and Cancel lead the panel and the form folds away.
   const form = (
     <>
@@ -88,38 +81,12 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
         propertyNames={target.properties.map((p) => p.name)}
       />
 
-      <fieldset class="choices" aria-label="Output property">
-        <legend>Output property</legend>
-        {writable.length === 0 && <p class="muted">This database has no column Inkling can write into.</p>}
-        {writable.map((p) => {
-          const chosen = outputs.find((o) => o.id === p.id);
-          return (
-            <div key={p.id}>
-              <div class="check">
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={Boolean(chosen)}
-                    onChange={(e) => toggleOutput(p.id, e.currentTarget.checked)}
-                  />{' '}
-                  {p.name}
-                </label>
-                <span class="muted"> · {p.type.replace('_', ' ')}</span>
-              </div>
-              {chosen && (p.type === 'select' || p.type === 'multi_select') && (
-                <label class="check check--nested">
-                  <input
-                    type="checkbox"
-                    checked={Boolean(chosen.allowNewOptions)}
-                    onChange={(e) => allowNew(p.id, e.currentTarget.checked)}
-                  />{' '}
-                  Allow new options in “{p.name}”
-                </label>
-              )}
-            </div>
-          );
-        })}
-      </fieldset>
+      <OutputChoices
+        writable={writable}
+        outputs={outputs}
+        setOutputs={setOutputs}
+        propertyNames={target.properties.map((p) => p.name)}
+      />
 
       <Field label="Rows">
         {({ id }) => (

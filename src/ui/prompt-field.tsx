@@ -9,9 +9,24 @@ export interface PromptFieldProps {
   onChange(value: string): void;
   propertyNames: readonly string[];
   onSubmit?: () => void;
+  /** Another prompt than the run's own (an output's): its label and hint. */
+  label?: string;
+  hint?: string;
+  placeholder?: string;
 }
 
-export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }: PromptFieldProps) {
+const PROMPT_HINT =
+  'Runs once per row. {{Property name}} inserts that row’s value; {{page}} its page content. Without any, the row’s values are added for you.';
+
+export function TemplatePromptField({
+  value,
+  onChange,
+  propertyNames,
+  onSubmit,
+  label = 'Prompt',
+  hint = PROMPT_HINT,
+  placeholder = 'e.g. Translate {{Topic}} to Japanese',
+}: PromptFieldProps) {
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [suggestion, setSuggestion] = useState<Suggestion | null>(null);
   const errors = value.includes('{{') ? checkTemplate(value, propertyNames).errors : [];
@@ -31,11 +46,7 @@ export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }
   };
 
   return (
-    <Field
-      label="Prompt"
-      hint="Runs once per row. {{Property name}} inserts that row’s value; {{page}} its page content. Without any, the row’s values are added for you."
-      error={errors[0]}
-    >
+    <Field label={label} hint={hint} error={errors[0]}>
       {({ id, describedBy, invalid }) => (
         <div class="prompt-field">
           <textarea
@@ -48,7 +59,7 @@ export function TemplatePromptField({ value, onChange, propertyNames, onSubmit }
             aria-autocomplete="list"
             // Points at the suggestions only while they are there: a reference to nothing is an error for screen readers.
             aria-controls={suggestion && suggestion.names.length > 0 ? `${id}-suggestions` : undefined}
-            placeholder="e.g. Translate {{Topic}} to Japanese"
+            placeholder={placeholder}
             onInput={(e) => {
               onChange(e.currentTarget.value);
               refresh(e.currentTarget.value, e.currentTarget.selectionStart);
