@@ -8,6 +8,8 @@ const HOST_PERMISSIONS = [
   'https://api.notion.com/*',
   'https://api.openai.com/*',
   'https://generativelanguage.googleapis.com/*',
+  // Files uploaded to Notion, downloaded to send to the model when a prompt names a files column.
+  'https://prod-files-secure.s3.us-west-2.amazonaws.com/*',
 ];
 
 // See https://wxt.dev/api/config.html

@@ -5,7 +5,9 @@ import { limitsFor } from '../shared/limit-presets';
 import { checkWebSearch } from '../llm/errors';
 import { InklingError } from '../shared/problem';
 import { createJobContext } from '../jobs/context';
-import { checkSetup, estimateRun } from '../jobs/database-setup';
+import { checkSetup } from '../jobs/database-setup';
+import { estimateRun } from '../jobs/run-estimate';
+import { checkFileInputs } from '../jobs/row-files';
 import { previewRows } from '../jobs/database-preview';
 import { readJob, readRows } from '../jobs/job-store';
 import { targetBusy } from '../jobs/runner';
@@ -93,6 +95,7 @@ export function registerDatabaseHandlers(): void {
         const checked = await checkSetup(await notionClient(signal), setup);
         const { config, limitPreset } = await savedEngine();
         checkWebSearch(config.engine, setup.webSearch);
+        checkFileInputs(config.engine, checked.fileColumns);
         const ctx = await createJobContext(
           { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
           signal,
@@ -117,7 +120,9 @@ export function registerDatabaseHandlers(): void {
         const { config, limitPreset } = await savedEngine();
         checkWebSearch(config.engine, setup.webSearch);
         const limits = limitsFor(config.engine, limitPreset).limits;
-        return estimateRun(notion, await checkSetup(notion, setup), setup, config, limits);
+        const checked = await checkSetup(notion, setup);
+        checkFileInputs(config.engine, checked.fileColumns);
+        return estimateRun(notion, checked, setup, config, limits);
       }),
     asDatabase,
   );

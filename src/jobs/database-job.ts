@@ -18,7 +18,8 @@ import { finish, JIT_PAGE_ROWS, readRunPage, recheckRows, toJobRow } from './dat
 import { RowBook } from './row-book';
 import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
 import { stepReferences, stepsOf } from './run-steps';
-import { exclusions, expectedAnswerTokens, PAGE_GUESS_CHARS } from './database-setup';
+import { exclusions } from './database-setup';
+import { expectedAnswerTokens, PAGE_GUESS_CHARS } from './run-estimate';
 import { packRowTokens } from '../prompt/pack-prompt';
 import { CHARS_PER_TOKEN } from '../llm/types';
 import { writeRow } from './row-write';

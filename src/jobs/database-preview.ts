@@ -11,6 +11,8 @@ import type { JobContext } from './context';
 import { exclusions, rowValues, setupFilter, titleOf, type CheckedSetup } from './database-setup';
 import { answerSteps, askModel, displayOf } from './row-answer';
 import { isChained, stepsOf } from './run-steps';
+import { rowFiles } from './row-files';
+import type { Attachment } from '../shared/attachments';
 import { rowsPerCallFor } from './run-pace';
 
 const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
@@ -50,15 +52,28 @@ export async function previewRows(
   });
   const usage: ReturnType<JobContext['price']>[] = [];
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
-  const ask = async (prompt: { system: string; prompt: string; schema?: Record<string, unknown> }) => {
-    const { answer, usage: priced } = await askModel(ctx, prompt, checked.webSearch);
+  const ask = async (
+    prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
+    attachments?: readonly Attachment[],
+  ) => {
+    const { answer, usage: priced } = await askModel(ctx, prompt, checked.webSearch, attachments);
     usage.push(priced);
     return answer;
   };
   const one = async (page: PageObjectResponse): Promise<PreviewRow> => {
     try {
       const steps = stepsOf(checked);
-      const answered = await answerSteps(checked, steps, promptRow(page), exclusions(checked), ask);
+      const files = rowFiles(
+        ctx.notion,
+        page.id,
+        checked.fileColumns ?? [],
+        checked.propertyNames,
+        ctx.engine.id,
+        ctx.signal,
+      );
+      const answered = await answerSteps(checked, steps, promptRow(page), exclusions(checked), async (prompt, step) =>
+        ask(prompt, await files(step)),
+      );
       return previewRow(
         page,
         answered.results,

@@ -1,34 +1,24 @@
 // From the panel's choices to a checked run: the output columns (writable ones only, with their
-// options), the checkbox that picks rows, the template — all checked against the database's
-// current schema before anything is paid for. Also the estimate shown before a run; Preview is
-// database-preview.ts.
+// options), the checkbox that picks rows, the prompts in their order, the files they send — all
+// checked against the database's current schema before anything is paid for. The estimate is
+// run-estimate.ts; Preview is database-preview.ts.
 import type { Client, PageObjectResponse } from '@notionhq/client';
-import { InklingError, type Problem } from '../shared/problem';
-import { estimateCallCost } from '../llm/prices';
-import type { EngineConfig } from '../llm/factory';
+import { InklingError, setupProblem } from '../shared/problem';
 import type { DatabaseRunSetup } from '../shared/intents';
-import { isEmptyValue, propertyText, type PropertyValue } from '../notion/properties';
+import { propertyText, type PropertyValue } from '../notion/properties';
 import {
   isWritableOutput,
   type OutputSpec,
-  FIRST_ROWS,
   type ColumnRef,
-  type RowsPosition,
   type DatabaseTarget,
   type DatabaseView,
 } from '../shared/notion-shapes';
 import { sourcesColumn, viewOf } from './setup-options';
-import { readRowsAt, rowFilter, type RowsRead } from '../notion/rows';
+import { rowFilter } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
-import { buildRowPrompt } from '../prompt/row-prompt';
-import { packRowTokens } from '../prompt/pack-prompt';
-import type { EngineLimits } from '../shared/limit-presets';
-import { CHARS_PER_TOKEN } from '../llm/types';
-import { rowsPerCallFor } from './run-pace';
-import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
-import { budgetState, checkBudget } from '../usage/budget';
-import { type RunEstimate, type RunStep } from '../shared/job';
-import { planSteps, stepOutputs, stepsOf } from './run-steps';
+import type { RunStep } from '../shared/job';
+import { planSteps } from './run-steps';
+import { fileColumnsOf } from './row-files';
 
 export interface CheckedSetup {
   target: DatabaseTarget;
@@ -45,9 +35,11 @@ export interface CheckedSetup {
   view?: DatabaseView;
   /** A chained run's calls for each row, in order (absent: one call, `template`). */
   steps?: RunStep[];
+  /** The files columns the prompts name: each row's uploaded files there go to the model. */
+  fileColumns?: string[];
 }
 
-const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
+const problem = setupProblem;
 
 /** Column types whose values Notion works out itself: nobody, Inkling included, can write them. */
 const NOTION_COMPUTED_TYPES: readonly string[] = [
@@ -119,11 +111,13 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
   const propertyNames = target.properties.map((p) => p.name);
   const prompts = new Map(setup.outputs.flatMap((o) => (o.prompt === undefined ? [] : [[o.id, o.prompt]])));
   const steps = planSteps(setup.template.trim(), outputs, prompts, propertyNames);
+  const fileColumns = fileColumnsOf(steps, target.properties);
   return {
     target,
     // One call a row: its prompt is the run's template (the Prompt, or the one output's own).
     template: steps.length === 1 ? steps[0]!.template : setup.template.trim(),
     ...(steps.length > 1 ? { steps } : {}),
+    ...(fileColumns.length > 0 ? { fileColumns } : {}),
     outputs,
     titleColumn: { id: title.id, name: title.name, type: title.type },
     ...(checkbox ? { checkbox } : {}),
@@ -167,122 +161,4 @@ export function rowValues(page: PageObjectResponse): Record<string, string> {
 export function titleOf(page: PageObjectResponse): string {
   const title = Object.values(page.properties).find((v) => v.type === 'title') as PropertyValue | undefined;
   return propertyText(title) || 'Untitled';
-}
-
-/** A guess at each output's answer length in tokens, for the estimate before a run. */
-const EXPECTED_OUTPUT_TOKENS: Record<string, number> = {
-  title: 20,
-  rich_text: 150,
-  select: 4,
-  status: 4,
-  multi_select: 12,
-  number: 4,
-  checkbox: 2,
-  date: 8,
-  url: 20,
-  email: 10,
-  phone_number: 8,
-};
-
-/** A row's answer length guess, in tokens: the outputs' guesses, and some for the JSON around several. */
-export function expectedAnswerTokens(outputs: readonly OutputSpec[]): number {
-  return outputs.reduce((sum, o) => sum + (EXPECTED_OUTPUT_TOKENS[o.type] ?? 20), outputs.length > 1 ? 10 : 0);
-}
-
-/** A page's content is unknown until it is read: the estimate counts a modest page. */
-export const PAGE_GUESS_CHARS = 2_000;
-
-/**
- * Before a run: counts the chosen rows (page by page) and prices them — input from each row's own
- * prompt, output from a per-type guess.
- */
-export async function estimateRun(
-  notion: Client,
-  checked: CheckedSetup,
-  setup: DatabaseRunSetup,
-  engine: EngineConfig,
-  limits: EngineLimits,
-): Promise<RunEstimate> {
-  const perCall = rowsPerCallFor({ ...setup, ...checked }, limits);
-  const filter = setupFilter(checked, setup.selection);
-  const perRowOutput = expectedAnswerTokens(checked.outputs);
-  const steps = stepsOf(checked);
-  const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
-  const usesPage = (template: string) =>
-    checkTemplate(template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
-  let rows = 0;
-  let skipped = 0;
-  let promptChars = 0;
-  // Past Notion's 10,000-results cap a reading goes on in windows whose first rows come again: count each once.
-  const seen = new Set<string>();
-  let at: RowsPosition | null = FIRST_ROWS;
-  while (at) {
-    const read: RowsRead = await readRowsAt(notion, checked.target.dataSourceId, filter, at);
-    for (const row of read.rows) {
-      if (seen.has(row.id)) continue;
-      seen.add(row.id);
-      // As the run decides: a row with any column it writes already filled is skipped (Sources too).
-      const filled = writtenColumns(checked).some(
-        (o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined),
-      );
-      if (filled && !setup.overwrite) {
-        skipped++;
-        continue;
-      }
-      rows++;
-      const promptRow = { title: titleOf(row), values: rowValues(row) };
-      if (perCall > 1) {
-        // A packed row costs its own part of the prompt, and its share of the instruction and schema.
-        const prompt = buildRowPrompt({ ...base, row: promptRow, exclude: exclusions(checked) });
-        promptChars +=
-          packRowTokens({ ...base, exclude: exclusions(checked) }, promptRow) * CHARS_PER_TOKEN +
-          (usesPage(checked.template) ? PAGE_GUESS_CHARS : 0) +
-          (prompt.system.length + checked.template.length + JSON.stringify(prompt.schema ?? '').length) / perCall;
-        continue;
-      }
-      for (const [i, step] of steps.entries()) {
-        const outputs = stepOutputs(checked.outputs, step);
-        const prompt = buildRowPrompt({
-          template: step.template,
-          propertyNames: checked.propertyNames,
-          row: promptRow,
-          outputs,
-          exclude: exclusions(checked),
-        });
-        // A later step's prompt also carries the earlier answers it names, by the same guess.
-        const earlier = steps.slice(0, i).flatMap((s) => stepOutputs(checked.outputs, s));
-        const named = checkTemplate(step.template, checked.propertyNames).references;
-        promptChars +=
-          prompt.system.length +
-          prompt.prompt.length +
-          JSON.stringify(prompt.schema ?? '').length +
-          (usesPage(step.template) ? PAGE_GUESS_CHARS : 0) +
-          expectedAnswerTokens(earlier.filter((o) => named.includes(o.name))) * CHARS_PER_TOKEN;
-      }
-    }
-    at = read.next;
-  }
-  // With web search each of a row's calls searches (at least) once.
-  const searches = checked.webSearch ? rows * steps.length : 0;
-  const cost = estimateCallCost(
-    engine.engine,
-    engine.model,
-    promptChars,
-    rows * perRowOutput,
-    engine.baseUrl,
-    searches,
-  );
-  const budget = checkBudget(await budgetState(), cost.usd, false);
-  if (budget?.kind === 'budget') throw new InklingError(budget);
-  return {
-    rows,
-    skipped,
-    inputTokens: cost.inputTokens,
-    outputTokens: cost.outputTokens,
-    costUsd: cost.usd,
-    free: cost.free,
-    rowsPerCall: perCall,
-    ...(checked.webSearch ? { searches } : {}),
-    ...(budget ? { budgetWarning: budget.message } : {}),
-  };
 }

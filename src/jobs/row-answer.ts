@@ -16,6 +16,8 @@ import { updateJob } from './job-store';
 import type { RowBook } from './row-book';
 import { QUOTA_DEFAULT_PAUSE_MS, Stop, stopFor, STOPS_THE_RUN } from './run-stops';
 import { stepOutputs, stepsOf } from './run-steps';
+import { rowFiles } from './row-files';
+import type { Attachment } from '../shared/attachments';
 
 /** What the prompt of every row of a run takes from the run. */
 export interface RowPromptSetup {
@@ -45,6 +47,7 @@ export async function askModel(
   ctx: JobContext,
   prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
   webSearch = false,
+  attachments: readonly Attachment[] = [],
 ): Promise<{ answer: ModelAnswer; usage: JobUsage }> {
   const result = await ctx.scheduler.run(
     (signal) =>
@@ -53,6 +56,7 @@ export async function askModel(
         prompt: prompt.prompt,
         ...(prompt.schema ? { schema: prompt.schema } : {}),
         ...(webSearch ? { webSearch } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
         signal,
       }),
     { signal: ctx.signal },
@@ -79,8 +83,9 @@ async function ask(
   job: DatabaseJob,
   ctx: JobContext,
   prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
+  attachments?: readonly Attachment[],
 ): Promise<ModelAnswer> {
-  const { answer, usage } = await askModel(ctx, prompt, job.webSearch);
+  const { answer, usage } = await askModel(ctx, prompt, job.webSearch, attachments);
   await updateJob<DatabaseJob>(job.id, (j) => void (j.usage = addUsage(j.usage, usage)));
   return answer;
 }
@@ -149,7 +154,7 @@ export async function answerSteps(
   steps: readonly RunStep[],
   row: PackRow,
   exclude: readonly string[],
-  askFor: (prompt: RowPrompt) => Promise<ModelAnswer>,
+  askFor: (prompt: RowPrompt, step: RunStep) => Promise<ModelAnswer>,
   known?: Answered,
   onStep?: (answered: Answered) => Promise<unknown>,
 ): Promise<{ results: RowResults; sources: Source[]; stepOf: Record<string, number> }> {
@@ -175,7 +180,7 @@ export async function answerSteps(
       outputs,
       exclude,
     });
-    const answer = await askFor(prompt);
+    const answer = await askFor(prompt, step);
     const answered = interpretAnswer(prompt, outputs, answer);
     results.push(...answered);
     sources = cleanSources([...sources, ...(answer.sources ?? [])]);
@@ -201,12 +206,13 @@ export async function answerRow(
     const stop = await budgetStop(job);
     if (stop) return stop;
     const row = book.get(id)!;
+    const files = rowFiles(ctx.notion, id, job.fileColumns ?? [], job.propertyNames, ctx.engine.id, ctx.signal);
     const { results, sources } = await answerSteps(
       job,
       stepsOf(job),
       await promptRow(ctx, row, setup),
       setup.exclude,
-      (prompt) => ask(job, ctx, prompt),
+      async (prompt, step) => ask(job, ctx, prompt, await files(step)),
       row.answered,
       // A later step may fail: the answers before it are paid for, and kept for Retry failed.
       (answered) => book.update(id, (r) => void (r.answered = answered)),

@@ -47,14 +47,16 @@ export function rowsPerCall(limits: EngineLimits): number {
 
 /**
  * Rows per model call for a run or a Preview: one when the user turned packing off, with web search
- * (a search serves one row, and each answer keeps the sources it was built from), or in a chained run
- * (each row's later call is built from its own earlier answer).
+ * (a search serves one row, and each answer keeps the sources it was built from), in a chained run
+ * (each row's later call is built from its own earlier answer), or when rows send files (each row's
+ * files go with its own prompt).
  */
 export function rowsPerCallFor(
-  run: { packRows?: boolean; webSearch?: boolean; steps?: readonly unknown[] },
+  run: { packRows?: boolean; webSearch?: boolean; steps?: readonly unknown[]; fileColumns?: readonly string[] },
   limits: EngineLimits,
 ): number {
-  return run.packRows === false || run.webSearch || (run.steps?.length ?? 0) > 1 ? 1 : rowsPerCall(limits);
+  const alone = run.packRows === false || run.webSearch || (run.steps?.length ?? 0) > 1 || run.fileColumns?.length;
+  return alone ? 1 : rowsPerCall(limits);
 }
 
 /**

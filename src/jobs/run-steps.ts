@@ -3,10 +3,10 @@
 // ordered so that every answer a prompt names comes first; a circle of prompts is refused up front.
 import type { RunStep } from '../shared/job';
 import type { OutputSpec } from '../shared/notion-shapes';
-import { InklingError, type Problem } from '../shared/problem';
+import { InklingError, setupProblem, type Problem } from '../shared/problem';
 import { checkTemplate } from '../shared/template';
 
-const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
+const problem = setupProblem;
 
 /** A run's calls for each row: its steps, or the one call of a run without chained outputs. */
 export function stepsOf(run: { template: string; outputs: readonly OutputSpec[]; steps?: RunStep[] }): RunStep[] {

@@ -4,9 +4,9 @@ import type { Client } from '@notionhq/client';
 import { retrieveView, VIEW_MISSING_PROBLEM } from '../notion/views';
 import type { DatabaseRunSetup } from '../shared/intents';
 import type { DatabaseTarget, DatabaseView, OutputSpec } from '../shared/notion-shapes';
-import { InklingError, type Problem } from '../shared/problem';
+import { InklingError, setupProblem } from '../shared/problem';
 
-const problem = (kind: string, message: string): Problem => ({ source: 'inkling', kind, message, retryable: false });
+const problem = setupProblem;
 
 /** The Sources column: a text column of its own (not an output, not the checkbox), with web search only. */
 export function sourcesColumn(

@@ -5,6 +5,7 @@ import { InklingError, type Problem } from '../shared/problem';
 import { DEFAULT_MODELS } from '../shared/engines';
 import { createEngine, engineConfigFrom } from '../llm/factory';
 import { checkWebSearch } from '../llm/errors';
+import { checkFileInputs } from './row-files';
 import { limitsFor } from '../shared/limit-presets';
 import { estimateCallCost } from '../llm/prices';
 import { PAGE_SYSTEM_PROMPT } from '../prompt/page-prompt';
@@ -113,6 +114,7 @@ export async function startDatabaseRun(
   try {
     checkWebSearch(ready.engine.engine, setup.webSearch);
     checked = await checkSetup(createNotionClient(ready.notionToken), setup);
+    checkFileInputs(ready.engine.engine, checked.fileColumns);
   } catch (error) {
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
   }
@@ -155,6 +157,7 @@ export function databaseJob(base: Omit<JobBase, 'kind'>, checked: CheckedSetup, 
     titleColumn: checked.titleColumn,
     outputs: checked.outputs,
     ...(checked.steps ? { steps: checked.steps } : {}),
+    ...(checked.fileColumns ? { fileColumns: checked.fileColumns } : {}),
     selection: setup.selection,
     ...(checked.checkbox ? { checkbox: checked.checkbox } : {}),
     overwrite: setup.overwrite,

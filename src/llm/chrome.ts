@@ -22,6 +22,9 @@ export function createChromeEngine(api = chromeLanguageModel()): Engine {
 
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
     if (!api) throw new InklingError(modelProblem('unsupported', UNAVAILABLE_MESSAGE));
+    // Start refuses a run that would send files here; nothing is sent without them silently.
+    if (request.attachments?.length)
+      throw new InklingError(modelProblem('unsupported', 'Chrome built-in AI cannot read files.'));
     const availability = await chromeAiAvailability(api);
     if (availability === 'unavailable') throw new InklingError(modelProblem('unsupported', UNAVAILABLE_MESSAGE));
     if (availability !== 'available') {

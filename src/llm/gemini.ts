@@ -6,7 +6,7 @@ import { modelProblem, safetyProblem, timeoutProblem, toModelProblem, type Probl
 import { parseJsonAnswer } from './json';
 import { LLM_TIMEOUT_MS } from './openai';
 import { cleanSources, type Source } from '../shared/sources';
-import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
+import { estimatedUsage, estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
 
 /** finishReasons that mean the answer was withheld, not finished. */
 const BLOCKED_FINISH_REASONS = new Set([
@@ -58,7 +58,17 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
     try {
       const stream = await ai.models.generateContentStream({
         model: options.model,
-        contents: request.prompt,
+        contents: request.attachments?.length
+          ? [
+              {
+                role: 'user',
+                parts: [
+                  { text: request.prompt },
+                  ...request.attachments.map((a) => ({ inlineData: { mimeType: a.mimeType, data: a.data } })),
+                ],
+              },
+            ]
+          : request.prompt,
         config: {
           ...(request.system ? { systemInstruction: request.system } : {}),
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
@@ -99,11 +109,7 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
       model: options.model,
       usage:
         inputTokens === undefined
-          ? {
-              inputTokens: estimateTokens((request.system ?? '') + request.prompt),
-              outputTokens: estimateTokens(text),
-              estimated: true,
-            }
+          ? estimatedUsage(request, text)
           : { inputTokens, outputTokens: outputTokens ?? estimateTokens(text), estimated: false },
     };
     if (request.webSearch) {

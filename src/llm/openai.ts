@@ -6,7 +6,8 @@ import type { EngineId } from '../shared/engines';
 import { explainUnreachableServer, modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';
 import { cleanSources, type Source } from '../shared/sources';
-import { estimateTokens, type Engine, type GenerateRequest, type GenerateResult, type Usage } from './types';
+import { estimatedUsage, type Engine, type GenerateRequest, type GenerateResult, type Usage } from './types';
+import type { Attachment } from '../shared/attachments';
 
 /** A model call that takes longer than this is treated as failed (long articles on slow local models). */
 export const LLM_TIMEOUT_MS = 300_000;
@@ -24,11 +25,40 @@ export interface OpenAIEngineOptions {
 function usageOf(request: GenerateRequest, text: string, reported?: { input: number; output: number }): Usage {
   return reported
     ? { inputTokens: reported.input, outputTokens: reported.output, estimated: false }
-    : {
-        inputTokens: estimateTokens((request.system ?? '') + request.prompt),
-        outputTokens: estimateTokens(text),
-        estimated: true,
-      };
+    : estimatedUsage(request, text);
+}
+
+const dataUrl = (a: Attachment) => `data:${a.mimeType};base64,${a.data}`;
+
+/** The user turn for Chat Completions: the prompt, then each image (image_url) or PDF (file) as a data URL. */
+function chatContent(request: GenerateRequest): OpenAI.Chat.ChatCompletionUserMessageParam['content'] {
+  if (!request.attachments?.length) return request.prompt;
+  return [
+    { type: 'text', text: request.prompt },
+    ...request.attachments.map((a): OpenAI.Chat.ChatCompletionContentPart =>
+      a.mimeType === 'application/pdf'
+        ? { type: 'file', file: { filename: a.name, file_data: dataUrl(a) } }
+        : { type: 'image_url', image_url: { url: dataUrl(a) } },
+    ),
+  ];
+}
+
+/** The same for the Responses API: input_text, input_image and input_file parts. */
+function responsesInput(request: GenerateRequest): OpenAI.Responses.ResponseCreateParams['input'] {
+  if (!request.attachments?.length) return request.prompt;
+  return [
+    {
+      role: 'user',
+      content: [
+        { type: 'input_text', text: request.prompt },
+        ...request.attachments.map((a): OpenAI.Responses.ResponseInputContent =>
+          a.mimeType === 'application/pdf'
+            ? { type: 'input_file', filename: a.name, file_data: dataUrl(a) }
+            : { type: 'input_image', image_url: dataUrl(a), detail: 'auto' },
+        ),
+      ],
+    },
+  ];
 }
 
 export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
@@ -74,7 +104,7 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
         {
           model: options.model,
           ...(request.system ? { instructions: request.system } : {}),
-          input: request.prompt,
+          input: responsesInput(request),
           tools: [{ type: 'web_search' }],
           stream: true,
           // The Responses API keeps what it is sent for 30 days unless told not to; Chat Completions does not.
@@ -141,7 +171,7 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     if (request.webSearch) return generateWithSearch(request);
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
-    messages.push({ role: 'user', content: request.prompt });
+    messages.push({ role: 'user', content: chatContent(request) });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     let finishReason: string | null = null;

@@ -1,5 +1,6 @@
 // The one interface every engine implements. Nothing outside src/llm/ imports a model SDK.
 import type { EngineId } from '../shared/engines';
+import type { Attachment } from '../shared/attachments';
 
 /** A JSON Schema object (the subset all engines accept: object, string, number, integer, boolean, array, enum). */
 export type JsonSchema = Record<string, unknown>;
@@ -14,6 +15,8 @@ export interface GenerateRequest {
   signal?: AbortSignal;
   /** Let the model search the web (OpenAI's web_search tool, Gemini's Google Search grounding). */
   webSearch?: boolean;
+  /** Images and PDFs sent with the prompt, of the types the engine takes (shared/attachments.ts). */
+  attachments?: readonly Attachment[];
   /** Called as text streams in: the new piece and everything so far. */
   onText?: (delta: string, soFar: string) => void;
 }
@@ -54,4 +57,18 @@ export const CHARS_PER_TOKEN = 4;
 
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+/** A guess at an image's or a PDF's input tokens: for the estimate, and when a provider reports no usage. */
+export const ATTACHMENT_GUESS_TOKENS = 1_000;
+
+/** Usage guessed from the text (and the files sent), for a provider that reported none. */
+export function estimatedUsage(request: GenerateRequest, text: string): Usage {
+  return {
+    inputTokens:
+      estimateTokens((request.system ?? '') + request.prompt) +
+      (request.attachments?.length ?? 0) * ATTACHMENT_GUESS_TOKENS,
+    outputTokens: estimateTokens(text),
+    estimated: true,
+  };
 }

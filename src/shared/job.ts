@@ -176,6 +176,8 @@ export interface DatabaseJob extends JobBase {
   outputs: OutputSpec[];
   /** A chained run's calls for each row, in order (absent: one call, `template`, for every output). */
   steps?: RunStep[];
+  /** Files columns the prompts name: each row's files uploaded there go to the model with its call. */
+  fileColumns?: string[];
   selection: RowSelection;
   checkbox?: ColumnRef;
   /** Write over outputs that already have a value. */

@@ -27,6 +27,11 @@ export class InklingError extends Error {
   }
 }
 
+/** A refusal of Inkling's own (a setup that cannot run), which waiting would not change. */
+export function setupProblem(kind: string, message: string): Problem {
+  return { source: 'inkling', kind, message, retryable: false };
+}
+
 export function isAbortError(error: unknown): boolean {
   return (
     (error instanceof DOMException && error.name === 'AbortError') ||

@@ -19,6 +19,7 @@ import { defaultCheckbox, defaultOutput, type RunInitial } from './database-run-
 import { useEngineAbilities } from './use-engine-abilities';
 import { WebSearchOption } from './web-search-option';
 import { OutputChoices, type OutputChoice } from './output-choices';
+import { FileInputsNote } from './file-inputs-note';
 
 export interface DatabaseRunProps {
   target: DatabaseTarget;
@@ -81,6 +82,11 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
         propertyNames={target.properties.map((p) => p.name)}
       />
 
+      <FileInputsNote
+        prompts={[template, ...outputs.flatMap((o) => (o.prompt === undefined ? [] : [o.prompt]))]}
+        properties={target.properties}
+        abilities={abilities}
+      />
       <OutputChoices
         writable={writable}
         outputs={outputs}

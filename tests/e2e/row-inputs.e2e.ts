@@ -1,9 +1,23 @@
 // Rows that know more than their own text: chained outputs (a later output's prompt names an earlier
-// one's answer, and each row's second call is built from its first), with a circle of prompts refused.
+// one's answer, and each row's second call is built from its first), with a circle of prompts refused;
+// and files as input (a row's image, uploaded to Notion, reaches the model as an image part, downloaded
+// right before the call from an address read just then), with a file too large and an engine that
+// reads no files each said before anything is lost.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { databaseHref } from '../sandbox/site/index.ts';
-import { click, openNotion, openPanel, panelText, runStatus, typeInto, useWorld, waitFor } from './harness.ts';
+import { bigPng, SAMPLE_PNG } from '../sandbox/notion/sample-files.ts';
+import {
+  click,
+  configure,
+  openNotion,
+  openPanel,
+  panelText,
+  runStatus,
+  typeInto,
+  useWorld,
+  waitFor,
+} from './harness.ts';
 import { rowCells, setOutputs } from './databases.ts';
 
 const { world, pages } = useWorld({
@@ -88,5 +102,82 @@ describe('Chained outputs', () => {
       'These prompts need each other’s answers first, so none of them can go first: the Prompt uses {{Category}}, the prompt for “Category” uses {{Summary}}. Take one of those out.',
     );
     expect(world.sandbox.models.calls).toEqual([]);
+  });
+});
+
+/** Products with a photo column: Mug has a photo uploaded to Notion, Lamp one that is too large, Vase none. */
+function products() {
+  const db = world.sandbox.notion.createDatabase({
+    title: 'Products',
+    properties: { Name: 'title', Photo: 'files', Description: 'rich_text' },
+    rows: ['Mug', 'Lamp', 'Vase'].map((Name) => ({ Name })),
+  });
+  const [mug, lamp] = db.rowIds as [string, string, string];
+  const photo = world.sandbox.notion.attachFile(mug, 'Photo', {
+    name: 'mug.png',
+    mimeType: 'image/png',
+    bytes: SAMPLE_PNG,
+  });
+  world.sandbox.notion.attachFile(lamp, 'Photo', {
+    name: 'lamp.png',
+    mimeType: 'image/png',
+    bytes: bigPng(11 * 1024 * 1024),
+  });
+  return { ...db, photo };
+}
+
+describe('Files as input', () => {
+  it('sends a row’s photo to the model as an image part, fetched right before the call; a file too large fails its row with what to do', async () => {
+    const db = products();
+    const page = await openDatabase(db.databaseId, 'Products');
+    await setOutputs(page, ['Description']);
+    await typeInto(page, 'Prompt', 'Describe the product in {{Photo}} in one line');
+    const note = await waitFor(() => panelText(page, '[data-testid="file-inputs"]'), 'the files note');
+    expect(note).toBe(
+      'The files in “Photo” go to the model with each row: PNG, JPEG and WebP images and PDFs uploaded to Notion, up to 10 MB a row. Links to files elsewhere go as their addresses.',
+    );
+    await click(page, 'Generate');
+    await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
+    // Every address read so far (the rows table, the count) is now past its time: the run reads its own.
+    world.sandbox.notion.expireFileUrls();
+    await click(page, 'Start');
+    await runStatus(page, 'Done');
+
+    const calls = world.sandbox.models.calls;
+    const mugCall = calls.find((c) => c.prompt.includes('mug.png'));
+    expect(mugCall?.attachments).toEqual([
+      expect.objectContaining({ kind: 'image', mimeType: 'image/png', sha256: db.photo.sha256 }),
+    ]);
+    // The row without a photo is answered from its text alone; the one with a photo too large is not sent.
+    expect(calls.find((c) => c.prompt.endsWith('Describe the product in  in one line'))?.attachments).toEqual([]);
+    expect(calls.some((c) => c.prompt.includes('lamp.png'))).toBe(false);
+    // The photo was downloaded after the addresses expired, from a fresh one: no download was refused.
+    const downloads = world.sandbox.notion.fileDownloads.filter((d) => d.key === db.photo.key);
+    expect(downloads.length).toBeGreaterThan(0);
+    expect(downloads.every((d) => d.status === 200)).toBe(true);
+
+    const failures = await waitFor(() => panelText(page, '[aria-label="Failed rows"]'), 'the failed row');
+    expect(failures).toContain(
+      'Lamp: “lamp.png” in “Photo” is 11 MB: Inkling sends up to 10 MB of files a row. Make it smaller, or take it out of the row.',
+    );
+    const rows = world.sandbox.notion.queryRows(db.dataSourceId).map((r) => rowCells(r, ['Name', 'Description']));
+    expect(rows.find((r) => r.Name === 'Mug')?.Description).not.toBe('');
+    expect(rows.find((r) => r.Name === 'Lamp')?.Description).toBe('');
+  });
+
+  it('says before the run that Chrome built-in AI reads no files, and refuses to count a run that would need it to', async () => {
+    await configure(world, { engine: 'chrome' });
+    const db = products();
+    const page = await openDatabase(db.databaseId, 'Products');
+    await setOutputs(page, ['Description']);
+    await typeInto(page, 'Prompt', 'Describe the product in {{Photo}}');
+    expect(await waitFor(() => panelText(page, '[data-testid="file-inputs"]'), 'the files note')).toBe(
+      'Chrome built-in AI cannot read files: to send the files in “Photo”, choose GPT (OpenAI) or Gemini in Settings → AI engine.',
+    );
+    await click(page, 'Generate');
+    expect(await waitFor(() => panelText(page, '.ink-problem[role="alert"]'), 'the refusal')).toContain(
+      'Chrome built-in AI cannot read files, so the files in “Photo” cannot be sent. Choose GPT (OpenAI) or Gemini in Settings → AI engine, or take {{Photo}} out of the prompt.',
+    );
+    expect(world.sandbox.notion.fileDownloads).toEqual([]);
   });
 });

@@ -61,6 +61,7 @@ const HOSTS = [
   'https://api.notion.com/*',
   'https://api.openai.com/*',
   'https://generativelanguage.googleapis.com/*',
+  'https://prod-files-secure.s3.us-west-2.amazonaws.com/*',
 ];
 
 describe.each(['chrome', 'firefox'] as const)('the %s store package', (flavour) => {

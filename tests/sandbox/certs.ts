@@ -12,6 +12,7 @@ export const SANDBOX_HOSTS = [
   'api.notion.com',
   'api.openai.com',
   'generativelanguage.googleapis.com',
+  'prod-files-secure.s3.us-west-2.amazonaws.com',
 ] as const;
 
 export interface SandboxCertificate {

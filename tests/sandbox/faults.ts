@@ -87,6 +87,14 @@ const NOTION_ERROR_CODES: Record<number, [code: string, message: string]> = {
   529: ['service_overload', 'Notion is overloaded, please try again later.'],
 };
 
+/** S3's XML error codes, as the bucket of Notion-hosted files answers them. */
+const S3_ERROR_CODES: Record<number, [code: string, message: string]> = {
+  403: ['AccessDenied', 'Access Denied'],
+  404: ['NoSuchKey', 'The specified key does not exist.'],
+  500: ['InternalError', 'We encountered an internal error. Please try again.'],
+  503: ['SlowDown', 'Please reduce your request rate.'],
+};
+
 /** The body and content type a real host would send with this status. */
 export function faultBody(host: string, status: number): { contentType: string; text: string } {
   if (status === 502) {
@@ -98,6 +106,17 @@ export function faultBody(host: string, status: number): { contentType: string; 
     return {
       contentType: 'application/json',
       text: JSON.stringify({ object: 'error', status, code, message, request_id: crypto.randomUUID() }),
+    };
+  }
+  if (host === 'prod-files-secure.s3.us-west-2.amazonaws.com') {
+    const [code, message] = S3_ERROR_CODES[status] ?? [
+      'InternalError',
+      'We encountered an internal error. Please try again.',
+    ];
+    const requestId = crypto.randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+    return {
+      contentType: 'application/xml',
+      text: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId><HostId>${btoa(requestId)}</HostId></Error>`,
     };
   }
   if (host === 'generativelanguage.googleapis.com') {

@@ -1,8 +1,9 @@
 // The sandbox: the outside world Inkling talks to, simulated on 127.0.0.1 and reached at the real host
 // names with a certificate made at run time: by Chromium through --host-resolver-rules, by Firefox
-// through a proxy (the HTTP server's CONNECT, which tunnels only the four hosts below to the HTTPS server).
+// through a proxy (the HTTP server's CONNECT, which tunnels only the five hosts below to the HTTPS server).
 //   https  www.notion.so                      → a notion.so look-alike (site/)
 //          api.notion.com                     → the Notion API (notion/)
+//          prod-files-secure.s3.us-west-2.amazonaws.com → the bucket of Notion-hosted files (notion/file-host.ts)
 //          api.openai.com                     → OpenAI (models/)
 //          generativelanguage.googleapis.com  → Gemini (models/)
 //   http   127.0.0.1:<httpPort>/v1            → an OpenAI-compatible server, as Ollama would be
@@ -57,7 +58,7 @@ export class Sandbox {
     return sandbox;
   }
 
-  /** Chromium's resolver rules: the four real hosts go to the sandbox, every other look-up fails. */
+  /** Chromium's resolver rules: the real hosts go to the sandbox, every other look-up fails. */
   get hostResolverRules(): string {
     const maps = SANDBOX_HOSTS.map((host) => `MAP ${host} 127.0.0.1:${this.httpsPort}`);
     return [...maps, 'MAP * ~NOTFOUND', 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
@@ -77,7 +78,7 @@ export class Sandbox {
   }
 
   /**
-   * Firefox's preferences that point it at the sandbox: a proxy script sends the four real hosts through
+   * Firefox's preferences that point it at the sandbox: a proxy script sends the real hosts through
    * the sandbox's CONNECT tunnel and everything else nowhere (as Chromium's `MAP * ~NOTFOUND`); the
    * certificate is accepted through the WebDriver session's acceptInsecureCerts.
    */
@@ -190,6 +191,8 @@ export class Sandbox {
     switch (req.url.hostname) {
       case 'api.notion.com':
         return (q, r) => this.notion.handle(q, r);
+      case 'prod-files-secure.s3.us-west-2.amazonaws.com':
+        return (q, r) => this.notion.handleFileHost(q, r);
       case 'api.openai.com':
         return (q, r) => this.models.handleOpenAI(q, r);
       case 'generativelanguage.googleapis.com':

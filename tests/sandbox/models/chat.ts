@@ -6,9 +6,9 @@ import { sendJson, sseEvent, startSse } from '../http-util.ts';
 import type { SandboxRequest } from '../http-util.ts';
 import { ClientWatch, generationMs, paceOut, randomId, unixNow } from './engine.ts';
 import type { Engine } from './engine.ts';
-import { strictSchemaProblem } from './schema.ts';
+import { chatFormat } from './chat-format.ts';
+import { openaiMedia, payloadProblem, visionProblem } from './openai-media.ts';
 import { promptForMatching } from './script.ts';
-import type { OutputFormat, PromptText } from './script.ts';
 import { chunkText, countTokens } from './tokens.ts';
 import {
   authProblem,
@@ -23,98 +23,6 @@ import {
   settle,
 } from './openai-common.ts';
 import type { ErrorReply, OpenAIFlavor } from './openai-common.ts';
-
-const JSON_SCHEMA_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-
-interface ChatFormat {
-  format: OutputFormat;
-  /** Logged in calls[].schema. */
-  schema?: unknown;
-  problem?: ErrorReply;
-}
-
-/** Reads `response_format` and, for api.openai.com, validates it as strictly as the service does. */
-function chatFormat(flavor: OpenAIFlavor, body: Record<string, unknown>, prompt: PromptText): ChatFormat {
-  const rf = body.response_format as
-    { type?: unknown; json_schema?: { name?: unknown; schema?: unknown; strict?: unknown } } | undefined | null;
-  if (!rf || rf.type === 'text' || rf.type === undefined) return { format: { kind: 'text' } };
-  const strictChecks = flavor === 'openai';
-  if (rf.type === 'json_object') {
-    // The service refuses JSON mode unless the prompt itself asks for JSON.
-    if (strictChecks && !/json/i.test(prompt.all)) {
-      return {
-        format: { kind: 'text' },
-        problem: openaiError(
-          400,
-          "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
-          'invalid_request_error',
-          'messages',
-          null,
-        ),
-      };
-    }
-    return { format: { kind: 'json', dialect: 'json-schema' }, schema: {} };
-  }
-  if (rf.type === 'json_schema') {
-    const js = rf.json_schema;
-    if (!js || typeof js !== 'object') {
-      return {
-        format: { kind: 'text' },
-        problem: openaiError(
-          400,
-          "Missing required parameter: 'response_format.json_schema'.",
-          'invalid_request_error',
-          'response_format.json_schema',
-          'missing_required_parameter',
-        ),
-      };
-    }
-    const schema = js.schema ?? {};
-    if (strictChecks) {
-      if (typeof js.name !== 'string') {
-        return {
-          format: { kind: 'text' },
-          problem: openaiError(
-            400,
-            "Missing required parameter: 'response_format.json_schema.name'.",
-            'invalid_request_error',
-            'response_format.json_schema.name',
-            'missing_required_parameter',
-          ),
-        };
-      }
-      if (!JSON_SCHEMA_NAME.test(js.name)) {
-        return {
-          format: { kind: 'text' },
-          problem: openaiError(
-            400,
-            "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
-            'invalid_request_error',
-            'response_format.json_schema.name',
-            'invalid_value',
-          ),
-        };
-      }
-      const problem = js.strict === true ? strictSchemaProblem(schema, js.name) : undefined;
-      if (problem)
-        return {
-          format: { kind: 'text' },
-          problem: openaiError(400, problem, 'invalid_request_error', 'response_format', null),
-        };
-    }
-    return { format: { kind: 'json', schema, dialect: 'json-schema' }, schema };
-  }
-  return {
-    format: { kind: 'text' },
-    problem: openaiError(
-      400,
-      `Invalid value: '${String(rf.type)}'. Supported values are: 'json_object', 'json_schema', and 'text'.`,
-      'invalid_request_error',
-      'response_format.type',
-      'invalid_value',
-    ),
-  };
-}
 
 interface ChatRequest {
   model: string;
@@ -136,7 +44,8 @@ export async function chatCompletions(
   const { body, problem: badJson } = readJson(req);
   const chat = (body ?? {}) as Partial<ChatRequest>;
   const messages = Array.isArray(chat.messages) ? chat.messages : [];
-  const prompt = promptFromMessages(messages);
+  const media = openaiMedia(flavor, 'chat', messages);
+  const prompt = { ...promptFromMessages(messages), attachments: media.received };
   const { format, schema, problem: formatProblem } = chatFormat(flavor, body ?? {}, prompt);
   const stream = chat.stream === true;
   const call = engine.begin(
@@ -146,6 +55,7 @@ export async function chatCompletions(
       prompt: promptForMatching(prompt),
       stream,
       schema,
+      attachments: media.received,
     },
     at,
   );
@@ -154,6 +64,8 @@ export async function chatCompletions(
     sendError(res, flavor, req, reply);
   };
 
+  const tooLarge = payloadProblem(flavor, req);
+  if (tooLarge) return fail(tooLarge);
   const denied = authProblem(flavor, req, validKey);
   if (denied) return fail(denied);
   if (badJson) return fail(badJson);
@@ -205,6 +117,8 @@ export async function chatCompletions(
     );
   }
   if (formatProblem) return fail(formatProblem);
+  const mediaProblem = media.problem ?? visionProblem(flavor, model.id, media.received);
+  if (mediaProblem) return fail(mediaProblem);
 
   const maxTokens =
     typeof chat.max_completion_tokens === 'number'

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sleep } from '../http-util.ts';
 import type { SandboxRequest } from '../http-util.ts';
+import { asAttachment } from './media.ts';
+import type { Attachment, Received } from './media.ts';
 import { Script } from './script.ts';
 import type { Provider } from './script.ts';
 
@@ -38,6 +40,8 @@ export interface ModelCall {
   tools?: string[];
   /** Web searches made (each is charged); absent when the request offered no search tool. */
   searches?: number;
+  /** The images and files the request carried, in order (also on a refused call: those read before the refusal). */
+  attachments: Attachment[];
 }
 
 export class Engine {
@@ -51,8 +55,14 @@ export class Engine {
   }
 
   /** Logs a call as it arrives; handlers fill in status and tokens as they answer. */
-  begin(call: Omit<ModelCall, 'inputTokens' | 'outputTokens' | 'status' | 'at'>, at: number): ModelCall {
-    const entry: ModelCall = { ...call, inputTokens: 0, outputTokens: 0, status: 0, at };
+  begin(
+    call: Omit<ModelCall, 'inputTokens' | 'outputTokens' | 'status' | 'at' | 'attachments'> & {
+      attachments?: readonly Received[];
+    },
+    at: number,
+  ): ModelCall {
+    const attachments = (call.attachments ?? []).map(asAttachment);
+    const entry: ModelCall = { ...call, attachments, inputTokens: 0, outputTokens: 0, status: 0, at };
     // Optional fields stay absent rather than undefined, so that tests can compare calls with toEqual.
     for (const key of ['schema', 'tools', 'searches'] as const) if (entry[key] === undefined) delete entry[key];
     this.calls.push(entry);

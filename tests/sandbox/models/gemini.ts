@@ -11,192 +11,25 @@ import { ClientWatch, answerPreflight, corsHeaders, generationMs, isPreflight, p
 import type { Engine } from './engine.ts';
 import { groundingMetadata } from './gemini-grounding.ts';
 import { promptForMatching } from './script.ts';
-import type { ModelFault, OutputFormat, PromptText } from './script.ts';
+import type { OutputFormat, PromptText } from './script.ts';
+import {
+  API_KEY_INVALID,
+  GEMINI_MODELS,
+  NO_KEY,
+  SAFETY_RATINGS_BLOCKED,
+  contextTooLong,
+  faultReply,
+  googleError,
+  modelNotFound,
+} from './gemini-common.ts';
+import type { GeminiErrorReply, GeminiModel } from './gemini-common.ts';
+
+export { GEMINI_MODELS, GEMINI_RETRY_DELAY } from './gemini-common.ts';
+export type { GeminiModel } from './gemini-common.ts';
 import { performSearches, planWebSearch } from './search.ts';
-import { chunkText, countTokens, truncateToTokens } from './tokens.ts';
-
-export interface GeminiModel {
-  id: string;
-  displayName: string;
-  description: string;
-  version: string;
-  inputTokenLimit: number;
-  outputTokenLimit: number;
-  supportedGenerationMethods: string[];
-  thinking: boolean;
-}
-
-const TEXT_METHODS = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
-
-export const GEMINI_MODELS: GeminiModel[] = [
-  {
-    id: 'gemini-3.8-flash',
-    displayName: 'Gemini 3.8 Flash',
-    description: 'Fast, balanced multimodal model for everyday tasks.',
-    version: '3.8',
-    inputTokenLimit: 1_048_576,
-    outputTokenLimit: 65_536,
-    supportedGenerationMethods: TEXT_METHODS,
-    thinking: true,
-  },
-  {
-    id: 'gemini-3.5-flash-lite',
-    displayName: 'Gemini 3.5 Flash-Lite',
-    description: 'Smallest and most cost-efficient model, built for high-volume use.',
-    version: '3.5',
-    inputTokenLimit: 1_048_576,
-    outputTokenLimit: 65_536,
-    supportedGenerationMethods: TEXT_METHODS,
-    thinking: true,
-  },
-  {
-    id: 'gemini-3.1-pro-preview',
-    displayName: 'Gemini 3.1 Pro Preview',
-    description: 'Most capable model for complex reasoning and coding.',
-    version: '3.1-preview',
-    inputTokenLimit: 1_048_576,
-    outputTokenLimit: 65_536,
-    supportedGenerationMethods: TEXT_METHODS,
-    thinking: true,
-  },
-  {
-    // Listed by the real API too: clients must filter on supportedGenerationMethods.
-    id: 'gemini-embedding-001',
-    displayName: 'Gemini Embedding 001',
-    description: 'Obtain a distributed representation of a text.',
-    version: '001',
-    inputTokenLimit: 2_048,
-    outputTokenLimit: 1,
-    supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
-    thinking: false,
-  },
-];
-
-/** The RetryInfo delay Google attaches to 429s. */
-export const GEMINI_RETRY_DELAY = '7s';
-const FREE_TIER_REQUESTS_PER_MINUTE = 10;
-const FREE_TIER_REQUESTS_PER_DAY = 250;
-
-/** Safety ratings on a blocked answer: one category is over the threshold. */
-const SAFETY_RATINGS_BLOCKED = [
-  { category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', probability: 'NEGLIGIBLE' },
-  { category: 'HARM_CATEGORY_HATE_SPEECH', probability: 'NEGLIGIBLE' },
-  { category: 'HARM_CATEGORY_HARASSMENT', probability: 'MEDIUM', blocked: true },
-  { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'NEGLIGIBLE' },
-];
-
-interface GeminiErrorReply {
-  status: number;
-  body: unknown;
-}
-
-function googleError(code: number, status: string, message: string, details?: unknown[]): GeminiErrorReply {
-  return { status: code, body: { error: { code, message, status, ...(details ? { details } : {}) } } };
-}
-
-const API_KEY_INVALID = googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
-  {
-    '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-    reason: 'API_KEY_INVALID',
-    domain: 'googleapis.com',
-    metadata: { service: 'generativelanguage.googleapis.com' },
-  },
-  {
-    '@type': 'type.googleapis.com/google.rpc.LocalizedMessage',
-    locale: 'en-US',
-    message: 'API key not valid. Please pass a valid API key.',
-  },
-]);
-
-const NO_KEY = googleError(
-  403,
-  'PERMISSION_DENIED',
-  "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
-);
-
-function rateLimited(model: string, perDay: boolean): GeminiErrorReply {
-  const metric = 'generate_content_free_tier_requests';
-  const quotaId = perDay
-    ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier'
-    : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier';
-  const limit = perDay ? FREE_TIER_REQUESTS_PER_DAY : FREE_TIER_REQUESTS_PER_MINUTE;
-  return googleError(
-    429,
-    'RESOURCE_EXHAUSTED',
-    `You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. \n* Quota exceeded for metric: generativelanguage.googleapis.com/${metric}, limit: ${limit}, model: ${model}\nPlease retry in ${GEMINI_RETRY_DELAY}.`,
-    [
-      {
-        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-        violations: [
-          {
-            quotaMetric: `generativelanguage.googleapis.com/${metric}`,
-            quotaId,
-            quotaDimensions: { location: 'global', model },
-            quotaValue: String(limit),
-          },
-        ],
-      },
-      {
-        '@type': 'type.googleapis.com/google.rpc.Help',
-        links: [
-          {
-            description: 'Learn more about Gemini API quotas',
-            url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
-          },
-        ],
-      },
-      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: GEMINI_RETRY_DELAY },
-    ],
-  );
-}
-
-function modelNotFound(model: string, apiVersion: string, method: string): GeminiErrorReply {
-  return googleError(
-    404,
-    'NOT_FOUND',
-    `models/${model} is not found for API version ${apiVersion}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`,
-  );
-}
-
-function contextTooLong(inputTokens: number, limit: number): GeminiErrorReply {
-  return googleError(
-    400,
-    'INVALID_ARGUMENT',
-    `The input token count (${Math.max(inputTokens, limit + 1)}) exceeds the maximum number of tokens allowed (${limit}).`,
-  );
-}
-
-function faultReply(
-  fault: Exclude<ModelFault, 'safety' | 'prompt_blocked' | 'drop'>,
-  model: string,
-  apiVersion: string,
-  method: string,
-  inputTokens: number,
-  limit: number,
-): GeminiErrorReply {
-  switch (fault) {
-    case 'unauthorized':
-      return googleError(403, 'PERMISSION_DENIED', 'Your API key was reported as leaked. Please use another API key.');
-    case 'invalid_key':
-      return API_KEY_INVALID;
-    case 'rate_limited':
-      return rateLimited(model, false);
-    case 'quota_exhausted':
-      return rateLimited(model, true);
-    case 'server_error':
-      return googleError(
-        500,
-        'INTERNAL',
-        'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
-      );
-    case 'overloaded':
-      return googleError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.');
-    case 'model_not_found':
-      return modelNotFound(model, apiVersion, method);
-    case 'context_length':
-      return contextTooLong(inputTokens, limit);
-  }
-}
+import { geminiMedia, modalityDetails, payloadProblem } from './gemini-media.ts';
+import type { Received } from './media.ts';
+import { chunkText, countTokens, promptTokens, truncateToTokens } from './tokens.ts';
 
 function googleHeaders(req: SandboxRequest): Record<string, string> {
   return {
@@ -310,7 +143,7 @@ function partsText(content: unknown): string {
     .join('');
 }
 
-function promptFromBody(body: Record<string, unknown>): PromptText {
+function promptFromBody(body: Record<string, unknown>, attachments: Received[] = []): PromptText {
   const system = partsText(body.systemInstruction);
   const user: string[] = [];
   const all: string[] = system ? [system] : [];
@@ -320,7 +153,7 @@ function promptFromBody(body: Record<string, unknown>): PromptText {
     all.push(text);
     if ((c as Content).role !== 'model') user.push(text);
   }
-  return { system, user: user.join('\n'), all: all.join('\n') };
+  return { system, user: user.join('\n'), all: all.join('\n'), attachments };
 }
 
 interface GenerationConfig {
@@ -394,7 +227,8 @@ async function generate(
   } catch (e) {
     badJson = `Invalid JSON payload received. ${(e as Error).message}`;
   }
-  const prompt = promptFromBody(body ?? {});
+  const media = geminiMedia(body?.contents);
+  const prompt = promptFromBody(body ?? {}, media.received);
   const config = ((body ?? {}).generationConfig ?? {}) as GenerationConfig;
   const { format, schema, problem: formatProblem } = outputFormat(config);
   const stream = method === 'streamGenerateContent';
@@ -411,6 +245,7 @@ async function generate(
       schema,
       tools,
       searches: offersSearch ? 0 : undefined,
+      attachments: media.received,
     },
     at,
   );
@@ -419,6 +254,8 @@ async function generate(
     send(res, req, reply.status, reply.body);
   };
 
+  const tooLarge = payloadProblem(req);
+  if (tooLarge) return fail(tooLarge);
   const denied = authProblem(req, validKey);
   if (denied) return fail(denied);
   if (badJson !== undefined) return fail(googleError(400, 'INVALID_ARGUMENT', badJson));
@@ -429,6 +266,7 @@ async function generate(
     return fail(googleError(400, 'INVALID_ARGUMENT', '* GenerateContentRequest.contents: contents is not specified\n'));
   }
   if (formatProblem) return fail(formatProblem);
+  if (media.problem) return fail(media.problem);
 
   const client = new ClientWatch(res);
   const plan = engine.script.plan('gemini', prompt, format);
@@ -438,7 +276,7 @@ async function generate(
   }
   const fault = plan.kind === 'fault' ? plan.fault : undefined;
   if (fault === 'drop') return dropConnection(res);
-  const inputTokens = countTokens(prompt.all);
+  const inputTokens = promptTokens(prompt);
   if (fault !== undefined && fault !== 'safety' && fault !== 'prompt_blocked') {
     return fail(faultReply(fault, modelId, apiVersion, method, inputTokens, model.inputTokenLimit));
   }
@@ -448,7 +286,7 @@ async function generate(
   const promptUsage = {
     promptTokenCount: inputTokens,
     totalTokenCount: inputTokens,
-    promptTokensDetails: [{ modality: 'TEXT', tokenCount: inputTokens }],
+    promptTokensDetails: modalityDetails(prompt),
   };
   const envelope = (fields: Record<string, unknown>) => ({ ...fields, modelVersion: modelId, responseId });
 
@@ -561,6 +399,6 @@ function countTokensRoute(
     );
   }
   const inner = (body.generateContentRequest ?? body) as Record<string, unknown>;
-  const total = countTokens(promptFromBody(inner).all);
-  send(res, req, 200, { totalTokens: total, promptTokensDetails: [{ modality: 'TEXT', tokenCount: total }] });
+  const prompt = promptFromBody(inner, geminiMedia(inner.contents).received);
+  send(res, req, 200, { totalTokens: promptTokens(prompt), promptTokensDetails: modalityDetails(prompt) });
 }

@@ -9,7 +9,7 @@ import type { SandboxRequest } from '../http-util.ts';
 import { corsHeaders, randomId } from './engine.ts';
 import type { ClientWatch, Engine, ModelCall } from './engine.ts';
 import type { ModelFault, OutputFormat, PromptText, SearchScript } from './script.ts';
-import { countTokens, truncateToTokens } from './tokens.ts';
+import { countTokens, promptTokens, truncateToTokens } from './tokens.ts';
 
 export interface OpenAIModel {
   id: string;
@@ -326,7 +326,7 @@ export async function runModel(
     call.aborted = true;
     return undefined;
   }
-  const inputTokens = countTokens(prompt.all);
+  const inputTokens = promptTokens(prompt);
   const fault = plan.kind === 'fault' ? plan.fault : undefined;
   if (fault === 'drop') {
     dropConnection(res);

@@ -8,9 +8,11 @@ import { sseEvent, sendJson, startSse } from '../http-util.ts';
 import type { SandboxRequest } from '../http-util.ts';
 import { ClientWatch, generationMs, paceOut, randomId, unixNow } from './engine.ts';
 import type { Engine } from './engine.ts';
-import { strictSchemaProblem } from './schema.ts';
+import { WEB_SEARCH_TOOLS, promptFromInput, responsesFormat, toolTypes } from './responses-request.ts';
+import type { ResponsesRequest } from './responses-request.ts';
+import { openaiMedia, payloadProblem, visionProblem } from './openai-media.ts';
 import { promptForMatching } from './script.ts';
-import type { OutputFormat, PromptText, WebSource } from './script.ts';
+import type { WebSource } from './script.ts';
 import { NO_SEARCH, citeSources, performSearches, planWebSearch } from './search.ts';
 import type { WebSearch } from './search.ts';
 import { chunkText, countTokens } from './tokens.ts';
@@ -20,108 +22,12 @@ import {
   modelNotFound,
   openaiError,
   openaiHeaders,
-  promptFromMessages,
   readJson,
   runModel,
   sendError,
   settle,
 } from './openai-common.ts';
 import type { Answer, ErrorReply, OpenAIFlavor } from './openai-common.ts';
-
-interface ResponsesRequest {
-  model: string;
-  input: string | unknown[];
-  instructions?: string | null;
-  stream?: boolean;
-  max_output_tokens?: number | null;
-  text?: { format?: { type?: string; name?: string; schema?: unknown; strict?: boolean } } | null;
-  tools?: unknown;
-  include?: unknown;
-}
-
-/** The hosted web search tool's names: current, dated snapshot, and the older preview. */
-const WEB_SEARCH_TOOLS = new Set([
-  'web_search',
-  'web_search_2025_08_26',
-  'web_search_preview',
-  'web_search_preview_2025_03_11',
-]);
-
-/** The `type` of each tool the request offers; undefined without tools. */
-function toolTypes(tools: unknown): string[] | undefined {
-  if (!Array.isArray(tools) || tools.length === 0) return undefined;
-  return tools.map((tool: { type?: unknown } | null) => String(tool?.type));
-}
-
-function promptFromInput(body: Partial<ResponsesRequest>): PromptText {
-  const instructions = typeof body.instructions === 'string' ? body.instructions : undefined;
-  if (typeof body.input === 'string') {
-    return { system: instructions ?? '', user: body.input, all: [instructions, body.input].filter(Boolean).join('\n') };
-  }
-  return promptFromMessages(Array.isArray(body.input) ? body.input : [], instructions);
-}
-
-function responsesFormat(
-  flavor: OpenAIFlavor,
-  body: Partial<ResponsesRequest>,
-  prompt: PromptText,
-): { format: OutputFormat; schema?: unknown; problem?: ErrorReply } {
-  const f = body.text?.format;
-  if (!f || f.type === 'text' || f.type === undefined) return { format: { kind: 'text' } };
-  if (f.type === 'json_object') {
-    if (flavor === 'openai' && !/json/i.test(prompt.all)) {
-      return {
-        format: { kind: 'text' },
-        problem: openaiError(
-          400,
-          "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.",
-          'invalid_request_error',
-          'input',
-          null,
-        ),
-      };
-    }
-    return { format: { kind: 'json', dialect: 'json-schema' }, schema: {} };
-  }
-  if (f.type === 'json_schema') {
-    const schema = f.schema ?? {};
-    if (flavor === 'openai' && typeof f.name !== 'string') {
-      return {
-        format: { kind: 'text' },
-        problem: openaiError(
-          400,
-          "Missing required parameter: 'text.format.name'.",
-          'invalid_request_error',
-          'text.format.name',
-          'missing_required_parameter',
-        ),
-      };
-    }
-    const problem = flavor === 'openai' && f.strict === true ? strictSchemaProblem(schema, f.name ?? '') : undefined;
-    if (problem)
-      return {
-        format: { kind: 'text' },
-        problem: openaiError(
-          400,
-          problem.replace('response_format', 'text.format'),
-          'invalid_request_error',
-          'text.format.schema',
-          'invalid_json_schema',
-        ),
-      };
-    return { format: { kind: 'json', schema, dialect: 'json-schema' }, schema };
-  }
-  return {
-    format: { kind: 'text' },
-    problem: openaiError(
-      400,
-      `Invalid value: '${String(f.type)}'. Supported values are: 'text', 'json_object', and 'json_schema'.`,
-      'invalid_request_error',
-      'text.format.type',
-      'invalid_value',
-    ),
-  };
-}
 
 export async function handleResponses(
   engine: Engine,
@@ -133,7 +39,8 @@ export async function handleResponses(
   const at = Date.now();
   const { body, problem: badJson } = readJson(req);
   const r = (body ?? {}) as Partial<ResponsesRequest>;
-  const prompt = promptFromInput(r);
+  const media = openaiMedia(flavor, 'responses', Array.isArray(r.input) ? r.input : []);
+  const prompt = { ...promptFromInput(r), attachments: media.received };
   const { format, schema, problem: formatProblem } = responsesFormat(flavor, r, prompt);
   const stream = r.stream === true;
   const tools = toolTypes(r.tools);
@@ -149,6 +56,7 @@ export async function handleResponses(
       schema,
       tools,
       searches: offersSearch ? 0 : undefined,
+      attachments: media.received,
     },
     at,
   );
@@ -156,6 +64,8 @@ export async function handleResponses(
     call.status = reply.status;
     sendError(res, flavor, req, reply);
   };
+  const tooLarge = payloadProblem(flavor, req);
+  if (tooLarge) return fail(tooLarge);
   const denied = authProblem(flavor, req, validKey);
   if (denied) return fail(denied);
   if (badJson) return fail(badJson);
@@ -184,6 +94,8 @@ export async function handleResponses(
   const model = findModel(flavor, r.model);
   if (!model || !model.chat) return fail(modelNotFound(flavor, r.model));
   if (formatProblem) return fail(formatProblem);
+  const mediaProblem = media.problem ?? visionProblem(flavor, model.id, media.received);
+  if (mediaProblem) return fail(mediaProblem);
 
   const maxTokens = typeof r.max_output_tokens === 'number' ? r.max_output_tokens : undefined;
   const client = new ClientWatch(res);

@@ -1,5 +1,7 @@
 // What the emulated model says: scripted rules first, otherwise a deterministic answer derived
 // from the prompt, so that tests can predict the text without scripting anything.
+import { attachmentNote } from './media.ts';
+import type { Received } from './media.ts';
 import { sampleFromSchema } from './schema.ts';
 import type { SchemaDialect } from './schema.ts';
 
@@ -53,6 +55,8 @@ export interface PromptText {
   user: string;
   /** Every input message's text (all roles), the basis of input token counts. */
   all: string;
+  /** The images and files the request carried (see media.ts). */
+  attachments?: Received[];
 }
 
 /** System then user text: what rules match against and what `calls[].prompt` records. */
@@ -148,13 +152,16 @@ export function firstLine(p: PromptText): string {
  *  - JSON formats: a value conforming to the schema (see schema.ts), seeded by the prompt.
  *  - "Translate … to Japanese" with a `Topic: X` line (or the last line): 「X」(ja).
  *  - Anything else: `Answer: <first line of the user prompt>`.
+ * With attachments, the `Answer: …` forms (also JSON mode's `{answer}`) end in a note of what arrived, e.g.
+ * `Answer: Describe it (with 1 image)` (see attachmentNote); a packed row's note counts what came after its block.
  */
 export function defaultAnswer(p: PromptText, format: OutputFormat): string {
   const seed = promptForMatching(p);
+  const note = attachmentNote(p.attachments);
   const packed = format.kind === 'json' ? packedAnswer(p, format) : undefined;
   if (packed !== undefined) return packed;
   if (format.kind === 'json') {
-    if (format.schema === undefined) return JSON.stringify({ answer: `Answer: ${firstLine(p)}` });
+    if (format.schema === undefined) return JSON.stringify({ answer: `Answer: ${firstLine(p)}${note}` });
     return JSON.stringify(sampleFromSchema(format.schema, seed, firstLine(p), format.dialect));
   }
   if (format.kind === 'enum') return String(sampleFromSchema(format.schema, seed, firstLine(p), 'openapi'));
@@ -164,7 +171,7 @@ export function defaultAnswer(p: PromptText, format: OutputFormat): string {
     const subject = translationSubject(p);
     return code === 'ja' ? `「${subject}」(ja)` : `“${subject}” (${code})`;
   }
-  return `Answer: ${firstLine(p)}`;
+  return `Answer: ${firstLine(p)}${note}`;
 }
 
 /** The text to translate: a `Topic:`/`Text:`/`Title:` line anywhere, else the last user line. */
@@ -208,7 +215,8 @@ function packedAnswer(p: PromptText, format: { schema?: unknown; dialect: Schema
       /\{\{\s*([^}]+?)\s*\}\}/g,
       (_, name: string) => values.get(name.toLowerCase()) ?? '',
     );
-    const row: PromptText = { system: p.system, user: `${filled}\n\n${block}`, all: '' };
+    const attachments = p.attachments?.filter((a) => a.row === id);
+    const row: PromptText = { system: p.system, user: `${filled}\n\n${block}`, all: '', attachments };
     const schema = properties[id];
     const plain = isObject(schema) && schema.type === 'string' && schema.enum === undefined;
     answer[id] = plain

@@ -2,7 +2,8 @@
 // sandbox uses one honest, deterministic rule so that tests can predict every number:
 //   tokens(text) = ceil(code points / 4)
 // Code points (not UTF-16 units) so that emoji and CJK text are never split in half by
-// truncation or streaming.
+// truncation or streaming. Images and files add what media.ts says they cost.
+import type { PromptText } from './script.ts';
 
 export const CHARS_PER_TOKEN = 4;
 
@@ -27,4 +28,9 @@ export function chunkText(text: string, tokensPerChunk = TOKENS_PER_CHUNK): stri
   const chunks: string[] = [];
   for (let i = 0; i < points.length; i += size) chunks.push(points.slice(i, i + size).join(''));
   return chunks;
+}
+
+/** Input tokens of a prompt: its text, then its attachments. */
+export function promptTokens(p: PromptText): number {
+  return countTokens(p.all) + (p.attachments ?? []).reduce((sum, a) => sum + a.tokens, 0);
 }

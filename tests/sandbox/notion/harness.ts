@@ -14,6 +14,8 @@ export interface NotionHarness {
    * fixture token and Notion-Version unless overridden; a header set to '' is left out.
    */
   raw(method: string, path: string, init?: { body?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** Fetches a signed file URL (https://prod-files-secure.s3…) from the emulated bucket, path and query unchanged. */
+  fetchFile(url: string, init?: { method?: string }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,10 @@ export async function startNotionHarness(api: NotionApi = new NotionApi()): Prom
   const served = await serveHandler(
     (req, res) => api.handle(req, res),
     () => 'https://api.notion.com',
+  );
+  const files = await serveHandler(
+    (req, res) => api.handleFileHost(req, res),
+    () => 'https://prod-files-secure.s3.us-west-2.amazonaws.com',
   );
   const baseUrl = served.url;
   return {
@@ -41,6 +47,12 @@ export async function startNotionHarness(api: NotionApi = new NotionApi()): Prom
           }).filter(([, v]) => v !== ''),
         ),
       }),
-    close: () => served.close(),
+    fetchFile: (url, init = {}) => {
+      const { pathname, search } = new URL(url);
+      return fetch(`${files.url}${pathname}${search}`, { method: init.method ?? 'GET' });
+    },
+    close: async () => {
+      await Promise.all([served.close(), files.close()]);
+    },
   };
 }

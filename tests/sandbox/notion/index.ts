@@ -4,6 +4,9 @@
 import type { ServerResponse } from 'node:http';
 import type { SandboxRequest } from '../http-util.ts';
 import { isObject } from './content.ts';
+import type { FileDownload, FileHost, FileUpload } from './file-host.ts';
+import { appendImageFile, attachFile, type AttachedFile } from './file-seeding.ts';
+import { fileHostOf } from './file-values.ts';
 import { FIXTURES, seedFixtures } from './fixtures.ts';
 import { defaultViewIdFor, normalizeId } from './ids.ts';
 import * as ops from './operations.ts';
@@ -13,135 +16,44 @@ import { matchRows } from './query.ts';
 import { TokenBuckets } from './rate-limit.ts';
 import { blockObject, dataSourceObject, databaseObject, pageObject, viewObject } from './render.ts';
 import { handleRequest, type RequestLogEntry } from './routes.ts';
-import { plainText, Store, type ViewType } from './store.ts';
+import { plainText, Store } from './store.ts';
 
 export { FIXTURES };
 export { compactId, defaultViewIdFor, normalizeId, objectUrl, pageUrl, titleSlug } from './ids.ts';
 export type { RequestLogEntry };
 
-export interface NotionApiOptions {
-  /** requests per second budget per token; 0 = unlimited */
-  rateLimitPerSecond?: number;
-  /** burst size */
-  rateLimitBurst?: number;
-}
+import type {
+  BlockTreeNode,
+  DatabaseObject,
+  DataSourceObject,
+  NotionApiOptions,
+  PageObject,
+  RowsQuery,
+  SeedDatabaseOptions,
+  SeededDatabase,
+  SeedPageOptions,
+  SeedRow,
+  SeedViewOptions,
+  ViewObject,
+} from './types.ts';
 
-/** A page object exactly as GET /v1/pages/:id returns it. */
-export interface PageObject {
-  object: 'page';
-  id: string;
-  url: string;
-  properties: Record<string, Record<string, unknown>>;
-  [key: string]: unknown;
-}
-
-/** A database object exactly as GET /v1/databases/:id returns it. */
-export interface DatabaseObject {
-  object: 'database';
-  id: string;
-  title: Array<Record<string, unknown>>;
-  data_sources: Array<{ id: string; name: string }>;
-  [key: string]: unknown;
-}
-
-/** A data source object exactly as GET /v1/data_sources/:id returns it. */
-export interface DataSourceObject {
-  object: 'data_source';
-  id: string;
-  title: Array<Record<string, unknown>>;
-  properties: Record<string, { id: string; name: string; type: string; [key: string]: unknown }>;
-  [key: string]: unknown;
-}
-
-/** One block of getBlockTree: {id, type, [type]: data, children}. */
-export interface BlockTreeNode {
-  id: string;
-  type: string;
-  children: BlockTreeNode[];
-  [key: string]: unknown;
-}
-
-/**
- * A convenient property value for seeding (see simpleToRequest): a string for title, rich_text, select,
- * status, url, email, phone_number and date ("2026-01-31"); string[] for multi_select, people (user ids),
- * relation (page ids) and files (urls); a number; a boolean; or the request form itself ({select: {...}}).
- */
-export type SeedValue = unknown;
-/** One row: property name → value. */
-export type SeedRow = Record<string, SeedValue>;
-
-export interface SeedPageOptions {
-  /** Parent page id (default: the Inkling Playground page). */
-  parentId?: string;
-  title: string;
-  /** Content in request form, as blocks.children.append takes it; the per-request size limits do not apply. */
-  children?: unknown[];
-  /** An emoji. */
-  icon?: string;
-  /** Set an explicit share flag on the new page (default: inherit from the parent). */
-  shared?: boolean;
-  /** A fixed id (default: random). */
-  id?: string;
-}
-
-export interface SeedDatabaseOptions {
-  /** Parent page id (default: the Inkling Playground page). */
-  parentId?: string;
-  title: string;
-  /**
-   * The data source schema: property name → type name ("title", "checkbox", …) or the request form
-   * ({select: {options: [{name: "A"}]}}, {relation: {data_source_id}}, {formula: {expression}}, …).
-   * Without a title property one called "Name" is added.
-   */
-  properties: Record<string, string | Record<string, unknown>>;
-  /** Rows to add, in order. */
-  rows?: SeedRow[];
-  /** When each row was created (ms), as in a database filled over time; default: now. */
-  rowsCreatedAt?: (index: number) => number;
-  isInline?: boolean;
-  /** Set an explicit share flag on the new database (default: inherit from the parent). */
-  shared?: boolean;
-  databaseId?: string;
-  dataSourceId?: string;
-}
-
-export interface SeededDatabase {
-  databaseId: string;
-  dataSourceId: string;
-  rowIds: string[];
-  /** The view the database opens on: "Default view", a table of every row. */
-  defaultViewId: string;
-}
-
-/** A query filter and sorts, in the form POST /v1/data_sources/:id/query takes them. */
-export interface RowsQuery {
-  filter?: Record<string, unknown> | null;
-  sorts?: Array<Record<string, unknown>> | null;
-}
-
-export interface SeedViewOptions extends RowsQuery {
-  databaseId: string;
-  /** The view's name, shown on its tab. */
-  name: string;
-  /** Default: table. */
-  type?: ViewType;
-  /** A fixed id (default: random). */
-  viewId?: string;
-}
-
-/** A view object exactly as GET /v1/views/:id returns it. */
-export interface ViewObject {
-  object: 'view';
-  id: string;
-  parent: { type: 'database_id'; database_id: string };
-  name: string;
-  type: ViewType;
-  url: string;
-  data_source_id: string;
-  filter: Record<string, unknown> | null;
-  sorts: Array<Record<string, unknown>> | null;
-  [key: string]: unknown;
-}
+export type {
+  NotionApiOptions,
+  PageObject,
+  DatabaseObject,
+  DataSourceObject,
+  BlockTreeNode,
+  SeedValue,
+  SeedRow,
+  SeedPageOptions,
+  SeedDatabaseOptions,
+  SeededDatabase,
+  RowsQuery,
+  SeedViewOptions,
+  ViewObject,
+} from './types.ts';
+export type { FileDownload, FileUpload } from './file-host.ts';
+export type { AttachedFile } from './file-seeding.ts';
 
 export class NotionApi {
   /** The fixture constants (the same object as the FIXTURES export). */
@@ -150,6 +62,7 @@ export class NotionApi {
   readonly requestLog: RequestLogEntry[] = [];
   readonly #store = new Store();
   readonly #limiter = new TokenBuckets();
+  readonly #files: FileHost = fileHostOf(this.#store);
   readonly #tokens: ReadonlySet<string> = new Set([FIXTURES.token, FIXTURES.personalAccessToken, FIXTURES.legacyToken]);
   #rate: [number, number | undefined];
   readonly #initialRate: [number, number | undefined];
@@ -170,12 +83,19 @@ export class NotionApi {
     );
   }
 
+  /** Answers one request to the bucket of Notion-hosted files, https://prod-files-secure.s3.us-west-2.amazonaws.com. */
+  handleFileHost(req: SandboxRequest, res: ServerResponse): void {
+    this.#files.handle(req, res);
+  }
+
   /**
    * Back to the seeded fixtures (same constant ids; views made since are gone, the fixtures' views are
-   * back) and the rate limit the sandbox started with; rate-limit buckets refill. The request log is kept.
+   * back) and the rate limit the sandbox started with; rate-limit buckets refill. Uploaded files, their
+   * URLs and the download log are gone too. The request log is kept.
    */
   reset(): void {
     seedFixtures(this.#store);
+    this.#files.clear();
     this.#rate = this.#initialRate;
     this.#limiter.configure(...this.#rate);
   }
@@ -407,6 +327,29 @@ export class NotionApi {
     ops.updateDataSource(this.#seedContext(), normalizeId(dataSourceId) ?? dataSourceId, {
       properties: { [name]: change },
     });
+  }
+
+  /**
+   * Uploads a file into a row's files property, after the files already there, as a person would in Notion
+   * (an Error when the property is not a files property). Reads then serve it as a Notion-hosted file.
+   */
+  attachFile(pageId: string, propertyName: string, file: FileUpload): AttachedFile {
+    return attachFile(this.#seedContext(), pageId, propertyName, file);
+  }
+
+  /** Appends an image block of type `file` (a Notion-hosted image) to a page or block. */
+  appendImageFile(parentId: string, file: FileUpload): AttachedFile & { blockId: string } {
+    return appendImageFile(this.#seedContext(), parentId, file);
+  }
+
+  /** Every signed file URL issued so far stops working, as if the hour had passed; reads from now on sign valid ones. */
+  expireFileUrls(): void {
+    this.#files.expireAll();
+  }
+
+  /** Every GET and HEAD on the file bucket, in order: the object key asked for and the status answered. */
+  get fileDownloads(): FileDownload[] {
+    return this.#files.downloads;
   }
 
   /** Appends blocks (request form) to a page or block; returns the new top-level block ids. */

@@ -14,6 +14,7 @@ import {
   type ContentContext,
 } from './content.ts';
 import { failed, fixOne, lengthAtMost, notFound, oneOf, validation } from './errors.ts';
+import { parseFile } from './file-values.ts';
 import { evaluateFormula, formulaText, type FormulaValue } from './formula.ts';
 import { propertyIdFor, stableId } from './ids.ts';
 import {
@@ -602,7 +603,7 @@ export function parseValue(
       ];
     }
     case 'files':
-      return expectArray(value, at, MAX_RELATIONS).map((item, i) => parseFile(item, `${at}[${i}]`));
+      return expectArray(value, at, MAX_RELATIONS).map((item, i) => parseFile(item, `${at}[${i}]`, ctx.store));
     default:
       throw fixOne(WRITABLE_TYPES.map((t) => `${path}.${t}`));
   }
@@ -612,29 +613,6 @@ function expectArray(value: unknown, path: string, limit: number): unknown[] {
   if (!Array.isArray(value)) throw failed(path, 'an array', value);
   if (value.length > limit) throw failed(`${path}.length`, lengthAtMost(limit), value.length);
   return value;
-}
-
-function parseFile(value: unknown, path: string): Record<string, unknown> {
-  const file = expectObject(value, path);
-  onlyKeys(file, ['name', 'type', 'external', 'file', 'file_upload'], path);
-  if (file.file_upload !== undefined)
-    throw validation(`File uploads are not available in this workspace (${path}.file_upload).`);
-  const kind = file.type ?? (file.external !== undefined ? 'external' : file.file !== undefined ? 'file' : undefined);
-  if (kind !== 'external' && kind !== 'file') throw fixOne([`${path}.external`, `${path}.file`, `${path}.file_upload`]);
-  const body = expectObject(file[kind], `${path}.${kind}`);
-  const url = expectUrl(body.url, `${path}.${kind}.url`);
-  const name =
-    file.name === undefined
-      ? url.split(/[?#]/)[0]?.split('/').pop() || 'file'
-      : expectString(file.name, `${path}.name`);
-  if (name.length > MAX_OPTION_NAME) throw failed(`${path}.name.length`, lengthAtMost(MAX_OPTION_NAME), name.length);
-  return kind === 'external'
-    ? { name, type: 'external', external: { url } }
-    : {
-        name,
-        type: 'file',
-        file: { url, expiry_time: typeof body.expiry_time === 'string' ? body.expiry_time : null },
-      };
 }
 
 function chooseOption(
