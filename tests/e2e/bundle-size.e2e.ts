@@ -10,14 +10,15 @@ const BUILD = resolve(import.meta.dirname, '../../.output/chrome-mv3');
 const gzipped = (file: string) => gzipSync(readFileSync(resolve(BUILD, file)), { level: 9 }).length;
 
 describe('the production build', () => {
-  // 22 KB: was 20 until the panel showed each row's state and answer during a run (+0.5 KB), which is
+  // 23 KB: was 20 until the panel showed each row's state and answer during a run (+0.5 KB), which is
   // what the panel is for, then 21 until it gained web search (its option, Sources, the sources in
-  // Preview) and Cancel for Preview and the count (+0.7 KB in all); preact is half of it.
-  it('ships a content script of at most 22 KB gzip', () => {
+  // Preview) and Cancel for Preview and the count (+0.7 KB in all), then 22 until outputs could have
+  // prompts of their own and the panel said what a files column sends (+1.0 KB); preact is half of it.
+  it('ships a content script of at most 23 KB gzip', () => {
     const script = gzipped('content-scripts/notion.js');
     const css = gzipped('content-scripts/notion.css');
     recordMeasurement('content script gzip bytes', { script, css });
-    expect(script).toBeLessThanOrEqual(22_000);
+    expect(script).toBeLessThanOrEqual(23_000);
     // Its styles come with it into the panel's shadow root.
     expect(css).toBeLessThanOrEqual(2_500);
   });
