@@ -3,7 +3,7 @@
 // GET models and models/{m}. Errors are Google's {error:{code,message,status,details}}; note an
 // invalid key is a 400, not a 401, and safety blocks are 200 answers without text. With the
 // googleSearch tool the answer is grounded (see gemini-grounding.ts); in a stream the grounding comes
-// on the last chunk, with the finishReason.
+// on the last chunk, with the finishReason. Inline images and PDFs: gemini-media.ts.
 import type { ServerResponse } from 'node:http';
 import { dropConnection, parseJsonBody, sendJson, sseEvent, startSse } from '../http-util.ts';
 import type { SandboxRequest } from '../http-util.ts';
