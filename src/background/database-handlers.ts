@@ -7,7 +7,7 @@ import { InklingError } from '../shared/problem';
 import { createJobContext } from '../jobs/context';
 import { checkSetup } from '../jobs/database-setup';
 import { estimateRun } from '../jobs/run-estimate';
-import { checkFileInputs } from '../jobs/row-files';
+import { checkFileInputs } from '../jobs/row-inputs';
 import { previewRows } from '../jobs/database-preview';
 import { readJob, readRows } from '../jobs/job-store';
 import { targetBusy } from '../jobs/runner';

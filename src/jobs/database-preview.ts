@@ -2,6 +2,7 @@
 // way the run would pack them, so that it shows what the run would write.
 import type { PageObjectResponse } from '@notionhq/client';
 import { InklingError } from '../shared/problem';
+import { PAGE_PLACEHOLDER } from '../shared/template';
 import type { DatabaseRunSetup } from '../shared/intents';
 import { queryRowsPage } from '../notion/rows';
 import { buildPackPrompt, interpretPack, type RowResults } from '../prompt/pack-prompt';
@@ -10,12 +11,10 @@ import type { Source } from '../shared/sources';
 import type { JobContext } from './context';
 import { exclusions, rowValues, setupFilter, titleOf, type CheckedSetup } from './database-setup';
 import { answerSteps, askModel, displayOf } from './row-answer';
-import { isChained, stepsOf } from './run-steps';
-import { rowFiles } from './row-files';
+import { isChained, stepReferences, stepsOf } from './run-steps';
+import { filesInput, promptRow, rowFiles, sendsPageImages, withUnsent } from './row-inputs';
 import type { Attachment } from '../shared/attachments';
 import { rowsPerCallFor } from './run-pace';
-
-const promptRow = (page: PageObjectResponse) => ({ title: titleOf(page), values: rowValues(page) });
 
 /** A row as Preview shows it: its answers (by step, in a chained run), or why it has none. */
 function previewRow(
@@ -60,20 +59,17 @@ export async function previewRows(
     usage.push(priced);
     return answer;
   };
-  const one = async (page: PageObjectResponse): Promise<PreviewRow> => {
+  const usesPage = stepReferences(stepsOf(checked), checked.propertyNames).includes(PAGE_PLACEHOLDER);
+  const read = (page: PageObjectResponse) =>
+    promptRow(ctx, { id: page.id, title: titleOf(page), values: rowValues(page) }, usesPage);
+  const one = async (page: PageObjectResponse, known?: Awaited<ReturnType<typeof read>>): Promise<PreviewRow> => {
     try {
-      const steps = stepsOf(checked);
-      const files = rowFiles(
-        ctx.notion,
-        page.id,
-        checked.fileColumns ?? [],
-        checked.propertyNames,
-        ctx.engine.id,
-        ctx.signal,
-      );
-      const answered = await answerSteps(checked, steps, promptRow(page), exclusions(checked), async (prompt, step) =>
-        ask(prompt, await files(step)),
-      );
+      const { row, page: images } = known ?? (await read(page));
+      const files = rowFiles(filesInput(checked, ctx, page.id, images));
+      const answered = await answerSteps(checked, stepsOf(checked), row, exclusions(checked), async (prompt, step) => {
+        const sent = await files(step);
+        return ask(withUnsent(prompt, sent.unsent), sent.attachments);
+      });
       return previewRow(
         page,
         answered.results,
@@ -87,24 +83,44 @@ export async function previewRows(
       throw error;
     }
   };
-  const packed = rowsPerCallFor({ ...setup, ...checked }, ctx.scheduler.limits) > 1 && rows.length > 1;
-  if (!packed) return { rows: await Promise.all(rows.map(one)), usage };
-  const pack = buildPackPrompt({ ...base, rows: rows.map(promptRow), exclude: exclusions(checked) });
-  let answered: Array<RowResults | undefined> = rows.map(() => undefined);
+  const packs = rowsPerCallFor({ ...setup, ...checked }, ctx.scheduler.limits) > 1 && rows.length > 1;
+  if (!packs) return { rows: await Promise.all(rows.map((page) => one(page))), usage };
+  // As the run does: a row whose page has images is asked alone.
+  const readRows = await Promise.all(rows.map(read));
+  const packed = rows.filter((_, i) => !sendsPageImages(ctx, readRows[i]!.page));
+  const alone = rows.filter((page) => !packed.includes(page));
+  if (packed.length < 2) return { rows: await Promise.all(rows.map((page) => one(page))), usage };
+  const pack = buildPackPrompt({
+    ...base,
+    rows: readRows.filter((_, i) => packed.includes(rows[i]!)).map((r) => r.row),
+    exclude: exclusions(checked),
+  });
+  const readOf = (page: PageObjectResponse) => readRows[rows.indexOf(page)]!;
+  let answered: Array<RowResults | undefined> = packed.map(() => undefined);
   try {
     answered = interpretPack(pack, checked.outputs, await ask(pack));
   } catch (error) {
     if (!(error instanceof InklingError) || ctx.signal.aborted) throw error;
     // An answer that is not the JSON asked for: each row is asked alone, as the run would do.
     if (error.problem.kind !== 'bad_output') {
+      const reason = error.problem.message;
       return {
-        rows: rows.map((page) => ({ id: page.id, title: titleOf(page), outputs: {}, reason: error.problem.message })),
+        rows: await Promise.all(
+          rows.map((page) =>
+            alone.includes(page) ? one(page, readOf(page)) : { id: page.id, title: titleOf(page), outputs: {}, reason },
+          ),
+        ),
         usage,
       };
     }
   }
   return {
-    rows: await Promise.all(rows.map((page, i) => (answered[i] ? previewRow(page, answered[i]) : one(page)))),
+    rows: await Promise.all(
+      rows.map((page) => {
+        const answer = answered[packed.indexOf(page)];
+        return answer ? previewRow(page, answer) : one(page, readOf(page));
+      }),
+    ),
     usage,
   };
 }

@@ -18,7 +18,7 @@ import { rowFilter } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
 import type { RunStep } from '../shared/job';
 import { planSteps } from './run-steps';
-import { fileColumnsOf } from './row-files';
+import { fileColumnsOf } from './row-inputs';
 
 export interface CheckedSetup {
   target: DatabaseTarget;

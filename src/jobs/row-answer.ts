@@ -2,7 +2,6 @@
 // answer, and each answer kept — paid for once — as the write it makes, or the row failed with its reason.
 import { toNotionProblem } from '../notion/errors';
 import { updateBody } from '../notion/property-answers';
-import { readPageMarkdown } from '../notion/page-markdown';
 import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '../prompt/pack-prompt';
 import { buildRowPrompt, interpretAnswer, type RowPrompt } from '../prompt/row-prompt';
 import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage, type RunStep } from '../shared/job';
@@ -16,7 +15,7 @@ import { updateJob } from './job-store';
 import type { RowBook } from './row-book';
 import { QUOTA_DEFAULT_PAUSE_MS, Stop, stopFor, STOPS_THE_RUN } from './run-stops';
 import { stepOutputs, stepsOf } from './run-steps';
-import { rowFiles } from './row-files';
+import { filesInput, promptRow, rowFiles, sendsPageImages, withUnsent } from './row-inputs';
 import type { Attachment } from '../shared/attachments';
 
 /** What the prompt of every row of a run takes from the run. */
@@ -34,12 +33,6 @@ async function budgetStop(job: DatabaseJob): Promise<Stop | undefined> {
   return budget.limitUsd !== null && budget.spentUsd >= budget.limitUsd
     ? new Stop(budgetReachedProblem(budget))
     : undefined;
-}
-
-/** The row as the prompt sees it: its values, and its page's content when the template uses it. */
-async function promptRow(ctx: JobContext, row: JobRow, setup: RowPromptSetup): Promise<PackRow> {
-  const pageMarkdown = setup.usesPage ? (await readPageMarkdown(ctx.notion, row.id)).markdown : undefined;
-  return { title: row.title, values: row.values ?? {}, ...(pageMarkdown === undefined ? {} : { pageMarkdown }) };
 }
 
 /** One model call through the engine's scheduler, priced (which also counts it in Usage). */
@@ -205,15 +198,19 @@ export async function answerRow(
   try {
     const stop = await budgetStop(job);
     if (stop) return stop;
-    const row = book.get(id)!;
-    const files = rowFiles(ctx.notion, id, job.fileColumns ?? [], job.propertyNames, ctx.engine.id, ctx.signal);
+    const jobRow = book.get(id)!;
+    const { row, page } = await promptRow(ctx, jobRow, setup.usesPage);
+    const files = rowFiles(filesInput(job, ctx, id, page));
     const { results, sources } = await answerSteps(
       job,
       stepsOf(job),
-      await promptRow(ctx, row, setup),
+      row,
       setup.exclude,
-      async (prompt, step) => ask(job, ctx, prompt, await files(step)),
-      row.answered,
+      async (prompt, step) => {
+        const sent = await files(step);
+        return ask(job, ctx, withUnsent(prompt, sent.unsent), sent.attachments);
+      },
+      jobRow.answered,
       // A later step may fail: the answers before it are paid for, and kept for Retry failed.
       (answered) => book.update(id, (r) => void (r.answered = answered)),
     );
@@ -238,20 +235,25 @@ export async function answerPack(
   ctx: JobContext,
   setup: RowPromptSetup,
 ): Promise<{ stop?: Stop; alone: string[] }> {
+  const alone: string[] = [];
+  let packed = [...ids];
   try {
     const stop = await budgetStop(job);
     if (stop) return { stop, alone: [] };
-    const rows = await Promise.all(ids.map((id) => promptRow(ctx, book.get(id)!, setup)));
+    const read = await Promise.all(ids.map((id) => promptRow(ctx, book.get(id)!, setup.usesPage)));
+    // A row whose page has images goes alone: a packed prompt cannot say whose images are whose.
+    alone.push(...ids.filter((_, i) => sendsPageImages(ctx, read[i]!.page)));
+    packed = ids.filter((id) => !alone.includes(id));
+    if (packed.length === 0) return { alone };
     const pack = buildPackPrompt({
       template: job.template,
       propertyNames: job.propertyNames,
-      rows,
+      rows: read.filter((_, i) => !alone.includes(ids[i]!)).map((r) => r.row),
       outputs: job.outputs,
       exclude: setup.exclude,
     });
     const results = interpretPack(pack, job.outputs, await ask(job, ctx, pack));
-    const alone: string[] = [];
-    for (const [i, id] of ids.entries()) {
+    for (const [i, id] of packed.entries()) {
       const answered = results[i];
       if (answered) await keepAnswer(job, book, id, answered);
       else alone.push(id);
@@ -260,8 +262,8 @@ export async function answerPack(
   } catch (error) {
     const failed = failure(error, ctx);
     if (failed.problem?.kind === 'bad_output') return { alone: [...ids] };
-    if (failed.reason !== undefined) for (const id of ids) await finish(book, id, 'failed', failed.reason);
-    return { ...(failed.stop ? { stop: failed.stop } : {}), alone: [] };
+    if (failed.reason !== undefined) for (const id of packed) await finish(book, id, 'failed', failed.reason);
+    return { ...(failed.stop ? { stop: failed.stop } : {}), alone };
   }
 }
 

@@ -5,7 +5,7 @@ import { InklingError, type Problem } from '../shared/problem';
 import { DEFAULT_MODELS } from '../shared/engines';
 import { createEngine, engineConfigFrom } from '../llm/factory';
 import { checkWebSearch } from '../llm/errors';
-import { checkFileInputs } from './row-files';
+import { checkFileInputs } from './row-inputs';
 import { limitsFor } from '../shared/limit-presets';
 import { estimateCallCost } from '../llm/prices';
 import { PAGE_SYSTEM_PROMPT } from '../prompt/page-prompt';

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, MEETING_NOTE } from '../../tests/sandbox/notion/fixtures';
 import { startNotionHarness, type NotionHarness } from '../../tests/sandbox/notion/harness';
 import { NOTION_VERSION } from './client';
-import { readPageMarkdown, readableMarkdown } from './page-markdown';
+import { SAMPLE_PNG } from '../../tests/sandbox/notion/sample-files';
+import { NOTION_FILE_HOST } from './files';
+import { hostedImages, readPageMarkdown, readableMarkdown } from './page-markdown';
 import { readBlockTree } from './read-blocks';
 
 describe('readableMarkdown', () => {
@@ -18,6 +20,41 @@ describe('readableMarkdown', () => {
     ['$$\n\\frac{a}{b} \\{c\\}\n$$\nafter \\*', '$$\n\\frac{a}{b} \\{c\\}\n$$\nafter *'],
   ])('%j reads as %j', (notion, readable) => {
     expect(readableMarkdown(notion)).toBe(readable);
+  });
+});
+
+const hosted = (name: string) =>
+  `https://${NOTION_FILE_HOST}/ws/file/${encodeURIComponent(name)}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab`;
+
+describe('hostedImages', () => {
+  it('lists the images uploaded to Notion in order, and names them in the text instead of their addresses', () => {
+    const markdown = [
+      `![The lamp](${hosted('lamp (1).png')})`,
+      'Some text ![](https://cdn.example/elsewhere.png) and',
+      `\t![](${hosted('plan.jpg')})`,
+      `![spoof](https://${NOTION_FILE_HOST}.evil.example/x.png)`,
+      `![plain](http://${NOTION_FILE_HOST}/ws/file/x.png)`,
+    ].join('\n');
+    expect(hostedImages(markdown)).toEqual({
+      markdown: [
+        '![The lamp](lamp (1).png)',
+        'Some text ![](https://cdn.example/elsewhere.png) and',
+        '\t![](plan.jpg)',
+        `![spoof](https://${NOTION_FILE_HOST}.evil.example/x.png)`,
+        `![plain](http://${NOTION_FILE_HOST}/ws/file/x.png)`,
+      ].join('\n'),
+      images: [
+        { name: 'lamp (1).png', url: hosted('lamp (1).png') },
+        { name: 'plan.jpg', url: hosted('plan.jpg') },
+      ],
+    });
+  });
+
+  it('leaves text without images as it is', () => {
+    expect(hostedImages('no [link](https://x.example) here')).toEqual({
+      markdown: 'no [link](https://x.example) here',
+      images: [],
+    });
   });
 });
 
@@ -45,5 +82,16 @@ describe('reading a page as context', () => {
     expect(markdown).toContain('Budget: costs $5 * 2');
     expect(markdown).toContain('<summary>Hiring</summary>');
     expect(markdown).toContain('\t\twhy');
+  });
+
+  it('gives the page’s uploaded images with addresses signed for this read, and their names in the text', async () => {
+    const client = h.client(FIXTURES.token, { notionVersion: NOTION_VERSION });
+    const pageId = h.api.createPage({ title: 'Product', children: [] });
+    const image = h.api.appendImageFile(pageId, { name: 'lamp.png', mimeType: 'image/png', bytes: SAMPLE_PNG });
+    h.api.expireFileUrls();
+    const { markdown, images } = await readPageMarkdown(client, pageId);
+    expect(markdown).toBe('![](lamp.png)');
+    expect(images).toEqual([{ name: 'lamp.png', url: expect.stringContaining(image.key) }]);
+    expect((await h.fetchFile(images[0]!.url)).status).toBe(200);
   });
 });

@@ -4,6 +4,7 @@
 // dialect; we only make it read as written (no backslash escapes, <br> as a line break) and never parse it
 // back: what we write goes through our own converter (markdown-to-blocks.ts).
 import type { Client } from '@notionhq/client';
+import { NOTION_FILE_HOST, type NotionFile } from './files';
 
 /** The characters Notion's Markdown escapes outside code. */
 const ESCAPED = /\\([\\*~`$[\]<>{}|^])/g;
@@ -43,11 +44,49 @@ export function readableMarkdown(markdown: string): string {
     .join('\n');
 }
 
-/** The page's content as Markdown a model reads; `truncated` when Notion cut a very long page short. */
+/** An image in Notion's Markdown: `![caption](address)`, the address possibly holding one level of parentheses. */
+const IMAGE = /!\[([^\]\n]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
+
+/** The file's name as the last part of its address says it. */
+function nameOf(address: URL): string {
+  const last = address.pathname.split('/').at(-1) ?? '';
+  try {
+    return decodeURIComponent(last) || 'image';
+  } catch {
+    return last || 'image';
+  }
+}
+
+/**
+ * The images uploaded to Notion on a page (in its order), and the Markdown with each one's signed
+ * address replaced by its name: an address that opens the file for an hour is no text for a model (and
+ * a thousand characters of tokens). Images linked from elsewhere stay as written.
+ */
+export function hostedImages(markdown: string): { markdown: string; images: NotionFile[] } {
+  const images: NotionFile[] = [];
+  const text = markdown.replace(IMAGE, (whole, caption: string, url: string) => {
+    let address: URL;
+    try {
+      address = new URL(url);
+    } catch {
+      return whole;
+    }
+    if (address.protocol !== 'https:' || address.hostname !== NOTION_FILE_HOST) return whole;
+    const name = nameOf(address);
+    images.push({ name, url });
+    return `![${caption}](${name})`;
+  });
+  return { markdown: text, images };
+}
+
+/**
+ * The page's content as Markdown a model reads, with the images uploaded to it (their addresses, read
+ * just now, last about an hour); `truncated` when Notion cut a very long page short.
+ */
 export async function readPageMarkdown(
   client: Client,
   pageId: string,
-): Promise<{ markdown: string; truncated: boolean }> {
+): Promise<{ markdown: string; truncated: boolean; images: NotionFile[] }> {
   const page = await client.pages.retrieveMarkdown({ page_id: pageId });
-  return { markdown: readableMarkdown(page.markdown), truncated: page.truncated };
+  return { ...hostedImages(readableMarkdown(page.markdown)), truncated: page.truncated };
 }

@@ -26,6 +26,17 @@ const ACCEPTED: Record<EngineId, readonly AttachmentType[]> = {
 
 export const acceptedTypes = (engine: EngineId): readonly AttachmentType[] => ACCEPTED[engine];
 
+/** At most this many of a page's images go with a row: a gallery page would otherwise cost a fortune. */
+export const MAX_PAGE_IMAGES = 20;
+
+/**
+ * The image types a row's page may send with {{page}}: only to hosted engines, which read images with
+ * every model. Many models behind an OpenAI-compatible server cannot, and a page's images are not named
+ * by the prompt, so they would fail rows that ask only about the page's text.
+ */
+export const pageImageTypes = (engine: EngineId): readonly AttachmentType[] =>
+  engine === 'openai' || engine === 'gemini' ? ACCEPTED[engine].filter((t) => t.startsWith('image/')) : [];
+
 const TYPE_NAMES: Record<AttachmentType, string> = {
   'image/png': 'PNG',
   'image/jpeg': 'JPEG',
@@ -35,8 +46,7 @@ const TYPE_NAMES: Record<AttachmentType, string> = {
 };
 
 /** "PNG, JPEG, WebP and GIF images and PDFs", as the panel and the messages say what an engine takes. */
-export function acceptedText(engine: EngineId): string {
-  const types = ACCEPTED[engine];
+export function acceptedText(engine: EngineId, types: readonly AttachmentType[] = ACCEPTED[engine]): string {
   const images = types.filter((t) => t.startsWith('image/')).map((t) => TYPE_NAMES[t]);
   const list = images.length > 1 ? `${images.slice(0, -1).join(', ')} and ${images.at(-1)!}` : (images[0] ?? '');
   const pdfs = types.includes('application/pdf');

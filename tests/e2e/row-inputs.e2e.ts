@@ -2,7 +2,8 @@
 // one's answer, and each row's second call is built from its first), with a circle of prompts refused;
 // and files as input (a row's image, uploaded to Notion, reaches the model as an image part, downloaded
 // right before the call from an address read just then), with a file too large and an engine that
-// reads no files each said before anything is lost.
+// reads no files each said before anything is lost; and the images uploaded to a row’s page sent with
+// {{page}}.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { databaseHref } from '../sandbox/site/index.ts';
@@ -179,5 +180,44 @@ describe('Files as input', () => {
       'Chrome built-in AI cannot read files, so the files in “Photo” cannot be sent. Choose GPT (OpenAI) or Gemini in Settings → AI engine, or take {{Photo}} out of the prompt.',
     );
     expect(world.sandbox.notion.fileDownloads).toEqual([]);
+  });
+});
+
+const paragraph = (content: string) => ({ paragraph: { rich_text: [{ text: { content } }] } });
+
+describe('Images on the row’s page', () => {
+  it('sends the images uploaded to a row’s page with {{page}}, named in its text instead of their addresses', async () => {
+    const notion = world.sandbox.notion;
+    const db = notion.createDatabase({
+      title: 'Catalogue',
+      properties: { Name: 'title', Description: 'rich_text' },
+      rows: ['Lamp', 'Table'].map((Name) => ({ Name })),
+    });
+    const [lamp, table] = db.rowIds as [string, string];
+    notion.appendBlocks(lamp, [paragraph('A brass lamp.')]);
+    const image = notion.appendImageFile(lamp, { name: 'lamp.png', mimeType: 'image/png', bytes: SAMPLE_PNG });
+    notion.appendBlocks(table, [paragraph('An oak table.')]);
+
+    const page = await openDatabase(db.databaseId, 'Catalogue');
+    await setOutputs(page, ['Description']);
+    await typeInto(page, 'Prompt', 'Describe the product on this page: {{page}}');
+    expect(await waitFor(() => panelText(page, '[data-testid="page-images"]'), 'the page images note')).toBe(
+      'Images uploaded to each row’s page go with it: PNG, JPEG and WebP images, up to 20 a page, within the 10 MB a row.',
+    );
+    await click(page, 'Generate');
+    await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
+    await click(page, 'Start');
+    await runStatus(page, 'Done');
+
+    const calls = world.sandbox.models.calls;
+    const lampCall = calls.find((c) => c.prompt.includes('A brass lamp.'));
+    expect(lampCall?.attachments).toEqual([
+      expect.objectContaining({ kind: 'image', mimeType: 'image/png', sha256: image.sha256 }),
+    ]);
+    expect(lampCall?.prompt).toContain('![](lamp.png)');
+    expect(lampCall?.prompt).not.toContain('X-Amz');
+    expect(calls.find((c) => c.prompt.includes('An oak table.'))?.attachments).toEqual([]);
+    const rows = notion.queryRows(db.dataSourceId).map((r) => rowCells(r, ['Name', 'Description']));
+    expect(rows.map((r) => r.Description === '')).toEqual([false, false]);
   });
 });

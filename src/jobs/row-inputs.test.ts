@@ -1,48 +1,31 @@
 // A row's files for the model, against the in-process Notion API and its file bucket: downloaded from
 // an address read right before, again once when it expired anyway, typed by their bytes, within the
 // row's limit — and each file that cannot be sent said with what to do.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
-import { serveHandler, type Served } from '../../tests/sandbox/serve.ts';
+import { routeFileHost, type FileHostRoute } from '../../tests/sandbox/file-host-route.ts';
 import { bigPng, SAMPLE_PDF, SAMPLE_PNG } from '../../tests/sandbox/notion/sample-files.ts';
 import { InklingError } from '../shared/problem';
 import type { PropertyInfo } from '../shared/notion-shapes';
+import type { RunStep } from '../shared/job';
 import { MAX_ROW_FILE_BYTES, toBase64 } from '../shared/attachments';
 import { NOTION_FILE_HOST } from '../notion/files';
-import { checkFileInputs, fileColumnsOf, rowFiles } from './row-files';
+import { checkFileInputs, fileColumnsOf, rowFiles } from './row-inputs';
 
 let world: JobWorld;
-let bucket: Served;
-const realFetch = globalThis.fetch;
-/** Called before each request reaches the bucket. */
-let beforeBucket: () => void = () => undefined;
-/** The host of every request made since the test began. */
-const fetchedHosts: string[] = [];
+let bucket: FileHostRoute;
 
 beforeAll(async () => {
   world = await startJobWorld();
-  bucket = await serveHandler(
-    (req, res) => world.notion.handleFileHost(req, res),
-    () => `https://${NOTION_FILE_HOST}`,
-  );
-  // Notion's file host, reached where the test serves it (as a resolver rule would in a browser).
-  vi.stubGlobal('fetch', (input: URL | string, init?: RequestInit) => {
-    const url = new URL(String(input));
-    fetchedHosts.push(url.hostname);
-    if (url.hostname !== NOTION_FILE_HOST) return realFetch(input, init);
-    beforeBucket();
-    return realFetch(`${bucket.url}${url.pathname}${url.search}`, init);
-  });
+  bucket = await routeFileHost(world.notion);
 });
 afterAll(async () => {
-  vi.unstubAllGlobals();
   await bucket.close();
   await world.close();
 });
 beforeEach(() => {
   world.notion.reset();
-  beforeBucket = () => undefined;
-  fetchedHosts.length = 0;
+  bucket.reset();
 });
 
 const STEP = { template: 'Describe {{Photo}}', outputIds: ['x'] };
@@ -59,8 +42,15 @@ function product(...files: Array<{ name: string; mimeType: string; bytes: Uint8A
   return { rowId, attached };
 }
 
-const filesOf = (rowId: string, engine: 'openai' | 'gemini' | 'compatible' = 'gemini') =>
-  rowFiles(world.client(), rowId, ['Photo'], NAMES, engine);
+/** The attachments each step of the row sends (a column's files leave nothing unsent: they fail the row). */
+function filesOf(rowId: string, engine: 'openai' | 'gemini' | 'compatible' = 'gemini') {
+  const files = rowFiles({ notion: world.client(), rowId, fileColumns: ['Photo'], propertyNames: NAMES, engine });
+  return async (step: RunStep) => {
+    const sent = await files(step);
+    expect(sent.unsent).toEqual([]);
+    return sent.attachments;
+  };
+}
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.catch((e: unknown) => e);
@@ -91,7 +81,7 @@ describe('a row’s files', () => {
   it('are read again once when an address expires between the read and the download', async () => {
     const { rowId, attached } = product({ name: 'mug.png', mimeType: 'image/png', bytes: SAMPLE_PNG });
     let first = true;
-    beforeBucket = () => {
+    bucket.beforeBucket = () => {
       if (first) world.notion.expireFileUrls();
       first = false;
     };
@@ -109,9 +99,9 @@ describe('a row’s files', () => {
       properties: { Name: 'title', Photo: 'files' },
       rows: [{ Name: 'Mug', Photo: ['https://cdn.example/mug.png'] }],
     });
-    expect(await rowFiles(world.client(), db.rowIds[0]!, ['Photo'], NAMES, 'gemini')(STEP)).toEqual([]);
-    expect(fetchedHosts).not.toContain('cdn.example');
-    expect(fetchedHosts).not.toContain(NOTION_FILE_HOST);
+    expect(await filesOf(db.rowIds[0]!)(STEP)).toEqual([]);
+    expect(bucket.fetchedHosts).not.toContain('cdn.example');
+    expect(bucket.fetchedHosts).not.toContain(NOTION_FILE_HOST);
   });
 
   it('refuse a file too large, by its size, or the file that takes the row past its limit', async () => {
