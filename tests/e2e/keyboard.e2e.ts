@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../sandbox/notion/index.ts';
 import { databaseHref, pageHref } from '../sandbox/site/index.ts';
-import { openNotion, runStatus, waitFor, useWorld } from './harness.ts';
+import { openNotion, panelText, runStatus, waitFor, useWorld } from './harness.ts';
 
 const { world, pages } = useWorld({ models: { timeToFirstTokenMs: 5, tokensPerSecond: 5_000 } });
 
@@ -68,6 +68,8 @@ describe('Keyboard only', () => {
     const page = await openNotion(world, databaseHref(FIXTURES.topicsDatabaseId));
     pages.push(page);
     await openPanelByKeyboard(page);
+    // As a person would, the form is awaited: it comes once the panel has looked the database up.
+    await waitFor(() => panelText(page, '[data-testid="target"]').then((t) => t.includes('Topics')), 'the database');
     await tabTo(page, 'Prompt');
     await page.keyboard.type('Translate the topic to Japanese');
     // An Escape that closes the suggestions list is used up there: the panel stays open.
