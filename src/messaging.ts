@@ -2,11 +2,12 @@
 // Panel and popup send intents; the background checks the sender, validates the data, and acts.
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { browser } from 'wxt/browser';
-import type { PreviewRow, RunEstimate, Job, JobRowView, RowState } from './shared/job';
+import type { Job, JobRowView, RowState } from './shared/job';
+import type { ComparedModel, PreviewRow, RunEstimate } from './shared/run-preview';
 import type { Target } from './shared/notion-shapes';
 import type { ConnectionsDatabase } from './shared/settings';
 import type { PanelResume } from './shared/connection';
-import type { EngineId } from './shared/engines';
+import type { EngineChoice, EngineId } from './shared/engines';
 import {
   type SettingsForm,
   type SaveSettingsResult,
@@ -23,7 +24,11 @@ import { type Outcome } from './shared/outcome';
 /** The saved engine, and whether it can search the web while it answers. */
 export interface EngineAbilities {
   engine: EngineId;
+  /** The saved engine's model. */
+  model: string;
   webSearch: boolean;
+  /** The other engines set up in Settings (a key saved, a server's address), each with its saved model: what Compare models offers. */
+  others: EngineChoice[];
 }
 
 /** A setup for a request the screen can stop: `requestId` is what its Cancel names (stopRequest). */
@@ -48,6 +53,8 @@ export interface ProtocolMap {
   previewRows(setup: StoppableSetup): Outcome<PreviewRow[]>;
   /** Panel or popup → background: how many rows a run would do, and roughly what it would cost. */
   estimateRun(setup: StoppableSetup): Outcome<RunEstimate>;
+  /** Panel or popup → background: Preview's rows answered by two engines side by side, writing nothing. */
+  compareModels(request: StoppableSetup & { with: EngineChoice }): Outcome<ComparedModel[]>;
   /** Panel or popup → background: stop a Preview or an estimate still going (it answers `stopped`). */
   stopRequest(request: { requestId: string }): void;
   /** Panel or popup → background: one page of a database's rows, for the panel's table. */

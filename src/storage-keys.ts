@@ -10,10 +10,14 @@ export const FIXED_KEYS = {
   mirror: 'mirror',
 } as const;
 
-/** Families of keys with one item each per run (jobs/job-store.ts): the job, and its rows in chunks. */
+/**
+ * Families of keys with one item each per run (jobs/job-store.ts: the job, and its rows in chunks) or
+ * per connection (jobs/row-marks.ts: what Inkling wrote in its rows).
+ */
 export const KEY_FAMILIES = {
   job: /^job:[0-9a-f-]+$/,
   jobRows: /^jobrows:[0-9a-f-]+:\d+$/,
+  rowMarks: /^rowmarks:[0-9a-f-]+$/,
 } as const;
 
 const fixed: readonly string[] = Object.values(FIXED_KEYS);

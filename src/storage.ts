@@ -9,7 +9,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { FIXED_KEYS, isRegisteredKey } from './storage-keys';
 import type { MirrorState, Connection } from './shared/connection';
-import type { JobIndexEntry } from './shared/job';
+import type { JobIndexEntry, RowMarks } from './shared/job';
 import type { UsageEntry } from './shared/usage';
 import { type Settings, DEFAULT_SETTINGS, SettingsSchema, type Secrets, SecretsSchema } from './shared/settings';
 
@@ -32,6 +32,10 @@ export const jobKey = (id: string) => `local:job:${id}` as const;
 
 /** A database job's rows, in chunks (jobs/types.ts ROWS_PER_CHUNK), so saving one row rewrites one chunk. */
 export const jobRowsKey = (jobId: string, chunk: number) => `local:jobrows:${jobId}:${chunk}` as const;
+
+/** What Inkling remembers of each row it wrote for a connection, by row id (jobs/row-marks.ts). */
+export const rowMarksItem = (connectionId: string) =>
+  storage.defineItem<RowMarks>(`local:rowmarks:${connectionId}`, { fallback: {} });
 
 /** What models cost, per day, engine, model and connection (src/usage/). */
 export const usageItem = storage.defineItem<UsageEntry[]>(`local:${FIXED_KEYS.usage}`, { fallback: [], version: 1 });

@@ -2,16 +2,18 @@
 import type { PageObjectResponse } from '@notionhq/client';
 import * as v from 'valibot';
 import { limitsFor } from '../shared/limit-presets';
+import { ENGINE_IDS, type EngineChoice } from '../shared/engines';
+import { createEngine } from '../llm/factory';
 import { checkWebSearch } from '../llm/errors';
 import { InklingError } from '../shared/problem';
-import { createJobContext } from '../jobs/context';
-import { checkSetup } from '../jobs/database-setup';
+import { createJobContext, type JobContext } from '../jobs/context';
+import { checkSetup, type CheckedSetup } from '../jobs/database-setup';
 import { estimateRun } from '../jobs/run-estimate';
 import { checkFileInputs } from '../jobs/row-inputs';
-import { previewRows } from '../jobs/database-preview';
+import { compareModels, previewRows } from '../jobs/database-preview';
 import { readJob, readRows } from '../jobs/job-store';
 import { targetBusy } from '../jobs/runner';
-import { requestText } from '../jobs/row-answer';
+import { requestText } from '../notion/property-cells';
 import { startDatabaseRun } from '../jobs/start';
 import type { DatabaseRunSetup, RowView } from '../shared/intents';
 import type { StoppableSetup } from '../messaging';
@@ -26,6 +28,12 @@ import { stoppable, stopRequest } from './stoppable';
 
 const Uuid = v.pipe(v.string(), v.uuid());
 
+/** An engine and model to run with (or compare with), instead of Settings’ own. */
+const EngineChoiceSchema = v.object({
+  engine: v.picklist(ENGINE_IDS),
+  model: v.pipe(v.string(), v.maxLength(200)),
+});
+
 const SetupSchema = v.object({
   databaseId: Uuid,
   template: v.pipe(v.string(), v.maxLength(50_000)),
@@ -39,7 +47,7 @@ const SetupSchema = v.object({
     ),
     v.maxLength(20),
   ),
-  selection: v.picklist(['ticked', 'all', 'empty', 'view']),
+  selection: v.picklist(['ticked', 'all', 'empty', 'view', 'changed']),
   viewId: v.optional(Uuid),
   checkboxId: v.optional(v.pipe(v.string(), v.maxLength(200))),
   overwrite: v.boolean(),
@@ -51,6 +59,8 @@ const SetupSchema = v.object({
   packRows: v.optional(v.boolean()),
   webSearch: v.optional(v.boolean()),
   sourcesId: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  engine: v.optional(EngineChoiceSchema),
+  learn: v.optional(v.boolean()),
 });
 
 /** A setup for a request the screen can stop (Preview, the estimate), with the id its Cancel names. */
@@ -82,6 +92,24 @@ function rowView(page: PageObjectResponse, columns: readonly string[], checkboxI
 
 const asDatabase = (error: unknown) => toNotionProblem(error, 'database');
 
+/** A context for answering a few rows with an engine (Settings’ own, or the one chosen), refusing what it cannot do. */
+async function previewContext(
+  checked: CheckedSetup,
+  setup: DatabaseRunSetup,
+  choice: EngineChoice | undefined,
+  signal: AbortSignal,
+): Promise<JobContext> {
+  const { config, limitPreset } = await savedEngine(choice);
+  checkWebSearch(config.engine, setup.webSearch);
+  checkFileInputs(config.engine, checked.fileColumns);
+  createEngine(config);
+  return createJobContext(
+    { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
+    signal,
+    () => undefined,
+  );
+}
+
 export function registerDatabaseHandlers(): void {
   handle('startDatabaseRun', PANEL_OR_POPUP, SetupSchema, (setup) => startDatabaseRun(setup as DatabaseRunSetup));
 
@@ -93,15 +121,31 @@ export function registerDatabaseHandlers(): void {
       stoppable(request.requestId, async (signal) => {
         const setup = setupOf(request);
         const checked = await checkSetup(await notionClient(signal), setup);
-        const { config, limitPreset } = await savedEngine();
-        checkWebSearch(config.engine, setup.webSearch);
-        checkFileInputs(config.engine, checked.fileColumns);
-        const ctx = await createJobContext(
-          { engine: config.engine, model: config.model, baseUrl: config.baseUrl, limitPreset },
-          signal,
-          () => undefined,
-        );
+        const ctx = await previewContext(checked, setup, setup.engine, signal);
         return (await previewRows(checked, setup, ctx, PREVIEW_ROWS)).rows;
+      }),
+    asDatabase,
+  );
+
+  handleOutcome(
+    'compareModels',
+    PANEL_OR_POPUP,
+    v.object({ ...StoppableSetupSchema.entries, with: EngineChoiceSchema }),
+    (request) =>
+      stoppable(request.requestId, async (signal) => {
+        const { with: other, ...rest } = request;
+        const setup = setupOf(rest);
+        const checked = await checkSetup(await notionClient(signal), setup);
+        const sides = await Promise.all(
+          [setup.engine, other].map(async (choice) => {
+            const { config } = await savedEngine(choice);
+            return {
+              choice: { engine: config.engine, model: config.model },
+              context: () => previewContext(checked, setup, choice, signal),
+            };
+          }),
+        );
+        return compareModels(sides, (ctx) => previewRows(checked, setup, ctx, PREVIEW_ROWS), signal);
       }),
     asDatabase,
   );
@@ -117,7 +161,7 @@ export function registerDatabaseHandlers(): void {
         const busy = await targetBusy(setup.databaseId);
         if (busy) throw new InklingError(busy);
         const notion = await notionClient(signal);
-        const { config, limitPreset } = await savedEngine();
+        const { config, limitPreset } = await savedEngine(setup.engine);
         checkWebSearch(config.engine, setup.webSearch);
         const limits = limitsFor(config.engine, limitPreset).limits;
         const checked = await checkSetup(notion, setup);

@@ -83,6 +83,7 @@ const MESSAGES: {
   startDatabaseRun: { data: SETUP, popupOnly: false },
   previewRows: { data: SETUP, popupOnly: false },
   estimateRun: { data: SETUP, popupOnly: false },
+  compareModels: { data: { ...SETUP, with: { engine: 'openai', model: 'gpt-5.5-mini' } }, popupOnly: false },
   stopRequest: { data: { requestId: UUID }, popupOnly: false },
   engineAbilities: { data: undefined, popupOnly: false },
   listRows: { data: { dataSourceId: FIXTURES.topicsDataSourceId, columns: [] }, popupOnly: false },
@@ -128,6 +129,12 @@ const MALFORMED: { [K in keyof typeof MESSAGES]: unknown[] } = {
   previewRows: [
     { ...SETUP, outputs: Array.from({ length: 21 }, (_, i) => ({ id: String(i) })) },
     { ...SETUP, overwrite: 'no' },
+  ],
+  compareModels: [
+    SETUP,
+    { ...SETUP, with: { engine: 'claude', model: 'x' } },
+    { ...SETUP, with: { engine: 'openai', model: 'x'.repeat(201) } },
+    { ...SETUP, engine: { engine: 'openai' } },
   ],
   estimateRun: [
     { ...SETUP, template: 'x'.repeat(50_001) },
@@ -463,11 +470,24 @@ describe('page runs and their jobs', () => {
       problem: { kind: 'not_shared' },
     });
     // Web search, on an engine without it (the panel shows why it does not offer it).
-    expect(await ask('engineAbilities', undefined, SENDERS.panel)).toEqual({ engine: 'compatible', webSearch: false });
+    expect(await ask('engineAbilities', undefined, SENDERS.panel)).toEqual({
+      engine: 'compatible',
+      model: 'llama3.2:latest',
+      webSearch: false,
+      others: [],
+    });
     expect(await start({ webSearch: true })).toMatchObject({
       ok: false,
       problem: { kind: 'unsupported', message: expect.stringContaining('cannot search the web') },
     });
+    // Compare models offers the other engines with a key saved, each with its saved model — never the key.
+    await saveSandboxSettings(world, {
+      settings: { models: { compatible: 'llama3.2:latest', openai: 'gpt-5.5' } },
+      secrets: { notionToken: FIXTURES.token, openaiKey: 'sk-proj-secret', geminiKey: '' },
+    });
+    const abilities = await ask('engineAbilities', undefined, SENDERS.panel);
+    expect(abilities).toMatchObject({ others: [{ engine: 'openai', model: 'gpt-5.5' }] });
+    expect(JSON.stringify(abilities)).not.toContain('sk-proj-secret');
     await saveSandboxSettings(world, { secrets: {} });
     expect(await start()).toMatchObject({ ok: false, problem: { kind: 'no_token' } });
     expect(await fakeBrowser.storage.local.get('jobIndex')).toEqual({});

@@ -83,8 +83,14 @@ export function registerMessageHandlers(): void {
   handle('resolveTarget', PANEL_OR_POPUP, UrlRequestSchema, ({ url }) => resolveUrl(url));
   handle('startPageRun', PANEL_OR_POPUP, StartPageRunSchema, (request) => startPageRun(request));
   handle('engineAbilities', PANEL_OR_POPUP, v.optional(v.undefined()), async () => {
-    const { engine } = await readSettings();
-    return { engine, webSearch: searchesTheWeb(engine) };
+    const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
+    const saved = engineConfigFrom(settings, secrets);
+    // Only which engines are set up, and their models, leave the background: never a key.
+    const others = ENGINE_IDS.filter((id) => id !== saved.engine && id !== 'chrome')
+      .map((id) => engineConfigFrom(settings, secrets, { engine: id, model: '' }))
+      .filter((config) => (config.engine === 'compatible' ? config.baseUrl !== '' : config.apiKey !== ''))
+      .map((config) => ({ engine: config.engine, model: config.model }));
+    return { engine: saved.engine, model: saved.model, webSearch: searchesTheWeb(saved.engine), others };
   });
   handle('cancelJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => cancelJob(jobId));
   handle('undoJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => undoJob(jobId)));

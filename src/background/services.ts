@@ -5,7 +5,7 @@ import type { Client } from '@notionhq/client';
 import { listConnections } from '../connections/connections';
 import { backfillMirror, requestMirrorFlush } from '../connections/mirror';
 import { ensureConnectionsSchema } from '../connections/connections-database';
-import { createEngine, engineConfigFrom, type EngineConfig } from '../llm/factory';
+import { createEngine, engineConfigFrom, type EngineChoice, type EngineConfig } from '../llm/factory';
 import { createNotionClient } from '../notion/client';
 import { NO_TOKEN_PROBLEM } from '../notion/errors';
 import type { SaveDeps } from '../settings/save';
@@ -23,13 +23,11 @@ export async function notionClient(signal?: AbortSignal): Promise<Client> {
   return createNotionClient(notionToken, signal ? { signal } : {});
 }
 
-/** The saved engine (engineConfigFrom defaults its model), and the speed preset it runs at. */
-export async function savedEngine(): Promise<{ config: EngineConfig; limitPreset: string }> {
+/** The saved engine (engineConfigFrom defaults its model), or the one chosen for a run, and the speed preset it runs at. */
+export async function savedEngine(choice?: EngineChoice): Promise<{ config: EngineConfig; limitPreset: string }> {
   const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
-  return {
-    config: engineConfigFrom(settings, secrets),
-    limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
-  };
+  const config = engineConfigFrom(settings, secrets, choice);
+  return { config, limitPreset: limitsFor(config.engine, settings.limitPresets[config.engine]).id };
 }
 
 /** Save's dependencies: real clients, and the connections database readied and filled when chosen. */

@@ -9,6 +9,7 @@ import { retrieveDatabase, schemaOf } from '../notion/target';
 import { ENGINE_IDS } from '../shared/engines';
 import { type ConnectionsDatabase } from '../shared/settings';
 import { type Connection } from '../shared/connection';
+import type { RowMarks } from '../shared/job';
 
 /** The columns Inkling keeps in the connections database, by name, with the type each must have. */
 export const CONNECTIONS_SCHEMA = {
@@ -48,6 +49,8 @@ export const CONNECTIONS_SCHEMA = {
   'Connection ID': { rich_text: {} },
   /** How the run was set up (outputs, rows…), so another browser can resume it. */
   Options: { rich_text: {} },
+  /** What Inkling wrote in a database's rows (jobs/row-marks.ts), so another browser can refresh only what changed. */
+  'Row marks': { rich_text: {} },
 } as const;
 
 type ColumnName = keyof typeof CONNECTIONS_SCHEMA;
@@ -97,10 +100,44 @@ export async function ensureConnectionsSchema(client: Client, dataSourceId: stri
 
 const text = (value: string) => textToRichText(value).items;
 
-/** A connection as its row's properties (by column name). No secret is among them. */
-export function connectionProperties(connection: Connection, titleColumn: string): Record<string, unknown> {
+/** The marks cell holds at most this much (Notion: 100 pieces of 2,000 characters); the rest stays in this browser. */
+const MARKS_CELL_MAX_CHARS = 190_000;
+const MARKS_PREFIX = 'm1:';
+
+/** A connection's row marks as one cell: "m1:" then "key.columns.page.answer;" for each row (page empty without {{page}}). */
+export function encodeMarks(marks: RowMarks): string {
+  let cell = MARKS_PREFIX;
+  for (const [key, mark] of Object.entries(marks)) {
+    const entry = `${key}.${mark.columns}.${mark.page ?? ''}.${mark.answer};`;
+    if (cell.length + entry.length > MARKS_CELL_MAX_CHARS) break;
+    cell += entry;
+  }
+  return cell;
+}
+
+const HEX = /^[0-9a-f]+$/;
+
+/** The row marks a cell holds; a damaged or hand-edited entry is left out. */
+export function decodeMarks(cell: string): RowMarks {
+  if (!cell.startsWith(MARKS_PREFIX)) return {};
+  const marks: RowMarks = {};
+  for (const entry of cell.slice(MARKS_PREFIX.length).split(';')) {
+    const [key = '', columns = '', page = '', answer = ''] = entry.split('.');
+    if (![key, columns, answer].every((part) => HEX.test(part)) || (page !== '' && !HEX.test(page))) continue;
+    marks[key] = { columns, ...(page ? { page } : {}), answer };
+  }
+  return marks;
+}
+
+/** A connection as its row's properties (by column name), with its row marks when given. No secret is among them. */
+export function connectionProperties(
+  connection: Connection,
+  titleColumn: string,
+  marks?: RowMarks,
+): Record<string, unknown> {
   const run = connection.lastRun;
   return {
+    ...(marks ? { 'Row marks': { rich_text: text(encodeMarks(marks)) } } : {}),
     [titleColumn]: { title: text(connection.name) },
     Type: { select: { name: connection.kind === 'page' ? 'Page' : 'Database' } },
     Target: { url: connection.targetUrl || null },
@@ -131,8 +168,11 @@ function valueOf(page: PageObjectResponse, name: string): PropertyValue | undefi
   return page.properties[name] as PropertyValue | undefined;
 }
 
+/** A connection read back from the connections database, with the row marks its row keeps. */
+export type ImportedConnection = Connection & { rowMarks?: RowMarks };
+
 /** A row of the connections database back as a connection (for Import); null when it is not one of ours. */
-export function connectionFromRow(page: PageObjectResponse): Connection | null {
+export function connectionFromRow(page: PageObjectResponse): ImportedConnection | null {
   const id = propertyText(valueOf(page, 'Connection ID'));
   if (!id) return null;
   let extra: { targetId?: string; targetTitle?: string; options?: Record<string, unknown>; createdAt?: number } = {};
@@ -145,6 +185,7 @@ export function connectionFromRow(page: PageObjectResponse): Connection | null {
   const tokens = Number(propertyText(valueOf(page, 'Tokens')) || 0);
   const cost = propertyText(valueOf(page, 'Cost'));
   const engine = propertyText(valueOf(page, 'Engine'));
+  const marks = decodeMarks(propertyText(valueOf(page, 'Row marks')));
   return {
     id,
     name: propertyText(title) || 'Untitled',
@@ -164,11 +205,12 @@ export function connectionFromRow(page: PageObjectResponse): Connection | null {
       calls: 0,
     },
     options: extra.options ?? {},
+    ...(marks && Object.keys(marks).length > 0 ? { rowMarks: marks } : {}),
   };
 }
 
-export async function readConnectionRows(client: Client, dataSourceId: string): Promise<Connection[]> {
-  const connections: Connection[] = [];
+export async function readConnectionRows(client: Client, dataSourceId: string): Promise<ImportedConnection[]> {
+  const connections: ImportedConnection[] = [];
   let cursor: string | undefined;
   do {
     const response = await client.dataSources.query({

@@ -1,9 +1,10 @@
 // The local list of connections. Every run saves (or updates) its connection here; the Connections
 // tab and the Notion mirror build on it.
-import { connectionsItem, updateItem } from '../storage';
+import { connectionsItem, rowMarksItem, updateItem } from '../storage';
 import { addUsage, EMPTY_USAGE, type Job, type JobUsage } from '../shared/job';
 import { enqueueMirror, requestMirrorFlush } from './mirror';
 import { type MirrorOp, type Connection } from '../shared/connection';
+import type { ImportedConnection } from './connections-database';
 
 /** Every change reaches the connections database in Notion too (queued until Notion takes it). */
 function mirror(op: MirrorOp): void {
@@ -76,21 +77,32 @@ export function recordRun(job: Job): Promise<void> {
   });
 }
 
-export function removeConnection(id: string): Promise<void> {
-  return update((all) => {
+export async function removeConnection(id: string): Promise<void> {
+  await update((all) => {
     delete all[id];
     mirror({ connectionId: id, op: 'delete' });
   });
+  // What Inkling remembered of the rows it wrote goes with it.
+  await rowMarksItem(id).removeValue();
 }
 
-/** Import: connections from the Notion database join the local list (Notion's copy wins for the same id). */
-export function mergeConnections(imported: readonly Connection[]): Promise<number> {
-  return update((all) => {
+/**
+ * Import: connections from the Notion database join the local list (Notion's copy wins for the same
+ * id), and their row marks join the local ones (this browser's own win for the same row).
+ */
+export async function mergeConnections(imported: readonly ImportedConnection[]): Promise<number> {
+  const count = await update((all) => {
     // Notion's row keeps only rounded totals: a connection this browser has keeps its own exact usage.
-    for (const connection of imported) {
+    for (const { rowMarks: _marks, ...connection } of imported) {
       const existing = all[connection.id];
       all[connection.id] = existing ? { ...existing, ...connection, usage: existing.usage } : connection;
     }
     return imported.length;
   });
+  for (const { id, rowMarks } of imported) {
+    // Inkling's own ids only: a hand-edited Connection ID names no storage of its own.
+    if (rowMarks && /^[0-9a-f-]{36}$/.test(id))
+      await updateItem(rowMarksItem(id), (marks) => void Object.assign(marks, { ...rowMarks, ...marks }));
+  }
+  return count;
 }

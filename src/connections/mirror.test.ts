@@ -16,6 +16,7 @@ import {
   connectionsItem,
   isRegisteredKey,
   mirrorQueueItem,
+  rowMarksItem,
   settingsItem,
   writeSecrets,
 } from '../storage';
@@ -571,6 +572,33 @@ describe('Import', () => {
       );
     }
     expect(local.find((c) => c.id === a.id)!.usage.costUsd).toBe(0.0123);
+  });
+
+  it('carries a database connection’s row marks to another browser, where this browser’s own win', async () => {
+    const db = await connectionsDatabase();
+    const a = connection();
+    const marks = Object.fromEntries(
+      Array.from({ length: 3_000 }, (_, i) => [
+        i.toString(16).padStart(16, '0'),
+        { columns: 'a1b2c3d4e5f6', ...(i % 2 ? { page: '0f0f0f0f0f0f' } : {}), answer: '123456789abc' },
+      ]),
+    );
+    await rowMarksItem(a.id).setValue(marks);
+    await enqueueMirror({ connectionId: a.id, op: 'upsert', connection: a });
+    await flush();
+    const cell = (world.notion.queryRows(db.dataSourceId)[0]!.properties as Record<string, { rich_text: unknown[] }>)[
+      'Row marks'
+    ]!.rich_text;
+    expect(cell.length).toBeGreaterThan(50);
+    expect(cell.length).toBeLessThanOrEqual(100);
+
+    // Another browser, which has marked one of those rows itself since.
+    fakeBrowser.reset();
+    await clearAllStorage();
+    const own = { columns: 'ffffffffffff', answer: 'eeeeeeeeeeee' };
+    await rowMarksItem(a.id).setValue({ [Object.keys(marks)[0]!]: own });
+    await mergeConnections(await readConnectionRows(world.client(), db.dataSourceId));
+    expect(await rowMarksItem(a.id).getValue()).toEqual({ ...marks, [Object.keys(marks)[0]!]: own });
   });
 
   it('keeps an unknown cost unknown, and a browser that has the connection keeps its exact usage', async () => {

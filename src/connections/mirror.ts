@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { createNotionClient } from '../notion/client';
 import { toNotionProblem } from '../notion/errors';
 import { schemaOf } from '../notion/target';
-import { mirrorQueueItem, updateItem, readSecrets, readSettings } from '../storage';
+import { mirrorQueueItem, rowMarksItem, updateItem, readSecrets, readSettings } from '../storage';
 import { type Connection, type MirrorState, type MirrorOp } from '../shared/connection';
 import { connectionProperties } from './connections-database';
 
@@ -65,7 +65,9 @@ export async function flushMirror(clientFor = createNotionClient): Promise<{ sen
           if (rowId) await client.pages.update({ page_id: rowId, in_trash: true });
           delete state.rows[op.connectionId];
         } else if (op.connection) {
-          const properties = connectionProperties(op.connection, titleColumn) as never;
+          // The row marks as they are now: a database connection's last ones reach Notion with it.
+          const marks = op.connection.kind === 'database' ? await rowMarksItem(op.connectionId).getValue() : undefined;
+          const properties = connectionProperties(op.connection, titleColumn, marks) as never;
           const page = rowId
             ? await client.pages.update({ page_id: rowId, properties })
             : await client.pages.create({

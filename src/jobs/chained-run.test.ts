@@ -1,11 +1,10 @@
 // Chained outputs against the in-process Notion API and model server: each row's later call is built
 // from its own earlier answer, Preview shows both steps, a circle is refused before anything is paid
 // for, and a row whose second call fails keeps its paid first answer for Retry failed.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { MODEL_BOUND_LIMITS, runBase, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
+import { describe, expect, it } from 'vitest';
+import { useJobWorld } from '../../tests/sandbox/use-job-world.ts';
+import { MODEL_BOUND_LIMITS, runBase, type JobWorld } from '../../tests/sandbox/job-world.ts';
 import { retrieveDatabase } from '../notion/target';
-import { clearAllStorage } from '../storage';
 import { InklingError } from '../shared/problem';
 import type { DatabaseJob } from '../shared/job';
 import type { DatabaseRunSetup } from '../shared/intents';
@@ -17,18 +16,7 @@ import { createJob, readRows, updateJob } from './job-store';
 import { RowBook } from './row-book';
 import { databaseJob } from './start';
 
-let world: JobWorld;
-
-beforeAll(async () => {
-  world = await startJobWorld();
-});
-afterAll(() => world.close());
-beforeEach(async () => {
-  fakeBrowser.reset();
-  await clearAllStorage();
-  world.notion.reset();
-  world.models.reset();
-});
+const world = useJobWorld();
 
 const SUMMARISE = 'Summarise {{Topic}} in one line';
 const CLASSIFY = 'Classify this summary: {{Summary}}';

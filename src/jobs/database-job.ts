@@ -9,7 +9,7 @@ import PQueue from 'p-queue';
 import { notionProblem, toNotionProblem } from '../notion/errors';
 import { QUERY_CAP_PROBLEM, ROWS_PAGE_SIZE } from '../notion/rows';
 import { schemaOf } from '../notion/target';
-import type { DatabaseJob, JobRow } from '../shared/job';
+import type { DatabaseJob, JobRow, RowMarks } from '../shared/job';
 import type { PropertyInfo, RowsPosition } from '../shared/notion-shapes';
 import { InklingError, isAbortError } from '../shared/problem';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
@@ -18,7 +18,8 @@ import { finish, JIT_PAGE_ROWS, readRunPage, recheckRows, toJobRow } from './dat
 import { RowBook } from './row-book';
 import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
 import { stepReferences, stepsOf } from './run-steps';
-import { exclusions } from './database-setup';
+import { exclusions, writtenColumns } from './database-setup';
+import { keepMarks, readMarks } from './row-marks';
 import { expectedAnswerTokens, PAGE_GUESS_CHARS } from './run-estimate';
 import { packRowTokens } from '../prompt/pack-prompt';
 import { CHARS_PER_TOKEN } from '../llm/types';
@@ -106,6 +107,8 @@ class RowsRun {
   private readonly answers: PQueue;
   private readonly moved = new Pulse();
   private readonly prompt: RowPromptSetup;
+  /** What earlier runs wrote in the connection's rows (row-marks.ts). */
+  private marks: RowMarks = {};
 
   constructor(
     private job: DatabaseJob,
@@ -143,6 +146,7 @@ class RowsRun {
 
   async run(): Promise<DatabaseJob> {
     this.job = await saveRun(this.job.id, (j) => void (j.runningSince ??= Date.now()));
+    this.marks = await readMarks(this.job.connectionId);
     // Rows read before (a restart, Cancel, Retry failed): read again, and settled, before any is written.
     try {
       await recheckRows(this.ctx.notion, this.job, this.book);
@@ -155,6 +159,7 @@ class RowsRun {
     await this.answers.onIdle();
     await this.writes.onIdle();
     await this.book.flushCounts();
+    await keepMarks(this.job.connectionId, this.book.rows, writtenColumns(this.job));
     this.ctx.signal.throwIfAborted();
     const stopped = this.stop;
     if (stopped?.pauseUntil !== undefined) {
@@ -217,7 +222,9 @@ class RowsRun {
   private async readPage(at: RowsPosition, pageSize: number): Promise<JobRow[]> {
     const read = await readRunPage(this.ctx.notion, this.job, at, pageSize);
     const index = this.job.pages.length;
-    const fresh = read.rows.filter((page) => !this.book.has(page.id)).map((page) => toJobRow(this.job, page, index));
+    const fresh = read.rows
+      .filter((page) => !this.book.has(page.id))
+      .map((page) => toJobRow(this.job, page, index, this.marks));
     await this.book.add(fresh);
     this.job = await saveRun(this.job.id, (j) => {
       j.pages.push(at);

@@ -6,12 +6,16 @@ import { PAGE_PLACEHOLDER } from '../shared/template';
 import type { DatabaseRunSetup } from '../shared/intents';
 import { queryRowsPage } from '../notion/rows';
 import { buildPackPrompt, interpretPack, type RowResults } from '../prompt/pack-prompt';
-import type { PreviewRow } from '../shared/job';
+import { addUsage, EMPTY_USAGE, type JobUsage } from '../shared/job';
+import type { ComparedModel, PreviewRow } from '../shared/run-preview';
+import type { EngineChoice } from '../shared/engines';
 import type { Source } from '../shared/sources';
 import type { JobContext } from './context';
 import { exclusions, rowValues, setupFilter, titleOf, type CheckedSetup } from './database-setup';
 import { answerSteps, askModel, displayOf } from './row-answer';
-import { isChained, stepReferences, stepsOf } from './run-steps';
+import { isChained, stepOutputs, stepReferences, stepsOf } from './run-steps';
+import { examplesFor } from './corrections';
+import { withExamples } from '../prompt/examples';
 import { filesInput, promptRow, rowFiles, sendsPageImages, withUnsent } from './row-inputs';
 import type { Attachment } from '../shared/attachments';
 import { rowsPerCallFor } from './run-pace';
@@ -50,6 +54,8 @@ export async function previewRows(
     pageSize: count,
   });
   const usage: ReturnType<JobContext['price']>[] = [];
+  // With Learn from corrections, as the run would ask.
+  const examples = await examplesFor(ctx.notion, checked, setup);
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
   const ask = async (
     prompt: { system: string; prompt: string; schema?: Record<string, unknown> },
@@ -68,7 +74,10 @@ export async function previewRows(
       const files = rowFiles(filesInput(checked, ctx, page.id, images));
       const answered = await answerSteps(checked, stepsOf(checked), row, exclusions(checked), async (prompt, step) => {
         const sent = await files(step);
-        return ask(withUnsent(prompt, sent.unsent), sent.attachments);
+        return ask(
+          withExamples(withUnsent(prompt, sent.unsent), examples, stepOutputs(checked.outputs, step)),
+          sent.attachments,
+        );
       });
       return previewRow(
         page,
@@ -98,7 +107,7 @@ export async function previewRows(
   const readOf = (page: PageObjectResponse) => readRows[rows.indexOf(page)]!;
   let answered: Array<RowResults | undefined> = packed.map(() => undefined);
   try {
-    answered = interpretPack(pack, checked.outputs, await ask(pack));
+    answered = interpretPack(pack, checked.outputs, await ask(withExamples(pack, examples, checked.outputs)));
   } catch (error) {
     if (!(error instanceof InklingError) || ctx.signal.aborted) throw error;
     // An answer that is not the JSON asked for: each row is asked alone, as the run would do.
@@ -123,4 +132,29 @@ export async function previewRows(
     ),
     usage,
   };
+}
+
+/**
+ * Compare models: the same first rows previewed by each engine at once, each with the answers, what
+ * they used and cost, and how long they took — nothing written. An engine that cannot answer (no key,
+ * a model it does not have) says so in its own column; the other still answers.
+ */
+export async function compareModels(
+  sides: ReadonlyArray<{ choice: EngineChoice; context: () => Promise<JobContext> }>,
+  preview: (ctx: JobContext) => Promise<{ rows: PreviewRow[]; usage: JobUsage[] }>,
+  signal: AbortSignal,
+): Promise<ComparedModel[]> {
+  return Promise.all(
+    sides.map(async ({ choice, context }): Promise<ComparedModel> => {
+      const started = performance.now();
+      try {
+        const { rows, usage } = await preview(await context());
+        const used = usage.reduce(addUsage, EMPTY_USAGE);
+        return { ...choice, rows, usage: used, ms: Math.round(performance.now() - started) };
+      } catch (error) {
+        if (!(error instanceof InklingError) || signal.aborted) throw error;
+        return { ...choice, rows: [], usage: EMPTY_USAGE, ms: 0, problem: error.problem.message };
+      }
+    }),
+  );
 }

@@ -12,7 +12,8 @@ import { PAGE_PLACEHOLDER } from '../shared/template';
 import { stepReferences, stepsOf } from './run-steps';
 import type { RowBook } from './row-book';
 import { writtenColumns } from './database-setup';
-import type { Cells, DatabaseJob, JobRow } from '../shared/job';
+import type { Cells, DatabaseJob, JobRow, RowMarks } from '../shared/job';
+import { markKey, refreshOf } from './row-marks';
 
 /**
  * Rows read per query while a run goes on. Each is read right before its answer is asked for and
@@ -64,8 +65,11 @@ function baselineOf(job: DatabaseJob, page: PageObjectResponse): Cells {
 
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(', ');
 
-/** A row as the run keeps it, from the page object just read. */
-export function toJobRow(job: DatabaseJob, page: PageObjectResponse, pageIndex: number): JobRow {
+/**
+ * A row as the run keeps it, from the page object just read, with the mark an earlier run left on it
+ * (`marks`: what Inkling wrote in the connection's rows).
+ */
+export function toJobRow(job: DatabaseJob, page: PageObjectResponse, pageIndex: number, marks?: RowMarks): JobRow {
   const filled = writtenColumns(job).filter((o) => !isEmptyValue(valueById(page, o.id)));
   const row: JobRow = {
     id: page.id,
@@ -75,6 +79,19 @@ export function toJobRow(job: DatabaseJob, page: PageObjectResponse, pageIndex: 
     state: 'pending',
     baseline: baselineOf(job, page),
   };
+  const mark = marks?.[markKey(page.id)];
+  if (mark) row.prior = mark;
+  if (job.selection === 'changed') {
+    // A refresh writes over the answers Inkling wrote (new, changed, or left for its page to say),
+    // never over a person's.
+    const refresh = refreshOf(job, page, mark);
+    if (refresh.state === 'unchanged' || refresh.state === 'kept') {
+      row.state = 'skipped';
+      row.reason = refresh.reason;
+      delete row.values;
+    }
+    return row;
+  }
   if (!job.overwrite && filled.length > 0) {
     const since = page.last_edited_time >= minuteOf(job.createdAt);
     row.state = 'skipped';

@@ -17,6 +17,7 @@ import { sourcesColumn, viewOf } from './setup-options';
 import { rowFilter } from '../notion/rows';
 import { retrieveDatabase } from '../notion/target';
 import type { RunStep } from '../shared/job';
+import { inputColumnsOf } from './row-marks';
 import { planSteps } from './run-steps';
 import { fileColumnsOf } from './row-inputs';
 
@@ -37,6 +38,8 @@ export interface CheckedSetup {
   steps?: RunStep[];
   /** The files columns the prompts name: each row's uploaded files there go to the model. */
   fileColumns?: string[];
+  /** The columns each answer is made from ('page': the row's page), for refreshing what changed. */
+  inputColumns: string[];
 }
 
 const problem = setupProblem;
@@ -125,6 +128,11 @@ export async function checkSetup(notion: Client, setup: DatabaseRunSetup): Promi
     webSearch: setup.webSearch === true,
     ...(sources ? { sources } : {}),
     ...(view ? { view } : {}),
+    inputColumns: inputColumnsOf(
+      { template: setup.template, outputs, ...(sources ? { sources } : {}), ...(checkbox ? { checkbox } : {}) },
+      steps,
+      target.properties,
+    ),
   };
 }
 

@@ -14,6 +14,7 @@ import { JIT_PAGE_ROWS, minuteOf, valueById } from './database-rows';
 import { RowBook } from './row-book';
 import { retrieveRow, saveRun, WRITE_CONCURRENCY } from './run-stops';
 import { writtenColumns } from './database-setup';
+import { keepMarks } from './row-marks';
 
 /**
  * Undo: every cell the run wrote goes back to its baseline — but only a cell that still holds what
@@ -60,6 +61,8 @@ export async function undoDatabaseJob(job: DatabaseJob, ctx: JobContext): Promis
     }
   }
   await book.flushCounts();
+  // A row put back has the mark it had before the run again (a refresh then sees what it saw then).
+  await keepMarks(job.connectionId, book.rows, writtenColumns(job));
   await saveRun(job.id, (j) => void (j.keptOnUndo = undo.kept));
   if (failure)
     throw new InklingError({ ...failure, message: `Undo did not finish: ${failure.message} Try Undo run again.` });

@@ -4,11 +4,10 @@
 // row's limit, read again once when an address expired, asked alone in a packed run, and not sent to an
 // OpenAI-compatible server.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { MODEL_BOUND_LIMITS, runBase, startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
+import { MODEL_BOUND_LIMITS, runBase } from '../../tests/sandbox/job-world.ts';
 import { routeFileHost, type FileHostRoute } from '../../tests/sandbox/file-host-route.ts';
+import { useJobWorld } from '../../tests/sandbox/use-job-world.ts';
 import { bigPng, SAMPLE_JPEG, SAMPLE_PNG } from '../../tests/sandbox/notion/sample-files.ts';
-import { clearAllStorage } from '../storage';
 import { retrieveDatabase } from '../notion/target';
 import type { DatabaseRunSetup } from '../shared/intents';
 import { MAX_PAGE_IMAGES } from '../shared/attachments';
@@ -19,24 +18,14 @@ import { runDatabaseJob } from './database-job';
 import { createJob, readRows } from './job-store';
 import { databaseJob } from './start';
 
-let world: JobWorld;
+const world = useJobWorld();
 let bucket: FileHostRoute;
 
 beforeAll(async () => {
-  world = await startJobWorld();
   bucket = await routeFileHost(world.notion);
 });
-afterAll(async () => {
-  await bucket.close();
-  await world.close();
-});
-beforeEach(async () => {
-  fakeBrowser.reset();
-  await clearAllStorage();
-  world.notion.reset();
-  world.models.reset();
-  bucket.reset();
-});
+afterAll(() => bucket.close());
+beforeEach(() => bucket.reset());
 
 const png = (name: string, bytes = SAMPLE_PNG) => ({ name, mimeType: 'image/png', bytes });
 const paragraph = (text: string) => ({ paragraph: { rich_text: [{ text: { content: text } }] } });

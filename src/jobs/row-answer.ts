@@ -2,15 +2,26 @@
 // answer, and each answer kept — paid for once — as the write it makes, or the row failed with its reason.
 import { toNotionProblem } from '../notion/errors';
 import { updateBody } from '../notion/property-answers';
+import { requestText } from '../notion/property-cells';
+import { withExamples } from '../prompt/examples';
 import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '../prompt/pack-prompt';
 import { buildRowPrompt, interpretAnswer, type RowPrompt } from '../prompt/row-prompt';
-import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage, type RunStep } from '../shared/job';
+import {
+  addUsage,
+  type Cells,
+  type DatabaseJob,
+  type JobRow,
+  type JobUsage,
+  type RowInputs,
+  type RunStep,
+} from '../shared/job';
 import type { OutputSpec } from '../shared/notion-shapes';
 import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { cleanSources, sourcesRichText, type Source } from '../shared/sources';
 import { budgetReachedProblem, budgetState } from '../usage/budget';
 import type { JobContext } from './context';
 import { finish } from './database-rows';
+import { inputsOf, pageUnchanged, UNCHANGED_REASON } from './row-marks';
 import { updateJob } from './job-store';
 import type { RowBook } from './row-book';
 import { QUOTA_DEFAULT_PAUSE_MS, Stop, stopFor, STOPS_THE_RUN } from './run-stops';
@@ -94,6 +105,7 @@ async function keepAnswer(
   book: RowBook,
   id: string,
   results: RowResults,
+  inputs: RowInputs,
   sources: readonly Source[] = [],
 ): Promise<void> {
   const failures = results.flatMap((r) => (r.result.ok ? [] : [r.result.reason]));
@@ -115,6 +127,7 @@ async function keepAnswer(
   // The answer is paid for: it is kept (as the write it makes) before anything else can go wrong.
   await book.update(id, (r) => {
     r.write = write;
+    r.inputs = inputs;
     r.state = 'generated';
     delete r.reason;
     delete r.display;
@@ -200,6 +213,12 @@ export async function answerRow(
     if (stop) return stop;
     const jobRow = book.get(id)!;
     const { row, page } = await promptRow(ctx, jobRow, setup.usesPage);
+    const inputs = inputsOf(job.inputColumns ?? [], row.values, row.pageMarkdown);
+    // A refresh left this row for its page to say: a page as it was needs no new answer.
+    if (job.selection === 'changed' && pageUnchanged(jobRow, inputs)) {
+      await finish(book, id, 'skipped', UNCHANGED_REASON);
+      return undefined;
+    }
     const files = rowFiles(filesInput(job, ctx, id, page));
     const { results, sources } = await answerSteps(
       job,
@@ -208,13 +227,14 @@ export async function answerRow(
       setup.exclude,
       async (prompt, step) => {
         const sent = await files(step);
-        return ask(job, ctx, withUnsent(prompt, sent.unsent), sent.attachments);
+        const taught = withExamples(withUnsent(prompt, sent.unsent), job.examples, stepOutputs(job.outputs, step));
+        return ask(job, ctx, taught, sent.attachments);
       },
       jobRow.answered,
       // A later step may fail: the answers before it are paid for, and kept for Retry failed.
       (answered) => book.update(id, (r) => void (r.answered = answered)),
     );
-    await keepAnswer(job, book, id, results, sources);
+    await keepAnswer(job, book, id, results, inputs, sources);
     return undefined;
   } catch (error) {
     const failed = failure(error, ctx);
@@ -241,21 +261,29 @@ export async function answerPack(
     const stop = await budgetStop(job);
     if (stop) return { stop, alone: [] };
     const read = await Promise.all(ids.map((id) => promptRow(ctx, book.get(id)!, setup.usesPage)));
+    const inputs = read.map((r) => inputsOf(job.inputColumns ?? [], r.row.values, r.row.pageMarkdown));
+    const unchanged = ids.filter((id, i) => job.selection === 'changed' && pageUnchanged(book.get(id)!, inputs[i]!));
+    for (const id of unchanged) await finish(book, id, 'skipped', UNCHANGED_REASON);
     // A row whose page has images goes alone: a packed prompt cannot say whose images are whose.
-    alone.push(...ids.filter((_, i) => sendsPageImages(ctx, read[i]!.page)));
-    packed = ids.filter((id) => !alone.includes(id));
+    alone.push(...ids.filter((id, i) => !unchanged.includes(id) && sendsPageImages(ctx, read[i]!.page)));
+    packed = ids.filter((id) => !alone.includes(id) && !unchanged.includes(id));
     if (packed.length === 0) return { alone };
+    const rowOf = (id: string) => ids.indexOf(id);
     const pack = buildPackPrompt({
       template: job.template,
       propertyNames: job.propertyNames,
-      rows: read.filter((_, i) => !alone.includes(ids[i]!)).map((r) => r.row),
+      rows: packed.map((id) => read[rowOf(id)]!.row),
       outputs: job.outputs,
       exclude: setup.exclude,
     });
-    const results = interpretPack(pack, job.outputs, await ask(job, ctx, pack));
+    const results = interpretPack(
+      pack,
+      job.outputs,
+      await ask(job, ctx, withExamples(pack, job.examples, job.outputs)),
+    );
     for (const [i, id] of packed.entries()) {
       const answered = results[i];
-      if (answered) await keepAnswer(job, book, id, answered);
+      if (answered) await keepAnswer(job, book, id, answered, inputs[rowOf(id)]!);
       else alone.push(id);
     }
     return { alone };
@@ -264,31 +292,5 @@ export async function answerPack(
     if (failed.problem?.kind === 'bad_output') return { alone: [...ids] };
     if (failed.reason !== undefined) for (const id of packed) await finish(book, id, 'failed', failed.reason);
     return { ...(failed.stop ? { stop: failed.stop } : {}), alone };
-  }
-}
-
-/** A request value as the panel shows it: "Red", "a, b", "42", "Yes", "2026-01-15", the text. */
-export function requestText(request: unknown): string {
-  if (request === null || request === undefined) return '';
-  if (typeof request !== 'object') return String(request);
-  const [key, value] = Object.entries(request as Record<string, unknown>)[0] ?? [];
-  if (value === null || value === undefined) return '';
-  switch (key) {
-    case 'title':
-    case 'rich_text':
-      return (value as Array<{ text?: { content: string } }>).map((t) => t.text?.content ?? '').join('');
-    case 'select':
-    case 'status':
-      return (value as { name: string }).name;
-    case 'multi_select':
-      return (value as Array<{ name: string }>).map((o) => o.name).join(', ');
-    case 'checkbox':
-      return value ? 'Yes' : 'No';
-    case 'date': {
-      const d = value as { start: string; end?: string | null };
-      return d.end ? `${d.start} → ${d.end}` : d.start;
-    }
-    default:
-      return String(value);
   }
 }

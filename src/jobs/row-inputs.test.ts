@@ -2,8 +2,8 @@
 // an address read right before, again once when it expired anyway, typed by their bytes, within the
 // row's limit — and each file that cannot be sent said with what to do.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startJobWorld, type JobWorld } from '../../tests/sandbox/job-world.ts';
 import { routeFileHost, type FileHostRoute } from '../../tests/sandbox/file-host-route.ts';
+import { useJobWorld } from '../../tests/sandbox/use-job-world.ts';
 import { bigPng, SAMPLE_PDF, SAMPLE_PNG } from '../../tests/sandbox/notion/sample-files.ts';
 import { InklingError } from '../shared/problem';
 import type { PropertyInfo } from '../shared/notion-shapes';
@@ -12,21 +12,14 @@ import { MAX_ROW_FILE_BYTES, toBase64 } from '../shared/attachments';
 import { NOTION_FILE_HOST } from '../notion/files';
 import { checkFileInputs, fileColumnsOf, rowFiles } from './row-inputs';
 
-let world: JobWorld;
+const world = useJobWorld();
 let bucket: FileHostRoute;
 
 beforeAll(async () => {
-  world = await startJobWorld();
   bucket = await routeFileHost(world.notion);
 });
-afterAll(async () => {
-  await bucket.close();
-  await world.close();
-});
-beforeEach(() => {
-  world.notion.reset();
-  bucket.reset();
-});
+afterAll(() => bucket.close());
+beforeEach(() => bucket.reset());
 
 const STEP = { template: 'Describe {{Photo}}', outputIds: ['x'] };
 const NAMES = ['Name', 'Photo', 'Notes'];

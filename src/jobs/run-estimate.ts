@@ -16,8 +16,11 @@ import { InklingError } from '../shared/problem';
 import { rowsPerCallFor } from './run-pace';
 import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import { budgetState, checkBudget } from '../usage/budget';
-import type { RunEstimate } from '../shared/job';
+import type { RunEstimate } from '../shared/run-preview';
 import { stepOutputs, stepsOf } from './run-steps';
+import { markKey, marksFor, refreshOf } from './row-marks';
+import { examplesFor } from './corrections';
+import { withExamples } from '../prompt/examples';
 import { exclusions, rowValues, setupFilter, titleOf, writtenColumns, type CheckedSetup } from './database-setup';
 
 /** A guess at each output's answer length in tokens, for the estimate before a run. */
@@ -61,6 +64,13 @@ export async function estimateRun(
   const base = { template: checked.template, propertyNames: checked.propertyNames, outputs: checked.outputs };
   const usesPage = (template: string) =>
     checkTemplate(template, checked.propertyNames).references.includes(PAGE_PLACEHOLDER);
+  const refresh =
+    setup.selection === 'changed'
+      ? {
+          marks: await marksFor(setup, checked),
+          counts: { new: 0, changed: 0, check: 0 },
+        }
+      : undefined;
   let rows = 0;
   let skipped = 0;
   let promptChars = 0;
@@ -72,13 +82,23 @@ export async function estimateRun(
     for (const row of read.rows) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      // As the run decides: a row with any column it writes already filled is skipped (Sources too).
-      const filled = writtenColumns(checked).some(
-        (o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined),
-      );
-      if (filled && !setup.overwrite) {
-        skipped++;
-        continue;
+      if (refresh) {
+        // A refresh takes the new rows and those whose inputs changed (or whose page may have).
+        const { state } = refreshOf(checked, row, refresh.marks[markKey(row.id)]);
+        if (state === 'unchanged' || state === 'kept') {
+          skipped++;
+          continue;
+        }
+        refresh.counts[state]++;
+      } else {
+        // As the run decides: a row with any column it writes already filled is skipped (Sources too).
+        const filled = writtenColumns(checked).some(
+          (o) => !isEmptyValue(Object.values(row.properties).find((v) => v.id === o.id) as PropertyValue | undefined),
+        );
+        if (filled && !setup.overwrite) {
+          skipped++;
+          continue;
+        }
       }
       rows++;
       const promptRow = { title: titleOf(row), values: rowValues(row) };
@@ -117,6 +137,10 @@ export async function estimateRun(
     }
     at = read.next;
   }
+  // With Learn from corrections every call carries the examples.
+  const examples = await examplesFor(notion, checked, setup);
+  const calls = perCall > 1 ? Math.ceil(rows / perCall) : rows * steps.length;
+  promptChars += withExamples({ system: '' }, examples, checked.outputs).system.length * calls;
   // With web search each of a row's calls searches (at least) once.
   const searches = checked.webSearch ? rows * steps.length : 0;
   const cost = estimateCallCost(
@@ -138,6 +162,8 @@ export async function estimateRun(
     free: cost.free,
     rowsPerCall: perCall,
     ...(checked.webSearch ? { searches } : {}),
+    ...(refresh ? { refresh: refresh.counts } : {}),
+    ...(examples ? { examples: examples.map((e) => e.title) } : {}),
     ...(budget ? { budgetWarning: budget.message } : {}),
   };
 }

@@ -3,7 +3,8 @@
 import { findConnectionFor, getConnection, upsertConnection } from '../connections/connections';
 import { InklingError, type Problem } from '../shared/problem';
 import { DEFAULT_MODELS } from '../shared/engines';
-import { createEngine, engineConfigFrom } from '../llm/factory';
+import { createEngine, engineConfigFrom, type EngineChoice } from '../llm/factory';
+import { examplesFor } from './corrections';
 import { checkWebSearch } from '../llm/errors';
 import { checkFileInputs } from './row-inputs';
 import { limitsFor } from '../shared/limit-presets';
@@ -22,6 +23,7 @@ import { checkSetup, type CheckedSetup } from './database-setup';
 import {
   EMPTY_COUNTS,
   EMPTY_USAGE,
+  type CorrectionExample,
   type DatabaseJob,
   type Job,
   type JobBase,
@@ -37,10 +39,12 @@ function fail(problem: Problem): Outcome<never> {
 }
 
 /** Settings → the engine a run uses, or the problem that stops it (no key, no Notion secret). */
-async function runEngine(): Promise<{ engine: JobEngine; notionToken: string } | { problem: Problem }> {
+async function runEngine(
+  choice?: EngineChoice,
+): Promise<{ engine: JobEngine; notionToken: string } | { problem: Problem }> {
   const [settings, secrets] = await Promise.all([readSettings(), readSecrets()]);
   if (!secrets.notionToken) return { problem: NO_TOKEN_PROBLEM };
-  const config = engineConfigFrom(settings, secrets);
+  const config = engineConfigFrom(settings, secrets, choice);
   try {
     createEngine(config);
   } catch (error) {
@@ -53,7 +57,7 @@ async function runEngine(): Promise<{ engine: JobEngine; notionToken: string } |
       engine: config.engine,
       model: config.model || DEFAULT_MODELS[config.engine],
       baseUrl: config.baseUrl,
-      limitPreset: limitsFor(settings.engine, settings.limitPresets[settings.engine]).id,
+      limitPreset: limitsFor(config.engine, settings.limitPresets[config.engine]).id,
     },
   };
 }
@@ -108,13 +112,16 @@ async function saveConnection(choice: ConnectionChoice): Promise<Omit<JobBase, '
 export async function startDatabaseRun(
   setup: DatabaseRunSetup,
 ): Promise<Outcome<{ jobId: string; connectionId: string }>> {
-  const ready = await runEngine();
+  const ready = await runEngine(setup.engine);
   if ('problem' in ready) return fail(ready.problem);
   let checked;
+  let examples: CorrectionExample[] | undefined;
   try {
     checkWebSearch(ready.engine.engine, setup.webSearch);
-    checked = await checkSetup(createNotionClient(ready.notionToken), setup);
+    const notion = createNotionClient(ready.notionToken);
+    checked = await checkSetup(notion, setup);
     checkFileInputs(ready.engine.engine, checked.fileColumns);
+    examples = await examplesFor(notion, checked, setup);
   } catch (error) {
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
   }
@@ -140,10 +147,12 @@ export async function startDatabaseRun(
       ...(setup.webSearch ? { webSearch: true } : {}),
       ...(setup.webSearch && setup.sourcesId ? { sourcesId: setup.sourcesId } : {}),
       ...(setup.selection === 'view' && setup.viewId ? { viewId: setup.viewId } : {}),
+      ...(setup.learn ? { learn: true } : {}),
     },
     overBudgetOk: setup.overBudgetOk,
   });
-  return launch(databaseJob(base, checked, setup));
+  const job = databaseJob(base, checked, setup);
+  return launch(examples?.length ? { ...job, examples } : job);
 }
 
 /** A new database run, from what every job starts with and the setup checked against the database. */
@@ -158,6 +167,7 @@ export function databaseJob(base: Omit<JobBase, 'kind'>, checked: CheckedSetup, 
     outputs: checked.outputs,
     ...(checked.steps ? { steps: checked.steps } : {}),
     ...(checked.fileColumns ? { fileColumns: checked.fileColumns } : {}),
+    inputColumns: checked.inputColumns,
     selection: setup.selection,
     ...(checked.checkbox ? { checkbox: checked.checkbox } : {}),
     overwrite: setup.overwrite,

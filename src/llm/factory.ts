@@ -1,6 +1,8 @@
 // Engines are made here, from saved settings and secrets, and nowhere else.
 import { InklingError } from '../shared/problem';
-import { ENGINE_KEY, type EngineId, DEFAULT_MODELS } from '../shared/engines';
+import { ENGINE_KEY, type EngineChoice, type EngineId, DEFAULT_MODELS } from '../shared/engines';
+
+export type { EngineChoice };
 import { type Secrets, type Settings } from '../shared/settings';
 import { createChromeEngine } from './chrome';
 import { modelProblem } from './errors';
@@ -15,13 +17,13 @@ export interface EngineConfig {
   baseUrl: string;
 }
 
-/** The engine config the saved settings describe. */
-export function engineConfigFrom(settings: Settings, secrets: Secrets): EngineConfig {
-  const engine = settings.engine;
+/** The engine config the saved settings describe, or that of the engine chosen, with its saved key. */
+export function engineConfigFrom(settings: Settings, secrets: Secrets, choice?: EngineChoice): EngineConfig {
+  const engine = choice?.engine ?? settings.engine;
   const keyName = ENGINE_KEY[engine];
   return {
     engine,
-    model: settings.models[engine] || DEFAULT_MODELS[engine],
+    model: choice?.model || settings.models[engine] || DEFAULT_MODELS[engine],
     apiKey: keyName ? (secrets[keyName] ?? '') : '',
     baseUrl: settings.baseUrl,
   };

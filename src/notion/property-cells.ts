@@ -163,10 +163,19 @@ function mentionItem(
  * options by name, dates by instant. A missing cell equals nothing but an empty value.
  */
 export function sameCell(value: PropertyValue | undefined, request: PropertyRequestValue | undefined): boolean {
-  const now =
-    value === undefined || !WRITABLE_OUTPUT_TYPES.includes(value.type) ? undefined : comparable(toRequestValue(value));
-  const then = request === undefined ? undefined : comparable(request);
-  return JSON.stringify(now ?? null) === JSON.stringify(then ?? null);
+  return cellKey(value) === requestKey(request);
+}
+
+/** A cell as read, as a person sees it, in one canonical string: equal to requestKey of what it holds. */
+export function cellKey(value: PropertyValue | undefined): string {
+  return requestKey(
+    value === undefined || !WRITABLE_OUTPUT_TYPES.includes(value.type) ? undefined : toRequestValue(value),
+  );
+}
+
+/** A value in update-request form, as a person sees it, in one canonical string. */
+export function requestKey(request: PropertyRequestValue | undefined): string {
+  return JSON.stringify((request === undefined ? undefined : comparable(request)) ?? null);
 }
 
 /** A request value reduced to what a person sees, in one canonical shape; null for an empty cell. */
@@ -214,4 +223,30 @@ function mergeRuns(items: readonly RichTextItemRequest[]): Array<[string, string
     else if (content !== '') runs.push([content, style, link]);
   }
   return runs;
+}
+
+/** A request value as the panel shows it: "Red", "a, b", "42", "Yes", "2026-01-15", the text. */
+export function requestText(request: unknown): string {
+  if (request === null || request === undefined) return '';
+  if (typeof request !== 'object') return String(request);
+  const [key, value] = Object.entries(request as Record<string, unknown>)[0] ?? [];
+  if (value === null || value === undefined) return '';
+  switch (key) {
+    case 'title':
+    case 'rich_text':
+      return (value as Array<{ text?: { content: string } }>).map((t) => t.text?.content ?? '').join('');
+    case 'select':
+    case 'status':
+      return (value as { name: string }).name;
+    case 'multi_select':
+      return (value as Array<{ name: string }>).map((o) => o.name).join(', ');
+    case 'checkbox':
+      return value ? 'Yes' : 'No';
+    case 'date': {
+      const d = value as { start: string; end?: string | null };
+      return d.end ? `${d.start} → ${d.end}` : d.start;
+    }
+    default:
+      return String(value);
+  }
 }

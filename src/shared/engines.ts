@@ -51,3 +51,9 @@ export const KEY_PAGES = {
   gemini: 'https://aistudio.google.com/app/apikey',
   openai: 'https://platform.openai.com/api-keys',
 } as const;
+
+/** An engine and model chosen for one run (Compare models → “Use for the run”) instead of Settings’ own. */
+export interface EngineChoice {
+  engine: EngineId;
+  model: string;
+}

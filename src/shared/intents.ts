@@ -1,6 +1,6 @@
 // What the screens ask the background for: the payloads of the protocol (src/messaging.ts), which the
 // domains take as their input. Shapes only.
-import { type EngineId } from './engines';
+import { type EngineChoice, type EngineId } from './engines';
 import { type Settings } from './settings';
 import { type RowSelection } from './notion-shapes';
 
@@ -68,6 +68,10 @@ export interface DatabaseRunSetup {
   overBudgetOk?: boolean;
   /** How many rows the estimate shown before the run counted (for progress until every row is read). */
   expectedRows?: number;
+  /** The engine and model this run uses, chosen in Compare models (else Settings’ own). */
+  engine?: EngineChoice;
+  /** Learn from corrections: rows whose answer a person edited after Inkling wrote it go with each prompt as examples. */
+  learn?: boolean;
   /** Several rows to a model call when the engine's requests a minute bound the run (absent: on). */
   packRows?: boolean;
   /** Let the model search the web for each row (one row a call, so each answer keeps its own sources). */

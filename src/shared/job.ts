@@ -98,6 +98,29 @@ export interface PageJob extends JobBase {
 /** One row's journey: pending → generated (answer kept) → written | skipped | failed; undone by Undo. */
 export type RowState = 'pending' | 'generated' | 'written' | 'skipped' | 'failed' | 'undone';
 
+/**
+ * A row as Inkling wrote it, for a later refresh (jobs/row-marks.ts): fingerprints of the values of
+ * its input columns then, of its page then (when the prompts name {{page}}), and of what it wrote.
+ */
+export interface RowMark {
+  columns: string;
+  page?: string;
+  answer: string;
+}
+
+/** What a row's answer was made from, as fingerprints. */
+export type RowInputs = Pick<RowMark, 'columns' | 'page'>;
+
+/** A connection's marks, by row key (jobs/row-marks.ts markKey). */
+export type RowMarks = Record<string, RowMark>;
+
+/** A row a person corrected (Learn from corrections): its inputs, and its answer as the person left it, by column name. */
+export interface CorrectionExample {
+  title: string;
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
 /** A cell in update-request form, keyed by property id. */
 export type Cells = Record<string, PropertyRequestValue>;
 
@@ -125,6 +148,10 @@ export interface JobRow {
   display?: Record<string, string>;
   /** A chained run's answers of the steps done so far (paid for), which Retry failed goes on from. */
   answered?: { cells: Cells; sources?: Source[] };
+  /** What the answer was made from, kept with it: the row's mark once it is written. */
+  inputs?: RowInputs;
+  /** The row's mark before this run (from an earlier one), which Undo gives back. */
+  prior?: RowMark;
 }
 
 /**
@@ -178,6 +205,10 @@ export interface DatabaseJob extends JobBase {
   steps?: RunStep[];
   /** Files columns the prompts name: each row's files uploaded there go to the model with its call. */
   fileColumns?: string[];
+  /** The columns each answer is made from ('page': the row's page), whose values a row's mark keeps. */
+  inputColumns?: string[];
+  /** Rows a person corrected, found at Start, that each prompt carries as examples (Learn from corrections). */
+  examples?: CorrectionExample[];
   selection: RowSelection;
   checkbox?: ColumnRef;
   /** Write over outputs that already have a value. */
@@ -261,30 +292,4 @@ export function addUsage(a: JobUsage, b: JobUsage): JobUsage {
     calls: a.calls + b.calls,
     ...(a.searches || b.searches ? { searches: (a.searches ?? 0) + (b.searches ?? 0) } : {}),
   };
-}
-
-export interface PreviewRow {
-  id: string;
-  title: string;
-  outputs: Record<string, string>;
-  /** The pages the answer cites (with web search). */
-  sources?: Source[];
-  reason?: string;
-  /** A chained run's step (1, 2, …) that answered each output, by output name. */
-  steps?: Record<string, number>;
-}
-
-export interface RunEstimate {
-  rows: number;
-  skipped: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-  free: boolean;
-  /** Rows answered per model call (more than 1 when the run packs rows). */
-  rowsPerCall: number;
-  /** Web searches the run is expected to make (one a row), priced in costUsd. */
-  searches?: number;
-  /** Set when the run would pass the monthly budget: what to ask before starting it. */
-  budgetWarning?: string;
 }

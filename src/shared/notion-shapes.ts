@@ -54,8 +54,8 @@ export interface DatabaseView {
   filter: Record<string, unknown> | null;
 }
 
-/** Which rows a run takes: the ticked ones, all, those with an empty output, or those a view shows. */
-export type RowSelection = 'ticked' | 'all' | 'empty' | 'view';
+/** Which rows a run takes: the ticked ones, all, those with an empty output, those a view shows, or the new ones and those whose inputs changed since Inkling wrote them (jobs/row-marks.ts). */
+export type RowSelection = 'ticked' | 'all' | 'empty' | 'view' | 'changed';
 
 export interface ColumnRef {
   id: string;

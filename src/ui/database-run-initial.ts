@@ -17,6 +17,7 @@ export type RunInitial = Partial<
     | 'webSearch'
     | 'sourcesId'
     | 'viewId'
+    | 'learn'
   >
 >;
 
@@ -25,7 +26,7 @@ export function runInitial(prompt: string, options: Record<string, unknown> | un
   const picked: RunInitial = prompt ? { template: prompt } : {};
   if (!options) return picked;
   if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
-  if (['ticked', 'all', 'empty', 'view'].includes(options.selection as string))
+  if (['ticked', 'all', 'empty', 'view', 'changed'].includes(options.selection as string))
     picked.selection = options.selection as RowSelection;
   if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
   if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
@@ -34,6 +35,7 @@ export function runInitial(prompt: string, options: Record<string, unknown> | un
   if (options.webSearch === true) picked.webSearch = true;
   if (typeof options.sourcesId === 'string') picked.sourcesId = options.sourcesId;
   if (typeof options.viewId === 'string') picked.viewId = options.viewId;
+  if (options.learn === true) picked.learn = true;
   return picked;
 }
 

@@ -1,7 +1,8 @@
 // A database run as it goes and after: Preview's answers, progress with the ETA, tokens and cost,
 // failures with Retry failed, and Undo run. Model answers are shown as text, never as HTML.
 import { useEffect, useState } from 'preact/hooks';
-import type { PreviewRow, DatabaseJob } from '../shared/job';
+import type { DatabaseJob } from '../shared/job';
+import type { PreviewRow } from '../shared/run-preview';
 import { formatNumber, formatTime, formatUsage } from '../shared/format';
 import { sendMessage } from '../messaging';
 import { UndoUntil } from './page-run';

@@ -2,8 +2,11 @@
 // estimate before a run, progress while it runs, then failures, Retry failed and Undo run.
 // Shared by the panel and the Create tab. Model answers are shown as text, never as HTML.
 import { useRef, useState } from 'preact/hooks';
-import type { PreviewRow, RunEstimate, DatabaseJob } from '../shared/job';
-import { count, formatCost, formatNumber, searchCount } from '../shared/format';
+import type { DatabaseJob } from '../shared/job';
+import type { PreviewRow, RunEstimate } from '../shared/run-preview';
+import type { EngineChoice } from '../shared/engines';
+import { CompareModels } from './compare-models';
+import { EstimateText } from './estimate-text';
 import { sendMessage } from '../messaging';
 import { type DatabaseRunSetup } from '../shared/intents';
 import { isWritableOutput, type DatabaseTarget, type RowSelection } from '../shared/notion-shapes';
@@ -45,6 +48,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const [overwrite, setOverwrite] = useState(initial?.overwrite ?? false);
   const [untick, setUntick] = useState(initial?.untick ?? true);
   const [packRows, setPackRows] = useState(initial?.packRows ?? true);
+  const [learn, setLearn] = useState(initial?.learn ?? false);
   const [webSearch, setWebSearch] = useState(initial?.webSearch ?? false);
   const [sourcesId, setSourcesId] = useState(initial?.sourcesId ?? '');
   const abilities = useEngineAbilities();
@@ -53,7 +57,11 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const sourceColumns = target.properties.filter((p) => p.type === 'rich_text' && !outputs.some((o) => o.id === p.id));
   const [preview, setPreview] = useState<PreviewRow[] | null>(null);
   const [estimate, setEstimate] = useState<RunEstimate | null>(null);
-  const { busy, error, stopped, busyJob, run, stoppable, stop } = useRequests<'preview' | 'estimate' | 'start'>();
+  // The engine picked in Compare models for this run (else Settings’ own).
+  const [engineChoice, setEngineChoice] = useState<EngineChoice | undefined>();
+  const { busy, error, stopped, busyJob, run, stoppable, stop } = useRequests<
+    'preview' | 'estimate' | 'start' | 'compare'
+  >();
   const statusRef = useRef<HTMLDivElement>(null);
 
   const setup = (): DatabaseRunSetup => ({
@@ -70,6 +78,8 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     ...(searching && sourceColumns.some((p) => p.id === sourcesId) ? { sourcesId } : {}),
     ...(connectionId ? { connectionId } : {}),
     ...(connectionName ? { connectionName } : {}),
+    ...(engineChoice ? { engine: engineChoice } : {}),
+    ...(learn ? { learn: true } : {}),
   });
 
   const running = job?.status === 'running' || job?.status === 'undoing';
@@ -102,6 +112,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
             )}
             <option value="empty">Rows whose output is empty</option>
             <option value="all">All rows</option>
+            <option value="changed">Refresh changed rows: new ones, and those whose inputs changed</option>
             {target.view && <option value="view">This view: “{target.view.name}”</option>}
           </select>
         )}
@@ -125,10 +136,12 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
           )}
         </Field>
       )}
-      <label class="check">
-        <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} /> Overwrite
-        outputs that already have a value
-      </label>
+      {selection !== 'changed' && (
+        <label class="check">
+          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} />{' '}
+          Overwrite outputs that already have a value
+        </label>
+      )}
       {checkboxId && selection === 'ticked' && (
         <label class="check">
           <input type="checkbox" checked={untick} onChange={(e) => setUntick(e.currentTarget.checked)} /> Untick each
@@ -138,6 +151,10 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       <label class="check">
         <input type="checkbox" checked={packRows} onChange={(e) => setPackRows(e.currentTarget.checked)} /> Pack rows:
         several rows in one model call when the engine allows few requests a minute
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={learn} onChange={(e) => setLearn(e.currentTarget.checked)} /> Learn from
+        corrections: answers you edited after Inkling wrote them go with each prompt as examples
       </label>
       <WebSearchOption abilities={abilities} checked={webSearch} onChange={setWebSearch} kind="database" />
       {searching && (
@@ -157,14 +174,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
 
       {estimate ? (
         <div class="confirm" role="alertdialog" aria-label="Start the run">
-          <p data-testid="estimate">
-            {count(estimate.rows, 'row')} to do
-            {estimate.skipped > 0 && ` · ${formatNumber(estimate.skipped)} skipped (already filled)`} · about{' '}
-            {formatNumber(estimate.inputTokens + estimate.outputTokens)} tokens ·{' '}
-            {estimate.searches ? `${searchCount(estimate.searches)} · ` : ''}
-            {formatCost({ usd: estimate.costUsd, free: estimate.free })}
-            {estimate.rowsPerCall > 1 && ` · ${formatNumber(estimate.rowsPerCall)} rows a model call`}
-          </p>
+          <EstimateText estimate={estimate} />
           {estimate.budgetWarning && (
             <p class="ink-problem" role="alert">
               {estimate.budgetWarning}
@@ -218,7 +228,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
           >
             {busy === 'estimate' ? 'Counting rows…' : 'Generate'}
           </button>
-          {(busy === 'preview' || busy === 'estimate') && (
+          {(busy === 'preview' || busy === 'estimate' || busy === 'compare') && (
             <button type="button" class="button" ref={focusOnMount} onClick={stop}>
               Cancel
             </button>
@@ -236,6 +246,17 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
           <p>{error}</p>
           {busyJob && <ShowRunButton target={statusRef} />}
         </div>
+      )}
+      {abilities && (
+        <CompareModels
+          abilities={abilities}
+          disabled={busy !== '' || running}
+          compare={(other) =>
+            run('compare', () => sendMessage('compareModels', { ...stoppable(setup()), with: other }))
+          }
+          chosen={engineChoice}
+          onChoose={setEngineChoice}
+        />
       )}
       {preview && <PreviewList rows={preview} />}
     </>

@@ -14,13 +14,14 @@ describe('the production build', () => {
   // what the panel is for, then 21 until it gained web search (its option, Sources, the sources in
   // Preview) and Cancel for Preview and the count (+0.7 KB in all), then 22 until outputs could have
   // prompts of their own and the panel said what a files column sends (+1.0 KB), then 23 until it said
-  // what happens to the images on each row's page (+0.1 KB); preact is half of it. The next step down is
-  // to load the panel only when Inkling is opened, not to trim what it says.
-  it('ships a content script of at most 23.5 KB gzip', () => {
+  // what happens to the images on each row's page (+0.1 KB), then 23.5 until it gained Compare models
+  // and Refresh changed rows (+1.0 KB); preact is half of it. The next step down is to load the panel
+  // only when Inkling is opened (injected then), not to trim what it says.
+  it('ships a content script of at most 24.5 KB gzip', () => {
     const script = gzipped('content-scripts/notion.js');
     const css = gzipped('content-scripts/notion.css');
     recordMeasurement('content script gzip bytes', { script, css });
-    expect(script).toBeLessThanOrEqual(23_500);
+    expect(script).toBeLessThanOrEqual(24_500);
     // Its styles come with it into the panel's shadow root.
     expect(css).toBeLessThanOrEqual(2_500);
   });

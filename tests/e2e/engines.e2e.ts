@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import {
   byLabel,
+  chooseOption,
   clearExtension,
   click,
   launch,
@@ -32,17 +33,6 @@ beforeEach(async () => {
 const modelOptions = (page: Page) =>
   page.$$eval('[data-testid="model-options"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
 
-const selectOption = (page: Page, label: string, text: string) =>
-  page.$eval(
-    byLabel(page, label),
-    (select, wanted) => {
-      const s = select as HTMLSelectElement;
-      s.value = [...s.options].find((o) => o.textContent?.startsWith(wanted))!.value;
-      s.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    text,
-  );
-
 const status = (page: Page) =>
   waitFor(
     () =>
@@ -59,10 +49,10 @@ describe('AI engine settings', () => {
     expect(await waitFor(() => modelOptions(popup!).then((m) => m.length > 0 && m))).toEqual(
       expect.arrayContaining(['gemini-3.8-flash', 'gemini-3.5-flash-lite']),
     );
-    await selectOption(popup, 'AI engine', 'GPT (OpenAI)');
+    await chooseOption(popup, 'AI engine', 'GPT (OpenAI)');
     await typeInto(popup, 'OpenAI API key', world.sandbox.models.keys.openai);
     expect(await waitFor(() => modelOptions(popup!).then((m) => m.includes('gpt-5.5') && m))).toContain('gpt-5.5-mini');
-    await selectOption(popup, 'AI engine', 'OpenAI-compatible');
+    await chooseOption(popup, 'AI engine', 'OpenAI-compatible');
     await typeInto(popup, 'Base URL', world.sandbox.compatibleBaseUrl);
     expect(await waitFor(() => modelOptions(popup!).then((m) => m.includes('llama3.2:latest') && m))).toBeTruthy();
     // Listing models is free: no generation was paid for.
@@ -72,7 +62,7 @@ describe('AI engine settings', () => {
   it('keeps a rate-limit preset per engine', async () => {
     popup = await openPopup(world);
     await typeInto(popup, 'Gemini API key', world.sandbox.models.keys.gemini);
-    await selectOption(popup, 'Rate limit', 'Paid tier');
+    await chooseOption(popup, 'Rate limit', 'Paid tier');
     await click(popup, 'Save');
     expect(await status(popup)).toContain('Saved.');
     const settings = (await readExtensionStorage(world)).settings as { limitPresets: Record<string, string> };
@@ -110,7 +100,7 @@ describe('AI engine settings', () => {
     expect(capabilities.join(' ')).toMatch(/needs no key.*JSON shape.*few thousand tokens.*English/);
 
     // Once something is saved, the saved engine wins: the default is for a fresh profile only.
-    await selectOption(popup, 'AI engine', 'Gemini');
+    await chooseOption(popup, 'AI engine', 'Gemini');
     await typeInto(popup, 'Notion internal integration secret', FIXTURES.token);
     await typeInto(popup, 'Gemini API key', world.sandbox.models.keys.gemini);
     await click(popup, 'Save');
@@ -122,7 +112,7 @@ describe('AI engine settings', () => {
 
   it('downloads Chrome’s on-device model from a click, showing progress, then saves it as the engine', async () => {
     popup = await openPopup(world, { beforeLoad: languageModelStandIn({ initially: 'downloadable' }) });
-    await selectOption(popup, 'AI engine', 'Chrome built-in AI');
+    await chooseOption(popup, 'AI engine', 'Chrome built-in AI');
     await click(popup, 'Download model');
     await popup.waitForSelector('::-p-aria([name="Model download"][role="progressbar"])');
     await waitFor(

@@ -305,6 +305,18 @@ export async function click(page: Page, name: string, role = 'button'): Promise<
   await el!.click();
 }
 
+/** Chooses the option of a select (by its label) whose text starts with `text`. */
+export async function chooseOption(page: Page, label: string, text: string): Promise<void> {
+  const select = await waitForControl(page, byLabel(page, label, 'combobox'));
+  await select!.evaluate((node, wanted) => {
+    const s = node as HTMLSelectElement;
+    const option = [...s.options].find((o) => o.textContent?.startsWith(wanted));
+    if (!option) throw new Error(`No option “${wanted}” in ${[...s.options].map((o) => o.textContent).join(' | ')}`);
+    s.value = option.value;
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+  }, text);
+}
+
 export async function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent ?? '');
 }
