@@ -17,6 +17,7 @@ import { DEFAULT_MODELS } from '../shared/engines';
 import { toNotionProblem } from '../notion/errors';
 import { pageTitle } from '../notion/target';
 import { readSettings, settingsItem } from '../storage';
+import { scheduleKeepUp } from './keep-up';
 import { handle, handleOutcome } from './handle';
 import { notionClient } from './services';
 import { resumeInTab } from './resume-in-tab';
@@ -104,6 +105,8 @@ export function registerConnectionHandlers(): void {
     v.object({ connectionId: Uuid }),
     async ({ connectionId }) => {
       await removeConnection(connectionId);
+      // A connection kept up to date takes its timer with it when it was the last one.
+      await scheduleKeepUp();
       return null;
     },
     asNotion,

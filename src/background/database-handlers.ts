@@ -25,6 +25,7 @@ import { retrieveDatabase } from '../notion/target';
 import { handle, handleOutcome, PANEL_OR_POPUP } from './handle';
 import { notionClient, savedEngine } from './services';
 import { stoppable, stopRequest } from './stoppable';
+import { scheduleKeepUp } from './keep-up';
 
 const Uuid = v.pipe(v.string(), v.uuid());
 
@@ -61,6 +62,7 @@ const SetupSchema = v.object({
   sourcesId: v.optional(v.pipe(v.string(), v.maxLength(200))),
   engine: v.optional(EngineChoiceSchema),
   learn: v.optional(v.boolean()),
+  keepUpToDate: v.optional(v.boolean()),
 });
 
 /** A setup for a request the screen can stop (Preview, the estimate), with the id its Cancel names. */
@@ -111,7 +113,12 @@ async function previewContext(
 }
 
 export function registerDatabaseHandlers(): void {
-  handle('startDatabaseRun', PANEL_OR_POPUP, SetupSchema, (setup) => startDatabaseRun(setup as DatabaseRunSetup));
+  handle('startDatabaseRun', PANEL_OR_POPUP, SetupSchema, async (setup) => {
+    const started = await startDatabaseRun(setup as DatabaseRunSetup);
+    // Keep up to date, ticked or not, is saved with the connection: the timer follows it.
+    await scheduleKeepUp();
+    return started;
+  });
 
   handleOutcome(
     'previewRows',

@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { MIRROR_ALARM, requestMirrorFlush } from '../connections/mirror';
 import { RESUME_ALARM, resumeJobs, watchRemovedJobs } from '../jobs/runner';
 import { handleCommand } from './commands';
+import { KEEP_UP_ALARM, keepUp, scheduleKeepUp } from './keep-up';
 import { registerMessageHandlers } from './handlers';
 import { registerStatePort } from './state-port';
 import { lockStorageToTrustedContexts } from './storage-lock';
@@ -17,10 +18,12 @@ export function startBackground(): void {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === RESUME_ALARM) void resumeJobs();
     if (alarm.name === MIRROR_ALARM) requestMirrorFlush();
+    if (alarm.name === KEEP_UP_ALARM) void keepUp();
   });
   // Chrome starts the worker when the browser starts, so a run cut off by closing it carries on.
   browser.runtime.onStartup.addListener(() => void resumeJobs());
   // Whatever was running when the worker last stopped carries on now, and waiting changes go to Notion.
   void resumeJobs();
   requestMirrorFlush();
+  void scheduleKeepUp();
 }

@@ -14,7 +14,7 @@ import { runDatabaseJob } from './database-job';
 import { undoDatabaseJob } from './database-undo';
 import { estimateRun } from './run-estimate';
 import { createJob, readRows } from './job-store';
-import { inputColumnsOf, readMarks } from './row-marks';
+import { inputColumnsOf, markKey, readMarks } from './row-marks';
 import { databaseJob } from './start';
 
 const world = useJobWorld();
@@ -194,5 +194,13 @@ describe('inputColumnsOf', () => {
       'Notes',
       'Topic',
     ]);
+  });
+});
+
+describe('markKey', () => {
+  it('tells apart ids that differ only at their end (led by a time, or numbered like the fixtures’)', () => {
+    const ids = ['e0000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000002'];
+    expect(new Set(ids.map(markKey)).size).toBe(2);
+    expect(markKey('1e5d872b-594c-80a1-9c3e-0123456789ab')).toBe('9c3e0123456789ab');
   });
 });

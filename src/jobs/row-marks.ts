@@ -16,10 +16,11 @@ import { findConnectionFor } from '../connections/connections';
 import { stepReferences } from './run-steps';
 
 /**
- * A row's key among a connection's marks: the first 16 hex digits of its id, unique enough within one
- * database and short enough that thousands of marks fit the connections database's one cell.
+ * A row's key among a connection's marks: the last 16 hex digits of its id — where ids differ, whether
+ * random or led by a time — unique enough within one database and short enough that thousands of marks
+ * fit the connections database's one cell.
  */
-export const markKey = (rowId: string): string => rowId.replace(/-/g, '').slice(0, 16);
+export const markKey = (rowId: string): string => rowId.replace(/-/g, '').slice(-16);
 
 /**
  * Columns left out of a whole row's inputs: values that change without anyone editing the row's inputs

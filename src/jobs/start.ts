@@ -148,6 +148,7 @@ export async function startDatabaseRun(
       ...(setup.webSearch && setup.sourcesId ? { sourcesId: setup.sourcesId } : {}),
       ...(setup.selection === 'view' && setup.viewId ? { viewId: setup.viewId } : {}),
       ...(setup.learn ? { learn: true } : {}),
+      ...(setup.keepUpToDate ? { keepUpToDate: true } : {}),
     },
     overBudgetOk: setup.overBudgetOk,
   });

@@ -72,6 +72,8 @@ export interface DatabaseRunSetup {
   engine?: EngineChoice;
   /** Learn from corrections: rows whose answer a person edited after Inkling wrote it go with each prompt as examples. */
   learn?: boolean;
+  /** Keep up to date: the connection is refreshed on a timer while the browser is open (background/keep-up.ts). */
+  keepUpToDate?: boolean;
   /** Several rows to a model call when the engine's requests a minute bound the run (absent: on). */
   packRows?: boolean;
   /** Let the model search the web for each row (one row a call, so each answer keeps its own sources). */

@@ -1,43 +1,6 @@
-// Where a database run's form starts: a saved connection's prompt and options, or the columns people
-// most likely mean (the seed's "Generate" checkbox and "Output" column).
-import type { DatabaseRunSetup } from '../shared/intents';
-import { isWritableOutput, type PropertyInfo, type RowSelection } from '../shared/notion-shapes';
-
-/** The choices a database run's form may start from. */
-export type RunInitial = Partial<
-  Pick<
-    DatabaseRunSetup,
-    | 'template'
-    | 'outputs'
-    | 'selection'
-    | 'checkboxId'
-    | 'overwrite'
-    | 'untick'
-    | 'packRows'
-    | 'webSearch'
-    | 'sourcesId'
-    | 'viewId'
-    | 'learn'
-  >
->;
-
-/** A saved connection's prompt and run options (as stored with it), as this view starts from them. */
-export function runInitial(prompt: string, options: Record<string, unknown> | undefined): RunInitial {
-  const picked: RunInitial = prompt ? { template: prompt } : {};
-  if (!options) return picked;
-  if (Array.isArray(options.outputs)) picked.outputs = options.outputs as DatabaseRunSetup['outputs'];
-  if (['ticked', 'all', 'empty', 'view', 'changed'].includes(options.selection as string))
-    picked.selection = options.selection as RowSelection;
-  if (typeof options.checkboxId === 'string') picked.checkboxId = options.checkboxId;
-  if (typeof options.overwrite === 'boolean') picked.overwrite = options.overwrite;
-  if (typeof options.untick === 'boolean') picked.untick = options.untick;
-  if (options.packRows === false) picked.packRows = false;
-  if (options.webSearch === true) picked.webSearch = true;
-  if (typeof options.sourcesId === 'string') picked.sourcesId = options.sourcesId;
-  if (typeof options.viewId === 'string') picked.viewId = options.viewId;
-  if (options.learn === true) picked.learn = true;
-  return picked;
-}
+// Where a database run's form starts when no connection says otherwise (shared/run-options.ts reads
+// a saved one): the columns people most likely mean (the seed's "Generate" checkbox and "Output" column).
+import { isWritableOutput, type PropertyInfo } from '../shared/notion-shapes';
 
 /** The checkbox people tick to pick rows: the seed template's "Generate", else the first checkbox. */
 export function defaultCheckbox(properties: readonly PropertyInfo[]): PropertyInfo | undefined {

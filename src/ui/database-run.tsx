@@ -18,7 +18,8 @@ import { DatabaseRunStatus, PreviewList } from './database-run-status';
 import { RowsTable } from './rows-table';
 import { focusOnMount } from './focus';
 import { useRequests } from './use-requests';
-import { defaultCheckbox, defaultOutput, type RunInitial } from './database-run-initial';
+import { defaultCheckbox, defaultOutput } from './database-run-initial';
+import type { RunInitial } from '../shared/run-options';
 import { useEngineAbilities } from './use-engine-abilities';
 import { WebSearchOption } from './web-search-option';
 import { OutputChoices, type OutputChoice } from './output-choices';
@@ -49,6 +50,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const [untick, setUntick] = useState(initial?.untick ?? true);
   const [packRows, setPackRows] = useState(initial?.packRows ?? true);
   const [learn, setLearn] = useState(initial?.learn ?? false);
+  const [keepUpToDate, setKeepUpToDate] = useState(initial?.keepUpToDate ?? false);
   const [webSearch, setWebSearch] = useState(initial?.webSearch ?? false);
   const [sourcesId, setSourcesId] = useState(initial?.sourcesId ?? '');
   const abilities = useEngineAbilities();
@@ -80,6 +82,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
     ...(connectionName ? { connectionName } : {}),
     ...(engineChoice ? { engine: engineChoice } : {}),
     ...(learn ? { learn: true } : {}),
+    ...(keepUpToDate ? { keepUpToDate: true } : {}),
   });
 
   const running = job?.status === 'running' || job?.status === 'undoing';
@@ -155,6 +158,10 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       <label class="check">
         <input type="checkbox" checked={learn} onChange={(e) => setLearn(e.currentTarget.checked)} /> Learn from
         corrections: answers you edited after Inkling wrote them go with each prompt as examples
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={keepUpToDate} onChange={(e) => setKeepUpToDate(e.currentTarget.checked)} /> Keep
+        up to date: refresh changed rows every 15 minutes while the browser is open
       </label>
       <WebSearchOption abilities={abilities} checked={webSearch} onChange={setWebSearch} kind="database" />
       {searching && (

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelResume } from '../../shared/connection';
 import { DatabaseRun } from '../database-run';
-import { runInitial } from '../database-run-initial';
+import { runInitial } from '../../shared/run-options';
 import { PageRun } from '../page-run';
 import { useTarget, type TargetState } from './use-target';
 

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../../messaging';
 import type { Target } from '../../shared/notion-shapes';
 import { DatabaseRun } from '../database-run';
-import { runInitial } from '../database-run-initial';
+import { runInitial } from '../../shared/run-options';
 import { Field } from '../field';
 import { PageRun } from '../page-run';
 import { PagePicker } from './page-picker';

@@ -1,0 +1,107 @@
+// Keep up to date, against the in-process Notion API and model server with settings as Save leaves
+// them: the timer follows the connections that ask for it, and each look starts a "Refresh changed
+// rows" run only where rows changed — never over an answer a person edited.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import {
+  captureHandlers,
+  eventually,
+  FIXTURES,
+  sandboxedNotionClient,
+  saveSandboxSettings,
+  SENDERS,
+  startWorkerWorld,
+  type Ask,
+  type WorkerWorld,
+} from '../../tests/sandbox/worker-world.ts';
+import { clearAllStorage } from '../storage';
+import { readJob } from '../jobs/job-store';
+import { removeConnection } from '../connections/connections';
+import type { Job } from '../shared/job';
+import { registerDatabaseHandlers } from './database-handlers';
+import { KEEP_UP_ALARM, keepUp, scheduleKeepUp } from './keep-up';
+
+const sandbox = vi.hoisted(() => ({ notionUrl: '' }));
+vi.mock('../notion/client', async (importOriginal) => sandboxedNotionClient(await importOriginal(), sandbox));
+
+let world: WorkerWorld;
+let ask: Ask;
+
+beforeAll(async () => {
+  world = await startWorkerWorld();
+  sandbox.notionUrl = world.notionUrl;
+  ask = captureHandlers(registerDatabaseHandlers);
+});
+afterAll(() => world.close());
+beforeEach(async () => {
+  fakeBrowser.reset();
+  await clearAllStorage();
+  world.notion.reset();
+  world.models.reset();
+  await saveSandboxSettings(world);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => void vi.restoreAllMocks());
+
+const settled = (jobId: string) =>
+  eventually(async () => {
+    const job = await readJob(jobId);
+    return job && (['done', 'failed'] as Job['status'][]).includes(job.status) ? job : undefined;
+  });
+
+/** Topic and Output of each row, as Notion holds them. */
+const cells = () =>
+  world.notion.queryRows(FIXTURES.topicsDataSourceId).map((row) => {
+    const props = row.properties as Record<
+      string,
+      { title?: Array<{ plain_text: string }>; rich_text?: Array<{ plain_text: string }> }
+    >;
+    return (props.Output?.rich_text ?? []).map((t) => t.plain_text).join('');
+  });
+
+describe('Keep up to date', () => {
+  it('refreshes only the rows that changed, on each look, and leaves an answer a person edited', async () => {
+    const ids = Object.fromEntries(
+      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
+    );
+    const started = await ask(
+      'startDatabaseRun',
+      {
+        databaseId: FIXTURES.topicsDatabaseId,
+        template: 'Translate {{Topic}} to Japanese',
+        outputs: [{ id: ids.Output! }],
+        selection: 'all',
+        overwrite: false,
+        untick: false,
+        keepUpToDate: true,
+      },
+      SENDERS.panel,
+    );
+    const { jobId, connectionId } = started.ok ? started.value : { jobId: '', connectionId: '' };
+    await settled(jobId);
+    expect(cells().every((output) => output !== '')).toBe(true);
+    expect(await fakeBrowser.alarms.get(KEEP_UP_ALARM)).toMatchObject({ periodInMinutes: 15 });
+
+    // Nothing changed since: nothing is asked.
+    world.models.reset();
+    expect(await keepUp()).toEqual([{ connectionId, skipped: 'Nothing changed.' }]);
+    expect(world.models.calls).toEqual([]);
+
+    // One topic edited, and another row's answer corrected by hand (with its topic too).
+    world.notion.updateRow(FIXTURES.topicsRowIds[0]!, { Topic: 'Learning is very fun' });
+    world.notion.updateRow(FIXTURES.topicsRowIds[1]!, { Topic: 'Notion is a tool', Output: 'My own words' });
+    const looked = await keepUp();
+    expect(looked).toEqual([{ connectionId, jobId: expect.any(String) }]);
+    const refresh = await settled((looked[0] as { jobId: string }).jobId);
+    expect(refresh).toMatchObject({ status: 'done', selection: 'changed', counts: { written: 1 } });
+    expect(world.models.calls).toHaveLength(1);
+    expect(world.models.calls[0]!.prompt).toContain('Learning is very fun');
+    expect(cells()[1]).toBe('My own words');
+    expect(await keepUp()).toEqual([{ connectionId, skipped: 'Nothing changed.' }]);
+
+    // The last connection kept up to date gone, the timer goes too.
+    await removeConnection(connectionId);
+    await scheduleKeepUp();
+    expect(await fakeBrowser.alarms.get(KEEP_UP_ALARM)).toBeUndefined();
+  });
+});

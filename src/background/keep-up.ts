@@ -1,0 +1,85 @@
+// Keep up to date: a database connection with "Keep up to date" on is refreshed on a timer while the
+// browser is open — a "Refresh changed rows" run, started only when rows changed or were added, only
+// when no run is going on that database, and never past the monthly budget. The run is an ordinary
+// one (the panel shows it, Undo undoes it), so it never writes over a cell a person edited.
+import { browser } from 'wxt/browser';
+import { listConnections } from '../connections/connections';
+import { checkSetup } from '../jobs/database-setup';
+import { estimateRun } from '../jobs/run-estimate';
+import { targetBusy } from '../jobs/runner';
+import { startDatabaseRun } from '../jobs/start';
+import { limitsFor } from '../shared/limit-presets';
+import type { Connection } from '../shared/connection';
+import type { DatabaseRunSetup } from '../shared/intents';
+import { InklingError } from '../shared/problem';
+import { runInitial } from '../shared/run-options';
+import { notionClient, savedEngine } from './services';
+
+export const KEEP_UP_ALARM = 'inkling-keep-up';
+/** How often a connection kept up to date is looked at. */
+export const KEEP_UP_PERIOD_MINUTES = 15;
+
+const keptUp = (c: Connection) => c.kind === 'database' && c.options.keepUpToDate === true;
+
+/** The timer runs while any connection is to be kept up to date, and stops when none is. */
+export async function scheduleKeepUp(): Promise<void> {
+  if (!(await listConnections()).some(keptUp)) {
+    await browser.alarms.clear(KEEP_UP_ALARM);
+    return;
+  }
+  if (!(await browser.alarms.get(KEEP_UP_ALARM)))
+    await browser.alarms.create(KEEP_UP_ALARM, { periodInMinutes: KEEP_UP_PERIOD_MINUTES });
+}
+
+/** A connection's saved run, as "Refresh changed rows". */
+function refreshSetup(connection: Connection): DatabaseRunSetup {
+  const saved = runInitial(connection.prompt, connection.options);
+  return {
+    databaseId: connection.targetId,
+    template: saved.template ?? '',
+    outputs: saved.outputs ?? [],
+    selection: 'changed',
+    ...(saved.checkboxId ? { checkboxId: saved.checkboxId } : {}),
+    overwrite: false,
+    untick: false,
+    ...(saved.packRows === false ? { packRows: false } : {}),
+    ...(saved.webSearch ? { webSearch: true } : {}),
+    ...(saved.sourcesId ? { sourcesId: saved.sourcesId } : {}),
+    ...(saved.learn ? { learn: true } : {}),
+    keepUpToDate: true,
+    connectionId: connection.id,
+  };
+}
+
+export type KeepUpOutcome = { connectionId: string } & ({ jobId: string } | { skipped: string });
+
+/** One look at every connection kept up to date: a refresh where rows changed, and why not elsewhere. */
+export async function keepUp(): Promise<KeepUpOutcome[]> {
+  const outcomes: KeepUpOutcome[] = [];
+  for (const connection of (await listConnections()).filter(keptUp)) {
+    const skip = (skipped: string) => outcomes.push({ connectionId: connection.id, skipped });
+    if (await targetBusy(connection.targetId)) {
+      skip('A run is going on there.');
+      continue;
+    }
+    const setup = refreshSetup(connection);
+    try {
+      const notion = await notionClient();
+      const { config, limitPreset } = await savedEngine();
+      const checked = await checkSetup(notion, setup);
+      const estimate = await estimateRun(notion, checked, setup, config, limitsFor(config.engine, limitPreset).limits);
+      if (estimate.rows === 0) skip('Nothing changed.');
+      else if (estimate.budgetWarning) skip(estimate.budgetWarning);
+      else {
+        const started = await startDatabaseRun(setup);
+        if (started.ok) outcomes.push({ connectionId: connection.id, jobId: started.value.jobId });
+        else skip(started.problem.message);
+      }
+    } catch (error) {
+      // A problem with this connection (its database unshared, the budget spent) leaves the others to go on.
+      if (!(error instanceof InklingError)) throw error;
+      skip(error.problem.message);
+    }
+  }
+  return outcomes;
+}
