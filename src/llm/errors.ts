@@ -21,9 +21,17 @@ export type ModelProblemKind =
   | 'unsupported'
   | 'network'
   | 'timeout'
-  | 'aborted';
+  | 'aborted'
+  /** A batch's window ran out before the request was answered (llm/batch.ts). */
+  | 'batch_expired';
 
-const RETRYABLE: ReadonlySet<ModelProblemKind> = new Set(['rate_limited', 'unavailable', 'network', 'timeout']);
+const RETRYABLE: ReadonlySet<ModelProblemKind> = new Set([
+  'rate_limited',
+  'unavailable',
+  'network',
+  'timeout',
+  'batch_expired',
+]);
 
 export function modelProblem(kind: ModelProblemKind, message: string, retryAfterMs?: number): Problem {
   return {

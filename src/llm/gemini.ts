@@ -1,12 +1,19 @@
 // Gemini through @google/genai, Google's current SDK (@google/generative-ai is deprecated: its
 // support ended 2025-08-31).
-import { GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import {
+  GoogleGenAI,
+  type ContentListUnion,
+  type GenerateContentConfig,
+  type GenerateContentResponse,
+} from '@google/genai';
 import { InklingError, isAbortError } from '../shared/problem';
 import { modelProblem, safetyProblem, timeoutProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';
 import { LLM_TIMEOUT_MS } from './openai';
 import { cleanSources, type Source } from '../shared/sources';
 import { estimatedUsage, estimateTokens, type Engine, type GenerateRequest, type GenerateResult } from './types';
+import { geminiConfig, geminiContents } from './gemini-request';
+import { createGeminiBatch } from './gemini-batch';
 
 /** finishReasons that mean the answer was withheld, not finished. */
 const BLOCKED_FINISH_REASONS = new Set([
@@ -58,22 +65,9 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
     try {
       const stream = await ai.models.generateContentStream({
         model: options.model,
-        contents: request.attachments?.length
-          ? [
-              {
-                role: 'user',
-                parts: [
-                  { text: request.prompt },
-                  ...request.attachments.map((a) => ({ inlineData: { mimeType: a.mimeType, data: a.data } })),
-                ],
-              },
-            ]
-          : request.prompt,
+        contents: geminiContents(request),
         config: {
-          ...(request.system ? { systemInstruction: request.system } : {}),
-          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
-          ...(request.schema ? { responseMimeType: 'application/json', responseJsonSchema: request.schema } : {}),
+          ...geminiConfig(request),
           ...(request.webSearch ? { tools: [{ googleSearch: {} }] } : {}),
           ...(request.signal ? { abortSignal: request.signal } : {}),
         },
@@ -134,5 +128,5 @@ export function createGeminiEngine(options: GeminiEngineOptions): Engine {
     }
   }
 
-  return { id: 'gemini', model: options.model, generate, listModels };
+  return { id: 'gemini', model: options.model, generate, listModels, batch: createGeminiBatch(ai, options.model, ctx) };
 }

@@ -7,7 +7,8 @@ import { explainUnreachableServer, modelProblem, safetyProblem, toModelProblem, 
 import { parseJsonAnswer } from './json';
 import { cleanSources, type Source } from '../shared/sources';
 import { estimatedUsage, type Engine, type GenerateRequest, type GenerateResult, type Usage } from './types';
-import type { Attachment } from '../shared/attachments';
+import { chatBody, responsesInput } from './openai-request';
+import { createOpenAIBatch } from './openai-batch';
 
 /** A model call that takes longer than this is treated as failed (long articles on slow local models). */
 export const LLM_TIMEOUT_MS = 300_000;
@@ -26,39 +27,6 @@ function usageOf(request: GenerateRequest, text: string, reported?: { input: num
   return reported
     ? { inputTokens: reported.input, outputTokens: reported.output, estimated: false }
     : estimatedUsage(request, text);
-}
-
-const dataUrl = (a: Attachment) => `data:${a.mimeType};base64,${a.data}`;
-
-/** The user turn for Chat Completions: the prompt, then each image (image_url) or PDF (file) as a data URL. */
-function chatContent(request: GenerateRequest): OpenAI.Chat.ChatCompletionUserMessageParam['content'] {
-  if (!request.attachments?.length) return request.prompt;
-  return [
-    { type: 'text', text: request.prompt },
-    ...request.attachments.map((a): OpenAI.Chat.ChatCompletionContentPart =>
-      a.mimeType === 'application/pdf'
-        ? { type: 'file', file: { filename: a.name, file_data: dataUrl(a) } }
-        : { type: 'image_url', image_url: { url: dataUrl(a) } },
-    ),
-  ];
-}
-
-/** The same for the Responses API: input_text, input_image and input_file parts. */
-function responsesInput(request: GenerateRequest): OpenAI.Responses.ResponseCreateParams['input'] {
-  if (!request.attachments?.length) return request.prompt;
-  return [
-    {
-      role: 'user',
-      content: [
-        { type: 'input_text', text: request.prompt },
-        ...request.attachments.map((a): OpenAI.Responses.ResponseInputContent =>
-          a.mimeType === 'application/pdf'
-            ? { type: 'input_file', filename: a.name, file_data: dataUrl(a) }
-            : { type: 'input_image', image_url: dataUrl(a), detail: 'auto' },
-        ),
-      ],
-    },
-  ];
 }
 
 export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
@@ -169,30 +137,12 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
 
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
     if (request.webSearch) return generateWithSearch(request);
-    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
-    if (request.system) messages.push({ role: 'system', content: request.system });
-    messages.push({ role: 'user', content: chatContent(request) });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     let finishReason: string | null = null;
     try {
       const stream = await client.chat.completions.create(
-        {
-          model: options.model,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
-          ...(request.schema
-            ? {
-                response_format: {
-                  type: 'json_schema',
-                  json_schema: { name: 'answer', schema: request.schema, strict: true },
-                },
-              }
-            : {}),
-        },
+        { ...chatBody(request, options.model), stream: true, stream_options: { include_usage: true } },
         { signal: request.signal },
       );
       for await (const chunk of stream) {
@@ -230,5 +180,12 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     }
   }
 
-  return { id: options.engine, model: options.model, generate, listModels };
+  return {
+    id: options.engine,
+    model: options.model,
+    generate,
+    listModels,
+    // OpenAI's Batch API; an OpenAI-compatible server has none.
+    ...(options.engine === 'openai' ? { batch: createOpenAIBatch(client, options.model, ctx) } : {}),
+  };
 }

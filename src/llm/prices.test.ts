@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, estimateCallCost, priceOf, PRICES_AS_OF, SEARCH_PRICES } from './prices';
+import { BATCH_PRICE_FACTOR, costOf, estimateCallCost, priceOf, PRICES_AS_OF, SEARCH_PRICES } from './prices';
 import { formatCost } from '../shared/format';
 
 describe('prices', () => {
@@ -24,6 +24,15 @@ describe('prices', () => {
     expect(estimateCallCost('openai', 'gpt-5.5-mini', 0, 0, '', 3).usd).toBeCloseTo(0.03);
     // A local server has no search to charge for, and no price.
     expect(costOf('compatible', 'llama3.2', { ...tokens, searches: 5 }, 'http://localhost:11434/v1').usd).toBe(0);
+  });
+
+  it('charges a batch half the tokens’ price, and its searches in full', () => {
+    const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000, searches: 2 };
+    const now = costOf('openai', 'gpt-5.5-mini', usage).usd!;
+    const batched = costOf('openai', 'gpt-5.5-mini', usage, '', true).usd!;
+    expect(batched).toBeCloseTo((now - 2 * SEARCH_PRICES.openai) * BATCH_PRICE_FACTOR + 2 * SEARCH_PRICES.openai, 10);
+    expect(BATCH_PRICE_FACTOR).toBe(0.5);
+    expect(costOf('gemini', 'unknown-model', usage, '', true).usd).toBeNull();
   });
 
   it('turns usage into dollars', () => {

@@ -48,6 +48,12 @@ const PRICE_TABLE: Record<'openai' | 'gemini', Record<string, Price>> = {
  */
 export const SEARCH_PRICES: Record<'openai' | 'gemini', number> = { openai: 10 / 1_000, gemini: 14 / 1_000 };
 
+/**
+ * What a batch costs against the same calls made one by one: OpenAI's Batch API and Gemini's batch mode
+ * both charge half (the same pages, the same day).
+ */
+export const BATCH_PRICE_FACTOR = 0.5;
+
 function isLocal(baseUrl: string): boolean {
   try {
     return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname);
@@ -71,15 +77,14 @@ export function costOf(
   model: string,
   usage: Pick<Usage, 'inputTokens' | 'outputTokens' | 'searches'>,
   baseUrl = '',
+  batch = false,
 ): CostEstimate {
   if (engine === 'chrome' || (engine === 'compatible' && isLocal(baseUrl))) return { usd: 0, free: true };
   const price = priceOf(engine, model);
   if (!price) return { usd: null, free: false };
   const searches = searchesTheWeb(engine) ? (usage.searches ?? 0) * SEARCH_PRICES[engine] : 0;
-  return {
-    usd: (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000 + searches,
-    free: false,
-  };
+  const tokens = (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000;
+  return { usd: tokens * (batch ? BATCH_PRICE_FACTOR : 1) + searches, free: false };
 }
 
 /** Before a call: the prompt's length gives the input; the caller's guess gives the output. */

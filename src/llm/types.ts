@@ -1,6 +1,7 @@
 // The one interface every engine implements. Nothing outside src/llm/ imports a model SDK.
 import type { EngineId } from '../shared/engines';
 import type { Attachment } from '../shared/attachments';
+import type { BatchEngine } from './batch';
 
 /** A JSON Schema object (the subset all engines accept: object, string, number, integer, boolean, array, enum). */
 export type JsonSchema = Record<string, unknown>;
@@ -50,6 +51,8 @@ export interface Engine {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Model ids the provider offers (its models endpoint), for the Model list and as a cheap key check. */
   listModels(signal?: AbortSignal): Promise<string[]>;
+  /** The provider's batch API ("Slow and cheap (batch)"), where it has one. */
+  batch?: BatchEngine;
 }
 
 /** Characters per token, the usual rule of thumb for English text; used only for estimates. */

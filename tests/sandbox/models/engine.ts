@@ -42,11 +42,15 @@ export interface ModelCall {
   searches?: number;
   /** The images and files the request carried, in order (also on a refused call: those read before the refusal). */
   attachments: Attachment[];
+  /** The batch (OpenAI `batch_…`, Gemini `batches/…`) whose line this call answered; absent for a direct call. */
+  batch?: string;
 }
 
 export class Engine {
   pacing: Pacing;
   rejectExtensionOrigins = false;
+  /** Set by batch-core.ts while a batch line is handed to a handler: the call it logs belongs to that batch. */
+  batchTag: string | undefined = undefined;
   readonly calls: ModelCall[] = [];
   readonly script = new Script();
 
@@ -63,6 +67,7 @@ export class Engine {
   ): ModelCall {
     const attachments = (call.attachments ?? []).map(asAttachment);
     const entry: ModelCall = { ...call, attachments, inputTokens: 0, outputTokens: 0, status: 0, at };
+    if (this.batchTag !== undefined) entry.batch = this.batchTag;
     // Optional fields stay absent rather than undefined, so that tests can compare calls with toEqual.
     for (const key of ['schema', 'tools', 'searches'] as const) if (entry[key] === undefined) delete entry[key];
     this.calls.push(entry);

@@ -40,12 +40,12 @@ function googleHeaders(req: SandboxRequest): Record<string, string> {
   };
 }
 
-function send(res: ServerResponse, req: SandboxRequest, status: number, body: unknown): void {
+export function send(res: ServerResponse, req: SandboxRequest, status: number, body: unknown): void {
   sendJson(res, status, body, googleHeaders(req));
 }
 
 /** Google's front end answers unknown paths with its HTML 404 page, not JSON. */
-function notFoundPage(req: SandboxRequest, res: ServerResponse): void {
+export function notFoundPage(req: SandboxRequest, res: ServerResponse): void {
   const html = `<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 404 (Not Found)!!1</title>\n  <p><b>404.</b> <ins>That’s an error.</ins>\n  <p>The requested URL <code>${req.url.pathname.replace(/[<>&]/g, '')}</code> was not found on this server.  <ins>That’s all we know.</ins>\n`;
   res.writeHead(404, {
     'content-type': 'text/html; charset=UTF-8',
@@ -61,7 +61,7 @@ function apiKeyOf(req: SandboxRequest): string | undefined {
   return req.url.searchParams.get('key') ?? undefined;
 }
 
-function authProblem(req: SandboxRequest, validKey: string): GeminiErrorReply | undefined {
+export function authProblem(req: SandboxRequest, validKey: string): GeminiErrorReply | undefined {
   const key = apiKeyOf(req);
   if (key === undefined) return NO_KEY;
   return key === validKey ? undefined : API_KEY_INVALID;

@@ -3,11 +3,15 @@
 // these unchanged. Answers are deterministic unless scripted; see script.ts, schema.ts and search.ts.
 import type { ServerResponse } from 'node:http';
 import type { SandboxRequest } from '../http-util.ts';
-import { DEFAULT_PACING, Engine } from './engine.ts';
+import { DEFAULT_BATCH_TURNAROUND_MS } from './batch-core.ts';
+import type { BatchJob } from './batch-core.ts';
+import { DEFAULT_PACING, Engine, isPreflight } from './engine.ts';
 import type { ModelCall } from './engine.ts';
 import { handleGeminiRequest } from './gemini.ts';
+import { GeminiBatches } from './gemini-batch.ts';
 import { groundingRedirectFor } from './gemini-grounding.ts';
 import { handleOpenAIStyle } from './openai.ts';
+import { OpenAIBatches } from './openai-batch.ts';
 import type { ModelFault, ScriptRule, WebSource } from './script.ts';
 import { defaultSources } from './search.ts';
 
@@ -18,6 +22,11 @@ export interface ModelApisOptions {
   timeToFirstTokenMs?: number;
   /** 0 = instant. */
   tokensPerSecond?: number;
+  /**
+   * How long after its creation a batch (OpenAI or Gemini) starts answering its lines; it ends once
+   * they are answered. Default 50 ms; make it long to hold batches and drive them with `batches`.
+   */
+  batchTurnaroundMs?: number;
 }
 
 /** The only keys the hosted emulators accept; shaped like real ones. */
@@ -27,6 +36,9 @@ const GEMINI_KEY = 'AIzaSyInklingSandbox-000000000000000000';
 export class ModelApis {
   private readonly initial: Required<ModelApisOptions>;
   private readonly engine: Engine;
+  private batchTurnaroundMs: number;
+  private readonly openaiBatches: OpenAIBatches;
+  private readonly geminiBatches: GeminiBatches;
 
   /** Valid keys (anything else is rejected as the real provider would). */
   readonly keys: { openai: string; gemini: string } = { openai: OPENAI_KEY, gemini: GEMINI_KEY };
@@ -35,17 +47,48 @@ export class ModelApis {
     this.initial = {
       timeToFirstTokenMs: opts.timeToFirstTokenMs ?? DEFAULT_PACING.timeToFirstTokenMs,
       tokensPerSecond: opts.tokensPerSecond ?? DEFAULT_PACING.tokensPerSecond,
+      batchTurnaroundMs: opts.batchTurnaroundMs ?? DEFAULT_BATCH_TURNAROUND_MS,
     };
-    this.engine = new Engine(this.initial);
+    this.engine = new Engine({
+      timeToFirstTokenMs: this.initial.timeToFirstTokenMs,
+      tokensPerSecond: this.initial.tokensPerSecond,
+    });
+    this.batchTurnaroundMs = this.initial.batchTurnaroundMs;
+    const turnaround = () => this.batchTurnaroundMs;
+    this.openaiBatches = new OpenAIBatches(this.engine, this.keys.openai, turnaround);
+    this.geminiBatches = new GeminiBatches(this.engine, this.keys.gemini, turnaround);
+  }
+
+  /**
+   * Test controls for batches, by the id the API gave (OpenAI `batch_…`, Gemini `batches/…`):
+   * `finish(id)` answers the lines now, whatever the turnaround, and resolves once the batch has
+   * ended; `expire(id)` ends it as if its completion window (24 h / 48 h) had passed: lines already
+   * answered are kept, lines in flight are abandoned and the rest never run.
+   */
+  readonly batches = {
+    finish: (id: string): Promise<void> => this.batchJob(id).finish(),
+    expire: (id: string): void => this.batchJob(id).expire(),
+  };
+
+  private batchJob(id: string): BatchJob {
+    const job = this.openaiBatches.job(id) ?? this.geminiBatches.job(id);
+    if (!job) throw new Error(`no batch ${id}`);
+    return job;
   }
 
   /** https://api.openai.com/v1/... */
   handleOpenAI(req: SandboxRequest, res: ServerResponse): Promise<void> {
+    // /v1/files and /v1/batches (openai-batch.ts); the compatible server has neither and 404s them.
+    if (!isPreflight(req) && OpenAIBatches.handles(req.url.pathname)) return this.openaiBatches.handle(req, res);
     return handleOpenAIStyle(this.engine, 'openai', this.keys.openai, req, res);
   }
 
   /** https://generativelanguage.googleapis.com/v1beta/... */
   handleGemini(req: SandboxRequest, res: ServerResponse): Promise<void> {
+    if (!isPreflight(req) && GeminiBatches.handles(req.url.pathname)) {
+      this.geminiBatches.handle(req, res);
+      return Promise.resolve();
+    }
     return handleGeminiRequest(this.engine, this.keys.gemini, req, res);
   }
 
@@ -58,17 +101,24 @@ export class ModelApis {
     return handleOpenAIStyle(this.engine, 'compatible', '', req, res);
   }
 
-  /** Forgets calls and scripts and restores the constructor's options. */
+  /** Forgets calls, scripts, batches and files, and restores the constructor's options. */
   reset(): void {
+    this.openaiBatches.reset();
+    this.geminiBatches.reset();
+    this.batchTurnaroundMs = this.initial.batchTurnaroundMs;
     this.engine.calls.length = 0;
     this.engine.script.clear();
-    this.engine.pacing = { ...this.initial };
+    this.engine.pacing = {
+      timeToFirstTokenMs: this.initial.timeToFirstTokenMs,
+      tokensPerSecond: this.initial.tokensPerSecond,
+    };
     this.engine.rejectExtensionOrigins = false;
   }
 
   configure(opts: Partial<ModelApisOptions & { ollamaRejectExtensionOrigins: boolean }>): void {
     if (opts.timeToFirstTokenMs !== undefined) this.engine.pacing.timeToFirstTokenMs = opts.timeToFirstTokenMs;
     if (opts.tokensPerSecond !== undefined) this.engine.pacing.tokensPerSecond = opts.tokensPerSecond;
+    if (opts.batchTurnaroundMs !== undefined) this.batchTurnaroundMs = opts.batchTurnaroundMs;
     if (opts.ollamaRejectExtensionOrigins !== undefined)
       this.engine.rejectExtensionOrigins = opts.ollamaRejectExtensionOrigins;
   }
