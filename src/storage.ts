@@ -9,7 +9,8 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { FIXED_KEYS, isRegisteredKey } from './storage-keys';
 import type { MirrorState, Connection } from './shared/connection';
-import type { JobIndexEntry, RowMarks } from './shared/job';
+import type { JobIndexEntry } from './shared/job';
+import type { RowMarks } from './shared/row-marks';
 import type { UsageEntry } from './shared/usage';
 import { type Settings, DEFAULT_SETTINGS, SettingsSchema, type Secrets, SecretsSchema } from './shared/settings';
 

@@ -2,7 +2,7 @@
 import type { PageObjectResponse } from '@notionhq/client';
 import * as v from 'valibot';
 import { limitsFor } from '../shared/limit-presets';
-import { ENGINE_IDS, type EngineChoice } from '../shared/engines';
+import { type EngineChoice } from '../shared/engines';
 import { createEngine } from '../llm/factory';
 import { checkWebSearch } from '../llm/errors';
 import { InklingError } from '../shared/problem';
@@ -26,44 +26,9 @@ import { handle, handleOutcome, PANEL_OR_POPUP } from './handle';
 import { notionClient, savedEngine } from './services';
 import { stoppable, stopRequest } from './stoppable';
 import { scheduleKeepUp } from './keep-up';
+import { EngineChoiceSchema, SetupSchema } from './setup-schema';
 
 const Uuid = v.pipe(v.string(), v.uuid());
-
-/** An engine and model to run with (or compare with), instead of Settings’ own. */
-const EngineChoiceSchema = v.object({
-  engine: v.picklist(ENGINE_IDS),
-  model: v.pipe(v.string(), v.maxLength(200)),
-});
-
-const SetupSchema = v.object({
-  databaseId: Uuid,
-  template: v.pipe(v.string(), v.maxLength(50_000)),
-  outputs: v.pipe(
-    v.array(
-      v.object({
-        id: v.pipe(v.string(), v.maxLength(200)),
-        allowNewOptions: v.optional(v.boolean()),
-        prompt: v.optional(v.pipe(v.string(), v.maxLength(50_000))),
-      }),
-    ),
-    v.maxLength(20),
-  ),
-  selection: v.picklist(['ticked', 'all', 'empty', 'view', 'changed']),
-  viewId: v.optional(Uuid),
-  checkboxId: v.optional(v.pipe(v.string(), v.maxLength(200))),
-  overwrite: v.boolean(),
-  untick: v.boolean(),
-  connectionId: v.optional(Uuid),
-  connectionName: v.optional(v.pipe(v.string(), v.maxLength(200))),
-  overBudgetOk: v.optional(v.boolean()),
-  expectedRows: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  packRows: v.optional(v.boolean()),
-  webSearch: v.optional(v.boolean()),
-  sourcesId: v.optional(v.pipe(v.string(), v.maxLength(200))),
-  engine: v.optional(EngineChoiceSchema),
-  learn: v.optional(v.boolean()),
-  keepUpToDate: v.optional(v.boolean()),
-});
 
 /** A setup for a request the screen can stop (Preview, the estimate), with the id its Cancel names. */
 const StoppableSetupSchema = v.object({ ...SetupSchema.entries, requestId: v.optional(Uuid) });

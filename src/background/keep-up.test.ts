@@ -16,7 +16,8 @@ import {
 } from '../../tests/sandbox/worker-world.ts';
 import { clearAllStorage } from '../storage';
 import { readJob } from '../jobs/job-store';
-import { removeConnection } from '../connections/connections';
+import { listConnections, removeConnection } from '../connections/connections';
+import { undoJob } from '../jobs/runner';
 import type { Job } from '../shared/job';
 import { registerDatabaseHandlers } from './database-handlers';
 import { KEEP_UP_ALARM, keepUp, scheduleKeepUp } from './keep-up';
@@ -103,5 +104,66 @@ describe('Keep up to date', () => {
     await removeConnection(connectionId);
     await scheduleKeepUp();
     expect(await fakeBrowser.alarms.get(KEEP_UP_ALARM)).toBeUndefined();
+  });
+
+  it('keeps to the rows the connection was run over, keeps its saved run as it was, and never pays twice for a row that fails', async () => {
+    const ids = Object.fromEntries(
+      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
+    );
+    // The two ticked rows of three; the second cannot be answered (its prompt is too long for the model).
+    world.models.script({ match: 'Notion is best tool', fault: 'context_length' });
+    const setup = {
+      databaseId: FIXTURES.topicsDatabaseId,
+      template: 'Translate {{Topic}} to Japanese',
+      outputs: [{ id: ids.Output! }],
+      selection: 'ticked' as const,
+      checkboxId: ids.Generate!,
+      overwrite: false,
+      untick: true,
+      keepUpToDate: true,
+    };
+    const started = await ask('startDatabaseRun', setup, SENDERS.panel);
+    const { jobId, connectionId } = started.ok ? started.value : { jobId: '', connectionId: '' };
+    expect(await settled(jobId)).toMatchObject({ counts: { written: 1, failed: 1 } });
+    world.models.reset();
+    // The unticked row was never chosen, and the failed one would fail again: nothing to do.
+    expect(await keepUp()).toEqual([{ connectionId, skipped: 'Nothing changed.' }]);
+    expect(world.models.calls).toEqual([]);
+
+    world.notion.updateRow(FIXTURES.topicsRowIds[0]!, { Topic: 'Learning is very fun' });
+    const looked = await keepUp();
+    await settled((looked[0] as { jobId: string }).jobId);
+    expect(world.models.calls).toHaveLength(1);
+    // Its saved run is still the person's: ticked rows, unticked once written.
+    const saved = (await listConnections()).find((c) => c.id === connectionId)!;
+    expect(saved.options).toMatchObject({ selection: 'ticked', untick: true, keepUpToDate: true });
+  });
+
+  it('stops keeping a connection up to date once one of its runs is undone', async () => {
+    const ids = Object.fromEntries(
+      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
+    );
+    const started = await ask(
+      'startDatabaseRun',
+      {
+        databaseId: FIXTURES.topicsDatabaseId,
+        template: 'Translate {{Topic}} to Japanese',
+        outputs: [{ id: ids.Output! }],
+        selection: 'all',
+        overwrite: false,
+        untick: false,
+        keepUpToDate: true,
+      },
+      SENDERS.panel,
+    );
+    const { jobId, connectionId } = started.ok ? started.value : { jobId: '', connectionId: '' };
+    await settled(jobId);
+    await undoJob(jobId);
+    await eventually(async () => (await readJob(jobId))?.status === 'undone');
+    const saved = (await listConnections()).find((c) => c.id === connectionId)!;
+    expect(saved.options.keepUpToDate).toBeUndefined();
+    await scheduleKeepUp();
+    expect(await fakeBrowser.alarms.get(KEEP_UP_ALARM)).toBeUndefined();
+    expect(await keepUp()).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ import type { DatabaseRunSetup } from '../shared/intents';
 import { InklingError } from '../shared/problem';
 import { runInitial } from '../shared/run-options';
 import { notionClient, savedEngine } from './services';
+import { SetupSchema } from './setup-schema';
+import * as v from 'valibot';
 
 export const KEEP_UP_ALARM = 'inkling-keep-up';
 /** How often a connection kept up to date is looked at. */
@@ -48,6 +50,8 @@ function refreshSetup(connection: Connection): DatabaseRunSetup {
     ...(saved.learn ? { learn: true } : {}),
     keepUpToDate: true,
     connectionId: connection.id,
+    // The engine the connection last ran with, which may not be the one in Settings (Compare models).
+    engine: { engine: connection.engine, model: connection.model },
   };
 }
 
@@ -62,16 +66,25 @@ export async function keepUp(): Promise<KeepUpOutcome[]> {
       skip('A run is going on there.');
       continue;
     }
-    const setup = refreshSetup(connection);
+    // Options come back from the connections database too, which anyone can edit: checked as a request is.
+    const parsed = v.safeParse(SetupSchema, refreshSetup(connection));
+    if (!parsed.success) {
+      skip('Its saved run could not be read: open it in the panel and start it once more.');
+      continue;
+    }
+    const setup = parsed.output as DatabaseRunSetup;
     try {
       const notion = await notionClient();
-      const { config, limitPreset } = await savedEngine();
+      const { config, limitPreset } = await savedEngine(setup.engine);
       const checked = await checkSetup(notion, setup);
       const estimate = await estimateRun(notion, checked, setup, config, limitsFor(config.engine, limitPreset).limits);
-      if (estimate.rows === 0) skip('Nothing changed.');
+      // Rows whose page only may have changed are left to Refresh changed rows: reading every page on
+      // every look would never end.
+      const due = (estimate.refresh?.new ?? 0) + (estimate.refresh?.changed ?? 0);
+      if (due === 0) skip('Nothing changed.');
       else if (estimate.budgetWarning) skip(estimate.budgetWarning);
       else {
-        const started = await startDatabaseRun(setup);
+        const started = await startDatabaseRun(setup, { keepOptions: true });
         if (started.ok) outcomes.push({ connectionId: connection.id, jobId: started.value.jobId });
         else skip(started.problem.message);
       }

@@ -9,7 +9,7 @@ import { retrieveDatabase, schemaOf } from '../notion/target';
 import { ENGINE_IDS } from '../shared/engines';
 import { type ConnectionsDatabase } from '../shared/settings';
 import { type Connection } from '../shared/connection';
-import type { RowMarks } from '../shared/job';
+import type { RowMarks } from '../shared/row-marks';
 
 /** The columns Inkling keeps in the connections database, by name, with the type each must have. */
 export const CONNECTIONS_SCHEMA = {

@@ -77,6 +77,22 @@ export function recordRun(job: Job): Promise<void> {
   });
 }
 
+/**
+ * Turns Keep up to date off for a connection (after an Undo: the timer would otherwise ask again for
+ * the rows just put back). Returns whether it was on.
+ */
+export function stopKeepingUp(id: string): Promise<boolean> {
+  return update((all) => {
+    const connection = all[id];
+    if (!connection || connection.options.keepUpToDate !== true) return false;
+    const options = { ...connection.options };
+    delete options.keepUpToDate;
+    all[id] = { ...connection, options, updatedAt: Date.now() };
+    mirror({ connectionId: id, op: 'upsert', connection: all[id] });
+    return true;
+  });
+}
+
 export async function removeConnection(id: string): Promise<void> {
   await update((all) => {
     delete all[id];

@@ -601,6 +601,17 @@ describe('Import', () => {
     expect(await rowMarksItem(a.id).getValue()).toEqual({ ...marks, [Object.keys(marks)[0]!]: own });
   });
 
+  it('adds the Row marks column to a connections database made before it, rather than stopping the mirror', async () => {
+    const db = await connectionsDatabase();
+    world.notion.editColumn(db.dataSourceId, 'Row marks', null);
+    const a = connection();
+    await rowMarksItem(a.id).setValue({ '00000000000000aa': { columns: 'a1b2c3d4e5f6', answer: '123456789abc' } });
+    await enqueueMirror({ connectionId: a.id, op: 'upsert', connection: a });
+    expect(await flush()).toEqual({ sent: 1, left: 0 });
+    const row = world.notion.queryRows(db.dataSourceId)[0]!.properties as Record<string, { rich_text?: unknown[] }>;
+    expect(row['Row marks']?.rich_text).toHaveLength(1);
+  });
+
   it('keeps an unknown cost unknown, and a browser that has the connection keeps its exact usage', async () => {
     const db = await connectionsDatabase();
     const a = connection({ usage: { inputTokens: 100, outputTokens: 50, costUsd: null, calls: 3 } });

@@ -9,7 +9,7 @@ import { toNotionProblem } from '../notion/errors';
 import { schemaOf } from '../notion/target';
 import { mirrorQueueItem, rowMarksItem, updateItem, readSecrets, readSettings } from '../storage';
 import { type Connection, type MirrorState, type MirrorOp } from '../shared/connection';
-import { connectionProperties } from './connections-database';
+import { connectionProperties, ensureConnectionsSchema } from './connections-database';
 
 // ---- the queue
 
@@ -56,7 +56,15 @@ export async function flushMirror(clientFor = createNotionClient): Promise<{ sen
   const client = clientFor(secrets.notionToken);
   return withQueue(async (state) => {
     let sent = 0;
-    const titleColumn = await titleColumnOf(client, db.dataSourceId).catch(() => 'Name');
+    const columns = await columnsOf(client, db.dataSourceId).catch(() => undefined);
+    const titleColumn = columns?.title ?? 'Name';
+    // A connections database made before rows had marks gets the column now (as Save would add it).
+    let withMarks = columns?.names.includes('Row marks') ?? false;
+    if (columns && !withMarks)
+      withMarks = await ensureConnectionsSchema(client, db.dataSourceId).then(
+        () => true,
+        () => false,
+      );
     while (state.pending.length > 0) {
       const op = state.pending[0]!;
       try {
@@ -88,10 +96,12 @@ export async function flushMirror(clientFor = createNotionClient): Promise<{ sen
   });
 }
 
-async function titleColumnOf(client: Client, dataSourceId: string): Promise<string> {
+/** The connections database's column names, and which is its title. */
+async function columnsOf(client: Client, dataSourceId: string): Promise<{ title: string; names: string[] }> {
   const dataSource = await client.dataSources.retrieve({ data_source_id: dataSourceId });
-  if (!isFullDataSource(dataSource)) return 'Name';
-  return schemaOf(dataSource).find((p) => p.type === 'title')?.name ?? 'Name';
+  if (!isFullDataSource(dataSource)) return { title: 'Name', names: [] };
+  const schema = schemaOf(dataSource);
+  return { title: schema.find((p) => p.type === 'title')?.name ?? 'Name', names: schema.map((p) => p.name) };
 }
 
 export async function mirrorState(): Promise<MirrorState> {

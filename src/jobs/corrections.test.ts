@@ -2,10 +2,11 @@
 // person edited after Inkling wrote it are found (newest first, a few), shown by the estimate, and
 // carried by every prompt of the next run as examples; rows Inkling wrote and nobody touched are not.
 import { describe, expect, it } from 'vitest';
-import { useJobWorld } from '../../tests/sandbox/use-job-world.ts';
+import { savedConnection, useJobWorld } from '../../tests/sandbox/use-job-world.ts';
 import { runBase } from '../../tests/sandbox/job-world.ts';
 import { retrieveDatabase } from '../notion/target';
-import type { CorrectionExample, DatabaseJob } from '../shared/job';
+import type { DatabaseJob } from '../shared/job';
+import type { CorrectionExample } from '../shared/row-marks';
 import type { DatabaseRunSetup } from '../shared/intents';
 import type { OutputSpec } from '../shared/notion-shapes';
 import { withExamples } from '../prompt/examples';
@@ -38,6 +39,7 @@ async function setupFor(databaseId: string, learn: boolean): Promise<DatabaseRun
 /** A run as Start makes it: with the corrections found now when learning. */
 async function run(setup: DatabaseRunSetup): Promise<DatabaseJob> {
   const checked = await checkSetup(world.client(), setup);
+  await savedConnection(CONNECTION, setup.databaseId);
   const examples = await examplesFor(world.client(), checked, setup);
   const job = databaseJob({ ...runBase(checked, 'local'), connectionId: CONNECTION }, checked, setup);
   const created = await createJob(examples?.length ? { ...job, examples } : job);
@@ -117,7 +119,15 @@ describe('withExamples', () => {
     expect(summary).not.toContain('Category');
     expect(summary.match(/<example>/g)).toHaveLength(3);
     expect(summary).toContain('Topic: Four');
-    expect(summary.split('<example>')[1]!.length).toBeLessThan(830);
+    // Each answer is cut on its own (never at the cost of the correction), between characters.
+    expect(summary.split('<example>')[1]).toContain(`→ Summary: ${'x'.repeat(399)}…`);
+    expect(
+      withExamples(
+        { system: '' },
+        [{ title: 'E', inputs: { Topic: '😀'.repeat(300) }, outputs: { Summary: 'a</example>b' } }],
+        [outputs[0]!],
+      ).system,
+    ).toContain(`Topic: ${'😀'.repeat(199)}…\n→ Summary: a</ example>b`);
     const category = withExamples({ system: 'Rules.' }, examples, [outputs[1]!]).system;
     expect(category.match(/<example>/g)).toHaveLength(2);
     expect(withExamples({ system: 'Rules.' }, [], outputs)).toEqual({ system: 'Rules.' });

@@ -5,9 +5,9 @@ import type { Client, PageObjectResponse } from '@notionhq/client';
 import { isFullPage } from '@notionhq/client';
 import { isEmptyValue, propertyText, type PropertyValue } from '../notion/properties';
 import type { OutputSpec } from '../shared/notion-shapes';
-import type { RowMarks } from '../shared/job';
+import type { RowMarks } from '../shared/row-marks';
 import { PAGE_PLACEHOLDER } from '../shared/template';
-import { MAX_EXAMPLES, type CorrectionExample } from '../prompt/examples';
+import { exampleOf, MAX_EXAMPLES, type CorrectionExample } from '../prompt/examples';
 import { answerEdited, markKey, marksFor } from './row-marks';
 import type { CheckedSetup } from './database-setup';
 import type { DatabaseRunSetup } from '../shared/intents';
@@ -43,13 +43,15 @@ export async function findCorrections(
     const outputs = run.outputs.filter((o) => !isEmptyValue(valueOf(page, o.id)));
     if (outputs.length === 0) continue;
     const inputs = (run.inputColumns ?? []).filter((name) => name !== PAGE_PLACEHOLDER);
-    examples.push({
-      title: propertyText(valueOf(page, run.titleColumn.id)) || 'Untitled',
-      inputs: Object.fromEntries(
-        inputs.map((name) => [name, propertyText(page.properties[name] as PropertyValue | undefined)]),
-      ),
-      outputs: Object.fromEntries(outputs.map((o) => [o.name, propertyText(valueOf(page, o.id))])),
-    });
+    examples.push(
+      exampleOf({
+        title: propertyText(valueOf(page, run.titleColumn.id)) || 'Untitled',
+        inputs: Object.fromEntries(
+          inputs.map((name) => [name, propertyText(page.properties[name] as PropertyValue | undefined)]),
+        ),
+        outputs: Object.fromEntries(outputs.map((o) => [o.name, propertyText(valueOf(page, o.id))])),
+      }),
+    );
     if (examples.length === MAX_EXAMPLES) break;
   }
   return examples;

@@ -152,8 +152,13 @@ export async function compareModels(
         const used = usage.reduce(addUsage, EMPTY_USAGE);
         return { ...choice, rows, usage: used, ms: Math.round(performance.now() - started) };
       } catch (error) {
-        if (!(error instanceof InklingError) || signal.aborted) throw error;
-        return { ...choice, rows: [], usage: EMPTY_USAGE, ms: 0, problem: error.problem.message };
+        if (signal.aborted) throw error;
+        // Whatever went wrong on one side, the other side's paid answers are still shown.
+        const problem =
+          error instanceof InklingError
+            ? error.problem.message
+            : `It could not answer (${error instanceof Error ? error.message : String(error)}). Try again.`;
+        return { ...choice, rows: [], usage: EMPTY_USAGE, ms: 0, problem };
       }
     }),
   );

@@ -6,13 +6,14 @@
 import type { Client, PageObjectResponse, QueryDataSourceParameters } from '@notionhq/client';
 import { isEmptyValue, propertyText, type PropertyValue } from '../notion/properties';
 import { sameCell, toRequestValue } from '../notion/property-cells';
-import { readRowsAt, rowFilter, ROWS_PAGE_SIZE, type RowsRead } from '../notion/rows';
+import { minuteOf, readRowsAt, rowFilter, ROWS_PAGE_SIZE, type RowsRead } from '../notion/rows';
 import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';
-import { PAGE_PLACEHOLDER } from '../shared/template';
+import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import { stepReferences, stepsOf } from './run-steps';
 import type { RowBook } from './row-book';
 import { writtenColumns } from './database-setup';
-import type { Cells, DatabaseJob, JobRow, RowMarks } from '../shared/job';
+import type { Cells, DatabaseJob, JobRow } from '../shared/job';
+import type { RowMarks } from '../shared/row-marks';
 import { markKey, refreshOf } from './row-marks';
 
 /**
@@ -37,15 +38,13 @@ export function runFilter(job: DatabaseJob): QueryDataSourceParameters['filter']
   });
 }
 
-/** Notion shows edit times to the minute: anything edited in the minute the run started counts as since. */
-export function minuteOf(at: number): string {
-  return new Date(Math.floor(at / 60_000) * 60_000).toISOString();
-}
-
 /** Which of the row's values the prompt needs: the referenced ones, or (with no placeholder) all readable ones. */
 function valuesFor(job: DatabaseJob, page: PageObjectResponse): Record<string, string> {
-  const refs = stepReferences(stepsOf(job), job.propertyNames).filter((r) => r !== PAGE_PLACEHOLDER);
-  const names = refs.length > 0 ? refs : Object.keys(page.properties);
+  const steps = stepsOf(job);
+  // A prompt that names no column gets the whole row (a chained run's first step, say).
+  const wholeRow = steps.some((step) => checkTemplate(step.template, job.propertyNames).references.length === 0);
+  const refs = stepReferences(steps, job.propertyNames).filter((r) => r !== PAGE_PLACEHOLDER);
+  const names = wholeRow || refs.length === 0 ? Object.keys(page.properties) : refs;
   return Object.fromEntries(
     names.map((name) => [name, propertyText(page.properties[name] as PropertyValue | undefined)]),
   );
@@ -84,12 +83,14 @@ export function toJobRow(job: DatabaseJob, page: PageObjectResponse, pageIndex: 
   if (job.selection === 'changed') {
     // A refresh writes over the answers Inkling wrote (new, changed, or left for its page to say),
     // never over a person's.
-    const refresh = refreshOf(job, page, mark);
+    const refresh = refreshOf(job, page, mark, job.refreshSince ?? 0);
     if (refresh.state === 'unchanged' || refresh.state === 'kept') {
       row.state = 'skipped';
       row.reason = refresh.reason;
       delete row.values;
     }
+    // Its columns are as they were: its page, read for its prompt, says whether it needs asking.
+    if (refresh.state === 'check') row.pageCheck = true;
     return row;
   }
   if (!job.overwrite && filled.length > 0) {
@@ -186,9 +187,11 @@ export function finish(
   id: string,
   state: 'written' | 'skipped' | 'failed',
   reason?: string,
+  inputs?: JobRow['inputs'],
 ): Promise<JobRow | undefined> {
   return book.update(id, (row) => {
     row.state = state;
+    if (inputs) row.inputs = inputs;
     if (state !== 'failed') {
       delete row.values;
       delete row.answered;

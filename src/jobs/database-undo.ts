@@ -5,16 +5,17 @@ import PQueue from 'p-queue';
 import { writeOnce } from '../notion/checked-write';
 import { toNotionProblem } from '../notion/errors';
 import { sameCell } from '../notion/property-cells';
-import { readRowsAt } from '../notion/rows';
+import { minuteOf, readRowsAt } from '../notion/rows';
 import type { Cells, DatabaseJob } from '../shared/job';
 import { FIRST_ROWS, type RowsPosition } from '../shared/notion-shapes';
 import { InklingError, type Problem } from '../shared/problem';
 import type { JobContext } from './context';
-import { JIT_PAGE_ROWS, minuteOf, valueById } from './database-rows';
+import { JIT_PAGE_ROWS, valueById } from './database-rows';
 import { RowBook } from './row-book';
 import { retrieveRow, saveRun, WRITE_CONCURRENCY } from './run-stops';
 import { writtenColumns } from './database-setup';
 import { keepMarks } from './row-marks';
+import { stopKeepingUp } from '../connections/connections';
 
 /**
  * Undo: every cell the run wrote goes back to its baseline — but only a cell that still holds what
@@ -63,6 +64,8 @@ export async function undoDatabaseJob(job: DatabaseJob, ctx: JobContext): Promis
   await book.flushCounts();
   // A row put back has the mark it had before the run again (a refresh then sees what it saw then).
   await keepMarks(job.connectionId, book.rows, writtenColumns(job));
+  // Undone rows are not to be asked for again by themselves: Keep up to date stops for this connection.
+  await stopKeepingUp(job.connectionId);
   await saveRun(job.id, (j) => void (j.keptOnUndo = undo.kept));
   if (failure)
     throw new InklingError({ ...failure, message: `Undo did not finish: ${failure.message} Try Undo run again.` });

@@ -3,7 +3,7 @@
 // row whose answer a person edited — Undo gives the rows back the marks they had, and with {{page}}
 // a row whose columns are as they were is asked again only when its page changed.
 import { describe, expect, it } from 'vitest';
-import { useJobWorld } from '../../tests/sandbox/use-job-world.ts';
+import { savedConnection, useJobWorld } from '../../tests/sandbox/use-job-world.ts';
 import { runBase } from '../../tests/sandbox/job-world.ts';
 import { retrieveDatabase } from '../notion/target';
 import type { DatabaseJob } from '../shared/job';
@@ -33,6 +33,8 @@ function topics(count: number) {
       Edited: 'last_edited_time',
     },
     rows: Array.from({ length: count }, (_, i) => ({ Topic: `Topic ${i + 1}`, Notes: `Note ${i + 1}` })),
+    // There before the connection began (Notion dates rows to the minute).
+    rowsCreatedAt: () => Date.now() - 3_600_000,
   });
 }
 
@@ -56,8 +58,11 @@ async function setupFor(
 
 async function run(setup: DatabaseRunSetup): Promise<DatabaseJob> {
   const checked = await checkSetup(world.client(), setup);
-  const job = await createJob(databaseJob({ ...runBase(checked, 'local'), connectionId: CONNECTION }, checked, setup));
-  return runDatabaseJob(job as DatabaseJob, world.context());
+  const connection = await savedConnection(CONNECTION, setup.databaseId);
+  const job = databaseJob({ ...runBase(checked, 'local'), connectionId: CONNECTION }, checked, setup);
+  // As Start does: a refresh takes as new the rows added since the connection began.
+  const created = await createJob(setup.selection === 'changed' ? { ...job, refreshSince: connection.createdAt } : job);
+  return runDatabaseJob(created as DatabaseJob, world.context());
 }
 
 async function estimate(setup: DatabaseRunSetup) {
@@ -161,6 +166,68 @@ describe('Refresh changed rows', () => {
   });
 });
 
+describe('Refresh changed rows, beside other runs and edits', () => {
+  it('asks again for an answer a person emptied, but not for rows that were there before and never chosen', async () => {
+    const db = topics(3);
+    // Filled by hand before the first run, which leaves it: it is no row of this connection's.
+    world.notion.updateRow(db.rowIds[2]!, { Summary: 'By hand' });
+    await run(await setupFor(db.databaseId, 'empty'));
+    world.notion.updateRow(db.rowIds[2]!, { Summary: '' });
+    world.notion.updateRow(db.rowIds[1]!, { Summary: '', Mood: null });
+    const setup = await setupFor(db.databaseId, 'changed');
+    expect(await estimate(setup)).toMatchObject({ rows: 1, refresh: { changed: 1, new: 0 } });
+    const refresh = await run(setup);
+    const rows = await readRows(refresh.id, refresh.chunks);
+    expect(rows.find((r) => r.id === db.rowIds[1])).toMatchObject({ state: 'written' });
+    expect(rows.find((r) => r.id === db.rowIds[2])?.reason).toBe(
+      'Not in an earlier run of this connection, nor added since: choose other rows under Rows to fill it.',
+    );
+  });
+
+  it('takes no notice of an empty column added to the database when the prompt reads the whole row', async () => {
+    const db = topics(3);
+    await run(await setupFor(db.databaseId, 'empty', 'Summarise this row and pick a mood'));
+    await world
+      .client()
+      .dataSources.update({ data_source_id: db.dataSourceId, properties: { Extra: { rich_text: {} } } });
+    const setup = await setupFor(db.databaseId, 'changed', 'Summarise this row and pick a mood');
+    expect(await estimate(setup)).toMatchObject({ rows: 0, skipped: 3 });
+    world.notion.updateRow(db.rowIds[0]!, { Extra: 'A note that matters' });
+    expect(await estimate(setup)).toMatchObject({ rows: 1, refresh: { changed: 1 } });
+  });
+
+  it('leaves a mark a later run set: Undo of an earlier run does not make that run’s answer look a person’s', async () => {
+    const db = topics(3);
+    const first = await run(await setupFor(db.databaseId, 'empty'));
+    world.notion.updateRow(db.rowIds[0]!, { Topic: 'Topic 1, revised' });
+    await run(await setupFor(db.databaseId, 'changed'));
+    const refreshed = (await readMarks(CONNECTION))[markKey(db.rowIds[0]!)];
+    await undoDatabaseJob(first, world.context());
+    expect((await readMarks(CONNECTION))[markKey(db.rowIds[0]!)]).toEqual(refreshed);
+    const after = await estimate(await setupFor(db.databaseId, 'changed'));
+    expect(after.rows).toBe(0);
+  });
+
+  it('leaves rows written into other columns alone, and never takes them for corrections', async () => {
+    const db = topics(2);
+    await run(await setupFor(db.databaseId, 'empty'));
+    const { properties } = await retrieveDatabase(world.client(), db.databaseId);
+    const summaryOnly: DatabaseRunSetup = {
+      ...(await setupFor(db.databaseId, 'changed')),
+      outputs: [{ id: properties.find((p) => p.name === 'Summary')!.id }],
+    };
+    world.notion.updateRow(db.rowIds[0]!, { Topic: 'Topic 1, revised' });
+    world.models.reset();
+    const refresh = await run(summaryOnly);
+    expect(refresh.counts).toMatchObject({ written: 0, skipped: 2 });
+    const rows = await readRows(refresh.id, refresh.chunks);
+    expect(rows.map((r) => r.reason)).toEqual(
+      Array(2).fill('Inkling wrote other columns of it than this run’s: left as it is.'),
+    );
+    expect(world.models.calls).toEqual([]);
+  });
+});
+
 describe('inputColumnsOf', () => {
   const properties = [
     column('Topic', 'title'),
@@ -186,6 +253,22 @@ describe('inputColumnsOf', () => {
       'Topic',
       'page',
     ]);
+  });
+
+  it('are the whole row’s too when any step names no column (a chained run’s first step, say)', () => {
+    const steps = [
+      { template: 'Summarise this row', outputIds: ['Summary'] },
+      { template: 'Classify {{Summary}}', outputIds: ['Category'] },
+    ];
+    expect(inputColumnsOf({ template: '', outputs: [...outputs], checkbox }, steps, properties)).toEqual([
+      'Notes',
+      'Topic',
+    ]);
+  });
+
+  it('never are volatile columns, even when a prompt names them', () => {
+    const steps = [{ template: 'Use {{Topic}}, {{Length}} and {{Edited}}', outputIds: ['Summary'] }];
+    expect(inputColumnsOf({ template: '', outputs: [...outputs] }, steps, properties)).toEqual(['Topic']);
   });
 
   it('are every steady column when the prompt names none (it then gets the whole row)', () => {

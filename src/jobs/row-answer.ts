@@ -6,15 +6,8 @@ import { requestText } from '../notion/property-cells';
 import { withExamples } from '../prompt/examples';
 import { buildPackPrompt, interpretPack, type PackRow, type RowResults } from '../prompt/pack-prompt';
 import { buildRowPrompt, interpretAnswer, type RowPrompt } from '../prompt/row-prompt';
-import {
-  addUsage,
-  type Cells,
-  type DatabaseJob,
-  type JobRow,
-  type JobUsage,
-  type RowInputs,
-  type RunStep,
-} from '../shared/job';
+import { addUsage, type Cells, type DatabaseJob, type JobRow, type JobUsage, type RunStep } from '../shared/job';
+import type { RowInputs } from '../shared/row-marks';
 import type { OutputSpec } from '../shared/notion-shapes';
 import { InklingError, isAbortError, type Problem } from '../shared/problem';
 import { cleanSources, sourcesRichText, type Source } from '../shared/sources';
@@ -114,6 +107,7 @@ async function keepAnswer(
       r.display = displayOf(results);
       r.state = 'failed';
       r.reason = failures.join(' ');
+      r.inputs = inputs;
     });
     return;
   }
@@ -208,14 +202,15 @@ export async function answerRow(
   ctx: JobContext,
   setup: RowPromptSetup,
 ): Promise<Stop | undefined> {
+  let inputs: RowInputs | undefined;
   try {
     const stop = await budgetStop(job);
     if (stop) return stop;
     const jobRow = book.get(id)!;
     const { row, page } = await promptRow(ctx, jobRow, setup.usesPage);
-    const inputs = inputsOf(job.inputColumns ?? [], row.values, row.pageMarkdown);
-    // A refresh left this row for its page to say: a page as it was needs no new answer.
-    if (job.selection === 'changed' && pageUnchanged(jobRow, inputs)) {
+    inputs = inputsOf(job.inputColumns ?? [], row.values, row.pageMarkdown);
+    // Left for its page to say (a refresh): a page as it was needs no answer, unless one is paid for.
+    if (jobRow.pageCheck && !jobRow.answered && pageUnchanged(jobRow, inputs)) {
       await finish(book, id, 'skipped', UNCHANGED_REASON);
       return undefined;
     }
@@ -238,7 +233,8 @@ export async function answerRow(
     return undefined;
   } catch (error) {
     const failed = failure(error, ctx);
-    if (failed.reason !== undefined) await finish(book, id, 'failed', failed.reason);
+    // The inputs it failed on are kept with it: a timer does not ask again until they change.
+    if (failed.reason !== undefined) await finish(book, id, 'failed', failed.reason, inputs);
     return failed.stop;
   }
 }
@@ -262,7 +258,7 @@ export async function answerPack(
     if (stop) return { stop, alone: [] };
     const read = await Promise.all(ids.map((id) => promptRow(ctx, book.get(id)!, setup.usesPage)));
     const inputs = read.map((r) => inputsOf(job.inputColumns ?? [], r.row.values, r.row.pageMarkdown));
-    const unchanged = ids.filter((id, i) => job.selection === 'changed' && pageUnchanged(book.get(id)!, inputs[i]!));
+    const unchanged = ids.filter((id, i) => book.get(id)!.pageCheck && pageUnchanged(book.get(id)!, inputs[i]!));
     for (const id of unchanged) await finish(book, id, 'skipped', UNCHANGED_REASON);
     // A row whose page has images goes alone: a packed prompt cannot say whose images are whose.
     alone.push(...ids.filter((id, i) => !unchanged.includes(id) && sendsPageImages(ctx, read[i]!.page)));

@@ -18,7 +18,7 @@ import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
 import { budgetState, checkBudget } from '../usage/budget';
 import type { RunEstimate } from '../shared/run-preview';
 import { stepOutputs, stepsOf } from './run-steps';
-import { markKey, marksFor, refreshOf } from './row-marks';
+import { markKey, refreshBasis, refreshOf } from './row-marks';
 import { examplesFor } from './corrections';
 import { withExamples } from '../prompt/examples';
 import { exclusions, rowValues, setupFilter, titleOf, writtenColumns, type CheckedSetup } from './database-setup';
@@ -67,7 +67,7 @@ export async function estimateRun(
   const refresh =
     setup.selection === 'changed'
       ? {
-          marks: await marksFor(setup, checked),
+          ...(await refreshBasis(setup, checked)),
           counts: { new: 0, changed: 0, check: 0 },
         }
       : undefined;
@@ -84,7 +84,7 @@ export async function estimateRun(
       seen.add(row.id);
       if (refresh) {
         // A refresh takes the new rows and those whose inputs changed (or whose page may have).
-        const { state } = refreshOf(checked, row, refresh.marks[markKey(row.id)]);
+        const { state } = refreshOf(checked, row, refresh.marks[markKey(row.id)], refresh.since);
         if (state === 'unchanged' || state === 'kept') {
           skipped++;
           continue;

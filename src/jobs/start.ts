@@ -23,13 +23,13 @@ import { checkSetup, type CheckedSetup } from './database-setup';
 import {
   EMPTY_COUNTS,
   EMPTY_USAGE,
-  type CorrectionExample,
   type DatabaseJob,
   type Job,
   type JobBase,
   type JobEngine,
   type PageJob,
 } from '../shared/job';
+import type { CorrectionExample } from '../shared/row-marks';
 
 /** A page answer's length guess for the estimate before a run (a substantial article). */
 const PAGE_EXPECTED_OUTPUT_TOKENS = 1_500;
@@ -71,6 +71,8 @@ interface ConnectionChoice {
   engine: JobEngine;
   options: Record<string, unknown>;
   overBudgetOk: boolean | undefined;
+  /** Keep the connection's saved options (a run the timer starts is not the person's new setup). */
+  keepOptions?: boolean;
 }
 
 /**
@@ -91,7 +93,7 @@ async function saveConnection(choice: ConnectionChoice): Promise<Omit<JobBase, '
     prompt: choice.prompt,
     engine: choice.engine.engine,
     model: choice.engine.model,
-    options: choice.options,
+    options: choice.keepOptions && existing ? existing.options : choice.options,
   });
   const now = Date.now();
   return {
@@ -111,6 +113,7 @@ async function saveConnection(choice: ConnectionChoice): Promise<Omit<JobBase, '
 
 export async function startDatabaseRun(
   setup: DatabaseRunSetup,
+  how: { keepOptions?: boolean } = {},
 ): Promise<Outcome<{ jobId: string; connectionId: string }>> {
   const ready = await runEngine(setup.engine);
   if ('problem' in ready) return fail(ready.problem);
@@ -151,9 +154,12 @@ export async function startDatabaseRun(
       ...(setup.keepUpToDate ? { keepUpToDate: true } : {}),
     },
     overBudgetOk: setup.overBudgetOk,
+    ...(how.keepOptions ? { keepOptions: true } : {}),
   });
   const job = databaseJob(base, checked, setup);
-  return launch(examples?.length ? { ...job, examples } : job);
+  // A refresh takes as new only the rows added since the connection began.
+  const since = setup.selection === 'changed' ? (await getConnection(base.connectionId))?.createdAt : undefined;
+  return launch({ ...job, ...(examples?.length ? { examples } : {}), ...(since ? { refreshSince: since } : {}) });
 }
 
 /** A new database run, from what every job starts with and the setup checked against the database. */

@@ -4,10 +4,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ModelApis } from '../../tests/sandbox/models/index.ts';
 import { serveHandler, type Served } from '../../tests/sandbox/serve.ts';
-import type { BatchAnswer, BatchEngine, BatchItem } from './batch';
+import type { BatchAnswer, BatchEngine, BatchItem, Engine } from './types';
 import { createGeminiEngine } from './gemini';
 import { createOpenAIEngine } from './openai';
-import type { Engine } from './types';
 
 const apis = new ModelApis({ timeToFirstTokenMs: 0, tokensPerSecond: 0 });
 let openaiServer: Served;

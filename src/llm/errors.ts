@@ -22,7 +22,7 @@ export type ModelProblemKind =
   | 'network'
   | 'timeout'
   | 'aborted'
-  /** A batch's window ran out before the request was answered (llm/batch.ts). */
+  /** A batch's window ran out before the request was answered (BatchEngine in types.ts). */
   | 'batch_expired';
 
 const RETRYABLE: ReadonlySet<ModelProblemKind> = new Set([

@@ -3,7 +3,7 @@
 // order they were sent (each also carries its key in its metadata); a request with no answer ran out of time.
 import type { GoogleGenAI, BatchJob, GenerateContentResponse } from '@google/genai';
 import { InklingError } from '../shared/problem';
-import type { BatchAnswer, BatchEngine, BatchItem, BatchStatus } from './batch';
+import type { BatchAnswer, BatchEngine, BatchItem, BatchStatus } from './types';
 import { modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
 import { geminiConfig, geminiContents } from './gemini-request';
 import { estimateTokens } from './types';
@@ -12,6 +12,9 @@ import { estimateTokens } from './types';
 const FIND_LIMIT = 100;
 
 const BLOCKED = new Set(['SAFETY', 'RECITATION', 'PROHIBITED_CONTENT', 'SPII', 'BLOCKLIST']);
+
+const ranOut = () =>
+  modelProblem('batch_expired', 'The batch’s time ran out before this row was answered. Retry failed sends it again.');
 
 export function createGeminiBatch(ai: GoogleGenAI, model: string, ctx: ProblemContext): BatchEngine {
   const fail = (error: unknown) => new InklingError(toModelProblem(error, ctx), { cause: error });
@@ -103,11 +106,6 @@ export function createGeminiBatch(ai: GoogleGenAI, model: string, ctx: ProblemCo
     async answers(id: string, keys: readonly string[], signal?: AbortSignal): Promise<BatchAnswer[]> {
       const batch = await job(id, signal);
       const responses = batch.dest?.inlinedResponses ?? [];
-      const ranOut = () =>
-        modelProblem(
-          'batch_expired',
-          'The batch’s time ran out before this row was answered. Retry failed sends it again.',
-        );
       const answered = responses.map((inlined, i): BatchAnswer => {
         const key = inlined.metadata?.key ?? keys[i] ?? String(i);
         // A request an expired batch never reached comes back as an error in its place.

@@ -1,11 +1,6 @@
 // Gemini through @google/genai, Google's current SDK (@google/generative-ai is deprecated: its
 // support ended 2025-08-31).
-import {
-  GoogleGenAI,
-  type ContentListUnion,
-  type GenerateContentConfig,
-  type GenerateContentResponse,
-} from '@google/genai';
+import { GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import { InklingError, isAbortError } from '../shared/problem';
 import { modelProblem, safetyProblem, timeoutProblem, toModelProblem, type ProblemContext } from './errors';
 import { parseJsonAnswer } from './json';

@@ -4,7 +4,7 @@
 import { APIError, toFile } from 'openai';
 import type OpenAI from 'openai';
 import { InklingError } from '../shared/problem';
-import type { BatchAnswer, BatchEngine, BatchItem, BatchStatus } from './batch';
+import type { BatchAnswer, BatchEngine, BatchItem, BatchStatus } from './types';
 import { modelProblem, safetyProblem, toModelProblem, type ProblemContext } from './errors';
 import { chatBody } from './openai-request';
 

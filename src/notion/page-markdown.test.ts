@@ -50,6 +50,13 @@ describe('hostedImages', () => {
     });
   });
 
+  it('names any other file uploaded to the page instead of its signed address', () => {
+    expect(hostedImages(`<pdf src="${hosted('plan.pdf')}"></pdf> and [notes](${hosted('notes.txt')})`)).toEqual({
+      markdown: '<pdf src="plan.pdf"></pdf> and [notes](notes.txt)',
+      images: [],
+    });
+  });
+
   it('leaves text without images as it is', () => {
     expect(hostedImages('no [link](https://x.example) here')).toEqual({
       markdown: 'no [link](https://x.example) here',

@@ -47,6 +47,9 @@ export function readableMarkdown(markdown: string): string {
 /** An image in Notion's Markdown: `![caption](address)`, the address possibly holding one level of parentheses. */
 const IMAGE = /!\[([^\]\n]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
 
+/** An address on Notion's file host anywhere in the text (an image's is handled first, with its caption). */
+const OTHER_HOSTED = new RegExp(`https://${NOTION_FILE_HOST.replaceAll('.', '\\.')}/[^\\s)"'<>\\]]+`, 'g');
+
 /** The file's name as the last part of its address says it. */
 function nameOf(address: URL): string {
   const last = address.pathname.split('/').at(-1) ?? '';
@@ -76,7 +79,16 @@ export function hostedImages(markdown: string): { markdown: string; images: Noti
     images.push({ name, url });
     return `![${caption}](${name})`;
   });
-  return { markdown: text, images };
+  // Any other file uploaded to the page (a PDF, a video, an attachment) is named too: a signed address
+  // changes on every read, so left in it would make the page look changed each time.
+  const named = text.replace(OTHER_HOSTED, (url) => {
+    try {
+      return nameOf(new URL(url));
+    } catch {
+      return url;
+    }
+  });
+  return { markdown: named, images };
 }
 
 /**

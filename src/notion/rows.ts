@@ -57,6 +57,11 @@ export function rowFilter(query: RowQuery): Filter {
   return undefined;
 }
 
+/** Notion shows edit times to the minute: anything edited in the minute the run started counts as since. */
+export function minuteOf(at: number): string {
+  return new Date(Math.floor(at / 60_000) * 60_000).toISOString();
+}
+
 export interface RowsPage {
   rows: PageObjectResponse[];
   nextCursor: string | null;

@@ -2,26 +2,48 @@
 // as examples of what is wanted — a few, each cut short, after the instructions and before the row.
 import type { OutputSpec } from '../shared/notion-shapes';
 
-import type { CorrectionExample } from '../shared/job';
+import type { CorrectionExample } from '../shared/row-marks';
 
 export type { CorrectionExample };
 
-/** At most this many examples go with each prompt, each at most this long: they must not crowd out the row. */
+/** At most this many examples go with each prompt: they must not crowd out the row. */
 export const MAX_EXAMPLES = 3;
-const MAX_EXAMPLE_CHARS = 800;
+/** Each input value of an example, and each corrected answer, is cut to this many characters. */
+const MAX_INPUT_CHARS = 200;
+const MAX_OUTPUT_CHARS = 400;
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Cut between characters (never inside one), with an ellipsis where something was left out. */
+function cut(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+/** A value as an example carries it: one line's worth, and unable to close the example it is in. */
+const asData = (text: string, max: number) => cut(text, max).replaceAll('</example>', '</ example>');
+
+const cutAll = (values: Record<string, string>, max: number) =>
+  Object.fromEntries(Object.entries(values).map(([name, value]) => [name, asData(value, max)]));
+
+/** A corrected row cut to what an example carries (each input short, every answer kept), as the job stores it. */
+export function exampleOf(example: CorrectionExample): CorrectionExample {
+  return {
+    title: cut(example.title, MAX_INPUT_CHARS),
+    inputs: cutAll(example.inputs, MAX_INPUT_CHARS),
+    outputs: cutAll(example.outputs, MAX_OUTPUT_CHARS),
+  };
+}
 
 /** The examples for the outputs a prompt answers (a chained step answers some of them). */
 function exampleBlocks(examples: readonly CorrectionExample[], outputs: readonly OutputSpec[]): string[] {
-  return examples.flatMap((example) => {
+  return examples.flatMap((raw) => {
+    const example = exampleOf(raw);
     const answered = outputs.filter((o) => (example.outputs[o.name] ?? '') !== '');
     if (answered.length === 0) return [];
     const lines = [
       ...Object.entries(example.inputs).map(([name, value]) => `${name}: ${value}`),
       ...answered.map((o) => `→ ${o.name}: ${example.outputs[o.name]}`),
     ];
-    return [`<example>\n${cut(lines.join('\n'), MAX_EXAMPLE_CHARS)}\n</example>`];
+    return [`<example>\n${lines.join('\n')}\n</example>`];
   });
 }
 

@@ -13,6 +13,7 @@ import type {
   RowSelection,
 } from './notion-shapes';
 import type { EngineId } from './engines';
+import type { CorrectionExample, RowInputs, RowMark } from './row-marks';
 
 /** `paused`: waiting for a provider's quota to come back (at `resumeAt`), nothing lost. */
 export type JobStatus = 'running' | 'paused' | 'done' | 'failed' | 'cancelled' | 'undoing' | 'undone';
@@ -98,29 +99,6 @@ export interface PageJob extends JobBase {
 /** One row's journey: pending → generated (answer kept) → written | skipped | failed; undone by Undo. */
 export type RowState = 'pending' | 'generated' | 'written' | 'skipped' | 'failed' | 'undone';
 
-/**
- * A row as Inkling wrote it, for a later refresh (jobs/row-marks.ts): fingerprints of the values of
- * its input columns then, of its page then (when the prompts name {{page}}), and of what it wrote.
- */
-export interface RowMark {
-  columns: string;
-  page?: string;
-  answer: string;
-}
-
-/** What a row's answer was made from, as fingerprints. */
-export type RowInputs = Pick<RowMark, 'columns' | 'page'>;
-
-/** A connection's marks, by row key (jobs/row-marks.ts markKey). */
-export type RowMarks = Record<string, RowMark>;
-
-/** A row a person corrected (Learn from corrections): its inputs, and its answer as the person left it, by column name. */
-export interface CorrectionExample {
-  title: string;
-  inputs: Record<string, string>;
-  outputs: Record<string, string>;
-}
-
 /** A cell in update-request form, keyed by property id. */
 export type Cells = Record<string, PropertyRequestValue>;
 
@@ -152,6 +130,8 @@ export interface JobRow {
   inputs?: RowInputs;
   /** The row's mark before this run (from an earlier one), which Undo gives back. */
   prior?: RowMark;
+  /** A refresh asks for it only if its page changed (its columns are as they were). */
+  pageCheck?: true;
 }
 
 /**
@@ -207,6 +187,8 @@ export interface DatabaseJob extends JobBase {
   fileColumns?: string[];
   /** The columns each answer is made from ('page': the row's page), whose values a row's mark keeps. */
   inputColumns?: string[];
+  /** For "Refresh changed rows": when the connection began; a row added since, with nothing in its outputs, is new. */
+  refreshSince?: number;
   /** Rows a person corrected, found at Start, that each prompt carries as examples (Learn from corrections). */
   examples?: CorrectionExample[];
   selection: RowSelection;

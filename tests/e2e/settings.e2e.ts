@@ -216,7 +216,7 @@ describe('Settings', () => {
     const saved = await statusText(popup);
     expect(saved).toContain('Saved.');
     expect(saved).toContain(
-      'Added the columns Inkling keeps to “My connections”: Type, Target, Engine, Model, Status, Last run, Rows, Tokens, Cost, Connection ID, Options.',
+      'Added the columns Inkling keeps to “My connections”: Type, Target, Engine, Model, Status, Last run, Rows, Tokens, Cost, Connection ID, Options, Row marks.',
     );
     const stored = (await readExtensionStorage(world)).settings as {
       connectionsDatabase: { databaseId: string; title: string };

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { clearAllStorage } from '../../src/storage.ts';
+import { getConnection, upsertConnection } from '../../src/connections/connections.ts';
+import type { Connection } from '../../src/shared/connection.ts';
 import { startJobWorld, type JobWorld, type JobWorldOptions } from './job-world.ts';
 
 /** The file's job world: usable inside tests and hooks (it starts in beforeAll). */
@@ -35,4 +37,26 @@ export function useJobWorld(options: JobWorldOptions = {}): JobWorld {
     hold: (...args) => live().hold(...args),
     close: () => live().close(),
   };
+}
+
+/**
+ * A database connection as Start saves it (made now when it is new): a run's marks are kept only for a
+ * connection that exists, and a refresh counts rows added since it began as new.
+ */
+export async function savedConnection(id: string, databaseId: string): Promise<Connection> {
+  return (
+    (await getConnection(id)) ??
+    upsertConnection({
+      id,
+      name: 'Test connection',
+      kind: 'database',
+      targetId: databaseId,
+      targetTitle: '',
+      targetUrl: '',
+      prompt: '',
+      engine: 'compatible',
+      model: 'llama3.2:latest',
+      options: {},
+    })
+  );
 }
