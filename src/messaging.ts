@@ -27,6 +27,8 @@ export interface EngineAbilities {
   /** The saved engine's model. */
   model: string;
   webSearch: boolean;
+  /** The saved engine's provider has a batch API ("Slow and cheap (batch)"). */
+  batch: boolean;
   /** The other engines set up in Settings (a key saved, a server's address), each with its saved model: what Compare models offers. */
   others: EngineChoice[];
 }

@@ -474,6 +474,7 @@ describe('page runs and their jobs', () => {
       engine: 'compatible',
       model: 'llama3.2:latest',
       webSearch: false,
+      batch: false,
       others: [],
     });
     expect(await start({ webSearch: true })).toMatchObject({

@@ -11,7 +11,7 @@ import { resolveTarget } from '../notion/target';
 import { type Target } from '../shared/notion-shapes';
 import { parseNotionLink } from '../shared/notion-url';
 import { clearEverything, keyForAddress, normaliseBaseUrl, saveSettings } from '../settings/save';
-import { ENGINE_IDS, searchesTheWeb } from '../shared/engines';
+import { batchesAvailable, ENGINE_IDS, searchesTheWeb } from '../shared/engines';
 import { readSecrets, readSettings } from '../storage';
 import { registerConnectionHandlers } from './connection-handlers';
 import { registerDatabaseHandlers } from './database-handlers';
@@ -90,7 +90,13 @@ export function registerMessageHandlers(): void {
       .map((id) => engineConfigFrom(settings, secrets, { engine: id, model: '' }))
       .filter((config) => (config.engine === 'compatible' ? config.baseUrl !== '' : config.apiKey !== ''))
       .map((config) => ({ engine: config.engine, model: config.model }));
-    return { engine: saved.engine, model: saved.model, webSearch: searchesTheWeb(saved.engine), others };
+    return {
+      engine: saved.engine,
+      model: saved.model,
+      webSearch: searchesTheWeb(saved.engine),
+      batch: batchesAvailable(saved.engine),
+      others,
+    };
   });
   handle('cancelJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => cancelJob(jobId));
   handle('undoJob', PANEL_OR_POPUP, JobRequestSchema, ({ jobId }) => outcomeOf(() => undoJob(jobId)));

@@ -39,4 +39,5 @@ export const SetupSchema = v.object({
   engine: v.optional(EngineChoiceSchema),
   learn: v.optional(v.boolean()),
   keepUpToDate: v.optional(v.boolean()),
+  batch: v.optional(v.boolean()),
 });

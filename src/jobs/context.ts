@@ -21,8 +21,8 @@ export interface JobContext {
   notionWith(onDispatch: () => Promise<void>): Client;
   engine: Engine;
   scheduler: EngineScheduler;
-  /** Prices a call's usage as this job's engine and model, and adds it to the usage ledger. */
-  price(usage: Usage): JobUsage;
+  /** Prices a call's usage as this job's engine and model (at the batch price for a batch's), and adds it to the usage ledger. */
+  price(usage: Usage, batch?: boolean): JobUsage;
   /** Streams text to whoever watches the job (the panel, the popup). */
   onText(text: string): void;
 }
@@ -51,11 +51,11 @@ export async function createJobContext(
     notionWith: (onDispatch) => createNotionClient(token, { signal, onDispatch }),
     engine,
     scheduler: schedulerFor(`${jobEngine.engine}|${jobEngine.baseUrl}`, limits),
-    price: (usage) => {
+    price: (usage, batch = false) => {
       const priced: JobUsage = {
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
-        costUsd: costOf(jobEngine.engine, jobEngine.model, usage, jobEngine.baseUrl).usd,
+        costUsd: costOf(jobEngine.engine, jobEngine.model, usage, jobEngine.baseUrl, batch).usd,
         calls: 1,
         ...(usage.searches ? { searches: usage.searches } : {}),
       };

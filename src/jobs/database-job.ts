@@ -4,16 +4,14 @@
 // After a restart, a Cancel or Retry failed, the rows not yet finished are read again before any is
 // written. Its parts: the generator (row-answer.ts), the writer (row-write.ts), the reader below, and
 // the freshness check of rows read before (database-rows.ts recheckRows); Undo is database-undo.ts.
-import { isFullDataSource, type Client } from '@notionhq/client';
 import PQueue from 'p-queue';
-import { notionProblem, toNotionProblem } from '../notion/errors';
+import { toNotionProblem } from '../notion/errors';
 import { QUERY_CAP_PROBLEM, ROWS_PAGE_SIZE } from '../notion/rows';
-import { schemaOf } from '../notion/target';
 import type { DatabaseJob, JobRow } from '../shared/job';
 import type { RowMarks } from '../shared/row-marks';
-import type { PropertyInfo, RowsPosition } from '../shared/notion-shapes';
+import type { RowsPosition } from '../shared/notion-shapes';
 import { InklingError, isAbortError } from '../shared/problem';
-import { checkTemplate, PAGE_PLACEHOLDER } from '../shared/template';
+import { PAGE_PLACEHOLDER } from '../shared/template';
 import type { JobContext } from './context';
 import { finish, JIT_PAGE_ROWS, readRunPage, recheckRows, toJobRow } from './database-rows';
 import { RowBook } from './row-book';
@@ -21,61 +19,15 @@ import { answerPack, answerRow, type RowPromptSetup } from './row-answer';
 import { stepReferences, stepsOf } from './run-steps';
 import { exclusions, writtenColumns } from './database-setup';
 import { keepMarks, readMarks } from './row-marks';
+import { collectBatch } from './batch-run';
+import { checkColumns } from './run-columns';
 import { expectedAnswerTokens, PAGE_GUESS_CHARS } from './run-estimate';
 import { packRowTokens } from '../prompt/pack-prompt';
 import { CHARS_PER_TOKEN } from '../llm/types';
 import { writeRow } from './row-write';
 import { callsInFlight, packsOf, readAheadRows, rowsPerCallFor } from './run-pace';
 import type { Stop } from './run-stops';
-import { outputMissing, saveRun, stopFor, WRITE_CONCURRENCY } from './run-stops';
-
-/** The database's current columns, checked against what the run was set up with. Renames are followed. */
-async function checkColumns(job: DatabaseJob, notion: Client): Promise<{ job: DatabaseJob; schema: PropertyInfo[] }> {
-  const dataSource = await notion.dataSources.retrieve({ data_source_id: job.dataSourceId });
-  if (!isFullDataSource(dataSource))
-    throw new InklingError(notionProblem('not_shared', 'Inkling can’t read this database.'));
-  const schema = schemaOf(dataSource);
-  const byId = new Map(schema.map((p) => [p.id, p]));
-  const follow = <T extends { id: string; name: string; type: string }>(column: T): T => {
-    const now = byId.get(column.id);
-    if (!now) throw new InklingError(outputMissing(column.name));
-    if (now.type !== column.type) {
-      throw new InklingError({
-        source: 'notion',
-        kind: 'output_missing',
-        message: `“${now.name}” is now a ${now.type.replaceAll('_', ' ')} column, not ${column.type.replaceAll('_', ' ')}. Choose the output again under Output property.`,
-        retryable: false,
-      });
-    }
-    return { ...column, name: now.name };
-  };
-  const outputs = job.outputs.map((o) => ({
-    ...follow(o),
-    ...(byId.get(o.id)?.options ? { options: byId.get(o.id)!.options!.map((x) => x.name) } : {}),
-  }));
-  const checkbox = job.checkbox ? follow(job.checkbox) : undefined;
-  const sources = job.sources ? follow(job.sources) : undefined;
-  const titleColumn = follow(job.titleColumn);
-  // Each prompt of the run, against the columns as they are now (a renamed column it names is gone).
-  const names = schema.map((p) => p.name);
-  const errors = stepsOf(job).flatMap((step) => checkTemplate(step.template, names).errors);
-  if (errors.length > 0) {
-    throw new InklingError({
-      source: 'inkling',
-      kind: 'template',
-      message: errors.join(' '),
-      retryable: false,
-    });
-  }
-  const saved = await saveRun(job.id, (j) => {
-    j.outputs = outputs;
-    j.titleColumn = titleColumn;
-    if (checkbox) j.checkbox = checkbox;
-    if (sources) j.sources = sources;
-    j.propertyNames = schema.map((p) => p.name);
-  });
-  return { job: saved, schema };
-}
+import { saveRun, stopFor, WRITE_CONCURRENCY } from './run-stops';
 
 /** Resolves the next time a row moves (so the reader knows when to read on). */
 class Pulse {
@@ -97,6 +49,13 @@ export async function runDatabaseJob(job: DatabaseJob, ctx: JobContext): Promise
   const fresh = job.pages.length === 0 && Date.now() - job.createdAt < FRESH_SETUP_MS;
   const current = fresh ? job : (await checkColumns(job, ctx.notion)).job;
   if (current.phase !== 'running') return current;
+  if (current.batch) {
+    // A batch run: every chosen row read, then its batch sent or looked at; the writer once it answered.
+    const read = await new RowsRun(current, ctx, book).readAll();
+    const collected = await collectBatch(read, ctx, book);
+    if (collected.status === 'paused') return collected;
+    return new RowsRun(collected, ctx, book).run();
+  }
   return new RowsRun(current, ctx, book).run();
 }
 
@@ -143,6 +102,13 @@ class RowsRun {
     this.answers.clear();
     if (stop.problem.source === 'notion') this.writes.clear();
     this.moved.fire();
+  }
+
+  /** Reads every chosen row not read yet (a batch run reads them all before sending any). */
+  async readAll(): Promise<DatabaseJob> {
+    this.marks = await readMarks(this.job.connectionId);
+    while (this.job.readFrom) await this.readPage(this.job.readFrom, ROWS_PAGE_SIZE);
+    return this.job;
   }
 
   async run(): Promise<DatabaseJob> {

@@ -93,7 +93,7 @@ export function displayOf(results: RowResults): Record<string, string> {
 }
 
 /** Keeps a row's answer, paid for once, as the write it makes (`generated`), or fails the row with its reasons. */
-async function keepAnswer(
+export async function keepAnswer(
   job: DatabaseJob,
   book: RowBook,
   id: string,

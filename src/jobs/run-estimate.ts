@@ -21,6 +21,8 @@ import { stepOutputs, stepsOf } from './run-steps';
 import { markKey, refreshBasis, refreshOf } from './row-marks';
 import { examplesFor } from './corrections';
 import { withExamples } from '../prompt/examples';
+import { BATCH_MIN_ROWS } from './batch-run';
+import { batchesAvailable } from '../shared/engines';
 import { exclusions, rowValues, setupFilter, titleOf, writtenColumns, type CheckedSetup } from './database-setup';
 
 /** A guess at each output's answer length in tokens, for the estimate before a run. */
@@ -151,6 +153,16 @@ export async function estimateRun(
     engine.baseUrl,
     searches,
   );
+  // "Slow and cheap (batch)", where the engine has a batch API and the run could go as one.
+  const batchable =
+    rows >= BATCH_MIN_ROWS &&
+    batchesAvailable(engine.engine) &&
+    steps.length === 1 &&
+    !checked.webSearch &&
+    !checked.fileColumns;
+  const batched = batchable
+    ? estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl, 0, true)
+    : undefined;
   const budget = checkBudget(await budgetState(), cost.usd, false);
   if (budget?.kind === 'budget') throw new InklingError(budget);
   return {
@@ -164,6 +176,7 @@ export async function estimateRun(
     ...(checked.webSearch ? { searches } : {}),
     ...(refresh ? { refresh: refresh.counts } : {}),
     ...(examples ? { examples: examples.map((e) => e.title) } : {}),
+    ...(batched ? { batchCostUsd: batched.usd } : {}),
     ...(budget ? { budgetWarning: budget.message } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { InklingError, type Problem } from '../shared/problem';
 import { DEFAULT_MODELS } from '../shared/engines';
 import { createEngine, engineConfigFrom, type EngineChoice } from '../llm/factory';
 import { examplesFor } from './corrections';
+import { checkBatch } from './batch-run';
 import { checkWebSearch } from '../llm/errors';
 import { checkFileInputs } from './row-inputs';
 import { limitsFor } from '../shared/limit-presets';
@@ -124,6 +125,7 @@ export async function startDatabaseRun(
     const notion = createNotionClient(ready.notionToken);
     checked = await checkSetup(notion, setup);
     checkFileInputs(ready.engine.engine, checked.fileColumns);
+    if (setup.batch) checkBatch(ready.engine.engine, checked);
     examples = await examplesFor(notion, checked, setup);
   } catch (error) {
     return fail(error instanceof InklingError ? error.problem : toNotionProblem(error, 'database'));
@@ -159,7 +161,12 @@ export async function startDatabaseRun(
   const job = databaseJob(base, checked, setup);
   // A refresh takes as new only the rows added since the connection began.
   const since = setup.selection === 'changed' ? (await getConnection(base.connectionId))?.createdAt : undefined;
-  return launch({ ...job, ...(examples?.length ? { examples } : {}), ...(since ? { refreshSince: since } : {}) });
+  return launch({
+    ...job,
+    ...(examples?.length ? { examples } : {}),
+    ...(since ? { refreshSince: since } : {}),
+    ...(setup.batch ? { batch: { round: 0, keys: [] } } : {}),
+  });
 }
 
 /** A new database run, from what every job starts with and the setup checked against the database. */

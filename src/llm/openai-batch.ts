@@ -52,7 +52,7 @@ export function createOpenAIBatch(client: OpenAI, model: string, ctx: ProblemCon
       const body = line.response?.body as { error?: { message?: string } } | undefined;
       return {
         key,
-        problem: toModelProblem(APIError.generate(status, body, body?.error?.message, undefined), ctx),
+        problem: toModelProblem(APIError.generate(status, body, body?.error?.message, new Headers()), ctx),
       };
     }
     const completion = line.response!.body as OpenAI.Chat.ChatCompletion;

@@ -95,10 +95,12 @@ export function estimateCallCost(
   expectedOutputTokens: number,
   baseUrl = '',
   expectedSearches = 0,
+  batch = false,
 ): CostEstimate & { inputTokens: number; outputTokens: number } {
   const inputTokens = Math.ceil(promptChars / CHARS_PER_TOKEN);
+  const usage = { inputTokens, outputTokens: expectedOutputTokens, searches: expectedSearches };
   return {
-    ...costOf(engine, model, { inputTokens, outputTokens: expectedOutputTokens, searches: expectedSearches }, baseUrl),
+    ...costOf(engine, model, usage, baseUrl, batch),
     inputTokens,
     outputTokens: expectedOutputTokens,
   };

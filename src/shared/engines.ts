@@ -57,3 +57,6 @@ export interface EngineChoice {
   engine: EngineId;
   model: string;
 }
+
+/** Engines whose provider has a batch API ("Slow and cheap (batch)"): OpenAI's Batch API, Gemini's batch mode. */
+export const batchesAvailable = (engine: EngineId): boolean => engine === 'openai' || engine === 'gemini';

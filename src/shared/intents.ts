@@ -72,6 +72,8 @@ export interface DatabaseRunSetup {
   engine?: EngineChoice;
   /** Learn from corrections: rows whose answer a person edited after Inkling wrote it go with each prompt as examples. */
   learn?: boolean;
+  /** "Slow and cheap (batch)": the rows go as one batch to the provider's batch API, at about half the price. */
+  batch?: boolean;
   /** Keep up to date: the connection is refreshed on a timer while the browser is open (background/keep-up.ts). */
   keepUpToDate?: boolean;
   /** Several rows to a model call when the engine's requests a minute bound the run (absent: on). */

@@ -187,6 +187,12 @@ export interface DatabaseJob extends JobBase {
   fileColumns?: string[];
   /** The columns each answer is made from ('page': the row's page), whose values a row's mark keeps. */
   inputColumns?: string[];
+  /**
+   * "Slow and cheap (batch)" (jobs/batch-run.ts): the rows' prompts go as one batch, labelled by the
+   * job's id and its round (Retry failed sends a new round); the keys are saved before it is submitted,
+   * its id as soon as it is.
+   */
+  batch?: { round: number; keys: string[]; id?: string; submittedAt?: number; collected?: boolean };
   /** For "Refresh changed rows": when the connection began; a row added since, with nothing in its outputs, is new. */
   refreshSince?: number;
   /** Rows a person corrected, found at Start, that each prompt carries as examples (Learn from corrections). */

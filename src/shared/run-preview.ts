@@ -46,4 +46,6 @@ export interface RunEstimate {
   refresh?: { new: number; changed: number; check: number };
   /** With Learn from corrections: the rows whose corrected answers go with each prompt, by title. */
   examples?: string[];
+  /** What the run would cost as one batch ("Slow and cheap (batch)"), where it can go as one. */
+  batchCostUsd?: number | null;
 }

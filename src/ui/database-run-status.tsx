@@ -91,6 +91,9 @@ export function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
       ? `Undone, except ${formatNumber(job.keptOnUndo)} ${job.keptOnUndo === 1 ? 'cell' : 'cells'} changed in Notion since the run: ${job.keptOnUndo === 1 ? 'it stays' : 'they stay'} as edited.`
       : 'Undone: every changed cell is back to what it was.',
   };
+  // A batch being answered is no problem: the run waits for it, and looks again by itself.
+  const batchWaiting = job.status === 'paused' && job.problem?.kind === 'batch_waiting';
+  if (batchWaiting) headline.paused = 'Waiting for the batch.';
   const problem = job.problem?.message;
   const pausedUntil =
     job.status === 'paused' && job.resumeAt ? ` Inkling carries on by itself at ${formatTime(job.resumeAt)}.` : '';
@@ -98,8 +101,8 @@ export function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
   return (
     <section class="run-status" aria-label="Run">
       <p
-        class={problem && job.status !== 'done' ? 'ink-problem' : 'status'}
-        role={problem ? 'alert' : 'status'}
+        class={problem && job.status !== 'done' && !batchWaiting ? 'ink-problem' : 'status'}
+        role={problem && !batchWaiting ? 'alert' : 'status'}
         data-testid="run-status"
         data-status={job.status}
       >

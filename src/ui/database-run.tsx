@@ -6,7 +6,7 @@ import type { DatabaseJob } from '../shared/job';
 import type { PreviewRow, RunEstimate } from '../shared/run-preview';
 import type { EngineChoice } from '../shared/engines';
 import { CompareModels } from './compare-models';
-import { EstimateText } from './estimate-text';
+import { BatchOption, EstimateText } from './estimate-text';
 import { sendMessage } from '../messaging';
 import { type DatabaseRunSetup } from '../shared/intents';
 import { isWritableOutput, type DatabaseTarget, type RowSelection } from '../shared/notion-shapes';
@@ -51,6 +51,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
   const [packRows, setPackRows] = useState(initial?.packRows ?? true);
   const [learn, setLearn] = useState(initial?.learn ?? false);
   const [keepUpToDate, setKeepUpToDate] = useState(initial?.keepUpToDate ?? false);
+  const [batch, setBatch] = useState(false);
   const [webSearch, setWebSearch] = useState(initial?.webSearch ?? false);
   const [sourcesId, setSourcesId] = useState(initial?.sourcesId ?? '');
   const abilities = useEngineAbilities();
@@ -182,6 +183,9 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       {estimate ? (
         <div class="confirm" role="alertdialog" aria-label="Start the run">
           <EstimateText estimate={estimate} />
+          {estimate.batchCostUsd !== undefined && (
+            <BatchOption estimate={estimate} checked={batch} onChange={setBatch} />
+          )}
           {estimate.budgetWarning && (
             <p class="ink-problem" role="alert">
               {estimate.budgetWarning}
@@ -197,6 +201,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
                 const started = await run('start', () =>
                   sendMessage('startDatabaseRun', {
                     ...setup(),
+                    ...(batch && estimate.batchCostUsd !== undefined ? { batch: true } : {}),
                     expectedRows: estimate.rows + estimate.skipped,
                     ...(estimate.budgetWarning ? { overBudgetOk: true } : {}),
                   }),

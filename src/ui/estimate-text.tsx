@@ -33,3 +33,29 @@ export function EstimateText({ estimate }: { estimate: RunEstimate }) {
     </>
   );
 }
+
+/** "Slow and cheap (batch)": both prices, and the wait, for a run that can go as one batch. */
+export function BatchOption({
+  estimate,
+  checked,
+  onChange,
+}: {
+  estimate: RunEstimate;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const batch = formatCost({ usd: estimate.batchCostUsd ?? null, free: estimate.free });
+  const now = formatCost({ usd: estimate.costUsd, free: estimate.free });
+  return (
+    <label class="check">
+      <input
+        type="checkbox"
+        aria-label="Slow and cheap (batch)"
+        checked={checked}
+        onChange={(e) => onChange(e.currentTarget.checked)}
+      />{' '}
+      Slow and cheap (batch): about {batch} instead of {now}. The answers come within a day, usually much sooner, and
+      Inkling writes them then.
+    </label>
+  );
+}
