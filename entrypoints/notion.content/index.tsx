@@ -1,12 +1,28 @@
-// On notion.so: mount the panel in a shadow root and keep it told where the user is.
-import { render } from 'preact';
+// On notion.so: a launcher in a shadow root, kept told where the user is; the panel itself is loaded
+// the first time Inkling is opened in the tab (src/ui/panel/load-panel.ts).
+import { browser } from 'wxt/browser';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import '../../assets/styles.css';
 import '../../assets/panel.css';
 import { onMessage } from '../../src/messaging';
+import { loadPanel, PANEL_SCRIPT, type MountPanel } from '../../src/ui/panel/load-panel';
 import { followNotionTheme } from '../../src/ui/panel/notion-theme';
-import { Panel, type PanelRequest } from '../../src/ui/panel/panel';
+import type { PanelRequest } from '../../src/ui/panel/panel';
+
+/** The panel's closed state as the panel draws it (panel.tsx), until the panel is loaded. */
+function launcherStandIn(onClick: () => void): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'ink-launcher';
+  button.setAttribute('aria-label', 'Open Inkling');
+  button.title = 'Open Inkling (Alt+K)';
+  const mark = button.appendChild(document.createElement('span'));
+  mark.setAttribute('aria-hidden', 'true');
+  mark.textContent = '✦';
+  button.addEventListener('click', onClick);
+  return button;
+}
 
 export default defineContentScript({
   matches: ['https://www.notion.so/*'],
@@ -18,10 +34,11 @@ export default defineContentScript({
       listeners.add(listener);
       return () => listeners.delete(listener);
     };
-    onMessage('togglePanel', () => listeners.forEach((listener) => listener({ kind: 'toggle' })));
-    onMessage('resumeInPanel', ({ data }) =>
-      listeners.forEach((listener) => listener({ kind: 'resume', resume: data })),
-    );
+    // Until the launcher is drawn there is nothing to open.
+    let request: ((next: PanelRequest) => void) | undefined;
+    let mount: MountPanel | undefined;
+    onMessage('togglePanel', () => request?.({ kind: 'toggle' }));
+    onMessage('resumeInPanel', ({ data }) => request?.({ kind: 'resume', resume: data }));
 
     const ui = await createShadowRootUi(ctx, {
       name: 'inkling-panel',
@@ -31,15 +48,39 @@ export default defineContentScript({
       isolateEvents: true,
       onMount(container, _shadow, host) {
         ctx.onInvalidated(followNotionTheme(host));
-        const draw = (url: string) => render(<Panel url={url} onPanelRequest={onPanelRequest} />, container);
-        draw(location.href);
+        let url = location.href;
+        const draw = (opening?: PanelRequest) =>
+          mount?.(container, { url, onPanelRequest, ...(opening ? { opening } : {}) });
+        // Until the panel is loaded, a request loads it, and it opens with that request.
+        let loading: Promise<void> | undefined;
+        const standIn = launcherStandIn(() => request?.({ kind: 'toggle' }));
+        request = (opening) => {
+          loading ??= loadPanel(browser.runtime.getURL(PANEL_SCRIPT)).then(
+            (loaded) => {
+              mount = loaded;
+              container.replaceChildren();
+              draw(opening);
+              request = (next) => listeners.forEach((listener) => listener(next));
+            },
+            () => {
+              // Inkling was updated or reloaded since this tab opened: the old script cannot load it.
+              loading = undefined;
+              standIn.title = 'Inkling could not open here: reload the page, then open it again.';
+            },
+          );
+        };
+        container.append(standIn);
         // Notion is a single-page app: follow pushState/replaceState/back navigation. The event can
         // fire before location.href changes (Navigation API), so take the URL from the event.
-        ctx.addEventListener(window, 'wxt:locationchange', (event) => draw(event.newUrl.href));
+        ctx.addEventListener(window, 'wxt:locationchange', (event) => {
+          url = event.newUrl.href;
+          draw();
+        });
         return container;
       },
       onRemove(container) {
-        if (container) render(null, container);
+        if (container) mount?.(container, null);
+        container?.replaceChildren();
       },
     });
     ui.mount();

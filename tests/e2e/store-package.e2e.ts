@@ -51,6 +51,7 @@ interface Manifest {
   optional_host_permissions: string[];
   content_scripts: Array<{ matches: string[]; js: string[] }>;
   content_security_policy?: unknown;
+  web_accessible_resources: Array<{ resources: string[]; matches: string[]; use_dynamic_url?: boolean }>;
   action: { default_title: string; default_popup: string };
   background: unknown;
   browser_specific_settings?: { gecko: { id: string } };
@@ -83,6 +84,16 @@ describe.each(['chrome', 'firefox'] as const)('the %s store package', (flavour) 
     expect(manifest.content_scripts).toEqual([
       expect.objectContaining({ matches: ['https://www.notion.so/*'], js: ['content-scripts/notion.js'] }),
     ]);
+    // notion.so may load only the panel's script (loaded when Inkling is first opened) and its styles,
+    // on Chrome by a per-session address.
+    expect(manifest.web_accessible_resources.flatMap((entry) => entry.resources).toSorted()).toEqual([
+      'content-scripts/notion.css',
+      'panel.js',
+    ]);
+    for (const entry of manifest.web_accessible_resources) {
+      expect(entry.matches).toEqual(['https://www.notion.so/*']);
+      if (flavour === 'chrome') expect(entry.use_dynamic_url).toBe(true);
+    }
     // No loosened content security policy: no eval, no remote scripts.
     expect(manifest.content_security_policy).toBeUndefined();
     expect(manifest.action).toMatchObject({ default_title: 'Inkling', default_popup: 'popup.html' });
@@ -92,7 +103,7 @@ describe.each(['chrome', 'firefox'] as const)('the %s store package', (flavour) 
     } else {
       expect(manifest.background).toEqual({ service_worker: 'background.js' });
     }
-    for (const file of [manifest.action.default_popup, ...manifest.content_scripts[0]!.js]) {
+    for (const file of [manifest.action.default_popup, ...manifest.content_scripts[0]!.js, 'panel.js']) {
       expect(files[file], file).toBeDefined();
     }
   });

@@ -15,9 +15,11 @@ export interface PanelProps {
   url: string;
   /** Subscribes to the background's requests; returns an unsubscribe. */
   onPanelRequest: (listener: (request: PanelRequest) => void) => () => void;
+  /** The request the panel was loaded for, answered as it is first drawn. */
+  opening?: PanelRequest;
 }
 
-export function Panel({ url, onPanelRequest }: PanelProps) {
+export function Panel({ url, onPanelRequest, opening }: PanelProps) {
   const [open, setOpen] = useState(false);
   /** The connection being resumed here, with a key that starts its run view afresh each time. */
   const [resumed, setResumed] = useState<{ key: number; resume: PanelResume } | null>(null);
@@ -39,16 +41,16 @@ export function Panel({ url, onPanelRequest }: PanelProps) {
   };
   const isOpen = useRef(open);
   isOpen.current = open;
-  useEffect(
-    () =>
-      onPanelRequest((request) => {
-        if (request.kind === 'resume') {
-          setResumed({ key: Date.now(), resume: request.resume });
-          if (!isOpen.current) toggle(true);
-        } else toggle(!isOpen.current);
-      }),
-    [onPanelRequest],
-  );
+  const answer = (request: PanelRequest) => {
+    if (request.kind === 'resume') {
+      setResumed({ key: Date.now(), resume: request.resume });
+      if (!isOpen.current) toggle(true);
+    } else toggle(!isOpen.current);
+  };
+  useLayoutEffect(() => {
+    if (opening) answer(opening);
+  }, []);
+  useEffect(() => onPanelRequest(answer), [onPanelRequest]);
 
   // Focus goes into the panel as it opens, and back where it came from as it closes.
   useLayoutEffect(() => {
