@@ -27,6 +27,10 @@ export const BATCH_MIN_ROWS = 20;
 const FIRST_LOOK_MS = 15_000;
 const LONGEST_WAIT_MS = 10 * 60_000;
 
+/** An engine without a batch API, and what to do for one. */
+export const noBatchAPI = (engine: EngineId): string =>
+  `${ENGINE_LABELS[engine]} has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine`;
+
 const unsupported = (message: string): InklingError =>
   new InklingError({ source: 'inkling', kind: 'unsupported', message, retryable: false });
 
@@ -35,10 +39,7 @@ export function checkBatch(
   engine: EngineId,
   run: { template: string; steps?: DatabaseJob['steps']; webSearch?: boolean; fileColumns?: readonly string[] },
 ): void {
-  if (!batchesAvailable(engine))
-    throw unsupported(
-      `${ENGINE_LABELS[engine]} has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine, or untick Slow and cheap (batch).`,
-    );
+  if (!batchesAvailable(engine)) throw unsupported(`${noBatchAPI(engine)}, or untick Slow and cheap (batch).`);
   if (isChained(run))
     throw unsupported(
       'Outputs with prompts of their own are asked one after another, which one batch cannot do: untick Slow and cheap (batch).',

@@ -536,6 +536,31 @@ describe('estimateRun', () => {
     ).toMatchObject({ rows: 3, costUsd: null, free: false });
   });
 
+  it('offers a batch at about half the price from 20 rows, and says why not where the engine has no batch API', async () => {
+    const db = topics(20);
+    const openai = await estimate(db.databaseId, {});
+    expect(openai.batchCostUsd).toBeCloseTo(openai.costUsd! / 2, 12);
+    expect(openai.batchUnavailable).toBeUndefined();
+    const local = {
+      engine: 'compatible',
+      model: 'llama3.2',
+      apiKey: '',
+      baseUrl: 'http://localhost:11434/v1',
+    } as const;
+    const compatible = await estimate(db.databaseId, {}, local);
+    expect(compatible.batchCostUsd).toBeUndefined();
+    expect(compatible.batchUnavailable).toBe(
+      'The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine',
+    );
+    // Fewer rows, or a run one batch cannot carry anyway: nothing to say.
+    const few = await estimate(topics(19).databaseId, {}, local);
+    const searching = await estimate(db.databaseId, { webSearch: true });
+    expect([few, searching].map((e) => [e.batchCostUsd, e.batchUnavailable])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+  });
+
   it('warns before a run that would pass the monthly budget, and refuses once it is spent', async () => {
     const db = topics(40);
     await settingsItem.setValue({ ...DEFAULT_SETTINGS, monthlyBudgetUsd: 0.01 });

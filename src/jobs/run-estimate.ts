@@ -21,7 +21,7 @@ import { stepOutputs, stepsOf } from './run-steps';
 import { markKey, refreshBasis, refreshOf } from './row-marks';
 import { examplesFor } from './corrections';
 import { withExamples } from '../prompt/examples';
-import { BATCH_MIN_ROWS } from './batch-run';
+import { BATCH_MIN_ROWS, noBatchAPI } from './batch-run';
 import { batchesAvailable } from '../shared/engines';
 import { exclusions, rowValues, setupFilter, titleOf, writtenColumns, type CheckedSetup } from './database-setup';
 
@@ -153,16 +153,13 @@ export async function estimateRun(
     engine.baseUrl,
     searches,
   );
-  // "Slow and cheap (batch)", where the engine has a batch API and the run could go as one.
-  const batchable =
-    rows >= BATCH_MIN_ROWS &&
-    batchesAvailable(engine.engine) &&
-    steps.length === 1 &&
-    !checked.webSearch &&
-    !checked.fileColumns;
-  const batched = batchable
-    ? estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl, 0, true)
-    : undefined;
+  // "Slow and cheap (batch)", where the run could go as one batch; where only the engine stops it, why.
+  const batchable = rows >= BATCH_MIN_ROWS && steps.length === 1 && !checked.webSearch && !checked.fileColumns;
+  const batched =
+    batchable && batchesAvailable(engine.engine)
+      ? estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl, 0, true)
+      : undefined;
+  const batchUnavailable = batchable && !batched ? noBatchAPI(engine.engine) : undefined;
   const budget = checkBudget(await budgetState(), cost.usd, false);
   if (budget?.kind === 'budget') throw new InklingError(budget);
   return {
@@ -177,6 +174,7 @@ export async function estimateRun(
     ...(refresh ? { refresh: refresh.counts } : {}),
     ...(examples ? { examples: examples.map((e) => e.title) } : {}),
     ...(batched ? { batchCostUsd: batched.usd } : {}),
+    ...(batchUnavailable ? { batchUnavailable } : {}),
     ...(budget ? { budgetWarning: budget.message } : {}),
   };
 }

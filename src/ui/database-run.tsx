@@ -183,9 +183,7 @@ export function DatabaseRun({ target, connectionId, connectionName, initial }: D
       {estimate ? (
         <div class="confirm" role="alertdialog" aria-label="Start the run">
           <EstimateText estimate={estimate} />
-          {estimate.batchCostUsd !== undefined && (
-            <BatchOption estimate={estimate} checked={batch} onChange={setBatch} />
-          )}
+          <BatchOption estimate={estimate} checked={batch} onChange={setBatch} />
           {estimate.budgetWarning && (
             <p class="ink-problem" role="alert">
               {estimate.budgetWarning}

@@ -34,7 +34,10 @@ export function EstimateText({ estimate }: { estimate: RunEstimate }) {
   );
 }
 
-/** "Slow and cheap (batch)": both prices, and the wait, for a run that can go as one batch. */
+/**
+ * "Slow and cheap (batch)": both prices, and the wait, for a run that can go as one batch; for a run that
+ * could but for its engine, why it is not offered.
+ */
 export function BatchOption({
   estimate,
   checked,
@@ -44,6 +47,13 @@ export function BatchOption({
   checked: boolean;
   onChange: (checked: boolean) => void;
 }) {
+  if (estimate.batchUnavailable)
+    return (
+      <p class="muted" data-testid="batch-unavailable">
+        Slow and cheap (batch), at about half the price, is not offered here. {estimate.batchUnavailable} for it.
+      </p>
+    );
+  if (estimate.batchCostUsd === undefined) return null;
   const batch = formatCost({ usd: estimate.batchCostUsd ?? null, free: estimate.free });
   const now = formatCost({ usd: estimate.costUsd, free: estimate.free });
   return (

@@ -1,9 +1,11 @@
 // "Slow and cheap (batch)": a 50-row run sent as one batch to OpenAI's Batch API at half the price,
 // waited for across a worker stop and a browser restart, then written — every row once — with the
-// batch price in Usage.
+// batch price in Usage; a batch that ran out of time, one whose requests partly failed, and an engine
+// without a batch API, each said in the panel with what to do.
 import { describe, expect, it } from 'vitest';
 import { costOf, BATCH_PRICE_FACTOR } from '../../src/llm/prices.ts';
 import {
+  byLabel,
   click,
   configure,
   openPopup,
@@ -28,6 +30,31 @@ interface StoredBatchJob {
   usage: { costUsd: number | null };
 }
 
+/** Starts a 20-row batch run of `prompt`, and gives its batch's id once it waits for it. */
+async function startBatch(prompt: string) {
+  const db = topicsDatabase(world, { count: 20, ticked: () => true });
+  const page = await openAndSetUp(world, pages, db, prompt);
+  await click(page, 'Generate');
+  await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
+  await click(page, 'Slow and cheap (batch)', 'checkbox');
+  await click(page, 'Start');
+  await runStatus(page, 'Waiting for the batch.');
+  const stored = (await storedRun(world)).job as unknown as StoredBatchJob;
+  return { db, page, batchId: stored.batch!.id! };
+}
+
+/** Waits for the run's counts to read `counts`; gives the panel's list of failed rows, each with why. */
+async function finished(page: Awaited<ReturnType<typeof startBatch>>['page'], counts: string) {
+  await waitFor(
+    () => panelText(page, '[data-testid="run-counts"]').then((t) => t.includes(counts)),
+    `“${counts}”`,
+    60_000,
+  );
+  return panelText(page, '[aria-label="Failed rows"]').catch(() => '');
+}
+
+// Each look at a batch waits for the resume alarm, which rings every 30 s: a test that sends two
+// batches waits for two.
 describe('Slow and cheap (batch)', () => {
   it('sends 50 rows as one batch, carries on across a worker stop and a browser restart, and writes each row once at the batch price', async () => {
     await configure(world, { engine: 'openai', limitPresets: { openai: 'tier1' } });
@@ -82,5 +109,73 @@ describe('Slow and cheap (batch)', () => {
       () => tab.$eval('[data-testid="usage-total"]', (e) => e.textContent ?? '').then((t) => t.includes('1 run')),
       'the run in Usage',
     );
+  });
+
+  it('says when a batch ran out of time, and Retry failed sends those rows in a new batch', async () => {
+    await configure(world, { engine: 'openai', limitPresets: { openai: 'tier1' } });
+    world.sandbox.models.configure({ batchTurnaroundMs: 600_000 });
+    const { db, page, batchId } = await startBatch('Translate {{Topic}} to Japanese');
+    // Its window passes before the provider got to it: not one request was answered.
+    world.sandbox.models.batches.expire(batchId);
+    const failures = await finished(page, '0 written · 20 failed');
+    expect(failures).toContain(
+      'Topic 01: The batch’s 24 hours ran out before this row was answered. Retry failed sends it again.',
+    );
+    expect(world.sandbox.models.calls).toEqual([]);
+    expect(db.cells().every((row) => row.Output === '')).toBe(true);
+
+    world.sandbox.models.configure({ batchTurnaroundMs: 50 });
+    await click(page, 'Retry failed');
+    await runStatus(page, 'Waiting for the batch.');
+    await finished(page, '20 written · 0 failed');
+    const calls = world.sandbox.models.calls;
+    expect(calls).toHaveLength(20);
+    const retried = calls[0]!.batch;
+    expect(retried).toMatch(/^batch_/);
+    expect(retried).not.toBe(batchId);
+    expect(calls.every((c) => c.batch === retried)).toBe(true);
+    expect([...appliedWrites(world, db.rowIds).values()]).toEqual(Array(20).fill(1));
+  }, 240_000);
+
+  it('fails the rows a batch could not answer with why, writes the rest, and Retry failed asks again for those only', async () => {
+    await configure(world, { engine: 'openai', limitPresets: { openai: 'tier1' } });
+    // Topic 03 is too long for the model every time; Topic 07 meets a server error once.
+    world.sandbox.models.script({ match: 'Topic 03', fault: 'context_length' });
+    world.sandbox.models.script({ match: 'Topic 07', fault: 'server_error', times: 1 });
+    const { db, page, batchId } = await startBatch('Translate {{Topic}} to Japanese');
+    const failures = await finished(page, '18 written · 2 failed');
+    expect(failures).toContain(
+      'Topic 03: The prompt is too long for gpt-5.5-mini. Shorten it, or leave out the page content.',
+    );
+    expect(failures).toContain('Topic 07: OpenAI is having trouble (HTTP 500). Try again in a minute.');
+    expect(world.sandbox.models.calls.filter((c) => c.batch === batchId)).toHaveLength(20);
+    const cells = () => new Map(db.cells().map((row) => [row.Topic, row.Output]));
+    expect([...cells().entries()].filter(([, output]) => output === '').map(([topic]) => topic)).toEqual([
+      'Topic 03',
+      'Topic 07',
+    ]);
+
+    await click(page, 'Retry failed');
+    const again = await finished(page, '19 written · 1 failed');
+    const retried = world.sandbox.models.calls.filter((c) => c.batch !== batchId);
+    expect(retried).toHaveLength(2);
+    expect(new Set(retried.map((c) => c.batch)).size).toBe(1);
+    expect(again).toContain('Topic 03: The prompt is too long for gpt-5.5-mini.');
+    expect(again).not.toContain('Topic 07');
+    expect(cells().get('Topic 07')).not.toBe('');
+    expect(cells().get('Topic 03')).toBe('');
+    expect([...appliedWrites(world, db.rowIds).values()]).toEqual(Array(19).fill(1));
+  }, 240_000);
+
+  it('is not offered on an engine without a batch API, and says which engines have one', async () => {
+    await configure(world, { engine: 'compatible', baseUrl: world.sandbox.compatibleBaseUrl });
+    const db = topicsDatabase(world, { count: 20, ticked: () => true });
+    const page = await openAndSetUp(world, pages, db, 'Translate {{Topic}} to Japanese');
+    await click(page, 'Generate');
+    await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
+    expect(await panelText(page, '[data-testid="batch-unavailable"]')).toBe(
+      'Slow and cheap (batch), at about half the price, is not offered here. The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine for it.',
+    );
+    expect(await page.$(byLabel(page, 'Slow and cheap (batch)', 'checkbox'))).toBeNull();
   });
 });
