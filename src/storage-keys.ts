@@ -8,6 +8,7 @@ export const FIXED_KEYS = {
   connections: 'connections',
   usage: 'usage',
   mirror: 'mirror',
+  keepUp: 'keepUp',
 } as const;
 
 /**

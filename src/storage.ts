@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { FIXED_KEYS, isRegisteredKey } from './storage-keys';
-import type { MirrorState, Connection } from './shared/connection';
+import type { MirrorState, Connection, KeepUpLook } from './shared/connection';
 import type { JobIndexEntry } from './shared/job';
 import type { RowMarks } from './shared/row-marks';
 import type { UsageEntry } from './shared/usage';
@@ -49,6 +49,12 @@ export const mirrorQueueItem = storage.defineItem<MirrorState>(`local:${FIXED_KE
 
 /** Every page and database Inkling generated into (src/connections/). */
 export const connectionsItem = storage.defineItem<Record<string, Connection>>(`local:${FIXED_KEYS.connections}`, {
+  fallback: {},
+  version: 1,
+});
+
+/** Keep up to date's last look at each connection it keeps, by connection id (background/keep-up.ts). */
+export const keepUpItem = storage.defineItem<Record<string, KeepUpLook>>(`local:${FIXED_KEYS.keepUp}`, {
   fallback: {},
   version: 1,
 });
@@ -122,7 +128,7 @@ export async function writeSecrets(secrets: Secrets): Promise<void> {
 // ---- The registry
 
 /** The items Inkling keeps under fixed keys in storage.local. */
-export const FIXED_ITEMS = [settingsItem, jobIndexItem, connectionsItem, usageItem, mirrorQueueItem];
+export const FIXED_ITEMS = [settingsItem, jobIndexItem, connectionsItem, usageItem, mirrorQueueItem, keepUpItem];
 
 /**
  * Clear: everything in storage.local (every key there is one the registry declares, or an older

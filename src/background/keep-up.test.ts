@@ -14,7 +14,7 @@ import {
   type Ask,
   type WorkerWorld,
 } from '../../tests/sandbox/worker-world.ts';
-import { clearAllStorage } from '../storage';
+import { clearAllStorage, keepUpItem } from '../storage';
 import { readJob } from '../jobs/job-store';
 import { listConnections, removeConnection } from '../connections/connections';
 import { undoJob } from '../jobs/runner';
@@ -87,12 +87,17 @@ describe('Keep up to date', () => {
     world.models.reset();
     expect(await keepUp()).toEqual([{ connectionId, skipped: 'Nothing changed.' }]);
     expect(world.models.calls).toEqual([]);
+    // The Connections tab shows it as the connection's last look.
+    expect(await keepUpItem.getValue()).toEqual({
+      [connectionId]: { at: expect.any(Number), skipped: 'Nothing changed.' },
+    });
 
     // One topic edited, and another row's answer corrected by hand (with its topic too).
     world.notion.updateRow(FIXTURES.topicsRowIds[0]!, { Topic: 'Learning is very fun' });
     world.notion.updateRow(FIXTURES.topicsRowIds[1]!, { Topic: 'Notion is a tool', Output: 'My own words' });
     const looked = await keepUp();
     expect(looked).toEqual([{ connectionId, jobId: expect.any(String) }]);
+    expect(await keepUpItem.getValue()).toEqual({ [connectionId]: { at: expect.any(Number), refreshing: 1 } });
     const refresh = await settled((looked[0] as { jobId: string }).jobId);
     expect(refresh).toMatchObject({ status: 'done', selection: 'changed', counts: { written: 1 } });
     expect(world.models.calls).toHaveLength(1);
@@ -165,5 +170,34 @@ describe('Keep up to date', () => {
     await scheduleKeepUp();
     expect(await fakeBrowser.alarms.get(KEEP_UP_ALARM)).toBeUndefined();
     expect(await keepUp()).toEqual([]);
+  });
+
+  it('keeps why a look could not refresh, as a problem when it needs the person', async () => {
+    const ids = Object.fromEntries(
+      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
+    );
+    const started = await ask(
+      'startDatabaseRun',
+      {
+        databaseId: FIXTURES.topicsDatabaseId,
+        template: 'Translate {{Topic}} to Japanese',
+        outputs: [{ id: ids.Output! }],
+        selection: 'all',
+        overwrite: false,
+        untick: false,
+        keepUpToDate: true,
+      },
+      SENDERS.panel,
+    );
+    const { jobId, connectionId } = started.ok ? started.value : { jobId: '', connectionId: '' };
+    await settled(jobId);
+    // The database is no longer shared with the integration.
+    world.notion.share(FIXTURES.topicsDatabaseId, false);
+    const [look] = await keepUp();
+    const skipped = (look as { skipped: string }).skipped;
+    expect(skipped).toMatch(/^Inkling can’t see this database. In Notion/);
+    expect(await keepUpItem.getValue()).toEqual({
+      [connectionId]: { at: expect.any(Number), skipped, problem: true },
+    });
   });
 });

@@ -9,18 +9,17 @@ import { estimateRun } from '../jobs/run-estimate';
 import { targetBusy } from '../jobs/runner';
 import { startDatabaseRun } from '../jobs/start';
 import { limitsFor } from '../shared/limit-presets';
-import type { Connection } from '../shared/connection';
+import { KEEP_UP_PERIOD_MINUTES, type Connection, type KeepUpLook } from '../shared/connection';
 import type { DatabaseRunSetup } from '../shared/intents';
+import { toNotionProblem } from '../notion/errors';
 import { InklingError } from '../shared/problem';
 import { runInitial } from '../shared/run-options';
 import { notionClient, savedEngine } from './services';
 import { SetupSchema } from './setup-schema';
+import { keepUpItem } from '../storage';
 import * as v from 'valibot';
 
 export const KEEP_UP_ALARM = 'inkling-keep-up';
-/** How often a connection kept up to date is looked at. */
-export const KEEP_UP_PERIOD_MINUTES = 15;
-
 const keptUp = (c: Connection) => c.kind === 'database' && c.options.keepUpToDate === true;
 
 /** The timer runs while any connection is to be kept up to date, and stops when none is. */
@@ -57,11 +56,21 @@ function refreshSetup(connection: Connection): DatabaseRunSetup {
 
 export type KeepUpOutcome = { connectionId: string } & ({ jobId: string } | { skipped: string });
 
-/** One look at every connection kept up to date: a refresh where rows changed, and why not elsewhere. */
+/** Why a look left a connection alone, where that needs nothing of the person. */
+const NOT_PROBLEMS = new Set(['Nothing changed.', 'A run is going on there.']);
+
+/**
+ * One look at every connection kept up to date: a refresh where rows changed, and why not elsewhere —
+ * each kept as that connection's last look.
+ */
 export async function keepUp(): Promise<KeepUpOutcome[]> {
   const outcomes: KeepUpOutcome[] = [];
+  const looks: Record<string, KeepUpLook> = {};
   for (const connection of (await listConnections()).filter(keptUp)) {
-    const skip = (skipped: string) => outcomes.push({ connectionId: connection.id, skipped });
+    const skip = (skipped: string) => {
+      outcomes.push({ connectionId: connection.id, skipped });
+      looks[connection.id] = { at: Date.now(), skipped, ...(NOT_PROBLEMS.has(skipped) ? {} : { problem: true }) };
+    };
     if (await targetBusy(connection.targetId)) {
       skip('A run is going on there.');
       continue;
@@ -85,14 +94,17 @@ export async function keepUp(): Promise<KeepUpOutcome[]> {
       else if (estimate.budgetWarning) skip(estimate.budgetWarning);
       else {
         const started = await startDatabaseRun(setup, { keepOptions: true });
-        if (started.ok) outcomes.push({ connectionId: connection.id, jobId: started.value.jobId });
-        else skip(started.problem.message);
+        if (started.ok) {
+          outcomes.push({ connectionId: connection.id, jobId: started.value.jobId });
+          looks[connection.id] = { at: Date.now(), refreshing: due };
+        } else skip(started.problem.message);
       }
     } catch (error) {
       // A problem with this connection (its database unshared, the budget spent) leaves the others to go on.
-      if (!(error instanceof InklingError)) throw error;
-      skip(error.problem.message);
+      skip(error instanceof InklingError ? error.problem.message : toNotionProblem(error, 'database').message);
     }
   }
+  // Only the connections still kept up to date have a last look.
+  await keepUpItem.setValue(looks);
   return outcomes;
 }

@@ -30,6 +30,18 @@ export interface Connection {
   options: Record<string, unknown>;
 }
 
+/** How often Keep up to date looks at the connections it keeps (background/keep-up.ts). */
+export const KEEP_UP_PERIOD_MINUTES = 15;
+
+/** Keep up to date's last look at a connection: the refresh it started (of how many rows), or why none. */
+export interface KeepUpLook {
+  at: number;
+  refreshing?: number;
+  skipped?: string;
+  /** Whether what stopped it needs the person (a database unshared, the budget): not "Nothing changed." */
+  problem?: boolean;
+}
+
 /** A connection as the panel resumes it, on the page or database it is about. */
 export type PanelResume = Pick<Connection, 'id' | 'name' | 'targetId' | 'prompt' | 'options'>;
 

@@ -1,9 +1,10 @@
 // Runs that keep up: after a run, a person edits the inputs of some rows and adds others, and
 // "Refresh changed rows" asks the model again for exactly those and writes exactly those — leaving an
-// answer a person corrected as it is; and with Learn from corrections, the answers a person corrected
+// answer a person corrected as it is; Keep up to date does the same by itself, and the Connections tab
+// says what its last look did; and with Learn from corrections, the answers a person corrected
 // go with the next run's prompts as examples.
 import { describe, expect, it } from 'vitest';
-import { chooseOption, click, panelText, runStatus, waitFor, useWorld } from './harness.ts';
+import { chooseOption, click, openPopup, panelText, runStatus, waitFor, useWorld } from './harness.ts';
 import { appliedWrites, openAndSetUp, startRun, topicsDatabase } from './databases.ts';
 
 const { world, pages } = useWorld({
@@ -56,6 +57,59 @@ describe('Refresh changed rows', () => {
     const rows = db.cells();
     expect(rows.find((r) => r.id === db.rowIds[0])?.Output).toBe('My own translation');
     expect(rows.filter((r) => r.Output === '')).toEqual([]);
+  });
+});
+
+/** Rings Keep up to date's alarm now (an unpacked extension's alarms may ring at once). */
+async function ringKeepUp(): Promise<void> {
+  const worker = await world.worker();
+  await worker.evaluate(() => chrome.alarms.create('inkling-keep-up', { when: Date.now() + 50 }));
+}
+
+describe('Keep up to date', () => {
+  it('refreshes the row a person changed when its timer rings, and the Connections tab says what each look did', async () => {
+    const notion = world.sandbox.notion;
+    const db = topicsDatabase(world, { count: 6, ticked: () => true });
+    const page = await openAndSetUp(world, pages, db, 'Translate {{Topic}} to Japanese');
+    await click(page, 'Keep up to date: refresh changed rows every 15 minutes while the browser is open', 'checkbox');
+    await startRun(page);
+    await runStatus(page, 'Done');
+    const calls = world.sandbox.models.calls.length;
+    notion.clearRequestLog();
+
+    const popup = await openPopup(world);
+    pages.push(popup);
+    await click(popup, 'Connections', 'tab');
+    const line = () => popup.$eval('[data-testid="keep-up"]', (e) => e.textContent ?? '').catch(() => '');
+    expect(await waitFor(line, 'the Keep up to date line')).toBe('Kept up to date every 15 minutes. No look yet.');
+
+    notion.updateRow(db.rowIds[2]!, { Topic: 'A revised topic' });
+    await ringKeepUp();
+    await waitFor(
+      () =>
+        line().then((t) =>
+          /^Kept up to date every 15 minutes\. Last look .+: 1 row new or changed, refreshing them\.$/.test(t),
+        ),
+      'the look that refreshed',
+    );
+    await waitFor(
+      () => db.cells()[2]!.Output.length > 0 && appliedWrites(world, db.rowIds).size === 1,
+      'the refreshed row',
+    );
+    const asked = world.sandbox.models.calls.slice(calls);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.prompt).toContain('A revised topic');
+    expect([...appliedWrites(world, db.rowIds).keys()]).toEqual([db.rowIds[2]]);
+
+    // Once the refresh is done (until then a look says a run is going on there), a look finds nothing to do.
+    let said = '';
+    for (let look = 0; look < 20 && !said.endsWith('Nothing changed.'); look++) {
+      await ringKeepUp();
+      await new Promise((r) => setTimeout(r, 500));
+      said = await line();
+    }
+    expect(said).toMatch(/^Kept up to date every 15 minutes\. Last look .+: Nothing changed\.$/);
+    expect(world.sandbox.models.calls.length).toBe(calls + 1);
   });
 });
 

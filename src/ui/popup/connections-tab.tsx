@@ -1,10 +1,10 @@
 // Connections: every page and database Inkling generated into — sorted, filtered, searched; a click
 // resumes one (in the panel of a tab showing it, else in Create); "•••" → Delete removes it here and trashes its row in Notion.
 import { useMemo, useState } from 'preact/hooks';
-import type { Connection, MirrorState } from '../../shared/connection';
+import { KEEP_UP_PERIOD_MINUTES, type Connection, type KeepUpLook, type MirrorState } from '../../shared/connection';
 import type { JobStatus } from '../../shared/job';
 import { sendMessage } from '../../messaging';
-import { connectionsItem, mirrorQueueItem, settingsItem } from '../../storage';
+import { connectionsItem, keepUpItem, mirrorQueueItem, settingsItem } from '../../storage';
 import { count, engineAndModel, formatDateTime, formatNumber, formatUsage } from '../../shared/format';
 import { useStorageItem } from '../use-storage-item';
 
@@ -31,6 +31,7 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
   const all = useStorageItem(connectionsItem);
   const settings = useStorageItem(settingsItem);
   const mirror = useStorageItem<MirrorState>(mirrorQueueItem);
+  const looks = useStorageItem(keepUpItem);
   const [sort, setSort] = useState<SortKey>('lastRun');
   const [kind, setKind] = useState<'all' | 'page' | 'database'>('all');
   const [status, setStatus] = useState<'all' | JobStatus | 'new'>('all');
@@ -144,6 +145,7 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
               {c.lastRun
                 ? `Last run ${when(c.lastRun.at)}: ${STATUS_WORDS[c.lastRun.status]}${c.lastRun.rowsDone !== undefined ? ` · ${count(c.lastRun.rowsDone, 'row')} written, ${formatNumber(c.lastRun.rowsFailed ?? 0)} failed` : ''}`
                 : 'Not run yet'}
+              {c.options.keepUpToDate === true && <KeepUpLine look={looks?.[c.id]} />}
               {c.usage.calls > 0 && (
                 <>
                   <br />
@@ -190,5 +192,22 @@ export function ConnectionsTab({ onResume }: ConnectionsTabProps) {
         </p>
       )}
     </div>
+  );
+}
+
+/** A connection kept up to date: how often, and what its last look did. */
+function KeepUpLine({ look }: { look: KeepUpLook | undefined }) {
+  const did = !look
+    ? 'No look yet.'
+    : look.refreshing !== undefined
+      ? `Last look ${when(look.at)}: ${count(look.refreshing, 'row')} new or changed, refreshing them.`
+      : `Last look ${when(look.at)}: ${look.skipped ?? ''}`;
+  return (
+    <>
+      <br />
+      <span class={look?.problem ? 'ink-problem' : undefined} data-testid="keep-up">
+        Kept up to date every {KEEP_UP_PERIOD_MINUTES} minutes. {did}
+      </span>
+    </>
   );
 }
