@@ -234,6 +234,12 @@ describe('a run recorded on its connection', () => {
   });
 });
 
+/** A connection as another browser left it in the connections database, with Keep up to date on or off. */
+const asImported = (c: Connection, keepUpToDate: boolean): Connection => ({
+  ...c,
+  options: { selection: 'changed', ...(keepUpToDate ? { keepUpToDate: true } : {}) },
+});
+
 describe('deleting and importing connections', () => {
   it('deleting one leaves the others', async () => {
     const a = await upsertConnection(draft({ name: 'A' }));
@@ -260,6 +266,22 @@ describe('deleting and importing connections', () => {
       'From another browser',
       'Japanese topics',
     ]);
+  });
+
+  it('keeps Keep up to date to the browser that turned it on: an import neither turns it on nor off', async () => {
+    const kept = await upsertConnection(draft({ options: { selection: 'all', keepUpToDate: true } }));
+    const notKept = await upsertConnection(
+      draft({ name: 'Not kept', targetId: 'another', options: { selection: 'all' } }),
+    );
+    const elsewhere: Connection = { ...asImported(kept, true), id: crypto.randomUUID(), name: 'Kept elsewhere' };
+    await mergeConnections([asImported(kept, false), asImported(notKept, true), elsewhere]);
+    const options = Object.fromEntries((await listConnections()).map((c) => [c.name, c.options]));
+    // Two browsers keeping one database up to date would each pay for every refresh, and race to write it.
+    expect(options).toEqual({
+      [kept.name]: { selection: 'changed', keepUpToDate: true },
+      'Not kept': { selection: 'changed' },
+      'Kept elsewhere': { selection: 'changed' },
+    });
   });
 });
 

@@ -109,9 +109,15 @@ export async function removeConnection(id: string): Promise<void> {
 export async function mergeConnections(imported: readonly ImportedConnection[]): Promise<number> {
   const count = await update((all) => {
     // Notion's row keeps only rounded totals: a connection this browser has keeps its own exact usage.
+    // Keep up to date stays with the browser that turned it on: two browsers keeping one database up to
+    // date would each pay for every refresh, and race each other to write it.
     for (const { rowMarks: _marks, ...connection } of imported) {
       const existing = all[connection.id];
-      all[connection.id] = existing ? { ...existing, ...connection, usage: existing.usage } : connection;
+      const { keepUpToDate: _elsewhere, ...options } = connection.options;
+      if (existing?.options.keepUpToDate === true) options.keepUpToDate = true;
+      all[connection.id] = existing
+        ? { ...existing, ...connection, options, usage: existing.usage }
+        : { ...connection, options };
     }
     return imported.length;
   });
