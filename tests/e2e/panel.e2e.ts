@@ -57,6 +57,26 @@ describe('Panel', () => {
     await page.close();
   });
 
+  it('opens under a content security policy as strict as Notion’s, which the page itself cannot get past', async () => {
+    const page = await openNotion(world, pageHref(FIXTURES.playgroundPageId, 'Inkling Playground'));
+    // The policy holds: a script from elsewhere is refused.
+    const refused = await page.evaluate(
+      () =>
+        new Promise<string>((done) => {
+          document.addEventListener('securitypolicyviolation', (e) => done(e.effectiveDirective), { once: true });
+          const script = document.createElement('script');
+          script.src = 'https://cdn.example/script.js';
+          document.head.append(script);
+          setTimeout(() => done('not refused'), 3_000);
+        }),
+    );
+    expect(refused).toBe('script-src-elem');
+    // The panel's own script, loaded when Inkling opens, is not the page's to refuse.
+    await click(page, 'Open Inkling');
+    expect(await targetText(page, 'Inkling Playground')).toMatch(/^Page\s*Inkling Playground/);
+    await page.close();
+  });
+
   it('names the page, then follows pushState to a database, a peeked row and back', async () => {
     const page = await openNotion(world, pageHref(FIXTURES.playgroundPageId, 'Inkling Playground'));
     await click(page, 'Open Inkling');

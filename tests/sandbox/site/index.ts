@@ -56,6 +56,16 @@ export function peekHref(databaseId: string, rowId: string, viewId?: string): st
   return `${databaseHref(databaseId, viewId)}&p=${HEX(rowId)}&pm=s`;
 }
 
+/**
+ * A content security policy as strict as notion.so's where it could touch an extension: scripts and
+ * connections only from the app's own origin (Notion lists a few of its own services besides, never an
+ * extension's), inline scripts and styles allowed as the app uses them. Inkling's content script, the
+ * panel it loads and their styles must work under it.
+ */
+const APP_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+  "img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self'; frame-src 'none'; object-src 'none'";
+
 const ID_IN_PATH = /(?:^|-)([0-9a-f]{32})$/i;
 
 function toUuid(hex: string): string {
@@ -95,7 +105,7 @@ export class NotionSite {
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
 <body class="notion-body${this.theme === 'dark' ? ' dark' : ''}" data-theme-choice="${this.theme}"><div id="notion-app"><nav class="sidebar"><div class="workspace">Inkling Sandbox</div>${this.sidebar()}</nav>
 <main id="main">${html}</main></div><script>${CLIENT_SCRIPT}</script></body></html>`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': APP_CSP });
     res.end(body);
   }
 
