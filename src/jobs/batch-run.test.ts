@@ -147,6 +147,33 @@ describe('Slow and cheap (batch)', () => {
     expect(failed[0]!.reason).toMatch(/gpt-5\.5-mini/);
   });
 
+  it('on Cancel, stops the batch at the provider and still writes what it answered by then', async () => {
+    // Topics 1 to 9 are answered at once; the others are still being answered when Cancel comes.
+    world.models.script({ match: /Topic (1\d|2\d)\b/, text: 'late', delayMs: 600_000 });
+    const { job } = await batchJob(20);
+    const ctx = world.context(undefined, undefined, 'openai');
+    world.notion.clearRequestLog();
+    const waiting = await runDatabaseJob(job, ctx);
+    const id = waiting.batch!.id!;
+    await new Promise((r) => setTimeout(r, 300));
+    await updateJob<DatabaseJob>(job.id, (j) => void (j.batch!.cancel = 'asked'));
+    // The provider takes a while to stop a batch (the sandbox a turn): the run waits for it.
+    let done = await lookAgain(job.id, ctx);
+    for (let i = 0; i < 50 && done.status === 'paused'; i++) {
+      expect(done.problem?.message).toMatch(/Cancelling the batch: the rows it answered by then are written/);
+      await new Promise((r) => setTimeout(r, 20));
+      done = await lookAgain(job.id, ctx);
+    }
+    expect(done.batch).toMatchObject({ cancel: 'sent', collected: true });
+    expect(done).toMatchObject({ status: 'done', counts: { written: 9, failed: 11 } });
+    expect(writes()).toHaveLength(9);
+    const rows = await readRows(done.id, done.chunks);
+    expect(new Set(rows.filter((r) => r.state === 'failed').map((r) => r.reason))).toEqual(
+      new Set(['The batch was cancelled before this row was answered. Retry failed sends it again.']),
+    );
+    expect(world.models.calls.every((c) => c.batch === id)).toBe(true);
+  });
+
   it('is refused, with what to do, where a batch cannot go', () => {
     expect(refusal(() => checkBatch('compatible', { template: 'x' }))).toBe(
       'The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine, or untick Slow and cheap (batch).',

@@ -83,14 +83,22 @@ export async function collectBatch(job: DatabaseJob, ctx: JobContext, book: RowB
     state = { ...state, id, submittedAt: Date.now() };
     job = await saveRun(job.id, (j) => void (j.batch = state));
   }
+  if (state.cancel === 'asked') {
+    // One that has ended already cannot be cancelled: its status says so next.
+    await batch!.cancel(state.id!).catch(() => undefined);
+    state = { ...state, cancel: 'sent' };
+    job = await saveRun(job.id, (j) => void (j.batch = state));
+  }
   const status = await batch!.status(state.id!, ctx.signal);
   if (status.state === 'running') {
     const age = Date.now() - (state.submittedAt ?? Date.now());
     const counts = status.counts?.total ? `${status.counts.done} of ${status.counts.total} answered. ` : '';
     return waitFor(
       job,
-      Math.min(LONGEST_WAIT_MS, Math.max(FIRST_LOOK_MS, age / 4)),
-      `${counts}${ENGINE_LABELS[ctx.engine.id]} answers a batch within a day, usually much sooner, and Inkling writes the answers when they come.`,
+      state.cancel ? FIRST_LOOK_MS : Math.min(LONGEST_WAIT_MS, Math.max(FIRST_LOOK_MS, age / 4)),
+      state.cancel
+        ? `${counts}Cancelling the batch: the rows it answered by then are written, the others are left for Retry failed.`
+        : `${counts}${ENGINE_LABELS[ctx.engine.id]} answers a batch within a day, usually much sooner, and Inkling writes the answers when they come.`,
     );
   }
   return keepAnswers(job, ctx, book, state.id!, state.keys, status.problem);

@@ -198,10 +198,21 @@ export async function resumeJobs(): Promise<void> {
 }
 
 export async function cancelJob(id: string): Promise<void> {
+  let batchCancel = false;
   await updateJob(id, (j) => {
-    if (j.status === 'running' || j.status === 'paused') j.status = 'cancelled';
+    if (j.status !== 'running' && j.status !== 'paused') return;
+    // A batch sent is stopped at the provider instead, and what it answered by then (paid for) is
+    // still written: the run carries on until the provider says the batch has stopped.
+    if (j.kind === 'database' && j.batch?.id && !j.batch.collected) {
+      j.batch.cancel ??= 'asked';
+      j.status = 'running';
+      delete j.resumeAt;
+      delete j.problem;
+      batchCancel = true;
+    } else j.status = 'cancelled';
   });
-  driving.get(id)?.abort();
+  if (batchCancel) void drive(id);
+  else driving.get(id)?.abort();
 }
 
 export async function undoJob(id: string): Promise<void> {

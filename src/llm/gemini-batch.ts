@@ -15,6 +15,8 @@ const BLOCKED = new Set(['SAFETY', 'RECITATION', 'PROHIBITED_CONTENT', 'SPII', '
 
 const ranOut = () =>
   modelProblem('batch_expired', 'The batch’s time ran out before this row was answered. Retry failed sends it again.');
+const stopped = () =>
+  modelProblem('unavailable', 'The batch was cancelled before this row was answered. Retry failed sends it again.');
 
 export function createGeminiBatch(ai: GoogleGenAI, model: string, ctx: ProblemContext): BatchEngine {
   const fail = (error: unknown) => new InklingError(toModelProblem(error, ctx), { cause: error });
@@ -108,8 +110,9 @@ export function createGeminiBatch(ai: GoogleGenAI, model: string, ctx: ProblemCo
       const responses = batch.dest?.inlinedResponses ?? [];
       const answered = responses.map((inlined, i): BatchAnswer => {
         const key = inlined.metadata?.key ?? keys[i] ?? String(i);
-        // A request an expired batch never reached comes back as an error in its place.
+        // A request an expired or cancelled batch never reached comes back as an error in its place.
         if (inlined.error && batch.state === 'JOB_STATE_EXPIRED') return { key, problem: ranOut() };
+        if (inlined.error && batch.state === 'JOB_STATE_CANCELLED') return { key, problem: stopped() };
         if (inlined.error || !inlined.response)
           return {
             key,
@@ -120,10 +123,11 @@ export function createGeminiBatch(ai: GoogleGenAI, model: string, ctx: ProblemCo
           };
         return answerOf(key, inlined.response);
       });
-      // An expired batch answers only what it finished: the rest of what was sent ran out of time.
+      // An expired or cancelled batch answers only what it finished: the rest of what was sent never was.
       const seen = new Set(answered.map((a) => a.key));
       const unanswered = keys.filter((key) => !seen.has(key));
-      return [...answered, ...unanswered.map((key) => ({ key, problem: ranOut() }))];
+      const never = batch.state === 'JOB_STATE_CANCELLED' ? stopped : ranOut;
+      return [...answered, ...unanswered.map((key) => ({ key, problem: never() }))];
     },
 
     async cancel(id: string): Promise<void> {

@@ -42,10 +42,15 @@ export function createOpenAIBatch(client: OpenAI, model: string, ctx: ProblemCon
                 'batch_expired',
                 'The batch’s 24 hours ran out before this row was answered. Retry failed sends it again.',
               )
-            : modelProblem(
-                'unavailable',
-                `OpenAI could not answer this row (${line.error.message ?? line.error.code}).`,
-              ),
+            : line.error.code === 'batch_cancelled'
+              ? modelProblem(
+                  'unavailable',
+                  'The batch was cancelled before this row was answered. Retry failed sends it again.',
+                )
+              : modelProblem(
+                  'unavailable',
+                  `OpenAI could not answer this row (${line.error.message ?? line.error.code}).`,
+                ),
       };
     const status = line.response?.status_code ?? 0;
     if (status !== 200) {
@@ -168,7 +173,7 @@ export function createOpenAIBatch(client: OpenAI, model: string, ctx: ProblemCon
             key,
             problem: modelProblem(
               'unavailable',
-              'The batch stopped before this row was answered. Retry failed sends it again.',
+              'The batch was cancelled before this row was answered. Retry failed sends it again.',
             ),
           })),
         ];

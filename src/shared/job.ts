@@ -190,9 +190,17 @@ export interface DatabaseJob extends JobBase {
   /**
    * "Slow and cheap (batch)" (jobs/batch-run.ts): the rows' prompts go as one batch, labelled by the
    * job's id and its round (Retry failed sends a new round); the keys are saved before it is submitted,
-   * its id as soon as it is.
+   * its id as soon as it is. Cancel asks the provider to stop it ('asked', then 'sent' once it was told):
+   * what it answered by then is still written.
    */
-  batch?: { round: number; keys: string[]; id?: string; submittedAt?: number; collected?: boolean };
+  batch?: {
+    round: number;
+    keys: string[];
+    id?: string;
+    submittedAt?: number;
+    collected?: boolean;
+    cancel?: 'asked' | 'sent';
+  };
   /** For "Refresh changed rows": when the connection began; a row added since, with nothing in its outputs, is new. */
   refreshSince?: number;
   /** Rows a person corrected, found at Start, that each prompt carries as examples (Learn from corrections). */

@@ -115,7 +115,7 @@ export function DatabaseRunStatus({ job }: { job: DatabaseJob }) {
       </p>
       {job.usage.calls > 0 && <p class="muted">{formatUsage(job.usage, job.usage.costUsd === 0)}</p>}
       <div class="actions">
-        {job.status === 'running' && (
+        {(job.status === 'running' || job.status === 'paused') && (
           <button type="button" class="button" onClick={() => act('cancelJob')}>
             Cancel
           </button>

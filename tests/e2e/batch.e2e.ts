@@ -167,6 +167,46 @@ describe('Slow and cheap (batch)', () => {
     expect([...appliedWrites(world, db.rowIds).values()]).toEqual(Array(19).fill(1));
   }, 240_000);
 
+  it('on Cancel, stops the batch at the provider and still writes the rows it answered by then', async () => {
+    await configure(world, { engine: 'openai', limitPresets: { openai: 'tier1' } });
+    // Topics 01 to 09 are answered at once; the others are still being answered when Cancel comes.
+    world.sandbox.models.script({ match: /Topic (1\d|20)\b/, text: 'late', delayMs: 600_000 });
+    const { db, page, batchId } = await startBatch('Translate {{Topic}} to Japanese');
+    await waitFor(
+      () => world.sandbox.models.calls.filter((c) => c.batch === batchId && c.status === 200).length === 9,
+      'the batch to answer 9 rows',
+    );
+    await click(page, 'Cancel');
+    const failures = await finished(page, '9 written · 11 failed');
+    expect(failures).toContain(
+      'Topic 10: The batch was cancelled before this row was answered. Retry failed sends it again.',
+    );
+    const written = db.cells().filter((row) => row.Output !== '');
+    expect(written.map((row) => row.Topic)).toEqual(Array.from({ length: 9 }, (_, i) => `Topic 0${i + 1}`));
+    expect([...appliedWrites(world, db.rowIds).values()]).toEqual(Array(9).fill(1));
+    // Nothing more was asked of the provider.
+    expect(world.sandbox.models.calls).toHaveLength(20);
+  });
+
+  it('goes to Gemini’s batch mode too, at its batch price', async () => {
+    await configure(world, { engine: 'gemini', limitPresets: { gemini: 'paid' } });
+    const { db, page, batchId } = await startBatch('Translate {{Topic}} to Japanese');
+    expect(batchId).toMatch(/^batches\//);
+    await finished(page, '20 written · 0 failed');
+    const calls = world.sandbox.models.calls;
+    expect(calls).toHaveLength(20);
+    expect(calls.every((c) => c.batch === batchId)).toBe(true);
+    expect([...appliedWrites(world, db.rowIds).values()]).toEqual(Array(20).fill(1));
+    const full = calls.reduce(
+      (sum, c) => sum + costOf('gemini', c.model, { inputTokens: c.inputTokens, outputTokens: c.outputTokens }).usd!,
+      0,
+    );
+    expect(((await storedRun(world)).job as unknown as StoredBatchJob).usage.costUsd).toBeCloseTo(
+      full * BATCH_PRICE_FACTOR,
+      8,
+    );
+  });
+
   it('is not offered on an engine without a batch API, and says which engines have one', async () => {
     await configure(world, { engine: 'compatible', baseUrl: world.sandbox.compatibleBaseUrl });
     const db = topicsDatabase(world, { count: 20, ticked: () => true });
