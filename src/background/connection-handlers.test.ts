@@ -1,10 +1,9 @@
 // The popup's messages behind Connections, the connections database, the samples and Feedback,
 // delivered as Chrome delivers them, against the in-process Notion API: what each does in Notion and
 // in storage, and that the diagnostics Feedback copies hold no key, no prompt and no Notion content.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
-  captureHandlers,
   eventually,
   FIXTURES,
   sandboxedNotionClient,
@@ -12,10 +11,10 @@ import {
   SANDBOX_COMPATIBLE_KEY,
   SANDBOX_MODEL,
   SENDERS,
-  startWorkerWorld,
   type Ask,
   type WorkerWorld,
 } from '../../tests/sandbox/worker-world.ts';
+import { useWorkerWorld } from '../../tests/sandbox/use-worker-world.ts';
 import { listConnections, upsertConnection } from '../connections/connections';
 import { CONNECTIONS_DATABASE_TITLE } from '../connections/connections-database';
 import { mirrorState } from '../connections/mirror';
@@ -32,27 +31,15 @@ vi.mock('../notion/client', async (importOriginal) => sandboxedNotionClient(awai
 
 let world: WorkerWorld;
 let ask: Ask;
-
-beforeAll(async () => {
-  world = await startWorkerWorld();
-  sandbox.notionUrl = world.notionUrl;
-  ask = captureHandlers(registerConnectionHandlers);
-});
-afterAll(() => world.close());
-beforeEach(async () => {
-  fakeBrowser.reset();
-  await clearAllStorage();
-  world.notion.reset();
-  world.notion.clearRequestLog();
-  world.models.reset();
-  await saveSandboxSettings(world);
+useWorkerWorld(sandbox, registerConnectionHandlers, (started, asker) => {
+  world = started;
+  ask = asker;
 });
 // Let what a test queued for the connections database go out before the next test resets Notion.
 afterEach(async () => {
   await eventually(
     async () => (await mirrorState()).pending.length === 0 || !(await readSettings()).connectionsDatabase,
   );
-  vi.restoreAllMocks();
 });
 
 function draft(id: string, name: string): Omit<Connection, 'createdAt' | 'updatedAt' | 'usage' | 'lastRun'> {

@@ -1,20 +1,19 @@
 // The messages behind a database in the panel, delivered as Chrome delivers them, against the
 // in-process Notion API and model server: the rows table, adding and ticking rows, Preview, the
 // estimate, a run, and a run's rows by state.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
-  captureHandlers,
   eventually,
   FIXTURES,
   sandboxedNotionClient,
   saveSandboxSettings,
   SENDERS,
-  startWorkerWorld,
   type Ask,
   type WorkerWorld,
 } from '../../tests/sandbox/worker-world.ts';
-import { clearAllStorage, connectionsItem } from '../storage';
+import { useWorkerWorld } from '../../tests/sandbox/use-worker-world.ts';
+import { connectionsItem } from '../storage';
 import { createJob, readJob } from '../jobs/job-store';
 import { cancelJob } from '../jobs/runner';
 import { EMPTY_USAGE, type DatabaseJob, type Job } from '../shared/job';
@@ -26,24 +25,10 @@ vi.mock('../notion/client', async (importOriginal) => sandboxedNotionClient(awai
 
 let world: WorkerWorld;
 let ask: Ask;
-
-beforeAll(async () => {
-  world = await startWorkerWorld();
-  sandbox.notionUrl = world.notionUrl;
-  ask = captureHandlers(registerDatabaseHandlers);
+useWorkerWorld(sandbox, registerDatabaseHandlers, (started, asker) => {
+  world = started;
+  ask = asker;
 });
-afterAll(() => world.close());
-beforeEach(async () => {
-  fakeBrowser.reset();
-  await clearAllStorage();
-  world.notion.reset();
-  world.notion.clearRequestLog();
-  world.models.reset();
-  await saveSandboxSettings(world);
-  // Notion's and the model's refusals are logged (redacted) as they are turned into problems.
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => void vi.restoreAllMocks());
 
 /** The Topics database's column ids by name. */
 function columns(dataSourceId: string = FIXTURES.topicsDataSourceId): Record<string, string> {

@@ -1,10 +1,9 @@
 // The background's messages, delivered as Chrome delivers them, against the in-process Notion API and
 // model server: who may send each one, what each refuses as malformed, and what the Settings, target,
 // page-run and job messages do.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
-  captureHandlers,
   eventually,
   FIXTURES,
   installOnConnect,
@@ -12,10 +11,10 @@ import {
   saveSandboxSettings,
   SANDBOX_MODEL,
   SENDERS,
-  startWorkerWorld,
   type Ask,
   type WorkerWorld,
 } from '../../tests/sandbox/worker-world.ts';
+import { useWorkerWorld } from '../../tests/sandbox/use-worker-world.ts';
 import { connectionsItem, clearAllStorage, readSecrets, readSettings } from '../storage';
 import { readJob } from '../jobs/job-store';
 import type { Job, PageJob } from '../shared/job';
@@ -30,24 +29,10 @@ vi.mock('../notion/client', async (importOriginal) => sandboxedNotionClient(awai
 
 let world: WorkerWorld;
 let ask: Ask;
-
-beforeAll(async () => {
-  world = await startWorkerWorld();
-  sandbox.notionUrl = world.notionUrl;
-  ask = captureHandlers(registerMessageHandlers);
+useWorkerWorld(sandbox, registerMessageHandlers, (started, asker) => {
+  world = started;
+  ask = asker;
 });
-afterAll(() => world.close());
-beforeEach(async () => {
-  fakeBrowser.reset();
-  await clearAllStorage();
-  world.notion.reset();
-  world.notion.clearRequestLog();
-  world.models.reset();
-  await saveSandboxSettings(world);
-  // Notion's and the model's refusals are logged (redacted) as they are turned into problems.
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => void vi.restoreAllMocks());
 
 const UUID = '0b4c3a6e-8f1d-4c2b-9a7e-5d6f1e2a3b4c';
 const SETUP = {

@@ -1,20 +1,18 @@
 // Keep up to date, against the in-process Notion API and model server with settings as Save leaves
 // them: the timer follows the connections that ask for it, and each look starts a "Refresh changed
 // rows" run only where rows changed — never over an answer a person edited.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
-  captureHandlers,
   eventually,
   FIXTURES,
   sandboxedNotionClient,
-  saveSandboxSettings,
   SENDERS,
-  startWorkerWorld,
   type Ask,
   type WorkerWorld,
 } from '../../tests/sandbox/worker-world.ts';
-import { clearAllStorage, keepUpItem } from '../storage';
+import { useWorkerWorld } from '../../tests/sandbox/use-worker-world.ts';
+import { keepUpItem } from '../storage';
 import { readJob } from '../jobs/job-store';
 import { listConnections, removeConnection } from '../connections/connections';
 import { undoJob } from '../jobs/runner';
@@ -27,22 +25,10 @@ vi.mock('../notion/client', async (importOriginal) => sandboxedNotionClient(awai
 
 let world: WorkerWorld;
 let ask: Ask;
-
-beforeAll(async () => {
-  world = await startWorkerWorld();
-  sandbox.notionUrl = world.notionUrl;
-  ask = captureHandlers(registerDatabaseHandlers);
+useWorkerWorld(sandbox, registerDatabaseHandlers, (started, asker) => {
+  world = started;
+  ask = asker;
 });
-afterAll(() => world.close());
-beforeEach(async () => {
-  fakeBrowser.reset();
-  await clearAllStorage();
-  world.notion.reset();
-  world.models.reset();
-  await saveSandboxSettings(world);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => void vi.restoreAllMocks());
 
 const settled = (jobId: string) =>
   eventually(async () => {
@@ -60,26 +46,35 @@ const cells = () =>
     return (props.Output?.rich_text ?? []).map((t) => t.plain_text).join('');
   });
 
+/** The Topics database's columns by name. */
+const columnIds = () =>
+  Object.fromEntries(
+    Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
+  );
+
+/** A run over every row of Topics with Keep up to date on, once it has settled. */
+async function runKeptUp(): Promise<{ jobId: string; connectionId: string }> {
+  const started = await ask(
+    'startDatabaseRun',
+    {
+      databaseId: FIXTURES.topicsDatabaseId,
+      template: 'Translate {{Topic}} to Japanese',
+      outputs: [{ id: columnIds().Output! }],
+      selection: 'all',
+      overwrite: false,
+      untick: false,
+      keepUpToDate: true,
+    },
+    SENDERS.panel,
+  );
+  const ids = started.ok ? started.value : { jobId: '', connectionId: '' };
+  await settled(ids.jobId);
+  return ids;
+}
+
 describe('Keep up to date', () => {
   it('refreshes only the rows that changed, on each look, and leaves an answer a person edited', async () => {
-    const ids = Object.fromEntries(
-      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
-    );
-    const started = await ask(
-      'startDatabaseRun',
-      {
-        databaseId: FIXTURES.topicsDatabaseId,
-        template: 'Translate {{Topic}} to Japanese',
-        outputs: [{ id: ids.Output! }],
-        selection: 'all',
-        overwrite: false,
-        untick: false,
-        keepUpToDate: true,
-      },
-      SENDERS.panel,
-    );
-    const { jobId, connectionId } = started.ok ? started.value : { jobId: '', connectionId: '' };
-    await settled(jobId);
+    const { connectionId } = await runKeptUp();
     expect(cells().every((output) => output !== '')).toBe(true);
     expect(await fakeBrowser.alarms.get(KEEP_UP_ALARM)).toMatchObject({ periodInMinutes: 15 });
 
@@ -112,9 +107,7 @@ describe('Keep up to date', () => {
   });
 
   it('keeps to the rows the connection was run over, keeps its saved run as it was, and never pays twice for a row that fails', async () => {
-    const ids = Object.fromEntries(
-      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
-    );
+    const ids = columnIds();
     // The two ticked rows of three; the second cannot be answered (its prompt is too long for the model).
     world.models.script({ match: 'Notion is best tool', fault: 'context_length' });
     const setup = {
@@ -145,24 +138,7 @@ describe('Keep up to date', () => {
   });
 
   it('stops keeping a connection up to date once one of its runs is undone', async () => {
-    const ids = Object.fromEntries(
-      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
-    );
-    const started = await ask(
-      'startDatabaseRun',
-      {
-        databaseId: FIXTURES.topicsDatabaseId,
-        template: 'Translate {{Topic}} to Japanese',
-        outputs: [{ id: ids.Output! }],
-        selection: 'all',
-        overwrite: false,
-        untick: false,
-        keepUpToDate: true,
-      },
-      SENDERS.panel,
-    );
-    const { jobId, connectionId } = started.ok ? started.value : { jobId: '', connectionId: '' };
-    await settled(jobId);
+    const { jobId, connectionId } = await runKeptUp();
     await undoJob(jobId);
     await eventually(async () => (await readJob(jobId))?.status === 'undone');
     const saved = (await listConnections()).find((c) => c.id === connectionId)!;
@@ -173,24 +149,7 @@ describe('Keep up to date', () => {
   });
 
   it('keeps why a look could not refresh, as a problem when it needs the person', async () => {
-    const ids = Object.fromEntries(
-      Object.values(world.notion.getDataSource(FIXTURES.topicsDataSourceId)!.properties).map((p) => [p.name, p.id]),
-    );
-    const started = await ask(
-      'startDatabaseRun',
-      {
-        databaseId: FIXTURES.topicsDatabaseId,
-        template: 'Translate {{Topic}} to Japanese',
-        outputs: [{ id: ids.Output! }],
-        selection: 'all',
-        overwrite: false,
-        untick: false,
-        keepUpToDate: true,
-      },
-      SENDERS.panel,
-    );
-    const { jobId, connectionId } = started.ok ? started.value : { jobId: '', connectionId: '' };
-    await settled(jobId);
+    const { connectionId } = await runKeptUp();
     // The database is no longer shared with the integration.
     world.notion.share(FIXTURES.topicsDatabaseId, false);
     const [look] = await keepUp();
