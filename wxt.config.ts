@@ -40,16 +40,9 @@ export default defineConfig({
     host_permissions: HOST_PERMISSIONS,
     // Ollama, LM Studio, OpenRouter, Groq… are asked for when the user saves a Base URL.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
-    // The panel's script, loaded into notion.so the first time Inkling is opened there (load-panel.ts).
-    // On Chrome a dynamic URL (per browser session) keeps notion.so from finding it by the extension's
-    // id; Firefox gives each install its own address anyway.
-    web_accessible_resources: [
-      {
-        resources: ['panel.js'],
-        matches: ['https://www.notion.so/*'],
-        ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
-      },
-    ],
+    // The panel's script, loaded into notion.so the first time Inkling is opened there (load-panel.ts),
+    // at its plain address: only notion.so may load it, and the file holds nothing of the user's.
+    web_accessible_resources: [{ resources: ['panel.js'], matches: ['https://www.notion.so/*'] }],
     commands: {
       'toggle-panel': {
         // Alt+K: free in Notion (which uses Cmd/Ctrl+K for links) and the convention users expect.

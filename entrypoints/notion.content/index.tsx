@@ -51,23 +51,37 @@ export default defineContentScript({
         let url = location.href;
         const draw = (opening?: PanelRequest) =>
           mount?.(container, { url, onPanelRequest, ...(opening ? { opening } : {}) });
-        // Until the panel is loaded, a request loads it, and it opens with that request.
-        let loading: Promise<void> | undefined;
+        // Until the panel is loaded, requests wait: the first loads it and it opens with that one; the
+        // others (Alt+K, then a connection resumed from the popup, say) reach it once it is drawn.
+        const waiting: PanelRequest[] = [];
+        let loading = false;
         const standIn = launcherStandIn(() => request?.({ kind: 'toggle' }));
-        request = (opening) => {
-          loading ??= loadPanel(browser.runtime.getURL(PANEL_SCRIPT)).then(
-            (loaded) => {
-              mount = loaded;
-              container.replaceChildren();
-              draw(opening);
-              request = (next) => listeners.forEach((listener) => listener(next));
-            },
-            () => {
-              // Inkling was updated or reloaded since this tab opened: the old script cannot load it.
-              loading = undefined;
-              standIn.title = 'Inkling could not open here: reload the page, then open it again.';
-            },
-          );
+        request = (next) => {
+          waiting.push(next);
+          if (loading) return;
+          loading = true;
+          // getURL throws, rather than rejects, once this script's extension has been reloaded.
+          Promise.resolve()
+            .then(() => loadPanel(browser.runtime.getURL(PANEL_SCRIPT)))
+            .then(
+              (loaded) => {
+                mount = loaded;
+                container.replaceChildren();
+                const [opening, ...later] = waiting.splice(0);
+                // The panel listens from its first drawing on (panel.tsx), so the rest reach it.
+                draw(opening);
+                request = (then) => listeners.forEach((listener) => listener(then));
+                later.forEach(request);
+              },
+              () => {
+                // Inkling was updated or reloaded since this tab opened: the old script cannot load it.
+                loading = false;
+                waiting.splice(0);
+                const said = 'Inkling could not open here: reload the page, then open it again.';
+                standIn.title = said;
+                standIn.setAttribute('aria-label', said);
+              },
+            );
         };
         container.append(standIn);
         // Notion is a single-page app: follow pushState/replaceState/back navigation. The event can

@@ -11,6 +11,7 @@ import { startDatabaseRun } from '../jobs/start';
 import { limitsFor } from '../shared/limit-presets';
 import { KEEP_UP_PERIOD_MINUTES, type Connection, type KeepUpLook } from '../shared/connection';
 import type { DatabaseRunSetup } from '../shared/intents';
+import { isNotionClientError } from '@notionhq/client';
 import { toNotionProblem } from '../notion/errors';
 import { InklingError } from '../shared/problem';
 import { runInitial } from '../shared/run-options';
@@ -67,9 +68,10 @@ export async function keepUp(): Promise<KeepUpOutcome[]> {
   const outcomes: KeepUpOutcome[] = [];
   const looks: Record<string, KeepUpLook> = {};
   for (const connection of (await listConnections()).filter(keptUp)) {
-    const skip = (skipped: string) => {
+    /** `passing`: what the next look may well not meet (Notion slow or busy), so not the person's to fix. */
+    const skip = (skipped: string, passing = NOT_PROBLEMS.has(skipped)) => {
       outcomes.push({ connectionId: connection.id, skipped });
-      looks[connection.id] = { at: Date.now(), skipped, ...(NOT_PROBLEMS.has(skipped) ? {} : { problem: true }) };
+      looks[connection.id] = { at: Date.now(), skipped, ...(passing ? {} : { problem: true }) };
     };
     if (await targetBusy(connection.targetId)) {
       skip('A run is going on there.');
@@ -97,11 +99,26 @@ export async function keepUp(): Promise<KeepUpOutcome[]> {
         if (started.ok) {
           outcomes.push({ connectionId: connection.id, jobId: started.value.jobId });
           looks[connection.id] = { at: Date.now(), refreshing: due };
-        } else skip(started.problem.message);
+        } else skip(started.problem.message, started.problem.retryable);
       }
     } catch (error) {
-      // A problem with this connection (its database unshared, the budget spent) leaves the others to go on.
-      skip(error instanceof InklingError ? error.problem.message : toNotionProblem(error, 'database').message);
+      // A problem with this connection (its database unshared, the budget spent) leaves the others to go
+      // on; only what Notion said is put as Notion's (anything else is Inkling's own, and said so).
+      const problem =
+        error instanceof InklingError
+          ? error.problem
+          : // fetch() rejects with a TypeError naming the fetch when the network is down (Chrome:
+            // "Failed to fetch", Firefox: "NetworkError when attempting to fetch resource.").
+            isNotionClientError(error) || (error instanceof TypeError && /fetch/i.test(error.message))
+            ? toNotionProblem(error, 'database')
+            : undefined;
+      if (problem) skip(problem.message, problem.retryable);
+      else {
+        console.error('[inkling] keep up to date', error);
+        skip(
+          `Inkling could not look at it (${error instanceof Error ? error.message : String(error)}). Open it in the panel to run it by hand.`,
+        );
+      }
     }
   }
   // Only the connections still kept up to date have a last look.

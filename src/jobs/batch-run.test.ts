@@ -174,9 +174,33 @@ describe('Slow and cheap (batch)', () => {
     expect(world.models.calls.every((c) => c.batch === id)).toBe(true);
   });
 
+  it('on Cancel before the batch was sent, sends none; a Cancel the provider did not take is asked again', async () => {
+    const { job } = await batchJob(20);
+    const ctx = world.context(undefined, undefined, 'openai');
+    await updateJob<DatabaseJob>(job.id, (j) => void (j.batch = { round: 0, keys: ['a row'], cancel: 'asked' }));
+    await expect(runDatabaseJob((await readJob(job.id)) as DatabaseJob, ctx)).rejects.toThrow('Cancelled.');
+    expect(world.models.calls).toEqual([]);
+
+    world.models.configure({ batchTurnaroundMs: 60_000 });
+    const other = await batchJob(20);
+    const waiting = await runDatabaseJob(other.job, ctx);
+    await updateJob<DatabaseJob>(other.job.id, (j) => void (j.batch!.cancel = 'asked'));
+    const refusing: JobContext = {
+      ...ctx,
+      engine: {
+        ...ctx.engine,
+        batch: { ...ctx.engine.batch!, cancel: () => Promise.reject(new Error('The network is down.')) },
+      },
+    };
+    const still = await lookAgain(other.job.id, refusing);
+    expect(still).toMatchObject({ status: 'paused', batch: { cancel: 'asked' } });
+    expect(still.problem?.message).toContain('Cancelling the batch');
+    expect(await lookAgain(other.job.id, ctx)).toMatchObject({ batch: { id: waiting.batch!.id, cancel: 'sent' } });
+  });
+
   it('is refused, with what to do, where a batch cannot go', () => {
     expect(refusal(() => checkBatch('compatible', { template: 'x' }))).toBe(
-      'The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine, or untick Slow and cheap (batch).',
+      'The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine, or in Compare models, or untick Slow and cheap (batch).',
     );
     expect(refusal(() => checkBatch('openai', { template: 'x', webSearch: true }))).toContain(
       'Web search does not go in a batch',

@@ -17,6 +17,7 @@ import type { RowBook } from './row-book';
 import { keepAnswer } from './row-answer';
 import { promptRow } from './row-inputs';
 import { inputsOf } from './row-marks';
+import { readJob } from './job-store';
 import { saveRun } from './run-stops';
 import { PAGE_PLACEHOLDER } from '../shared/template';
 import { isChained, stepReferences, stepsOf } from './run-steps';
@@ -28,8 +29,14 @@ const FIRST_LOOK_MS = 15_000;
 const LONGEST_WAIT_MS = 10 * 60_000;
 
 /** An engine without a batch API, and what to do for one. */
-export const noBatchAPI = (engine: EngineId): string =>
-  `${ENGINE_LABELS[engine]} has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine`;
+const noBatchAPI = (engine: EngineId): string =>
+  `${ENGINE_LABELS[engine]} has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine, or in Compare models`;
+
+/** Why a run that could go as one batch is not offered one: its engine has none (and may cost nothing). */
+export const noBatchOffered = (engine: EngineId, free: boolean): string =>
+  free
+    ? `${ENGINE_LABELS[engine]} has no batch API, and costs nothing to run here: Slow and cheap (batch) is for GPT (OpenAI) and Gemini, at about half their price.`
+    : `Slow and cheap (batch), at about half the price, is not offered here. ${noBatchAPI(engine)}.`;
 
 const unsupported = (message: string): InklingError =>
   new InklingError({ source: 'inkling', kind: 'unsupported', message, retryable: false });
@@ -55,14 +62,40 @@ export function checkBatch(
 
 const waiting = (message: string): Problem => ({ source: 'model', kind: 'batch_waiting', message, retryable: true });
 
-/** Saves the run as waiting for its batch, to look again by itself after `ms`. */
-function waitFor(job: DatabaseJob, ms: number, message: string): Promise<DatabaseJob> {
+const CANCELLING =
+  'Cancelling the batch: the rows it answered by then are written, the others are left for Retry failed.';
+
+/**
+ * Saves the run as waiting for its batch, to look again by itself after the wait `plan` gives — which
+ * is told whether Cancel was asked meanwhile (as the stored run has it), so a Cancel that came during
+ * this look is neither overwritten nor left for the long wait.
+ */
+function waitFor(job: DatabaseJob, plan: (cancel: boolean) => [ms: number, message: string]): Promise<DatabaseJob> {
   return saveRun(job.id, (j) => {
+    const [ms, message] = plan(Boolean(j.batch?.cancel));
     j.status = 'paused';
     j.resumeAt = Date.now() + ms;
     j.problem = waiting(message);
   });
 }
+
+/**
+ * Saves the batch's state, keeping a Cancel asked for since the run was read — but not one of a round
+ * collected already: a new round (Retry failed) starts without it.
+ */
+const saveBatch = (id: string, state: NonNullable<DatabaseJob['batch']>): Promise<DatabaseJob> =>
+  saveRun(id, (j) => {
+    const cancel = j.batch?.collected ? undefined : j.batch?.cancel;
+    j.batch = { ...state, ...(cancel ? { cancel } : {}) };
+  });
+
+/** Whether Cancel was asked for (and whether the provider was told), as the stored run has it now. */
+async function cancelAsked(id: string): Promise<'asked' | 'sent' | undefined> {
+  return ((await readJob(id)) as DatabaseJob | undefined)?.batch?.cancel;
+}
+
+const cancelledRun = () =>
+  new InklingError({ source: 'inkling', kind: 'aborted', message: 'Cancelled.', retryable: false });
 
 /**
  * One stretch of a batch run, once every chosen row has been read: submits the rows still to answer
@@ -77,28 +110,36 @@ export async function collectBatch(job: DatabaseJob, ctx: JobContext, book: RowB
   if (state.collected || !state.id) {
     if (pending.length === 0) return job;
     const round = state.collected ? state.round + 1 : state.round;
-    state = { round, keys: pending };
-    job = await saveRun(job.id, (j) => void (j.batch = state));
-    const id = (await batch!.find(`${job.id}:${round}`, ctx.signal)) ?? (await submit(job, ctx, book, pending));
-    state = { ...state, id, submittedAt: Date.now() };
-    job = await saveRun(job.id, (j) => void (j.batch = state));
+    state = (await saveBatch(job.id, { round, keys: pending })).batch!;
+    const label = `${job.id}:${round}`;
+    const found = await batch!.find(label, ctx.signal);
+    // Cancelled before it was sent: nothing to stop at the provider, nothing paid for.
+    if (!found && (await cancelAsked(job.id))) throw cancelledRun();
+    const id = found ?? (await submit(job, ctx, book, pending));
+    job = await saveBatch(job.id, { ...state, id, submittedAt: Date.now() });
+    state = job.batch!;
   }
-  if (state.cancel === 'asked') {
-    // One that has ended already cannot be cancelled: its status says so next.
-    await batch!.cancel(state.id!).catch(() => undefined);
-    state = { ...state, cancel: 'sent' };
-    job = await saveRun(job.id, (j) => void (j.batch = state));
+  // Cancel (asked now, or while the batch was being sent) stops the batch at the provider. A request
+  // that fails is asked again on the next look; one that has ended already needs none (its status says so).
+  if ((await cancelAsked(job.id)) === 'asked') {
+    const told = await batch!.cancel(state.id!).then(
+      () => true,
+      () => false,
+    );
+    if (told) job = await saveRun(job.id, (j) => void (j.batch!.cancel = 'sent'));
+    state = job.batch ?? state;
   }
   const status = await batch!.status(state.id!, ctx.signal);
   if (status.state === 'running') {
     const age = Date.now() - (state.submittedAt ?? Date.now());
     const counts = status.counts?.total ? `${status.counts.done} of ${status.counts.total} answered. ` : '';
-    return waitFor(
-      job,
-      state.cancel ? FIRST_LOOK_MS : Math.min(LONGEST_WAIT_MS, Math.max(FIRST_LOOK_MS, age / 4)),
-      state.cancel
-        ? `${counts}Cancelling the batch: the rows it answered by then are written, the others are left for Retry failed.`
-        : `${counts}${ENGINE_LABELS[ctx.engine.id]} answers a batch within a day, usually much sooner, and Inkling writes the answers when they come.`,
+    return waitFor(job, (cancel) =>
+      cancel
+        ? [FIRST_LOOK_MS, `${counts}${CANCELLING}`]
+        : [
+            Math.min(LONGEST_WAIT_MS, Math.max(FIRST_LOOK_MS, age / 4)),
+            `${counts}${ENGINE_LABELS[ctx.engine.id]} answers a batch within a day, usually much sooner, and Inkling writes the answers when they come.`,
+          ],
     );
   }
   return keepAnswers(job, ctx, book, state.id!, state.keys, status.problem);

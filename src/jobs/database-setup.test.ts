@@ -550,7 +550,11 @@ describe('estimateRun', () => {
     const compatible = await estimate(db.databaseId, {}, local);
     expect(compatible.batchCostUsd).toBeUndefined();
     expect(compatible.batchUnavailable).toBe(
-      'The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine',
+      'The OpenAI-compatible server has no batch API, and costs nothing to run here: Slow and cheap (batch) is for GPT (OpenAI) and Gemini, at about half their price.',
+    );
+    const hosted = await estimate(db.databaseId, {}, { ...local, baseUrl: 'https://openrouter.ai/api/v1' });
+    expect(hosted.batchUnavailable).toBe(
+      'Slow and cheap (batch), at about half the price, is not offered here. The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine, or in Compare models.',
     );
     // Fewer rows, or a run one batch cannot carry anyway: nothing to say.
     const few = await estimate(topics(19).databaseId, {}, local);

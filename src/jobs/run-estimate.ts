@@ -21,7 +21,7 @@ import { stepOutputs, stepsOf } from './run-steps';
 import { markKey, refreshBasis, refreshOf } from './row-marks';
 import { examplesFor } from './corrections';
 import { withExamples } from '../prompt/examples';
-import { BATCH_MIN_ROWS, noBatchAPI } from './batch-run';
+import { BATCH_MIN_ROWS, noBatchOffered } from './batch-run';
 import { batchesAvailable } from '../shared/engines';
 import { exclusions, rowValues, setupFilter, titleOf, writtenColumns, type CheckedSetup } from './database-setup';
 
@@ -159,7 +159,7 @@ export async function estimateRun(
     batchable && batchesAvailable(engine.engine)
       ? estimateCallCost(engine.engine, engine.model, promptChars, rows * perRowOutput, engine.baseUrl, 0, true)
       : undefined;
-  const batchUnavailable = batchable && !batched ? noBatchAPI(engine.engine) : undefined;
+  const batchUnavailable = batchable && !batched ? noBatchOffered(engine.engine, cost.free) : undefined;
   const budget = checkBudget(await budgetState(), cost.usd, false);
   if (budget?.kind === 'budget') throw new InklingError(budget);
   return {

@@ -22,6 +22,8 @@ export const RESUME_ALARM = 'inkling-resume';
 const RESUME_ALARM_PERIOD_MINUTES = 0.5;
 
 const driving = new Map<string, AbortController>();
+/** Runs a Cancel came to while they were being driven, to cancel once more when the drive ends. */
+const driveAgain = new Set<string>();
 let keepAlive: ReturnType<typeof setInterval> | undefined;
 
 type TextListener = (job: Pick<Job, 'id' | 'targetId'>, text: string) => void;
@@ -106,6 +108,8 @@ async function drive(id: string): Promise<void> {
     }
   } finally {
     driving.delete(id);
+    // A Cancel that came during this drive is applied again now, to what the drive left.
+    if (driveAgain.delete(id)) void cancelJob(id);
     stopKeepAliveIfIdle();
     const settled = await readJob(id);
     if (settled) await recordRun(settled);
@@ -201,9 +205,10 @@ export async function cancelJob(id: string): Promise<void> {
   let batchCancel = false;
   await updateJob(id, (j) => {
     if (j.status !== 'running' && j.status !== 'paused') return;
-    // A batch sent is stopped at the provider instead, and what it answered by then (paid for) is
-    // still written: the run carries on until the provider says the batch has stopped.
-    if (j.kind === 'database' && j.batch?.id && !j.batch.collected) {
+    // A batch sent (or being sent: its keys are saved first) is stopped at the provider instead, and
+    // what it answered by then (paid for) is still written: the run carries on until the provider
+    // says the batch has stopped.
+    if (j.kind === 'database' && j.batch && !j.batch.collected && (j.batch.id || j.batch.keys.length > 0)) {
       j.batch.cancel ??= 'asked';
       j.status = 'running';
       delete j.resumeAt;
@@ -211,8 +216,10 @@ export async function cancelJob(id: string): Promise<void> {
       batchCancel = true;
     } else j.status = 'cancelled';
   });
-  if (batchCancel) void drive(id);
-  else driving.get(id)?.abort();
+  if (!batchCancel) driving.get(id)?.abort();
+  // A look going on now may have read the run before Cancel: it is driven once more when it ends.
+  else if (driving.has(id)) driveAgain.add(id);
+  else void drive(id);
 }
 
 export async function undoJob(id: string): Promise<void> {

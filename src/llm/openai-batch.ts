@@ -165,16 +165,17 @@ export function createOpenAIBatch(client: OpenAI, model: string, ctx: ProblemCon
         ];
         const answered = lines.map(answerOf);
         // A cancelled batch lists only what it finished: the rest was never answered.
+        const never =
+          batch.status === 'cancelled' || batch.status === 'cancelling'
+            ? 'The batch was cancelled before this row was answered. Retry failed sends it again.'
+            : 'The batch ended before this row was answered. Retry failed sends it again.';
         const seen = new Set(answered.map((a) => a.key));
         const unanswered = keys.filter((key) => !seen.has(key));
         return [
           ...answered,
           ...unanswered.map((key) => ({
             key,
-            problem: modelProblem(
-              'unavailable',
-              'The batch was cancelled before this row was answered. Retry failed sends it again.',
-            ),
+            problem: modelProblem('unavailable', never),
           })),
         ];
       } catch (error) {

@@ -48,6 +48,6 @@ export interface RunEstimate {
   examples?: string[];
   /** What the run would cost as one batch ("Slow and cheap (batch)"), where it can go as one. */
   batchCostUsd?: number | null;
-  /** Why "Slow and cheap (batch)" is not offered for a run it would suit: the engine has no batch API. */
+  /** Why "Slow and cheap (batch)" is not offered for a run it would suit (the engine has no batch API), in a sentence. */
   batchUnavailable?: string;
 }

@@ -50,7 +50,7 @@ export function BatchOption({
   if (estimate.batchUnavailable)
     return (
       <p class="muted" data-testid="batch-unavailable">
-        Slow and cheap (batch), at about half the price, is not offered here. {estimate.batchUnavailable} for it.
+        {estimate.batchUnavailable}
       </p>
     );
   if (estimate.batchCostUsd === undefined) return null;

@@ -214,7 +214,7 @@ describe('Slow and cheap (batch)', () => {
     await click(page, 'Generate');
     await waitFor(() => panelText(page, '[data-testid="estimate"]'), 'the estimate');
     expect(await panelText(page, '[data-testid="batch-unavailable"]')).toBe(
-      'Slow and cheap (batch), at about half the price, is not offered here. The OpenAI-compatible server has no batch API: choose GPT (OpenAI) or Gemini in Settings → AI engine for it.',
+      'The OpenAI-compatible server has no batch API, and costs nothing to run here: Slow and cheap (batch) is for GPT (OpenAI) and Gemini, at about half their price.',
     );
     expect(await page.$(byLabel(page, 'Slow and cheap (batch)', 'checkbox'))).toBeNull();
   });

@@ -51,7 +51,7 @@ interface Manifest {
   optional_host_permissions: string[];
   content_scripts: Array<{ matches: string[]; js: string[] }>;
   content_security_policy?: unknown;
-  web_accessible_resources: Array<{ resources: string[]; matches: string[]; use_dynamic_url?: boolean }>;
+  web_accessible_resources: Array<{ resources: string[]; matches: string[] }>;
   action: { default_title: string; default_popup: string };
   background: unknown;
   browser_specific_settings?: { gecko: { id: string } };
@@ -84,15 +84,13 @@ describe.each(['chrome', 'firefox'] as const)('the %s store package', (flavour) 
     expect(manifest.content_scripts).toEqual([
       expect.objectContaining({ matches: ['https://www.notion.so/*'], js: ['content-scripts/notion.js'] }),
     ]);
-    // notion.so may load only the panel's script (loaded when Inkling is first opened) and its styles,
-    // on Chrome by a per-session address.
+    // notion.so may load only the panel's script (loaded when Inkling is first opened) and its styles.
     expect(manifest.web_accessible_resources.flatMap((entry) => entry.resources).toSorted()).toEqual([
       'content-scripts/notion.css',
       'panel.js',
     ]);
     for (const entry of manifest.web_accessible_resources) {
       expect(entry.matches).toEqual(['https://www.notion.so/*']);
-      if (flavour === 'chrome') expect(entry.use_dynamic_url).toBe(true);
     }
     // No loosened content security policy: no eval, no remote scripts.
     expect(manifest.content_security_policy).toBeUndefined();

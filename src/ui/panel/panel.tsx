@@ -47,10 +47,12 @@ export function Panel({ url, onPanelRequest, opening }: PanelProps) {
       if (!isOpen.current) toggle(true);
     } else toggle(!isOpen.current);
   };
+  // Listening from the first drawing on (a layout effect runs as the panel is drawn): a request sent
+  // just after it was loaded is not missed.
   useLayoutEffect(() => {
     if (opening) answer(opening);
   }, []);
-  useEffect(() => onPanelRequest(answer), [onPanelRequest]);
+  useLayoutEffect(() => onPanelRequest(answer), [onPanelRequest]);
 
   // Focus goes into the panel as it opens, and back where it came from as it closes.
   useLayoutEffect(() => {
