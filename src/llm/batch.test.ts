@@ -1,32 +1,15 @@
 // The batch adapters against the sandbox's batch APIs, through the real SDKs over HTTP: each request's
 // answer matches the one a call gets, a batch is found again by its label, a request that fails says
 // why while the others are answered, and an expired or cancelled batch names every request it left.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ModelApis } from '../../tests/sandbox/models/index.ts';
-import { serveHandler, type Served } from '../../tests/sandbox/serve.ts';
+import { useModelServers } from '../../tests/sandbox/use-model-servers.ts';
 import type { BatchAnswer, BatchEngine, BatchItem, Engine } from './types';
 import { createGeminiEngine } from './gemini';
 import { createOpenAIEngine } from './openai';
 
 const apis = new ModelApis({ timeToFirstTokenMs: 0, tokensPerSecond: 0 });
-let openaiServer: Served;
-let geminiServer: Served;
-
-beforeAll(async () => {
-  openaiServer = await serveHandler(
-    (q, s) => apis.handleOpenAI(q, s),
-    () => 'https://api.openai.com',
-  );
-  geminiServer = await serveHandler(
-    (q, s) => apis.handleGemini(q, s),
-    () => 'https://generativelanguage.googleapis.com',
-  );
-});
-afterAll(() => Promise.all([openaiServer.close(), geminiServer.close()]));
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  apis.reset();
-});
+const servers = useModelServers(apis);
 
 const ENGINES: Record<'openai' | 'gemini', () => Engine> = {
   openai: () =>
@@ -34,9 +17,10 @@ const ENGINES: Record<'openai' | 'gemini', () => Engine> = {
       engine: 'openai',
       apiKey: apis.keys.openai,
       model: 'gpt-5.5-mini',
-      baseURL: `${openaiServer.url}/v1`,
+      baseURL: `${servers.openai.url}/v1`,
     }),
-  gemini: () => createGeminiEngine({ apiKey: apis.keys.gemini, model: 'gemini-3.8-flash', baseUrl: geminiServer.url }),
+  gemini: () =>
+    createGeminiEngine({ apiKey: apis.keys.gemini, model: 'gemini-3.8-flash', baseUrl: servers.gemini.url }),
 };
 
 const SCHEMA = {

@@ -1,38 +1,15 @@
 // Each adapter against the sandbox's model servers, through the real SDKs over HTTP.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ModelApis } from '../../tests/sandbox/models/index.ts';
-import { serveHandler, type Served } from '../../tests/sandbox/serve.ts';
+import { useModelServers } from '../../tests/sandbox/use-model-servers.ts';
 import { InklingError, type Problem } from '../shared/problem';
 import { createGeminiEngine } from './gemini';
 import { createOpenAIEngine } from './openai';
 import type { Engine } from './types';
 
 const apis = new ModelApis({ timeToFirstTokenMs: 0, tokensPerSecond: 0 });
-let openaiServer: Served;
-let geminiServer: Served;
-let compatServer: Served;
-
-beforeAll(async () => {
-  openaiServer = await serveHandler(
-    (q, s) => apis.handleOpenAI(q, s),
-    () => 'https://api.openai.com',
-  );
-  geminiServer = await serveHandler(
-    (q, s) => apis.handleGemini(q, s),
-    () => 'https://generativelanguage.googleapis.com',
-  );
-  compatServer = await serveHandler(
-    (q, s) => apis.handleCompatible(q, s),
-    (port) => `http://127.0.0.1:${port}`,
-  );
-});
-afterAll(() => Promise.all([openaiServer.close(), geminiServer.close(), compatServer.close()]));
-beforeEach(() => {
-  // Raw provider errors go to the console by design; keep the test output readable.
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  apis.reset();
-  apis.configure({ timeToFirstTokenMs: 0, tokensPerSecond: 0 });
-});
+const servers = useModelServers(apis);
+beforeEach(() => apis.configure({ timeToFirstTokenMs: 0, tokensPerSecond: 0 }));
 
 type Maker = (opts?: { key?: string; model?: string; timeoutMs?: number }) => Engine;
 const engines: Record<'openai' | 'gemini' | 'compatible', Maker> = {
@@ -41,14 +18,14 @@ const engines: Record<'openai' | 'gemini' | 'compatible', Maker> = {
       engine: 'openai',
       apiKey: o.key ?? apis.keys.openai,
       model: o.model ?? 'gpt-5.5-mini',
-      baseURL: `${openaiServer.url}/v1`,
+      baseURL: `${servers.openai.url}/v1`,
       ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     }),
   gemini: (o = {}) =>
     createGeminiEngine({
       apiKey: o.key ?? apis.keys.gemini,
       model: o.model ?? 'gemini-3.8-flash',
-      baseUrl: geminiServer.url,
+      baseUrl: servers.gemini.url,
       ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     }),
   compatible: (o = {}) =>
@@ -56,7 +33,7 @@ const engines: Record<'openai' | 'gemini' | 'compatible', Maker> = {
       engine: 'compatible',
       apiKey: o.key ?? '',
       model: o.model ?? 'llama3.2',
-      baseURL: `${compatServer.url}/v1`,
+      baseURL: `${servers.compatible.url}/v1`,
       ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     }),
 };
