@@ -43,14 +43,22 @@ async function startBatch(prompt: string) {
   return { db, page, batchId: stored.batch!.id! };
 }
 
-/** Waits for the run's counts to read `counts`; gives the panel's list of failed rows, each with why. */
+/**
+ * Waits for the run's counts to read `counts`, and for the panel's list of failed rows to name as many
+ * rows as they say failed (the list catches up with the counts a moment later); gives the list.
+ */
 async function finished(page: Awaited<ReturnType<typeof startBatch>>['page'], counts: string) {
   await waitFor(
     () => panelText(page, '[data-testid="run-counts"]').then((t) => t.includes(counts)),
     `“${counts}”`,
     60_000,
   );
-  return panelText(page, '[aria-label="Failed rows"]').catch(() => '');
+  const failed = Number(/(\d+) failed/.exec(counts)?.[1] ?? 0);
+  const list = () => panelText(page, '[aria-label="Failed rows"]').catch(() => '');
+  return waitFor(async () => {
+    const text = await list();
+    return (text.match(/Topic \d\d: /g)?.length ?? 0) === failed ? text || ' ' : undefined;
+  }, `the ${failed} failed rows listed`).then((text) => text.trim());
 }
 
 // Each look at a batch waits for the resume alarm, which rings every 30 s: a test that sends two
